@@ -1,0 +1,42 @@
+# Finite-width NTK workflow: Monte-Carlo NTK statistics, training with NTK snapshots,
+# figures and the LaTeX report. `snakemake --cores all` runs the paper config
+# (config/config.yaml); `--configfile config/smoke.yaml` runs the small smoke config.
+import os
+import sys
+
+# The science lives in the finite_ntk package under src/. Put it on the path of this
+# Snakefile and of every job (jobs inherit the environment, conda and SLURM ones too).
+SRC = os.path.join(workflow.basedir, "src")
+sys.path.insert(0, SRC)
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH")) if p)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from finite_ntk.config import ConfigError, validate_config
+
+
+configfile: "config/config.yaml"
+
+
+try:
+    validate_config(config)
+except ConfigError as error:
+    raise WorkflowError(f"invalid configuration: {error}") from None
+
+RUN = config["run"]
+RESULTS = f"results/{RUN}"
+FIGURES = f"figures/{RUN}"
+REPORT = f"report/{RUN}"
+ENV = "../../envs/finite-ntk.yaml"
+
+
+include: "workflow/rules/monte_carlo.smk"
+include: "workflow/rules/training.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        MONTE_CARLO_TARGETS,
+        TRAINING_TARGETS,
+        REPORT_TARGETS,
+    default_target: True

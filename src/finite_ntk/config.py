@@ -1,0 +1,94 @@
+"""Load and validate workflow configurations.
+
+The schema lives in ``workflow/schemas/config.schema.yaml``; :func:`validate_config`
+raises :class:`ConfigError` with one message that names the offending field (as a dotted
+path, e.g. ``monte_carlo.grid.table2[3]``) and says what is allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+import jsonschema
+import yaml
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+
+
+class ConfigError(ValueError):
+    """A configuration that does not satisfy the schema."""
+
+
+def load_schema(path: Path = SCHEMA_PATH) -> dict[str, Any]:
+    with open(path) as f:
+        return yaml.safe_load(f)
+
+
+def field_path(parts: Any) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "<top level>"
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    where = field_path(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"config field '{where}': {error.message}; allowed keys: {allowed}"
+    if error.validator == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        return f"config field '{where}': {error.instance!r} is not allowed; allowed: {allowed}"
+    if error.validator == "required":
+        return f"config field '{where}': {error.message}"
+    return f"config field '{where}': {error.message}"
+
+
+def validate_config(config: Mapping[str, Any], schema: Mapping[str, Any] | None = None) -> None:
+    """Raise :class:`ConfigError` naming the first offending field, if any."""
+    if not isinstance(config, Mapping):
+        raise ConfigError(f"config: must be a mapping of fields, got {type(config).__name__}")
+    schema = schema or load_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(dict(config)), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        raise ConfigError(_describe(errors[0]))
+    grid = config["monte_carlo"]["grid"]
+    seen: set[tuple[int, int]] = set()
+    for table in ("table2", "table3"):
+        for i, (width, depth) in enumerate(grid[table]):
+            if (width, depth) in seen:
+                raise ConfigError(
+                    f"config field 'monte_carlo.grid.{table}[{i}]': [{width}, {depth}] is listed twice; "
+                    "each (width, depth) pair may appear once"
+                )
+            seen.add((width, depth))
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    """Read a YAML config and validate it."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file: {path} does not exist")
+    try:
+        with open(path) as f:
+            config = yaml.safe_load(f)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file: {path} is not valid YAML: {exc}") from exc
+    validate_config(config)
+    return config
+
+
+def grid_configurations(config: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """(width, depth) pairs of Tables 2 and 3, in table order."""
+    grid = config["monte_carlo"]["grid"]
+    return [tuple(p) for p in grid["table2"]] + [tuple(p) for p in grid["table3"]]
+
+
+def iter_monte_carlo_jobs(config: Mapping[str, Any]) -> Iterator[tuple[str, str, int, int]]:
+    """(model, activation, width, depth) of every sampling job."""
+    for model in config["monte_carlo"]["models"]:
+        for activation in config["activations"]:
+            for width, depth in grid_configurations(config):
+                yield model, activation, width, depth

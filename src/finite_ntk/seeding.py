@@ -1,0 +1,54 @@
+"""The one rule that turns the root seed into every job's PRNG keys.
+
+    job key       = fold_in(key(root_seed), identity_hash(job identity))
+    replicate key = fold_in(job key, replicate index)
+
+The job identity is the text ``"<experiment>/model=<m>/activation=<a>/width=<n>/depth=<d>"``
+and ``identity_hash`` is the first four bytes of its SHA-256 as an unsigned integer, so a
+job's samples depend only on the root seed and on what the job is: adding, removing or
+reordering configurations never changes the samples of another, and replicate ``i`` is the
+same whatever the number of replicates.
+
+Keys use JAX's 'rbg' generator: on these CPUs it draws normals about 5x faster than
+threefry, and drawing full weight matrices is what the dense sampler spends its time on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import jax
+import jax.numpy as jnp
+
+PRNG_IMPL = "rbg"
+
+
+def identity_string(experiment: str, **fields: object) -> str:
+    """Canonical identity text of a job, fields in the given order."""
+    return "/".join([experiment] + [f"{name}={value}" for name, value in fields.items()])
+
+
+def identity_hash(identity: str) -> int:
+    """Stable 32-bit hash of a job identity (SHA-256, first four bytes, big endian)."""
+    return int.from_bytes(hashlib.sha256(identity.encode("utf-8")).digest()[:4], "big")
+
+
+def root_key(root_seed: int) -> jax.Array:
+    if isinstance(root_seed, bool) or not isinstance(root_seed, int) or not 0 <= root_seed < 2**32:
+        raise ValueError(f"root_seed: must be an integer in [0, 2**32), got {root_seed!r}")
+    return jax.random.key(root_seed, impl=PRNG_IMPL)
+
+
+def job_key(root_seed: int, experiment: str, **fields: object) -> jax.Array:
+    """Key of one job, e.g. ``job_key(seed, 'monte_carlo', model='fnn', activation='relu',
+    width=16, depth=4)``."""
+    return jax.random.fold_in(root_key(root_seed), identity_hash(identity_string(experiment, **fields)))
+
+
+def replicate_keys(key: jax.Array, replicates: int) -> jax.Array:
+    """Keys of replicates ``0 .. replicates-1`` of a job: ``fold_in(key, i)``."""
+    return jax.vmap(lambda i: jax.random.fold_in(key, i))(jnp.arange(replicates, dtype=jnp.uint32))
+
+
+def monte_carlo_key(root_seed: int, model: str, activation: str, width: int, depth: int) -> jax.Array:
+    return job_key(root_seed, "monte_carlo", model=model, activation=activation, width=width, depth=depth)
