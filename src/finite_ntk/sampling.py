@@ -132,3 +132,22 @@ def sample_dense(
             done = min((b + 1) * batch_size, replicates)
             progress(f"replicates {done}/{replicates} ({time.perf_counter() - start:.1f} s)")
     return {k: np.concatenate([c[k] for c in chunks])[:replicates] for k in SAMPLE_VARIABLES}
+
+
+SAMPLERS: tuple[str, ...] = ("dense", "matrix_free")
+
+
+def sample(
+    setup: MonteCarloSetup,
+    keys: jax.Array,
+    sampler: str = "dense",
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """Samples of every replicate key with the chosen backend (same contract for both)."""
+    if sampler == "dense":
+        return sample_dense(setup, keys, progress=progress)
+    if sampler == "matrix_free":
+        from .matrix_free import sample_matrix_free
+
+        return sample_matrix_free(setup, keys, progress=progress)
+    raise ValueError(f"sampler: {sampler!r} is not supported; allowed: {', '.join(SAMPLERS)}")
