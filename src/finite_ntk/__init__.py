@@ -19,3 +19,16 @@ Nothing here imports neural-tangents at package import time, so that
 """
 
 __version__ = "0.1.0"
+
+import os as _os
+import sys as _sys
+import types as _types
+
+# neural-tangents imports TensorFlow (about 6 s, 2 GB) only for its experimental
+# TensorFlow interop (`neural_tangents.experimental`), which this package never uses.
+# Registering an empty module under that name first makes every job start in about a
+# second. Set FINITE_NTK_LOAD_NT_EXPERIMENTAL=1 to load the real one.
+if not _os.environ.get("FINITE_NTK_LOAD_NT_EXPERIMENTAL") and "neural_tangents" not in _sys.modules:
+    _stub = _types.ModuleType("neural_tangents.experimental")
+    _stub.__doc__ = "Not loaded by finite_ntk (TensorFlow interop); see finite_ntk/__init__.py."
+    _sys.modules.setdefault("neural_tangents.experimental", _stub)

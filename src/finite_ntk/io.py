@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import xarray as xr
 
 PROVENANCE_PACKAGES: tuple[str, ...] = (
@@ -69,7 +70,7 @@ def netcdf_attribute(value: Any) -> Any:
     and booleans become 0/1."""
     if value is None:
         return "none"
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return int(value)
     if isinstance(value, (list, tuple)):
         return [netcdf_attribute(v) for v in value]
@@ -80,8 +81,8 @@ def write_netcdf_atomic(dataset: xr.Dataset, path: str | os.PathLike, attrs: Map
     """Write ``dataset`` (plus ``attrs``) to ``path`` via a temporary file and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if attrs:
-        dataset = dataset.assign_attrs({k: netcdf_attribute(v) for k, v in attrs.items()})
+    merged = {**dataset.attrs, **(attrs or {})}
+    dataset = dataset.copy().assign_attrs({k: netcdf_attribute(v) for k, v in merged.items()})
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

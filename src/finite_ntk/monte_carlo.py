@@ -1,0 +1,110 @@
+"""Monte-Carlo jobs: from a config entry to the raw-samples dataset of one configuration.
+
+A sampling job covers one (model, activation, width) and every depth of that width in the
+grid, so that the interpreter start-up and imports are paid once per job rather than per
+configuration; each configuration still gets its own netCDF and its own keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import xarray as xr
+
+from . import seeding
+from .config import grid_configurations
+from .networks import NetworkSpec
+from .sampling import INPUT_DIMENSION, MonteCarloSetup, sample
+
+SAMPLE_DESCRIPTIONS = {
+    "k_init": "on-diagonal empirical NTK K(x,x) at initialisation",
+    "k_step": "K(x,x) after one SGD step (batch of one) on the step loss",
+    "delta_k": "K after minus K before, computed as <g'-g, g'+g> (no cancellation)",
+}
+
+
+def setup_from_config(config: Mapping[str, Any], model: str, activation: str, width: int, depth: int) -> MonteCarloSetup:
+    """The MonteCarloSetup of one grid configuration."""
+    network = config["network"]
+    model_config = config["monte_carlo"]["models"][model]
+    spec = NetworkSpec(
+        width=width,
+        depth=depth,
+        activation=activation,
+        n0=INPUT_DIMENSION[model],
+        parameterization=network["parameterization"],
+        W_std=network["W_std"],
+        W_std_readout=network["W_std_readout"],
+        b_std=network["b_std"],
+    )
+    return MonteCarloSetup(
+        model=model,
+        spec=spec,
+        input_point=tuple(float(v) for v in model_config["input_point"]),
+        learning_rate=float(config["monte_carlo"]["learning_rate"]),
+        step_loss=model_config["step_loss"],
+    )
+
+
+def sampling_batches(config: Mapping[str, Any]) -> dict[tuple[str, str, int], list[int]]:
+    """Depths of every (model, activation, width) sampling job, in grid order."""
+    batches: dict[tuple[str, str, int], list[int]] = {}
+    for model in config["monte_carlo"]["models"]:
+        for activation in config["activations"]:
+            for width, depth in grid_configurations(config):
+                batches.setdefault((model, activation, width), []).append(depth)
+    return batches
+
+
+def samples_dataset(
+    config: Mapping[str, Any],
+    model: str,
+    activation: str,
+    width: int,
+    depth: int,
+    progress: Callable[[str], None] | None = None,
+) -> xr.Dataset:
+    """Draw the replicates of one configuration and return them as a dataset with
+    variables k_init, k_step, delta_k over ``replicate`` (and ``operator`` for the PINN)."""
+    setup = setup_from_config(config, model, activation, width, depth)
+    replicates = int(config["monte_carlo"]["replicates"])
+    keys = seeding.replicate_keys(seeding.monte_carlo_key(config["root_seed"], model, activation, width, depth), replicates)
+    sampler = config["monte_carlo"]["sampler"]
+    samples = sample(setup, keys, sampler=sampler, progress=progress)
+
+    dims: tuple[str, ...] = ("replicate",) if model == "fnn" else ("replicate", "operator")
+    coords: dict[str, Any] = {"replicate": np.arange(replicates)}
+    if model != "fnn":
+        coords["operator"] = list(setup.operators)
+    data_vars = {}
+    for name, values in samples.items():
+        array = values[:, 0] if model == "fnn" else values
+        data_vars[name] = xr.Variable(dims, array, attrs={"description": SAMPLE_DESCRIPTIONS[name]})
+    spec = setup.spec
+    attrs = {
+        "model": model,
+        "activation": activation,
+        "width": width,
+        "depth": depth,
+        "beta": spec.beta,
+        "n0": spec.n0,
+        "parameterization": spec.parameterization,
+        "W_std": spec.W_std,
+        "W_std_readout": spec.W_std_readout,
+        "b_std": spec.b_std,
+        "x": list(setup.input_point),
+        "target": setup.target(),
+        "step_loss": setup.step_loss,
+        "learning_rate": setup.learning_rate,
+        "replicates": replicates,
+        "root_seed": config["root_seed"],
+        "seeding_rule": "fold_in(fold_in(key(root_seed, rbg), sha256(identity)[:4]), replicate)",
+        "identity": seeding.identity_string("monte_carlo", model=model, activation=activation, width=width, depth=depth),
+        "sampler": sampler,
+        "precision": config["precision"],
+        "run": config["run"],
+    }
+    if model == "pinn":
+        attrs["rr_identically_zero"] = activation == "relu"
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
