@@ -1,0 +1,85 @@
+"""Reductions: statistics, bootstrap intervals, the fit of C, vanishing kernels."""
+
+import numpy as np
+import xarray as xr
+
+from finite_ntk.reductions import (
+    bootstrap_statistics,
+    fit_exponential_rate,
+    percentile_interval,
+    reduce_samples,
+    second_moment_ratio,
+    theory_relative_delta_k,
+)
+
+
+def test_second_moment_ratio_is_bounded_by_the_sample_count():
+    k = np.zeros(100)
+    k[0] = 1.0  # one draw dominating
+    assert second_moment_ratio(k) == 100.0
+    assert second_moment_ratio(np.full(10, 3.0)) == 1.0
+    assert np.isnan(second_moment_ratio(np.zeros(10)))  # no silent division by zero
+
+
+def test_bootstrap_interval_covers_a_known_ratio():
+    # K ~ Gamma(shape a): E[K^2]/E[K]^2 = 1 + 1/a exactly.
+    rng = np.random.default_rng(0)
+    a = 2.0
+    k = rng.gamma(a, size=4000)
+    draws = bootstrap_statistics(k, 0.1 * k, 1000, np.random.default_rng(1))
+    lo, hi = percentile_interval(draws["second_moment_ratio"], 0.95)
+    assert lo < 1 + 1 / a < hi
+    assert hi - lo < 0.2
+    lo, hi = percentile_interval(draws["relative_delta_k"], 0.95)
+    assert lo <= 0.1 <= hi
+
+
+def test_fit_recovers_the_rate():
+    beta = np.array([0.01, 0.05, 0.1, 0.2])
+    assert abs(fit_exponential_rate(beta, np.exp(3.7 * beta)) - 3.7) < 1e-9
+
+
+def test_theory_scaling():
+    np.testing.assert_allclose(theory_relative_delta_k(np.array([4]), np.array([0.25]), 1, 1e-3), 4 * 0.25 * np.exp(1.25) * 1e-3)
+    np.testing.assert_allclose(
+        theory_relative_delta_k(np.array([4]), np.array([0.25]), 1, 1e-3, count_readout=True), 5 * 0.25 * np.exp(1.25) * 1e-3
+    )
+
+
+def synthetic_samples(activation, width, depth, k_uu, k_rr, seed=0):
+    rng = np.random.default_rng(seed)
+    n = k_uu.shape[0]
+    k = np.stack([k_uu, k_rr], axis=1)
+    return xr.Dataset(
+        {
+            "k_init": (("replicate", "operator"), k),
+            "k_step": (("replicate", "operator"), k * 1.01),
+            "delta_k": (("replicate", "operator"), k * 0.01 + rng.normal(0, 1e-6, k.shape)),
+        },
+        coords={"replicate": np.arange(n), "operator": ["uu", "rr"]},
+        attrs=dict(model="pinn", activation=activation, width=width, depth=depth, n0=2, learning_rate=1e-3,
+                   root_seed=1, identity=f"t/{activation}/{width}/{depth}"),
+    )
+
+
+def test_reduce_flags_vanishing_and_saturated():
+    rng = np.random.default_rng(5)
+    samples = []
+    for activation in ("relu", "gelu"):
+        for width, depth in ((16, 1), (16, 4)):
+            k_uu = rng.gamma(4.0, size=50)
+            if depth == 4:
+                k_uu = np.zeros(50)
+                k_uu[3] = 1.0  # saturated: ratio = 50
+            k_rr = np.zeros(50) if activation == "relu" else rng.gamma(4.0, size=50)
+            samples.append(synthetic_samples(activation, width, depth, k_uu, k_rr))
+    stats = reduce_samples(samples, ["relu", "gelu"], resamples=200, confidence=0.95, fit_max_beta=0.3,
+                           saturation_fraction=0.5)
+    assert stats["operator_vanishes"].sel(activation="relu", operator="rr") == 1
+    assert stats["operator_vanishes"].sel(activation="gelu", operator="rr") == 0
+    assert np.all(np.isnan(stats["second_moment_ratio"].sel(activation="relu", operator="rr")))
+    assert np.isnan(stats["fitted_C"].sel(activation="relu", operator="rr"))
+    ratio = stats["second_moment_ratio"].sel(operator="uu")
+    assert float(ratio.sel(activation="gelu").isel(config=1)) == 50.0
+    assert stats["saturated"].sel(activation="gelu", operator="uu").values.tolist() == [0, 1]
+    np.testing.assert_allclose(stats["relative_delta_k"].sel(activation="gelu", operator="uu"), 0.01, rtol=1e-3)

@@ -1,0 +1,119 @@
+"""End-to-end: the workflow on config/smoke.yaml, and the contracts of its outputs."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import xarray as xr
+import yaml
+
+from finite_ntk.io import write_netcdf_atomic
+from finite_ntk.reductions import reduce_samples
+
+SAMPLE_ATTRS = {
+    "width", "depth", "beta", "activation", "parameterization", "W_std", "W_std_readout", "b_std", "x",
+    "target", "learning_rate", "root_seed", "precision", "git_revision", "version_jax", "version_neural_tangents",
+}
+MONTE_CARLO_FIGURES = ["fig1a", "fig1b", "fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "figS2a", "figS2b"]
+
+
+@pytest.fixture(scope="module")
+def config(smoke_run):
+    return yaml.safe_load((smoke_run / "config" / "smoke.yaml").read_text())
+
+
+def test_sample_files_contract(smoke_run, config):
+    grid = config["monte_carlo"]["grid"]["table2"] + config["monte_carlo"]["grid"]["table3"]
+    for model in ("fnn", "pinn"):
+        for activation in config["activations"]:
+            for width, depth in grid:
+                path = smoke_run / f"results/smoke/samples/{model}/{activation}/w{width}_d{depth}.nc"
+                with xr.open_dataset(path) as ds:
+                    assert SAMPLE_ATTRS <= set(ds.attrs), SAMPLE_ATTRS - set(ds.attrs)
+                    assert ds.attrs["width"] == width and ds.attrs["depth"] == depth
+                    assert ds.attrs["precision"] == "float32"
+                    for name in ("k_init", "k_step"):
+                        dims = ("replicate",) if model == "fnn" else ("replicate", "operator")
+                        assert ds[name].dims == dims
+                        assert ds.sizes["replicate"] == config["monte_carlo"]["replicates"]
+                        assert not np.isnan(ds[name].values).any()
+                    if model == "pinn":
+                        assert list(ds["operator"].values) == ["uu", "rr"]
+                        rr = ds["k_init"].sel(operator="rr").values
+                        assert (rr == 0).all() if activation == "relu" else (rr > 0).all()
+
+
+def test_stats_contract(smoke_run, config):
+    for model in ("fnn", "pinn"):
+        with xr.open_dataset(smoke_run / f"results/smoke/ntk_stats_{model}.nc") as ds:
+            assert list(ds["activation"].values) == config["activations"]
+            assert {"width", "depth", "beta"} <= set(ds["config"].coords)
+            for name in ("mean_k", "second_moment_ratio", "relative_delta_k"):
+                for suffix in ("", "_lo", "_hi"):
+                    assert name + suffix in ds
+            assert {"theory_second_moment", "theory_relative_delta_k", "fitted_C", "saturated"} <= set(ds)
+            values = ds["second_moment_ratio"]
+            if model == "pinn":
+                assert list(ds["operator"].values) == ["uu", "rr"]
+                # only ReLU's K_rr is undefined, everything else is a number
+                assert values.sel(operator="rr", activation="relu").isnull().all()
+                values = values.drop_sel(activation="relu").sel(operator="rr")
+                assert not values.isnull().any()
+                values = ds["second_moment_ratio"].sel(operator="uu")
+            assert not values.isnull().any()
+            assert (ds["second_moment_ratio_lo"] <= ds["second_moment_ratio_hi"]).fillna(True).all()
+
+
+def test_smoke_physics(smoke_run):
+    """FNN sigmoid second moment stays below 1.05; ReLU's grows with beta."""
+    with xr.open_dataset(smoke_run / "results/smoke/ntk_stats_fnn.nc") as ds:
+        sigmoid = ds["second_moment_ratio"].sel(activation="sigmoid")
+        assert float(sigmoid.max()) < 1.05
+        relu = ds.sel(activation="relu")
+        beta = ds["beta"].values
+        small, large = beta < 0.01, beta >= 0.2
+        assert float(relu["second_moment_ratio_lo"][large].min()) > float(relu["second_moment_ratio_hi"][small].max())
+
+
+def test_monte_carlo_figures_and_tables_exist(smoke_run):
+    for name in MONTE_CARLO_FIGURES:
+        for ext in ("pdf", "png"):
+            path = smoke_run / f"figures/smoke/{name}.{ext}"
+            assert path.stat().st_size > 1000, path
+    table2 = (smoke_run / "report/smoke/tables/table2.tex").read_text()
+    assert "16 & 4 & 0.2500" in table2 and "32 & 8 & 0.2500" in table2
+
+
+def test_stats_are_bit_identical_when_recomputed(smoke_run, config, tmp_path):
+    """Same samples, same config: the reduction rewrites the same bytes."""
+    mc = config["monte_carlo"]
+    for model in ("fnn", "pinn"):
+        original = smoke_run / f"results/smoke/ntk_stats_{model}.nc"
+        paths = sorted((smoke_run / f"results/smoke/samples/{model}").glob("*/*.nc"))
+        samples = [xr.open_dataset(p).load() for p in paths]
+        with xr.open_dataset(original) as ds:
+            provenance = {k: v for k, v in ds.attrs.items() if k.startswith("version_") or k == "git_revision"}
+        stats = reduce_samples(samples, config["activations"], mc["bootstrap"]["resamples"],
+                               mc["bootstrap"]["confidence"], mc["fit_max_beta"], mc["saturation_fraction"])
+        again = tmp_path / f"{model}.nc"
+        write_netcdf_atomic(stats, again, attrs=provenance)
+        assert again.read_bytes() == original.read_bytes()
+
+
+def test_resampling_reproduces_the_sample_file_bit_for_bit(smoke_run, config, tmp_path):
+    code = (
+        "import finite_ntk, sys, yaml, xarray as xr\n"
+        "from finite_ntk.precision import set_precision\n"
+        "c = yaml.safe_load(open('config/smoke.yaml'))\n"
+        "set_precision(c['precision'])\n"
+        "from finite_ntk.monte_carlo import samples_dataset\n"
+        "from finite_ntk.io import write_netcdf_atomic\n"
+        "old = xr.open_dataset('results/smoke/samples/pinn/sigmoid/w32_d8.nc')\n"
+        "attrs = {k: v for k, v in old.attrs.items() if k.startswith('version_') or k == 'git_revision'}\n"
+        "old.close()\n"
+        f"write_netcdf_atomic(samples_dataset(c, 'pinn', 'sigmoid', 32, 8), {str(tmp_path / 'again.nc')!r}, attrs=attrs)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=smoke_run, check=True)
+    original = smoke_run / "results/smoke/samples/pinn/sigmoid/w32_d8.nc"
+    assert (tmp_path / "again.nc").read_bytes() == original.read_bytes()
