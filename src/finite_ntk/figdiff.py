@@ -1,0 +1,525 @@
+"""Figure diff: a run's figures and the data behind them against a reference set.
+
+Layout. A *run* is a figures directory (``figures/<run>/``: ``<stem>.png``, ``<stem>.pdf``)
+and a data directory (``results/<run>/``: ``ntk_stats_<model>.nc``, ``training/*.nc``). A
+*reference set* (``figures/reference/``) holds the figures of a full paper run and, under
+``data/``, the netCDFs they were drawn from, in the same relative layout;
+``finite-ntk-figdiff FIGURES REFERENCE --export`` writes one from a run.
+
+Two comparisons:
+
+- **Data**, per netCDF and variable. A variable ``v`` that comes with bootstrap bounds
+  ``v_lo``, ``v_hi`` is compared with a statistical tolerance: at every element, the
+  differences of the estimate and of each bound must not exceed the sum of the two
+  intervals' half-widths, ``(hi - lo)/2`` of the reference plus that of the run (two
+  estimates of the same quantity from independent seeds pass; an edited value does not).
+  Flags derived from such a variable (``saturated``) may change where their source is
+  within tolerance. Every other variable and every coordinate must be equal exactly (NaN
+  equals NaN), unless ``rtol``/``atol`` are given. Attributes (versions, git revision) are
+  ignored.
+- **Pictures**, per PNG: byte-identical, or the fraction of pixels whose colour changes by
+  more than ``pixel_threshold`` (0..1 on any channel), with the RMS difference.
+
+Verdict per figure: ``identical`` (same bytes), ``same`` (changed pixels at most
+``pixel_tolerance``), ``within tolerance`` (pixels changed, but the data behind the figure
+changed only within the bootstrap tolerance), ``differs`` (pixels changed and the data
+differ, or the data are exactly equal so the drawing itself changed, or no data explain it)
+and ``missing``. Any ``differs`` or ``missing`` (figure or data) makes :func:`main` exit 1.
+
+Outputs in ``--out``: ``summary.tsv`` (one row per figure and per data variable),
+``index.html`` (reference, run and difference side by side) and ``diff/<stem>.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import fnmatch
+import html
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import xarray as xr
+
+IDENTICAL = "identical"
+SAME = "same"
+WITHIN = "within tolerance"
+DIFFERS = "differs"
+MISSING = "missing"
+FAILING = (DIFFERS, MISSING)
+
+# Data files a figure is drawn from (patterns relative to the data directory).
+FIGURE_DATA: dict[str, tuple[str, ...]] = {
+    **{f"fig{n}{p}": ("ntk_stats_fnn.nc",) for n in (1, 2) for p in "ab"},
+    **{f"fig{n}{p}": ("ntk_stats_pinn.nc",) for n in (3, 4) for p in "ab"},
+    **{f"figS2{p}": ("ntk_stats_pinn.nc",) for p in "ab"},
+    **{f"fig{n}": ("training/fnn_*.nc",) for n in (5, 8, 9, 10)},
+    **{f"fig{n}": ("training/pinn_*.nc",) for n in (6, 7)},
+    "figS1": ("training/*.nc",),
+}
+# The netCDFs compared and exported (relative to the data directory).
+DATA_PATTERNS: tuple[str, ...] = ("ntk_stats_*.nc", "training/*.nc")
+# Flags computed from an estimate: allowed to change where the estimate is within tolerance.
+DERIVED_FROM: dict[str, str] = {"saturated": "second_moment_ratio"}
+BOUND_SUFFIXES = ("_lo", "_hi")
+
+
+@dataclass
+class Row:
+    """One line of the summary: a figure or a data variable."""
+
+    kind: str  # "figure" or "data"
+    name: str  # figure stem, or "<file>:<variable>"
+    status: str
+    metric: str = ""
+    value: float = float("nan")
+    tolerance: str = ""
+    detail: str = ""
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _equal_exact(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> np.ndarray:
+    """Elementwise equality (NaN == NaN); numeric arrays within rtol/atol when given."""
+    if a.dtype.kind in "fc" and b.dtype.kind in "fc":
+        both_nan = np.isnan(a) & np.isnan(b)
+        if rtol == 0 and atol == 0:
+            return both_nan | (a == b)
+        with np.errstate(invalid="ignore"):
+            return both_nan | np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
+    if a.dtype.kind in "iub" and b.dtype.kind in "iub":
+        return a == b
+    return np.asarray(a.astype(str) == b.astype(str))
+
+
+def _within_intervals(ref: xr.Dataset, new: xr.Dataset, name: str) -> tuple[np.ndarray, float]:
+    """Elementwise: are the estimate and both bounds within the sum of the half-widths?
+    Returns the mask and the largest |difference| / tolerance (the 'tolerance ratio')."""
+    r, rl, rh = (ref[name + s].values.astype(np.float64) for s in ("", "_lo", "_hi"))
+    n, nl, nh = (new[name + s].values.astype(np.float64) for s in ("", "_lo", "_hi"))
+    tolerance = 0.5 * (rh - rl) + 0.5 * (nh - nl)
+    ok = np.ones(r.shape, dtype=bool)
+    worst = 0.0
+    for a, b in ((r, n), (rl, nl), (rh, nh)):
+        both_nan = np.isnan(a) & np.isnan(b)
+        diff = np.abs(a - b)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            this_ok = both_nan | (diff <= tolerance) | (diff == 0)
+            ratio = np.where(both_nan | (diff == 0), 0.0, diff / tolerance)
+        ok &= this_ok
+        finite = ratio[np.isfinite(ratio)]
+        if finite.size:
+            worst = max(worst, float(finite.max()))
+        if np.any(~np.isfinite(ratio) & ~both_nan & (diff != 0)):
+            worst = float("inf")
+    return ok, worst
+
+
+def _where(array: xr.DataArray, mask: np.ndarray, limit: int = 3) -> str:
+    """The coordinates of the first elements where ``mask`` is False."""
+    bad = np.argwhere(~mask)
+    parts = []
+    for index in bad[:limit]:
+        labels = []
+        for dim, i in zip(array.dims, index):
+            coord = array[dim].values[i] if dim in array.coords else i
+            labels.append(f"{dim}={coord}")
+        parts.append("(" + ", ".join(labels) + ")")
+    more = f" and {len(bad) - limit} more" if len(bad) > limit else ""
+    return ", ".join(parts) + more
+
+
+def compare_datasets(ref: xr.Dataset, new: xr.Dataset, label: str, rtol: float = 0.0, atol: float = 0.0) -> list[Row]:
+    """Rows for every coordinate and variable of two datasets (see module docstring)."""
+    rows: list[Row] = []
+    # Coordinates: exact.
+    for name in sorted(set(ref.coords) | set(new.coords)):
+        if name not in ref.coords or name not in new.coords:
+            rows.append(Row("data", f"{label}:{name}", DIFFERS, detail="coordinate only in " + ("run" if name in new.coords else "reference")))
+            continue
+        a, b = ref[name].values, new[name].values
+        if a.shape != b.shape or not np.all(_equal_exact(a, b, 0.0, 0.0)):
+            rows.append(Row("data", f"{label}:{name}", DIFFERS, detail=f"coordinate values differ ({a.shape} vs {b.shape})"))
+    variables = sorted(set(ref.data_vars) | set(new.data_vars))
+    with_bounds = {
+        v for v in variables
+        if all(v + s in ref.data_vars and v + s in new.data_vars for s in BOUND_SUFFIXES) and v in ref.data_vars and v in new.data_vars
+    }
+    bounds = {v + s for v in with_bounds for s in BOUND_SUFFIXES}
+    tolerance_masks: dict[str, np.ndarray] = {}
+    derived = [v for v in variables if v in DERIVED_FROM and DERIVED_FROM[v] in with_bounds]
+    for name in [v for v in variables if v not in bounds and v not in derived] + derived:
+        full = f"{label}:{name}"
+        if name not in ref.data_vars or name not in new.data_vars:
+            rows.append(Row("data", full, MISSING, detail="only in " + ("run" if name in new.data_vars else "reference")))
+            continue
+        a, b = ref[name], new[name]
+        if a.dims != b.dims or a.shape != b.shape:
+            rows.append(Row("data", full, DIFFERS, detail=f"dimensions {a.dims}{a.shape} vs {b.dims}{b.shape}"))
+            continue
+        exact = _equal_exact(a.values, b.values, 0.0, 0.0)
+        if name in with_bounds:
+            bounds_exact = all(np.all(_equal_exact(ref[name + s].values, new[name + s].values, 0.0, 0.0)) for s in BOUND_SUFFIXES)
+            if np.all(exact) and bounds_exact:
+                rows.append(Row("data", full, IDENTICAL, "max |diff| / tolerance", 0.0, "bootstrap half-widths"))
+                tolerance_masks[name] = np.ones(a.shape, bool)
+                continue
+            ok, worst = _within_intervals(ref, new, name)
+            tolerance_masks[name] = ok
+            if np.all(ok):
+                rows.append(Row("data", full, WITHIN, "max |diff| / tolerance", worst, "bootstrap half-widths", f"{int(np.sum(~exact))} of {exact.size} values changed"))
+            else:
+                rows.append(Row("data", full, DIFFERS, "max |diff| / tolerance", worst, "bootstrap half-widths", f"{int(np.sum(~ok))} of {ok.size} beyond tolerance at {_where(a, ok)}"))
+            continue
+        if np.all(exact):
+            rows.append(Row("data", full, IDENTICAL, tolerance="exact"))
+            continue
+        if name in derived:
+            # A flag computed from an estimate may change where that estimate is within tolerance.
+            source = DERIVED_FROM[name]
+            source_ok = tolerance_masks.get(source, np.zeros(exact.shape, bool))
+            if source_ok.shape == exact.shape and np.all(source_ok[~exact]):
+                rows.append(Row("data", full, WITHIN, tolerance=f"follows {source}", detail=f"{int(np.sum(~exact))} flags changed where {source} is within tolerance"))
+            else:
+                rows.append(Row("data", full, DIFFERS, tolerance=f"follows {source}", detail=f"flags changed where {source} differs, at {_where(a, exact)}"))
+            continue
+        close = _equal_exact(a.values, b.values, rtol, atol)
+        if np.all(close):
+            rows.append(Row("data", full, WITHIN, tolerance=f"rtol={rtol:g}, atol={atol:g}", detail=f"{int(np.sum(~exact))} of {exact.size} values changed"))
+            continue
+        detail = f"{int(np.sum(~close))} of {close.size} values differ at {_where(a, close)}"
+        if a.dtype.kind in "fc":
+            with np.errstate(invalid="ignore"):
+                diff = np.abs(a.values.astype(np.float64) - b.values.astype(np.float64))
+            finite = diff[np.isfinite(diff)]
+            rows.append(Row("data", full, DIFFERS, "max |diff|", float(finite.max()) if finite.size else float("nan"), "exact", detail))
+        else:
+            rows.append(Row("data", full, DIFFERS, tolerance="exact", detail=detail))
+    return rows
+
+
+def data_files(directory: Path, patterns: Sequence[str] = DATA_PATTERNS) -> list[str]:
+    """Relative posix paths of the data files under ``directory`` matching ``patterns``."""
+    if not directory.is_dir():
+        return []
+    found = set()
+    for pattern in patterns:
+        found.update(p.relative_to(directory).as_posix() for p in directory.glob(pattern) if p.is_file())
+    return sorted(found)
+
+
+def compare_data(ref_dir: Path, new_dir: Path, rtol: float = 0.0, atol: float = 0.0) -> tuple[list[Row], dict[str, str]]:
+    """Rows for every data file of either directory, and each file's overall status."""
+    rows: list[Row] = []
+    status: dict[str, str] = {}
+    ref_files, new_files = set(data_files(ref_dir)), set(data_files(new_dir))
+    for rel in sorted(ref_files | new_files):
+        if rel not in ref_files or rel not in new_files:
+            where = "run" if rel in new_files else "reference"
+            rows.append(Row("data", rel, MISSING, detail=f"file only in the {where}"))
+            status[rel] = MISSING
+            continue
+        with xr.open_dataset(ref_dir / rel) as ref, xr.open_dataset(new_dir / rel) as new:
+            file_rows = compare_datasets(ref.load(), new.load(), rel, rtol, atol)
+        rows.extend(file_rows)
+        statuses = {r.status for r in file_rows}
+        status[rel] = (
+            DIFFERS if statuses & set(FAILING) else WITHIN if WITHIN in statuses else IDENTICAL
+        )
+    return rows, status
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def load_png(path: Path) -> np.ndarray:
+    """RGBA float image in [0, 1] (alpha composited onto white), shape (h, w, 3)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        rgba = np.asarray(image.convert("RGBA"), dtype=np.float64) / 255.0
+    alpha = rgba[..., 3:4]
+    return rgba[..., :3] * alpha + (1.0 - alpha)
+
+
+def _pad(image: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    out = np.ones(shape + (3,), dtype=np.float64)
+    out[: image.shape[0], : image.shape[1]] = image
+    return out
+
+
+def pixel_difference(ref: np.ndarray, new: np.ndarray, threshold: float) -> tuple[float, float, np.ndarray]:
+    """(fraction of pixels changed by more than ``threshold`` on any channel, RMS
+    difference, boolean mask of changed pixels); images of different size are padded
+    with white and every padded pixel counts as changed."""
+    shape = (max(ref.shape[0], new.shape[0]), max(ref.shape[1], new.shape[1]))
+    a, b = _pad(ref, shape), _pad(new, shape)
+    diff = np.abs(a - b)
+    mask = diff.max(axis=2) > threshold
+    if ref.shape[:2] != new.shape[:2]:
+        mask[ref.shape[0]:, :] = mask[:, ref.shape[1]:] = True
+        mask[new.shape[0]:, :] = mask[:, new.shape[1]:] = True
+    return float(mask.mean()), float(np.sqrt(np.mean(diff**2))), mask
+
+
+def write_diff_png(ref: np.ndarray, new: np.ndarray, mask: np.ndarray, path: Path) -> None:
+    """The run's image faded to grey with the changed pixels in red (no metadata)."""
+    from PIL import Image
+
+    shape = mask.shape
+    base = _pad(new, shape).mean(axis=2, keepdims=True)
+    picture = np.repeat(0.75 + 0.25 * base, 3, axis=2)
+    picture[mask] = (0.85, 0.0, 0.0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.round(picture * 255).astype(np.uint8), "RGB").save(path, format="PNG", optimize=False)
+
+
+def figure_data_status(stem: str, data_status: Mapping[str, str]) -> str | None:
+    """Combined status of the data files behind figure ``stem``; None if none are known."""
+    patterns = FIGURE_DATA.get(stem, ())
+    files = [rel for rel in data_status if any(fnmatch.fnmatch(rel, p) for p in patterns)]
+    if not files:
+        return None
+    statuses = {data_status[f] for f in files}
+    if statuses & set(FAILING):
+        return DIFFERS
+    return WITHIN if WITHIN in statuses else IDENTICAL
+
+
+def compare_figures(
+    ref_dir: Path,
+    new_dir: Path,
+    data_status: Mapping[str, str],
+    out_dir: Path,
+    pixel_threshold: float = 0.1,
+    pixel_tolerance: float = 1e-4,
+) -> list[Row]:
+    """One row per PNG stem of either directory; writes ``out_dir/diff/<stem>.png``."""
+    rows = []
+    ref_pngs = {p.stem: p for p in ref_dir.glob("*.png")}
+    new_pngs = {p.stem: p for p in new_dir.glob("*.png")}
+    tolerance = f"changed pixels ≤ {pixel_tolerance:g} (threshold {pixel_threshold:g})"
+    for stem in sorted(set(ref_pngs) | set(new_pngs), key=_figure_order):
+        if stem not in ref_pngs or stem not in new_pngs:
+            where = "run" if stem in new_pngs else "reference"
+            rows.append(Row("figure", stem, MISSING, detail=f"only in the {where}"))
+            continue
+        pdf_note = ""
+        ref_pdf, new_pdf = ref_dir / f"{stem}.pdf", new_dir / f"{stem}.pdf"
+        if ref_pdf.exists() and new_pdf.exists():
+            pdf_note = "; PDF bytes identical" if ref_pdf.read_bytes() == new_pdf.read_bytes() else "; PDF bytes differ"
+        if ref_pngs[stem].read_bytes() == new_pngs[stem].read_bytes():
+            rows.append(Row("figure", stem, IDENTICAL, "changed pixel fraction", 0.0, tolerance, "same bytes" + pdf_note))
+            continue
+        ref_img, new_img = load_png(ref_pngs[stem]), load_png(new_pngs[stem])
+        fraction, rms, mask = pixel_difference(ref_img, new_img, pixel_threshold)
+        write_diff_png(ref_img, new_img, mask, out_dir / "diff" / f"{stem}.png")
+        size_note = "" if ref_img.shape == new_img.shape else f"; size {ref_img.shape[1]}x{ref_img.shape[0]} -> {new_img.shape[1]}x{new_img.shape[0]}"
+        detail = f"RMS {rms:.4g}{size_note}{pdf_note}"
+        data = figure_data_status(stem, data_status)
+        if fraction <= pixel_tolerance and not size_note:
+            status = SAME
+        elif data == WITHIN:
+            status, detail = WITHIN, detail + "; its data changed within the bootstrap tolerance"
+        elif data == IDENTICAL:
+            status, detail = DIFFERS, detail + "; its data are identical, so the drawing changed"
+        elif data == DIFFERS:
+            status, detail = DIFFERS, detail + "; its data differ"
+        else:
+            status, detail = DIFFERS, detail + "; no data to compare"
+        rows.append(Row("figure", stem, status, "changed pixel fraction", fraction, tolerance, detail))
+    return rows
+
+
+def _figure_order(stem: str) -> tuple:
+    """fig1a < fig1b < fig2a < ... < fig10 < figS1 < figS2a."""
+    import re
+
+    match = re.fullmatch(r"fig(S?)(\d+)([a-z]?)", stem)
+    if not match:
+        return (2, 0, stem)
+    return (1 if match.group(1) else 0, int(match.group(2)), match.group(3))
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+SUMMARY_FIELDS = ("kind", "name", "status", "metric", "value", "tolerance", "detail")
+
+
+def write_summary(rows: Sequence[Row], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter="\t", lineterminator="\n")
+        writer.writerow(SUMMARY_FIELDS)
+        for r in rows:
+            value = "" if np.isnan(r.value) else f"{r.value:.6g}"
+            writer.writerow([r.kind, r.name, r.status, r.metric, value, r.tolerance, r.detail])
+
+
+def read_summary(path: str | os.PathLike) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+_COLOURS = {IDENTICAL: "#2e7d32", SAME: "#2e7d32", WITHIN: "#9e7700", DIFFERS: "#c62828", MISSING: "#c62828"}
+
+
+def write_html(rows: Sequence[Row], ref_dir: Path, new_dir: Path, out_dir: Path) -> Path:
+    """``index.html``: per figure, reference | run | difference, then the data rows."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def link(path: Path) -> str:
+        return html.escape(Path(os.path.relpath(path.resolve(), out_dir.resolve())).as_posix())
+
+    def badge(status: str) -> str:
+        return f'<b style="color:{_COLOURS.get(status, "black")}">{html.escape(status)}</b>'
+
+    failing = sum(r.status in FAILING for r in rows)
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>figure diff</title>",
+        "<style>body{font-family:sans-serif;margin:1em}img{max-width:32vw;border:1px solid #ccc}"
+        "td,th{padding:2px 6px;vertical-align:top;text-align:left}table{border-collapse:collapse}</style></head><body>",
+        f"<h1>Figure diff</h1><p>run: <code>{html.escape(str(new_dir))}</code> against reference "
+        f"<code>{html.escape(str(ref_dir))}</code>: {failing} of {len(rows)} rows differ or are missing.</p>",
+    ]
+    for r in rows:
+        if r.kind != "figure":
+            continue
+        parts.append(f"<h2 id='{html.escape(r.name)}'>{html.escape(r.name)}: {badge(r.status)}</h2><p>{html.escape(r.detail)}</p><table><tr><th>reference</th><th>run</th><th>difference</th></tr><tr>")
+        for path in (ref_dir / f"{r.name}.png", new_dir / f"{r.name}.png", out_dir / "diff" / f"{r.name}.png"):
+            parts.append(f"<td><img src='{link(path)}' alt='{html.escape(path.name)}'></td>" if path.exists() else "<td>(none)</td>")
+        parts.append("</tr></table>")
+    parts.append("<h2>Data</h2><table><tr>" + "".join(f"<th>{f}</th>" for f in SUMMARY_FIELDS[1:]) + "</tr>")
+    for r in rows:
+        if r.kind == "data":
+            value = "" if np.isnan(r.value) else f"{r.value:.4g}"
+            parts.append(
+                f"<tr><td>{html.escape(r.name)}</td><td>{badge(r.status)}</td><td>{html.escape(r.metric)}</td>"
+                f"<td>{value}</td><td>{html.escape(r.tolerance)}</td><td>{html.escape(r.detail)}</td></tr>"
+            )
+    parts.append("</table></body></html>\n")
+    path = out_dir / "index.html"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def run_figdiff(
+    figures: str | os.PathLike,
+    reference: str | os.PathLike,
+    out: str | os.PathLike,
+    data: str | os.PathLike | None = None,
+    reference_data: str | os.PathLike | None = None,
+    pixel_threshold: float = 0.1,
+    pixel_tolerance: float = 1e-4,
+    rtol: float = 0.0,
+    atol: float = 0.0,
+) -> list[Row]:
+    """Compare and write ``summary.tsv``, ``index.html`` and ``diff/``; returns the rows.
+    Data rows come first, then figure rows."""
+    figures, reference, out = Path(figures), Path(reference), Path(out)
+    if not reference.is_dir():
+        raise FileNotFoundError(
+            f"reference figures {reference} do not exist: export a full paper run with "
+            f"`finite-ntk-figdiff figures/paper {reference} --export`"
+        )
+    if not figures.is_dir():
+        raise FileNotFoundError(f"figures directory {figures} does not exist")
+    data = Path(data) if data is not None else default_data_dir(figures)
+    reference_data = Path(reference_data) if reference_data is not None else reference / "data"
+    data_rows, data_status = compare_data(reference_data, data, rtol, atol)
+    figure_rows = compare_figures(reference, figures, data_status, out, pixel_threshold, pixel_tolerance)
+    rows = figure_rows + data_rows
+    write_summary(rows, out / "summary.tsv")
+    write_html(rows, reference, figures, out)
+    return rows
+
+
+def default_data_dir(figures: Path) -> Path:
+    """``figures/<run>`` -> ``results/<run>``; any other directory -> ``<dir>/data``."""
+    figures = Path(figures)
+    if figures.parent.name == "figures" and not (figures / "data").is_dir():
+        return figures.parent.parent / "results" / figures.name
+    return figures / "data"
+
+
+def export_reference(figures: str | os.PathLike, data: str | os.PathLike, destination: str | os.PathLike) -> list[Path]:
+    """Copy a run's figures (PNG, PDF) and the netCDFs behind them into the reference
+    layout (``destination/<stem>.{png,pdf}``, ``destination/data/...``)."""
+    figures, data, destination = Path(figures), Path(data), Path(destination)
+    written = []
+    destination.mkdir(parents=True, exist_ok=True)
+    for path in sorted(list(figures.glob("*.png")) + list(figures.glob("*.pdf"))):
+        shutil.copyfile(path, destination / path.name)
+        written.append(destination / path.name)
+    for rel in data_files(data):
+        target = destination / "data" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(data / rel, target)
+        written.append(target)
+    return written
+
+
+def format_rows(rows: Iterable[Row], only_failing: bool = False) -> str:
+    lines = []
+    for r in rows:
+        if only_failing and r.status not in FAILING:
+            continue
+        value = "" if np.isnan(r.value) else f" {r.metric}={r.value:.4g}"
+        lines.append(f"{r.status:16s} {r.kind:6s} {r.name}{value} {r.detail}".rstrip())
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="finite-ntk-figdiff",
+        description="Compare a run's figures and the netCDF data behind them against a reference set. "
+        "Exit status 0: nothing really differs; 1: something differs or is missing; 2: usage error.",
+    )
+    parser.add_argument("figures", help="figures directory of the run, e.g. figures/paper")
+    parser.add_argument("reference", nargs="?", default="figures/reference", help="reference set (default: figures/reference)")
+    parser.add_argument("--data", help="data directory of the run (default: results/<run> for figures/<run>, else FIGURES/data)")
+    parser.add_argument("--reference-data", help="data directory of the reference (default: REFERENCE/data)")
+    parser.add_argument("--out", help="output directory (default: report/<run>/figdiff)")
+    parser.add_argument("--pixel-threshold", type=float, default=0.1, help="colour change (0..1) that counts a pixel as changed")
+    parser.add_argument("--pixel-tolerance", type=float, default=1e-4, help="fraction of changed pixels still counted as the same")
+    parser.add_argument("--rtol", type=float, default=0.0, help="relative tolerance for data without bootstrap bounds (default exact)")
+    parser.add_argument("--atol", type=float, default=0.0, help="absolute tolerance for data without bootstrap bounds (default exact)")
+    parser.add_argument("--export", action="store_true", help="instead of comparing, copy the run's figures and data into REFERENCE")
+    parser.add_argument("--quiet", action="store_true", help="print only rows that differ")
+    args = parser.parse_args(argv)
+    figures = Path(args.figures)
+    data = Path(args.data) if args.data else default_data_dir(figures)
+    if args.export:
+        if not figures.is_dir():
+            print(f"finite-ntk-figdiff: {figures} does not exist", file=sys.stderr)
+            return 2
+        written = export_reference(figures, data, args.reference)
+        print(f"exported {len(written)} files to {args.reference}")
+        return 0
+    out = Path(args.out) if args.out else Path("report") / figures.name / "figdiff"
+    try:
+        rows = run_figdiff(
+            figures, args.reference, out, data=data, reference_data=args.reference_data,
+            pixel_threshold=args.pixel_threshold, pixel_tolerance=args.pixel_tolerance, rtol=args.rtol, atol=args.atol,
+        )
+    except FileNotFoundError as error:
+        print(f"finite-ntk-figdiff: {error}", file=sys.stderr)
+        return 2
+    print(format_rows(rows, only_failing=args.quiet))
+    failing = [r for r in rows if r.status in FAILING]
+    print(f"\n{len(failing)} of {len(rows)} rows differ or are missing; summary: {out / 'summary.tsv'}, page: {out / 'index.html'}")
+    return 1 if failing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Claims table: report/<run>/claims.{tex,csv,nc}, rules.tex and claims_precise.tex."""
+
+from pathlib import Path
+
+import xarray as xr
+
+from finite_ntk import claims
+from finite_ntk.io import provenance_attributes, write_netcdf_atomic
+
+inputs, outputs = snakemake.input, snakemake.output  # noqa: F821
+large_beta = snakemake.config["monte_carlo"]["large_beta"]  # noqa: F821
+log = open(snakemake.log[0], "w")  # noqa: F821
+
+
+def load_stats(paths):
+    """{model: dataset} of ntk_stats_<model>.nc files."""
+    out = {}
+    for path in paths:
+        with xr.open_dataset(path) as ds:
+            out[str(ds.attrs.get("model", Path(path).stem.removeprefix("ntk_stats_")))] = ds.load()
+    return out
+
+
+stats = load_stats(inputs.stats)
+runs, datasets = [], {}
+for path in inputs.training:
+    with xr.open_dataset(path) as ds:
+        ds = ds.load()
+    runs.append(claims.describe_training_file(Path(path).name, ds.attrs))
+    datasets[Path(path).name] = ds
+picked = claims.pick_training_runs(runs)
+print(f"training runs used for claims 7 and 8: {picked}", file=log)
+
+
+def fnn_summary(role):
+    name = picked[role]
+    return claims.summarise_fnn_training(datasets[name]) if name else None
+
+
+def pinn_error(role):
+    name = picked[role]
+    return claims.summarise_pinn_training(datasets[name]) if name else None
+
+
+results = claims.evaluate_claims(
+    stats.get("fnn"), stats.get("pinn"), large_beta=large_beta,
+    fnn_shallow=fnn_summary("shallow"), fnn_deep=fnn_summary("deep"),
+    pinn_erf_error=pinn_error("pinn_smooth"), pinn_relu_error=pinn_error("pinn_relu"),
+)
+for r in results:
+    print(f"{r.key:22s} {r.verdict:8s} value={r.value!r} [{r.lo!r}, {r.hi!r}] {r.note}", file=log)
+
+Path(outputs.tex).write_text(claims.claims_latex(results))
+Path(outputs.rules).write_text(claims.rules_latex())
+claims.write_claims_csv(results, outputs.csv)
+attrs = {"run": snakemake.config["run"], **provenance_attributes()}  # noqa: F821
+write_netcdf_atomic(claims.claims_dataset(results), outputs.nc, attrs=attrs)
+
+# The Monte-Carlo claims on the precise run, when its statistics are inputs.
+precise = load_stats(inputs.precise) if len(inputs.precise) else {}
+if precise:
+    precise_results = [
+        r for r in claims.evaluate_claims(precise.get("fnn"), precise.get("pinn"), large_beta=large_beta) if r.number <= 6
+    ]
+    text = claims.claims_latex(
+        precise_results, caption="Claims 1--6 on the precise run.", label="tab:claims-precise"
+    )
+else:
+    text = "% No precise run: nothing to show.\n"
+Path(outputs.precise_tex).write_text(text)

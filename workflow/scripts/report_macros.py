@@ -1,0 +1,42 @@
+"""report/<run>/macros.tex: every number of the report's prose, from config and data."""
+
+from pathlib import Path
+
+import xarray as xr
+import yaml
+
+from finite_ntk.claims import read_claims_csv, verdict_counts
+from finite_ntk.provenance import run_macros, training_attributes
+
+inputs, params = snakemake.input, snakemake.params  # noqa: F821
+config = snakemake.config  # noqa: F821
+
+
+def load(paths):
+    out = {}
+    for path in paths:
+        with xr.open_dataset(path) as ds:
+            out[str(ds.attrs.get("model", Path(path).stem.removeprefix("ntk_stats_")))] = ds.load()
+    return out
+
+
+stats = load(inputs.stats)
+paper_config = None
+if Path(params.paper_config).is_file():
+    with open(params.paper_config) as f:
+        paper_config = yaml.safe_load(f)
+precise = None
+if len(inputs.precise):
+    precise_stats = load(inputs.precise)
+    any_stats = next(iter(precise_stats.values()))
+    precise = {"run": params.precise_run, "replicates": int(any_stats["replicates"].max())}
+text = run_macros(
+    config,
+    paper_config,
+    fnn=stats.get("fnn"),
+    pinn=stats.get("pinn"),
+    verdicts=verdict_counts(read_claims_csv(inputs.claims)),
+    precise=precise,
+    training=training_attributes(inputs.training),
+)
+Path(snakemake.output[0]).write_text(text)  # noqa: F821
