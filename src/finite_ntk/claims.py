@@ -116,6 +116,9 @@ REPORT_QUOTES: dict[str, str] = {
     "configurations": "78",  # Section 5.2.1: "We analysed 78 network configurations"
 }
 
+# Claim 4 (PINN): the report sees deviations "around scaling values of order 10^0 and above".
+PINN_PARITY_SPLIT = 1.0
+
 # Thresholds that turn the report's qualitative words into rules. They are ours, not the
 # report's, and the report prints them beside the claims table.
 RULES: dict[str, float] = {
@@ -338,7 +341,7 @@ def check_second_moment(key: str, stats: xr.Dataset | None, activation: str, kin
         else:
             bound, half_unit = stated_number(stated)
             verdict = AGREES if lo <= bound + half_unit else DIFFERS
-        note = _where(s, i)
+        note = f"{_where(s, i)}; β range of this run {s.beta.min():.3g} to {s.beta.max():.3g}"
         if s.saturated[i]:
             note += f"; saturated: an estimate from {int(s.replicates[i])} samples cannot exceed {int(s.replicates[i])}"
     return _result(key, measure, rule, value=float(value), lo=float(lo), hi=float(hi), verdict=verdict, note=note)
@@ -772,8 +775,8 @@ def evaluate_claims(
     results.append(check_departure("3.pinn.departure", pinn, large_beta, "uu"))
     results.append(check_parity("4.fnn.small", fnn, "beta", large_beta, True))
     results.append(check_parity("4.fnn.large", fnn, "beta", large_beta, False))
-    results.append(check_parity("4.pinn.small", pinn, "scaling", 1.0, True, "uu"))
-    results.append(check_parity("4.pinn.large", pinn, "scaling", 1.0, False, "uu"))
+    results.append(check_parity("4.pinn.small", pinn, "scaling", PINN_PARITY_SPLIT, True, "uu"))
+    results.append(check_parity("4.pinn.large", pinn, "scaling", PINN_PARITY_SPLIT, False, "uu"))
     results.append(check_sigmoid_smaller("5.sigmoid", fnn))
     results.append(check_similar("5.similar", fnn))
     for activation in ("relu", "gelu", "sigmoid"):

@@ -134,6 +134,8 @@ rule report_provenance:
         repository=workflow.basedir,
     log:
         f"{RESULTS}/logs/report_provenance.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/report_provenance.tsv"
     conda:
         ENV
     script:
