@@ -17,7 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def smoke_run(tmp_path_factory) -> Path:
     """The whole workflow run on config/smoke.yaml in a temporary copy of the checkout
-    (tracked and untracked-not-ignored files); returns that directory."""
+    (tracked and untracked-not-ignored files); returns that directory.
+
+    Set FINITE_NTK_SMOKE_DIR to a directory holding a finished smoke run to reuse it
+    (for iterating on these tests; CI always runs the workflow)."""
+    reuse = os.environ.get("FINITE_NTK_SMOKE_DIR")
+    if reuse:
+        return Path(reuse)
     work = tmp_path_factory.mktemp("smoke") / "repo"
     files = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
