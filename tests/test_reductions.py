@@ -57,7 +57,7 @@ def synthetic_samples(activation, width, depth, k_uu, k_rr, seed=0):
             "delta_k": (("replicate", "operator"), k * 0.01 + rng.normal(0, 1e-6, k.shape)),
         },
         coords={"replicate": np.arange(n), "operator": ["uu", "rr"]},
-        attrs=dict(model="pinn", activation=activation, width=width, depth=depth, n0=2, learning_rate=1e-3,
+        attrs=dict(model="pinn", activation=activation, rr_identically_zero=int(activation == "relu"), width=width, depth=depth, n0=2, learning_rate=1e-3,
                    root_seed=1, identity=f"t/{activation}/{width}/{depth}"),
     )
 
@@ -82,4 +82,19 @@ def test_reduce_flags_vanishing_and_saturated():
     ratio = stats["second_moment_ratio"].sel(operator="uu")
     assert float(ratio.sel(activation="gelu").isel(config=1)) == 50.0
     assert stats["saturated"].sel(activation="gelu", operator="uu").values.tolist() == [0, 1]
+    np.testing.assert_allclose(stats["zero_fraction"].sel(activation="gelu", operator="uu"), [0, 49 / 50])
     np.testing.assert_allclose(stats["relative_delta_k"].sel(activation="gelu", operator="uu"), 0.01, rtol=1e-3)
+
+
+def test_underflow_of_one_configuration_does_not_hide_the_activation():
+    rng = np.random.default_rng(2)
+    samples = [
+        synthetic_samples("gelu", 16, 1, rng.gamma(4.0, size=40), rng.gamma(4.0, size=40)),
+        synthetic_samples("gelu", 16, 8, np.zeros(40), np.zeros(40)),  # underflow everywhere
+    ]
+    stats = reduce_samples(samples, ["gelu"], resamples=100, confidence=0.95, fit_max_beta=1.0, saturation_fraction=0.5)
+    assert stats["operator_vanishes"].sel(activation="gelu").values.tolist() == [0, 0]
+    ratio = stats["second_moment_ratio"].sel(activation="gelu", operator="uu").values
+    assert np.isfinite(ratio[0]) and np.isnan(ratio[1])
+    assert stats["zero_fraction"].sel(activation="gelu", operator="uu").values.tolist() == [0.0, 1.0]
+    assert np.isfinite(stats["fitted_C"].sel(activation="gelu", operator="uu"))

@@ -135,6 +135,7 @@ def reduce_samples(
     hi = {name: np.full(shape, np.nan) for name in STATISTICS}
     ratio_draws = np.full(shape + (resamples,), np.nan)
     vanishes = np.zeros((n_act, n_op), dtype=bool)
+    zero_fraction = np.zeros(shape)
     replicates = np.zeros((n_act, n_cfg), dtype=np.int64)
 
     for a, activation in enumerate(activations):
@@ -145,9 +146,13 @@ def reduce_samples(
                 select = {} if operator is None else {"operator": operator}
                 k = ds["k_init"].sel(select).values.astype(np.float64)
                 dk = ds["delta_k"].sel(select).values.astype(np.float64)
-                if np.all(k == 0):
+                zero_fraction[a, c, o] = np.mean(k == 0)
+                if operator == "rr" and bool(ds.attrs.get("rr_identically_zero", 0)):
                     # K identically zero (ReLU K_rr): no ratio exists; flag, never divide.
                     vanishes[a, o] = True
+                if np.all(k == 0):
+                    # Identically zero, or underflowed in every replicate (deep GELU in
+                    # float32): the statistics are undefined and stay NaN.
                     point["mean_k"][a, c, o] = lo["mean_k"][a, c, o] = hi["mean_k"][a, c, o] = 0.0
                     continue
                 stats = statistics(k, dk)
@@ -202,6 +207,12 @@ def reduce_samples(
         stat_dims,
         squeeze(saturated).astype(np.int8),
         {"description": f"1 where E[K^2]/E[K]^2 >= {saturation_fraction} x replicates: a bound, not a measurement"},
+    )
+    data_vars["zero_fraction"] = (
+        stat_dims,
+        squeeze(zero_fraction),
+        {"description": "fraction of replicates with K = 0 exactly (identically zero, or float32 underflow of "
+                        "deep networks whose signal shrinks layer by layer; rerun with precision: float64)"},
     )
     data_vars["replicates"] = (("activation", "config"), replicates)
     data_vars["theory_second_moment"] = ("config", theory_second_moment(betas), {"description": "exp(5 beta)"})
