@@ -37,7 +37,7 @@ ACTIVATIONS = ("relu", "gelu", "sigmoid")
 HAVE_LATEX = shutil.which("latexmk") is not None and shutil.which("pdftotext") is not None
 
 # Every figure number of REPLICATION.md as the report prints it (captions and the index).
-FIGURE_NUMBERS = ["1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "5", "6", "7", "8", "9", "10", "S1", "S2a", "S2b"]
+FIGURE_NUMBERS = ["1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "5", "6a", "6b", "7", "8", "9", "10", "S1", "S2a", "S2b"]
 
 
 # --------------------------------------------------------------------------- synthetic data

@@ -663,29 +663,42 @@ def describe_training_file(name: str, attrs: Mapping[str, Any]) -> dict[str, Any
     return info
 
 
-def pick_training_runs(runs: Sequence[Mapping[str, Any]]) -> dict[str, str | None]:
+def pick_training_runs(
+    runs: Sequence[Mapping[str, Any]],
+    shallow: Sequence[int] | None = None,
+    deep: Sequence[int] | None = None,
+    pinn_architecture: Sequence[int] | None = None,
+) -> dict[str, str | None]:
     """Which training outputs claims 7 and 8 use.
 
-    ``shallow``/``deep``: the FNN runs of width 512 and depth 1 / 10 when present; otherwise
-    (smaller configs) the FNN run of smallest depth and the one of largest depth among those
-    of the same width (ReLU preferred). ``pinn_smooth``/``pinn_relu``: the PINN runs with a
-    smooth (erf-type) and with the ReLU activation. Values are the ``file`` entries."""
+    ``shallow``/``deep``: the FNN runs of the given (width, depth), by default the report's
+    (512, 1) and (512, 10) (the config's Figure 9 and 10 architectures are passed here);
+    where absent, the FNN run of smallest depth and the one of largest depth among those of
+    the same width (ReLU preferred). ``pinn_smooth``/``pinn_relu``: the PINN runs with a
+    smooth (erf-type) and with the ReLU activation, of ``pinn_architecture`` where given.
+    Values are the ``file`` entries."""
+    wanted = {
+        "shallow": tuple(shallow or CLAIM7_ARCHITECTURES["shallow"]),
+        "deep": tuple(deep or CLAIM7_ARCHITECTURES["deep"]),
+    }
     fnn = [r for r in runs if r.get("model") == "fnn" and "depth" in r and "width" in r]
     relu_fnn = [r for r in fnn if r.get("activation", "relu") == "relu"] or fnn
     picked: dict[str, str | None] = {"shallow": None, "deep": None, "pinn_smooth": None, "pinn_relu": None}
-    for role, (width, depth) in CLAIM7_ARCHITECTURES.items():
-        exact = [r for r in relu_fnn if (r["width"], r["depth"]) == (width, depth)]
+    for role, architecture in wanted.items():
+        exact = [r for r in relu_fnn if (r["width"], r["depth"]) == architecture]
         if exact:
             picked[role] = exact[0]["file"]
     if relu_fnn and (picked["shallow"] is None or picked["deep"] is None):
-        shallow = min(relu_fnn, key=lambda r: (r["depth"], -r["width"]))
-        same_width = [r for r in relu_fnn if r["width"] == shallow["width"] and r["depth"] > shallow["depth"]]
-        deep = max(same_width or relu_fnn, key=lambda r: (r["depth"], -r["width"]))
+        first = min(relu_fnn, key=lambda r: (r["depth"], -r["width"]))
+        same_width = [r for r in relu_fnn if r["width"] == first["width"] and r["depth"] > first["depth"]]
+        last = max(same_width or relu_fnn, key=lambda r: (r["depth"], -r["width"]))
         if picked["shallow"] is None:
-            picked["shallow"] = shallow["file"]
-        if picked["deep"] is None and deep is not shallow:
-            picked["deep"] = deep["file"]
+            picked["shallow"] = first["file"]
+        if picked["deep"] is None and last is not first:
+            picked["deep"] = last["file"]
     pinn = [r for r in runs if r.get("model") == "pinn"]
+    if pinn_architecture is not None:
+        pinn = [r for r in pinn if (r.get("width"), r.get("depth")) == tuple(pinn_architecture)] or pinn
     smooth = [r for r in pinn if r.get("activation") in SMOOTH_PINN_ACTIVATIONS]
     relu = [r for r in pinn if r.get("activation") == "relu"]
     picked["pinn_smooth"] = smooth[0]["file"] if smooth else None

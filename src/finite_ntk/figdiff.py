@@ -58,8 +58,9 @@ FIGURE_DATA: dict[str, tuple[str, ...]] = {
     **{f"fig{n}{p}": ("ntk_stats_fnn.nc",) for n in (1, 2) for p in "ab"},
     **{f"fig{n}{p}": ("ntk_stats_pinn.nc",) for n in (3, 4) for p in "ab"},
     **{f"figS2{p}": ("ntk_stats_pinn.nc",) for p in "ab"},
-    **{f"fig{n}": ("training/fnn_*.nc",) for n in (5, 8, 9, 10)},
-    **{f"fig{n}": ("training/pinn_*.nc",) for n in (6, 7)},
+    **{f"fig{n}": ("training/fnn_*.nc",) for n in (5, 9, 10)},
+    "fig8": ("training/ntk_init.nc",),
+    **{name: ("training/pinn_*.nc",) for name in ("fig6", "fig6b", "fig7")},
     "figS1": ("training/*.nc",),
 }
 # The netCDFs compared and exported (relative to the data directory).

@@ -328,12 +328,72 @@ def run_macros(
 
     for name, quote in REPORT_QUOTES.items():
         lines.append(macro(_camel("ReportText", *name.split("_")), latex_escape(quote)))
+    lines += training_macros(config.get("training"))
     lines.append(macro("NumTrainingRuns", len(training)))
     lines.append(macro("TrainingRuns", training_table(training)))
     return "\n".join(lines) + "\n"
 
 
-TRAINING_ATTRIBUTES = ("model", "activation", "width", "depth", "beta", "steps", "epochs", "learning_rate", "optimizer", "n_train", "n_points")
+def _architecture(pair: Sequence[int] | None) -> str:
+    return "n/a" if not pair else f"width {int(pair[0])}, depth {int(pair[1])}"
+
+
+def _list(values: Sequence[Any]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def training_macros(training: Mapping[str, Any] | None) -> list[str]:
+    """Macros of the training section from ``config['training']`` ('n/a' without one)."""
+    names = (
+        "FnnTrainActivation", "FnnTrainPoints", "FnnTestPoints", "FnnEpochs", "FnnTrainLearningRate",
+        "FnnSnapshotSteps", "FnnArchitectures", "FigFiveArchitecture", "FigNineArchitecture", "FigTenArchitecture",
+        "InitWidths", "InitDepths", "PinnTrainActivations", "PinnArchitectures", "PinnSteps", "PinnTrainLearningRate",
+        "PinnBoundaryWeight", "PinnInterior", "PinnBoundaryPerSide", "PinnBoundaryTotal", "PinnKernelGrid",
+        "PinnKernelPoints", "PinnTestGrid", "PinnSnapshotSteps", "PinnFigureActivation", "PinnFigureArchitecture",
+    )
+    values: dict[str, Any] = {name: "n/a" for name in names}
+    if training:
+        fnn, init, pinn = training.get("fnn", {}), training.get("init_kernels", {}), training.get("pinn", {})
+        figures = fnn.get("figures", {})
+        values.update(
+            FnnTrainActivation=ACTIVATION_NAMES.get(fnn.get("activation"), fnn.get("activation", "n/a")),
+            FnnTrainPoints=fnn.get("n_train", "n/a"),
+            FnnTestPoints=fnn.get("n_test", "n/a"),
+            FnnEpochs=fnn.get("epochs", "n/a"),
+            FnnTrainLearningRate=latex_plain(float(fnn["learning_rate"])) if "learning_rate" in fnn else "n/a",
+            FnnSnapshotSteps=_list(fnn.get("snapshot_steps", [])),
+            FnnArchitectures=_list(rf"{w}\,\texttimes\,{d}" for w, d in fnn.get("architectures", [])),
+            FigFiveArchitecture=_architecture(figures.get("fig5")),
+            FigNineArchitecture=_architecture(figures.get("fig9")),
+            FigTenArchitecture=_architecture(figures.get("fig10")),
+            InitWidths=_list(init.get("widths", [])),
+            InitDepths=_list(init.get("depths", [])),
+            PinnTrainActivations=_list(ACTIVATION_NAMES.get(a, a) for a in pinn.get("activations", [])),
+            PinnArchitectures=_list(rf"{w}\,\texttimes\,{d}" for w, d in pinn.get("architectures", [])),
+            PinnSteps=pinn.get("steps", "n/a"),
+            PinnTrainLearningRate=latex_plain(float(pinn["learning_rate"])) if "learning_rate" in pinn else "n/a",
+            PinnBoundaryWeight=latex_plain(float(pinn["boundary_weight"])) if "boundary_weight" in pinn else "n/a",
+            PinnInterior=pinn.get("n_interior", "n/a"),
+            PinnBoundaryPerSide=pinn.get("n_boundary_per_side", "n/a"),
+            PinnBoundaryTotal=4 * int(pinn["n_boundary_per_side"]) if "n_boundary_per_side" in pinn else "n/a",
+            PinnKernelGrid=" \\texttimes\\ ".join(str(v) for v in pinn.get("kernel_grid", [])) or "n/a",
+            PinnKernelPoints=int(np.prod(pinn["kernel_grid"])) if "kernel_grid" in pinn else "n/a",
+            PinnTestGrid=pinn.get("test_grid", "n/a"),
+            PinnSnapshotSteps=_list(pinn.get("snapshot_steps", [])),
+            PinnFigureActivation=ACTIVATION_NAMES.get(pinn.get("figure", {}).get("activation"), "n/a"),
+            PinnFigureArchitecture=_architecture(pinn.get("figure", {}).get("architecture")),
+        )
+    return [macro(name, values[name]) for name in names]
+
+
+TRAINING_ATTRIBUTES = ("model", "activation", "width", "depth", "beta", "epochs", "steps", "learning_rate", "n_train", "n_interior")
+# Results of a training run shown beside its settings: (column, variable, description).
+TRAINING_RESULTS = (
+    ("final loss", "loss", "training loss after the last step"),
+    ("kernel change", "relative_change", "|K_T - K_0|_F / |K_0|_F at the last snapshot"),
+    ("kernel change", "relative_change_uu", "|K_T - K_0|_F / |K_0|_F of K_uu at the last snapshot"),
+    ("rel. L2 error", "relative_l2_error", "relative L2 error of the PINN on the test grid"),
+)
 
 
 def training_table(training: Sequence[Mapping[str, Any]]) -> str:
@@ -341,6 +401,7 @@ def training_table(training: Sequence[Mapping[str, Any]]) -> str:
     if not training:
         return "\\emph{no training outputs in this run}"
     columns = [a for a in TRAINING_ATTRIBUTES if any(a in t for t in training)]
+    columns += [c for c in dict.fromkeys(c for c, _, _ in TRAINING_RESULTS) if any(c in t for t in training)]
     header = " & ".join(["file"] + [latex_escape(c) for c in columns]) + r" \\"
     rows = []
     for t in training:
@@ -350,7 +411,7 @@ def training_table(training: Sequence[Mapping[str, Any]]) -> str:
             cells.append(latex_number(float(v)) if isinstance(v, (float, np.floating)) else latex_escape(str(v)))
         rows.append(" & ".join(cells) + r" \\")
     return (
-        "{\\footnotesize\\begin{tabular}{" + "l" * (len(columns) + 1) + "}\\toprule " + header + "\\midrule "
+        "{\\footnotesize\\begin{tabular}{" + "l" * (len(columns) + 1) + "}\\toprule " + header.replace("\\_", " ") + "\\midrule "
         + " ".join(rows) + "\\bottomrule\\end{tabular}}"
     )
 
@@ -447,6 +508,9 @@ def training_attributes(paths: Iterable[str | os.PathLike]) -> list[dict[str, An
     for path in paths:
         with xr.open_dataset(path) as ds:
             attrs = {k: ds.attrs[k] for k in TRAINING_ATTRIBUTES if k in ds.attrs}
+            for column, variable, _ in TRAINING_RESULTS:
+                if variable in ds and ds[variable].size:
+                    attrs[column] = float(ds[variable].values.ravel()[-1])
         attrs["file"] = Path(path).name
         out.append(attrs)
     return out
@@ -457,7 +521,7 @@ def training_attributes(paths: Iterable[str | os.PathLike]) -> list[dict[str, An
 # The figure files report.tex includes (figures/<run>/<stem>.pdf), in the order of the report.
 REPORT_FIGURES: tuple[str, ...] = (
     "fig1a", "fig1b", "fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b",
-    "fig5", "fig6", "fig7", "fig8", "fig9", "fig10", "figS1", "figS2a", "figS2b",
+    "fig5", "fig6", "fig6b", "fig7", "fig8", "fig9", "fig10", "figS1", "figS2a", "figS2b",
 )
 # The generated files report.tex reads from generated/ (name -> required?).
 GENERATED_FILES: dict[str, bool] = {

@@ -25,7 +25,7 @@ FIGURE_CATEGORIES = {
     **{f"fig{n}{p}": ("Monte Carlo: Theorems 1 and 2", "PINN") for n in (3, 4) for p in "ab"},
     **{f"figS2{p}": ("Monte Carlo: Theorems 1 and 2", "PINN residual kernel") for p in "ab"},
     **{f"fig{n}": ("Training", "FNN") for n in (5, 8, 9, 10)},
-    **{f"fig{n}": ("Training", "PINN") for n in (6, 7)},
+    **{name: ("Training", "PINN") for name in ("fig6", "fig6b", "fig7")},
     "figS1": ("Training", "NTK evolution"),
 }
 REPORT_CAPTIONS = Path(workflow.basedir) / "workflow" / "report"

@@ -28,7 +28,14 @@ for path in inputs.training:
         ds = ds.load()
     runs.append(claims.describe_training_file(Path(path).name, ds.attrs))
     datasets[Path(path).name] = ds
-picked = claims.pick_training_runs(runs)
+training_config = snakemake.config.get("training", {})  # noqa: F821
+figures = training_config.get("fnn", {}).get("figures", {})
+picked = claims.pick_training_runs(
+    runs,
+    shallow=figures.get("fig9"),
+    deep=figures.get("fig10"),
+    pinn_architecture=training_config.get("pinn", {}).get("figure", {}).get("architecture"),
+)
 print(f"training runs used for claims 7 and 8: {picked}", file=log)
 
 
