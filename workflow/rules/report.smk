@@ -11,6 +11,7 @@
 # Every input that depends on the other rules files is a function, so this file may be
 # included before or after monte_carlo.smk and training.smk.
 import glob
+import os
 from pathlib import Path
 
 REPORT_SOURCE = "report/src"
@@ -157,7 +158,7 @@ rule report:
     output:
         report(f"{REPORT}/report.pdf", caption="../report/report.rst", category="Report"),
     params:
-        source=REPORT_SOURCE,
+        source=lambda wildcards, input: os.path.commonpath(input.sources),
     log:
         f"{RESULTS}/logs/report.log",
     benchmark:
@@ -181,7 +182,7 @@ rule figdiff:
         reference=REFERENCE_FIGURES,
         figures=FIGURES,
         results=RESULTS,
-        out=f"{REPORT}/figdiff",
+        out=lambda wildcards, output: os.path.dirname(output[0]),
     log:
         f"{RESULTS}/logs/figdiff.log",
     benchmark:
