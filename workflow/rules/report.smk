@@ -124,6 +124,7 @@ rule report_provenance:
     # exist; it reads every *.tsv under results/<run>/benchmarks/.
     input:
         stats=_stats,
+        training=_run_targets(f"{RESULTS}/training/", ".nc"),
         after=_all_other_targets,
         claims=f"{REPORT}/claims.tex",
         macros=f"{REPORT}/macros.tex",

@@ -8,9 +8,9 @@ from finite_ntk.provenance import collect_benchmarks, data_revisions, provenance
 
 inputs, params = snakemake.input, snakemake.params  # noqa: F821
 datasets = {}
-for path in inputs.stats:
+for path in list(inputs.stats) + list(inputs.training):
     with xr.open_dataset(path) as ds:
-        datasets[Path(path).name] = ds.load()
+        datasets[Path(path).name] = xr.Dataset(attrs=dict(ds.attrs))  # attributes only
 benchmarks = collect_benchmarks(params.benchmarks)
 text = provenance_latex(
     snakemake.config,  # noqa: F821
