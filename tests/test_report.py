@@ -362,7 +362,7 @@ def test_benchmarks_and_provenance(tmp_path, smoke_config):
 
     assert hashlib.sha256(config_file.read_bytes()).hexdigest() in text
     assert "abc123" in text and str(smoke_config["root_seed"]) in text
-    assert "cpu count" in text and "numpy" in text
+    assert "cpu count" in text and "numpy" in text and "SHA-256" in text
 
 
 # --------------------------------------------------------------------------- figures

@@ -410,9 +410,14 @@ def training_table(training: Sequence[Mapping[str, Any]]) -> str:
             v = t.get(c, "")
             cells.append(latex_number(float(v)) if isinstance(v, (float, np.floating)) else latex_escape(str(v)))
         rows.append(" & ".join(cells) + r" \\")
+    tabular = (
+        "\\begin{tabular}{" + "l" * (len(columns) + 1) + "}\\toprule " + header.replace("\\_", " ") + "\\midrule "
+        + " ".join(rows) + "\\bottomrule\\end{tabular}"
+    )
+    # Shrunk to the line width when wider (many columns), never enlarged.
     return (
-        "{\\footnotesize\\begin{tabular}{" + "l" * (len(columns) + 1) + "}\\toprule " + header.replace("\\_", " ") + "\\midrule "
-        + " ".join(rows) + "\\bottomrule\\end{tabular}}"
+        "{\\footnotesize\\setbox0=\\hbox{" + tabular + "}"
+        "\\ifdim\\wd0>\\linewidth\\resizebox{\\linewidth}{!}{\\box0}\\else\\box0\\fi}"
     )
 
 
@@ -454,8 +459,8 @@ def provenance_latex(
         path = Path(path)
         shown = os.path.relpath(path, repository) if repository and path.is_absolute() else str(path)
         digest = sha256_file(path) if path.is_file() else "missing"
-        out.append(row(f"config file \\texttt{{{latex_escape(shown)}}}", f"SHA-256 {{\\scriptsize\\texttt{{{digest}}}}}"))
-    out.append(row("effective config (canonical JSON)", f"SHA-256 {{\\scriptsize\\texttt{{{config_hash(config)}}}}}"))
+        out.append(row(f"SHA-256 of config file \\texttt{{{latex_escape(shown)}}}", f"{{\\scriptsize\\texttt{{{digest}}}}}"))
+    out.append(row("SHA-256 of the effective config (canonical JSON)", f"{{\\scriptsize\\texttt{{{config_hash(config)}}}}}"))
     out.append(r"\bottomrule\end{tabular}")
     if len(config_files) > 1:
         out.append(
