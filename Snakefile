@@ -8,7 +8,7 @@ import sys
 # Snakefile and of every job (jobs inherit the environment, conda and SLURM ones too).
 SRC = os.path.join(workflow.basedir, "src")
 sys.path.insert(0, SRC)
-os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH")) if p)
+os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH")) if p))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from finite_ntk.config import ConfigError, validate_config
@@ -29,9 +29,15 @@ REPORT = f"report/{RUN}"
 ENV = "../../envs/finite-ntk.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
+# report.smk first: it defines report_figure(), which the other rules files use on their
+# figure outputs; its own inputs are looked up late.
+include: "workflow/rules/common.smk"
+include: "workflow/rules/report.smk"
 include: "workflow/rules/monte_carlo.smk"
 include: "workflow/rules/training.smk"
-include: "workflow/rules/report.smk"
 
 
 rule all:

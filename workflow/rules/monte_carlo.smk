@@ -3,32 +3,6 @@
 # One sampling job per (model, activation, width) covers every depth of that width, so
 # interpreter start-up and imports are paid once per job (54 jobs on the paper grid, not
 # 468); each configuration still gets its own netCDF and its own keys.
-from finite_ntk.monte_carlo import sampling_batches
-
-MONTE_CARLO_FIGURES = ["fig1a", "fig1b", "fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "figS2a", "figS2b"]
-MODELS = list(config["monte_carlo"]["models"])
-SAMPLING_BATCHES = sampling_batches(config)
-
-
-def sample_path(model, activation, width, depth):
-    return f"{RESULTS}/samples/{model}/{activation}/w{width}_d{depth}.nc"
-
-
-def samples_of_model(wildcards):
-    return [
-        sample_path(wildcards.model, activation, width, depth)
-        for (model, activation, width), depths in SAMPLING_BATCHES.items()
-        if model == wildcards.model
-        for depth in depths
-    ]
-
-
-def sampling_memory_mb(width, depths):
-    # Dense sampler: a few copies of the largest network's parameters, plus the runtime.
-    largest = width * width * max(depths)
-    return int(2000 + 24 * largest / 2**20 * 4)
-
-
 for (model, activation, width), depths in SAMPLING_BATCHES.items():
 
     rule:
@@ -77,9 +51,10 @@ rule plot_monte_carlo:
         fnn=f"{RESULTS}/ntk_stats_fnn.nc",
         pinn=f"{RESULTS}/ntk_stats_pinn.nc",
     output:
-        [f"{FIGURES}/{name}.{ext}" for name in MONTE_CARLO_FIGURES for ext in ("pdf", "png")],
+        [f"{FIGURES}/{name}.pdf" for name in MONTE_CARLO_FIGURES]
+        + [report_figure(f"{FIGURES}/{name}.png") for name in MONTE_CARLO_FIGURES],
     params:
-        figures=FIGURES,
+        figures=lambda wildcards, output: os.path.dirname(output[0]),
     log:
         f"{RESULTS}/logs/plot_monte_carlo.log",
     benchmark:
