@@ -255,40 +255,61 @@ def matrix_free_batch_size(setup: MonteCarloSetup) -> int:
 # the matching blocks of G-products; no block is ever copied into a bigger array.
 
 
-def _project_out(blocks: list[jax.Array], q: jax.Array) -> tuple[list[jax.Array], jax.Array]:
-    """q = sum_i coef_i @ blocks_i + rest, two classical Gram-Schmidt passes."""
-    if not blocks:
-        return [], q
-    coefs = [B @ q for B in blocks]
-    rest = q - sum(c @ B for c, B in zip(coefs, blocks))
-    again = [B @ rest for B in blocks]
-    rest = rest - sum(c @ B for c, B in zip(again, blocks))
-    return [c + a for c, a in zip(coefs, again)], rest
+def _reveal_pass(basis, values, other_basis, other_values, Q, fresh):
+    """Products M q_j of a lazy Gaussian M for the query rows of Q (m, n), given what is
+    revealed; all the queries of a pass are known in advance, so the pass is a block QR.
 
+    For right products (M = G): ``basis`` = blocks of R (rows), ``values`` = blocks of
+    (G R^T)^T, ``other_basis`` = blocks of L, ``other_values`` = blocks of (G^T L^T)^T. For
+    left products (M = G^T) the two sides swap. ``fresh`` (m, n) is iid N(0, 1).
 
-def _reveal(basis, values, other_basis, other_values, q, g):
-    """The product M q of a lazy Gaussian M given what is revealed.
-
-    For a right product (M = G): ``basis`` = R blocks, ``values`` = G R blocks (as rows),
-    ``other_basis`` = L blocks, ``other_values`` = G^T L blocks. For a left product
-    (M = G^T) the two sides swap. ``g ~ N(0, I_n)`` is fresh. Returns the new unit
-    direction u (zero if q is in the revealed span), M u and M q.
+    1. Q = C B + P, P orthogonal to the revealed rows B (two block Gram-Schmidt passes).
+    2. P = T U, U orthonormal rows (Gram-Schmidt twice within the pass; a row that is
+       round-off, |p| <= tol eps |q|, gives u = 0 and reveals nothing).
+    3. M u = P_O M u + (I - P_O) g = (u . W_i) o_i + g - (g . o_i) o_i (O the other side).
+    4. M q = C V + T (M U).
+    Returns (U, M U, M Q), the new rows to append to ``basis`` and ``values``.
     """
-    coefs, rest = _project_out(basis, q)
-    eps = jnp.finfo(q.dtype).eps
-    norm = jnp.sqrt(jnp.sum(rest * rest))
-    new = norm > REVEAL_TOLERANCE_EPS * eps * jnp.sqrt(jnp.sum(q * q))
-    norm = jnp.where(new, norm, 0.0)
-    u = jnp.where(new, rest / jnp.where(new, norm, 1.0), 0.0)
-    # M u = P_other M u + (I - P_other) g, and P_other M u is known: (other_values u).
-    _, Mu = _project_out(other_basis, g)
-    for B, V in zip(other_basis, other_values):
-        Mu = Mu + (V @ u) @ B
-    Mu = jnp.where(new, Mu, 0.0)
-    Mq = norm * Mu
+    m = Q.shape[0]
+    eps = jnp.finfo(Q.dtype).eps
+    coefs = [jnp.zeros((m, B.shape[0]), Q.dtype) for B in basis]
+    P = Q
+    for _ in range(2 if basis else 0):
+        c = [P @ B.T for B in basis]
+        P = P - sum(ci @ B for ci, B in zip(c, basis))
+        coefs = [a + b for a, b in zip(coefs, c)]
+    q_norms = jnp.sqrt(jnp.sum(Q * Q, axis=1))
+    if m == 1:
+        norm = jnp.sqrt(jnp.sum(P * P))
+        new = norm > REVEAL_TOLERANCE_EPS * eps * q_norms[0]
+        norm = jnp.where(new, norm, 0.0)
+        U, T = jnp.where(new, P / jnp.where(new, norm, 1.0), 0.0), norm.reshape(1, 1)
+    else:
+
+        def orthonormalize(j, state):
+            """Row j against rows < j (zero rows beyond contribute nothing), twice."""
+            U, T = state
+            p = P[j]
+            t = jnp.zeros((m,), Q.dtype)
+            for _ in range(2):
+                c = U @ p
+                p = p - c @ U
+                t = t + c
+            norm = jnp.sqrt(jnp.sum(p * p))
+            new = norm > REVEAL_TOLERANCE_EPS * eps * q_norms[j]
+            norm = jnp.where(new, norm, 0.0)
+            U = U.at[j].set(jnp.where(new, p / jnp.where(new, norm, 1.0), 0.0))
+            return U, T.at[j].set(t.at[j].set(norm))
+
+        U, T = jax.lax.fori_loop(0, m, orthonormalize, (jnp.zeros_like(P), jnp.zeros((m, m), Q.dtype)))
+    MU = fresh
+    if other_basis:
+        MU = MU + sum((U @ W.T - fresh @ O.T) @ O for O, W in zip(other_basis, other_values))
+    MU = jnp.where(jnp.diagonal(T)[:, None] > 0, MU, 0.0)
+    MQ = T @ MU
     for c, V in zip(coefs, values):
-        Mq = Mq + c @ V
-    return u, Mu, Mq
+        MQ = MQ + c @ V
+    return U, MU, MQ
 
 
 # --------------------------------------------------------------------------- activations
@@ -386,22 +407,12 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
             return jax.random.normal(jax.random.fold_in(jax.random.fold_in(kh, l), pass_index), (count, n), dtype)
 
         def products(l, right, queries, g, basis, values, other_basis, other_values):
-            """G q (right) or G^T p (left) for each query row, in order; returns the new
-            directions, their products and the products of the queries."""
-            basis, values = list(basis), list(values)
-            us, Mus, Mqs = [], [], []
-            for j in range(queries.shape[0]):
-                if oracle:
-                    Mq = G_explicit[l] @ queries[j] if right else G_explicit[l].T @ queries[j]
-                    u = Mu = jnp.zeros((n,), dtype)
-                else:
-                    u, Mu, Mq = _reveal(basis, values, other_basis, other_values, queries[j], g[j])
-                    basis.append(u[None])
-                    values.append(Mu[None])
-                us.append(u)
-                Mus.append(Mu)
-                Mqs.append(Mq)
-            return jnp.stack(us), jnp.stack(Mus), jnp.stack(Mqs)
+            """G q (right) or G^T p (left) for each query row; returns the new directions,
+            their products and the products of the queries."""
+            if oracle:
+                Mq = queries @ G_explicit[l].T if right else queries @ G_explicit[l]
+                return jnp.zeros_like(queries), jnp.zeros_like(queries), Mq
+            return _reveal_pass(basis, values, other_basis, other_values, queries, g)
 
         def masked_scan(body, carry, xs, reverse=False):
             """lax.scan over the capacity; layers l >= hidden pass the carry through and

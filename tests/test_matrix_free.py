@@ -1,0 +1,245 @@
+"""The matrix-free sampler (finite_ntk.matrix_free) against the dense one and closed forms.
+
+Every test is seeded, so its numbers are deterministic. The statistical comparisons draw
+the two samplers from different root seeds (independent samples) and check that they have
+the same law: means within 4 standard errors, second-moment ratios E[K^2]/E[K]^2 whose
+difference has a bootstrap interval containing 0, and a two-sample Kolmogorov-Smirnov test
+not rejecting at 1e-3. The oracle tests check the algebra of the derivation exactly:
+with the lazy Gaussian replaced by explicit matrices, the sampler's kernels must equal
+autodiff on the same network (float round-off only).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+from jax.experimental import enable_x64
+import numpy as np
+import pytest
+from scipy.stats import ks_2samp
+
+from finite_ntk import matrix_free as mf
+from finite_ntk import seeding
+from finite_ntk.kernels import relu_mean_ntk_diagonal
+from finite_ntk.networks import NetworkSpec, build_network
+from finite_ntk.pinn import laplacian_fn, value_fn
+from finite_ntk.sampling import INPUT_DIMENSION, MonteCarloSetup, sample, sample_dense
+from finite_ntk.theorem2 import kernels_across_step
+
+DRAWS = 2000
+# (width, depth): beta = 0.25, 0.0625 and 0.5.
+CONFIGS = [(16, 4), (32, 2), (16, 8)]
+ACTIVATIONS = ["relu", "gelu", "sigmoid"]
+INPUT_POINT = {"fnn": (-1.0,), "pinn": (0.25, 0.25)}
+SEEDS = {"dense": 101, "matrix_free": 202}
+MEAN_SE = 4.0
+KS_P = 1e-3
+BOOTSTRAP_RESAMPLES = 4000
+BOOTSTRAP_ALPHA = 1e-3
+
+
+def make_setup(model: str, activation: str, width: int, depth: int, step_loss: str = "value", **network) -> MonteCarloSetup:
+    spec = NetworkSpec(width=width, depth=depth, activation=activation, n0=INPUT_DIMENSION[model], **network)
+    return MonteCarloSetup(model=model, spec=spec, input_point=INPUT_POINT[model], learning_rate=1e-3, step_loss=step_loss)
+
+
+def keys_for(sampler: str, model: str, activation: str, width: int, depth: int, draws: int) -> jax.Array:
+    return seeding.replicate_keys(seeding.monte_carlo_key(SEEDS[sampler], model, activation, width, depth), draws)
+
+
+@functools.lru_cache(maxsize=None)
+def draws_of(sampler: str, model: str, activation: str, width: int, depth: int, draws: int = DRAWS) -> dict[str, np.ndarray]:
+    setup = make_setup(model, activation, width, depth)
+    keys = keys_for(sampler, model, activation, width, depth, draws)
+    if sampler == "dense":
+        return sample_dense(setup, keys)
+    return mf.sample_matrix_free(setup, keys)
+
+
+def second_moment_ratio(x: np.ndarray) -> np.ndarray:
+    return np.mean(x**2, axis=-1) / np.mean(x, axis=-1) ** 2
+
+
+def assert_means_agree(a: np.ndarray, b: np.ndarray, label: str) -> None:
+    se = np.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
+    z = (a.mean() - b.mean()) / se
+    assert abs(z) < MEAN_SE, f"{label}: means {a.mean():.6g} vs {b.mean():.6g} differ by {z:.2f} standard errors"
+
+
+def assert_same_law(a: np.ndarray, b: np.ndarray, label: str, seed: int) -> None:
+    """a: matrix-free draws, b: dense draws of the same quantity."""
+    assert np.all(np.isfinite(a)), f"{label}: non-finite matrix-free draws"
+    assert_means_agree(a, b, label)
+    rng = np.random.default_rng(seed)
+    boot_a = second_moment_ratio(a[rng.integers(0, a.size, (BOOTSTRAP_RESAMPLES, a.size))])
+    boot_b = second_moment_ratio(b[rng.integers(0, b.size, (BOOTSTRAP_RESAMPLES, b.size))])
+    low, high = np.quantile(boot_a - boot_b, [BOOTSTRAP_ALPHA / 2, 1 - BOOTSTRAP_ALPHA / 2])
+    assert low <= 0 <= high, (
+        f"{label}: E[K^2]/E[K]^2 {second_moment_ratio(a):.4f} (matrix-free) vs {second_moment_ratio(b):.4f} "
+        f"(dense); bootstrap interval of the difference [{low:.4f}, {high:.4f}] excludes 0"
+    )
+    p = ks_2samp(a, b).pvalue
+    assert p > KS_P, f"{label}: two-sample KS p = {p:.2e}"
+
+
+# ----------------------------------------------------------------------------- the law
+
+
+@pytest.mark.parametrize("width,depth", CONFIGS)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_fnn_same_law_as_dense(activation: str, width: int, depth: int) -> None:
+    mfree = draws_of("matrix_free", "fnn", activation, width, depth)
+    dense = draws_of("dense", "fnn", activation, width, depth)
+    for name in ("k_init", "k_step"):
+        assert_same_law(mfree[name][:, 0], dense[name][:, 0], f"fnn {activation} {width}x{depth} {name}", seed=width * depth)
+    # Theorem 2 is about the change: its mean must agree too.
+    assert_means_agree(mfree["delta_k"][:, 0], dense["delta_k"][:, 0], f"fnn {activation} {width}x{depth} delta_k")
+
+
+@pytest.mark.parametrize("width,depth", CONFIGS)
+@pytest.mark.parametrize("activation", ["gelu", "sigmoid"])
+def test_pinn_residual_kernel_same_law_as_dense(activation: str, width: int, depth: int) -> None:
+    mfree = draws_of("matrix_free", "pinn", activation, width, depth)
+    dense = draws_of("dense", "pinn", activation, width, depth)
+    for j, op in enumerate(("uu", "rr")):
+        for name in ("k_init", "k_step"):
+            label = f"pinn {activation} {width}x{depth} {name} {op}"
+            assert_same_law(mfree[name][:, j], dense[name][:, j], label, seed=width * depth + j)
+        assert_means_agree(mfree["delta_k"][:, j], dense["delta_k"][:, j], f"pinn {activation} {width}x{depth} delta_k {op}")
+
+
+@pytest.mark.parametrize("width,depth", CONFIGS)
+def test_relu_mean_closed_form(width: int, depth: int) -> None:
+    """E[K(x, x)] = (depth + 1) |x|^2 / n0 (b_std = 0) for the matrix-free draws."""
+    draws = 20000
+    setup = make_setup("fnn", "relu", width, depth)
+    keys = keys_for("matrix_free", "fnn", "relu", width, depth, draws)
+    k = mf.sample_matrix_free(setup, keys)["k_init"][:, 0]
+    x = np.asarray(INPUT_POINT["fnn"])
+    expected = relu_mean_ntk_diagonal(depth, float(x @ x), n0=1, with_bias=False)
+    se = k.std(ddof=1) / np.sqrt(draws)
+    assert abs(k.mean() - expected) < 3 * se, f"E[K] {k.mean():.4f} vs closed form {expected:.4f} (SE {se:.4f})"
+
+
+def test_relu_pinn_residual_kernel_is_zero() -> None:
+    out = mf.sample_matrix_free(make_setup("pinn", "relu", 16, 4), keys_for("matrix_free", "pinn", "relu", 16, 4, 64))
+    for name in ("k_init", "k_step", "delta_k"):
+        assert np.all(out[name][:, 1] == 0.0)
+    assert np.all(out["k_init"][:, 0] > 0)
+
+
+# ----------------------------------------------------------------------------- the algebra
+
+
+def dense_reference(setup: MonteCarloSetup, params) -> dict[str, np.ndarray]:
+    """What replicate_sampler computes, on given parameters."""
+    _, apply_fn, _ = build_network(setup.spec)
+    dtype = jnp.result_type(float)
+    x = jnp.asarray(setup.input_point, dtype)
+    target = jnp.asarray(setup.target(), dtype)
+    u, laplacian = value_fn(apply_fn), laplacian_fn(apply_fn)
+    outputs = {"uu": lambda p: u(p, x)}
+    if setup.model == "pinn":
+        outputs["rr"] = lambda p: laplacian(p, x)
+    measured = outputs["rr"] if setup.step_loss == "residual" else outputs["uu"]
+    result = kernels_across_step(outputs, lambda p: 0.5 * (measured(p) - target) ** 2, params, setup.learning_rate)
+    return {name: np.array([result[name][op] for op in setup.operators]) for name in result}
+
+
+def oracle_and_reference(setup: MonteCarloSetup, seed: int = 0):
+    """The matrix-free algebra on explicit hidden matrices, and autodiff on that network."""
+    static = mf._static(setup)
+    spec = setup.spec
+    hidden = spec.depth - 1
+    dtype = jnp.result_type(float)
+    G = jax.random.normal(jax.random.key(seed), (static.capacity, spec.width, spec.width), dtype)
+    key = jax.random.key(seed, impl=seeding.PRNG_IMPL)
+    result, p = jax.jit(mf._build(static, oracle=True))(key, *mf._runtime_arguments(setup, static), G)
+    scale = mf._scales(spec.parameterization, spec.b_std, spec.width, spec.W_std).s
+
+    def bias(b):
+        return None if spec.b_std is None else b
+
+    params = [[(p["W1"].T, bias(p["b1"][None])), ()]]
+    if hidden:
+        params.append([(scale * jnp.swapaxes(G[:hidden], 1, 2), bias(p["b"][:hidden, None, :])), ()])
+    params.append((p["v"][:, None], bias(p["bo"].reshape(1, 1))))
+    return {k: np.asarray(v) for k, v in result.items()}, dense_reference(setup, params)
+
+
+ORACLE_CASES = [
+    ("fnn", "gelu", 16, 4, {}, "value"),
+    ("fnn", "relu", 8, 3, {"parameterization": "standard", "b_std": 0.3}, "value"),
+    ("fnn", "sigmoid", 8, 1, {"b_std": None}, "value"),
+    ("pinn", "gelu", 12, 3, {}, "value"),
+    ("pinn", "sigmoid", 12, 3, {"b_std": 0.5}, "residual"),
+    ("pinn", "relu", 12, 3, {"parameterization": "standard", "b_std": 0.0}, "value"),
+]
+
+
+@pytest.mark.parametrize("model,activation,width,depth,network,step_loss", ORACLE_CASES)
+def test_algebra_matches_autodiff(model, activation, width, depth, network, step_loss) -> None:
+    setup = MonteCarloSetup(
+        model=model,
+        spec=NetworkSpec(width=width, depth=depth, activation=activation, n0=INPUT_DIMENSION[model], **network),
+        input_point=(-0.7,) if model == "fnn" else (0.3, 0.6),
+        learning_rate=0.05,  # a large step, so that K' - K is far from round-off
+        step_loss=step_loss,
+    )
+    ours, reference = oracle_and_reference(setup)
+    scale = np.abs(reference["k_init"]) + 1e-30
+    for name in ("k_init", "k_step", "delta_k"):
+        error = np.max(np.abs(ours[name] - reference[name]) / scale)
+        assert error < 5e-5, f"{name}: {ours[name]} vs autodiff {reference[name]} (relative error {error:.1e})"
+
+
+def test_float64() -> None:
+    """With x64 on, the sampler computes in float64 and its algebra matches autodiff to ~1e-12."""
+    with enable_x64():
+        setup = MonteCarloSetup(
+            model="pinn",
+            spec=NetworkSpec(width=12, depth=3, activation="gelu", n0=2),
+            input_point=(0.3, 0.6),
+            learning_rate=0.05,
+            step_loss="residual",
+        )
+        assert mf._static(setup).dtype == "float64"
+        ours, reference = oracle_and_reference(setup)
+        for name in ("k_init", "k_step", "delta_k"):
+            assert ours[name].dtype == np.float64
+            np.testing.assert_allclose(ours[name], reference[name], rtol=1e-9, atol=1e-12 * np.abs(reference["k_init"]).max())
+
+
+# ----------------------------------------------------------------------------- contract
+
+
+def test_contract_and_determinism() -> None:
+    setup = make_setup("pinn", "sigmoid", 16, 4)
+    keys = keys_for("matrix_free", "pinn", "sigmoid", 16, 4, 37)
+    messages: list[str] = []
+    first = sample(setup, keys, sampler="matrix_free", progress=messages.append)
+    again = mf.sample_matrix_free(setup, keys)
+    assert set(first) == {"k_init", "k_step", "delta_k"}
+    for name, values in first.items():
+        assert values.shape == (37, 2) and values.dtype == np.float32
+        np.testing.assert_array_equal(values, again[name])  # bit-identical
+    assert messages and "37/37" in messages[-1]
+    # Replicate i does not depend on the replicate count (batches depend on the setup only).
+    fewer = mf.sample_matrix_free(setup, keys[:5])
+    for name in first:
+        np.testing.assert_array_equal(fewer[name], first[name][:5])
+
+
+def test_one_program_serves_several_depths() -> None:
+    """Depth is a run-time argument: depths within one capacity share a compiled program."""
+    a = mf._static(make_setup("fnn", "gelu", 16, 4))
+    b = mf._static(make_setup("fnn", "gelu", 16, 8))
+    assert a == b
+
+
+def test_too_narrow_for_the_revealed_directions_raises() -> None:
+    setup = make_setup("pinn", "gelu", 8, 2)
+    with pytest.raises(ValueError, match="width"):
+        mf.sample_matrix_free(setup, keys_for("matrix_free", "pinn", "gelu", 8, 2, 4))
