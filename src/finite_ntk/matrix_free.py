@@ -3,8 +3,8 @@ r"""Exact matrix-free Monte-Carlo sampler of K(x, x) before and after one SGD st
 Same contract as :func:`finite_ntk.sampling.sample_dense` (one key per replicate, arrays of
 shape ``(replicates, len(setup.operators))`` for ``k_init``, ``k_step`` and ``delta_k``) and
 the same law, exactly, but no hidden ``n x n`` weight matrix is ever formed: a replicate
-costs O(n d r^2) time and O(n d r) memory instead of O(n^2 d), with r <= 4 revealed
-directions per hidden layer for the FNN and r <= 18 for the PINN (n0 = 2).
+costs O(n d r^2) time and O(n d r) memory instead of O(n^2 d), with r = 4 revealed
+directions per hidden layer for the FNN and r = 18 for the PINN (n0 = 2).
 
 Network and notation
 --------------------
@@ -25,7 +25,7 @@ loss ``1/2 (o - target)^2``, ``o = u`` or, for the PINN residual loss, ``o = Lap
 
 Forward jets (value and Laplacian)
 ----------------------------------
-Each layer propagates a jet ``H = [h, h1_1 .. h1_n0, S]`` (columns, ``n x k``): the value,
+Each layer propagates a jet ``H = [h, h1_1 .. h1_n0, S]`` (k rows of length n): the value,
 its first derivatives along each input axis and the *sum* of the second derivatives
 (forward Laplacian). With ``Z = [z, z1_i, zS]`` the pre-activation jet,
 
@@ -33,21 +33,23 @@ its first derivatives along each input axis and the *sum* of the second derivati
     h = phi(z),  h1_i = phi'(z) z1_i,  S = phi''(z) sum_i z1_i^2 + phi'(z) zS.
 
 The input jet is ``[x, e_1 .. e_n0, 0]``, the output ``u = c_o v.h + beta_o b_o``,
-``Laplacian u = c_o v.S``. (Summing the second-order columns is exact: the Laplacian only
+``Laplacian u = c_o v.S``. (Summing the second-order rows is exact: the Laplacian only
 needs their sum, and it saves n0 - 1 columns.) For the FNN the jet is just ``[h]`` (k = 1).
 
 Backward (reverse mode through the jets)
 ----------------------------------------
-With cotangents ``bar H`` of a layer output, ``bar Z = J_jet(Z)^T bar H`` (an elementwise
-vjp; phi', phi'', phi''' come from autodiff of the stax activation itself), then
-``bar H_prev = c A^T bar Z`` column by column, and the gradients of the layer are
+With cotangents ``bar H`` of a layer output, ``bar Z = J_jet(Z)^T bar H`` (elementwise:
+``bar z = d1 bar h + d2 sum_i z1_i bar h1_i + (d3 sum_i z1_i^2 + d2 zS) bar S``,
+``bar z1_i = d1 bar h1_i + 2 d2 z1_i bar S``, ``bar zS = d1 bar S`` with d1, d2, d3 the
+derivatives of phi in closed form, checked against autodiff of the stax activation), then
+``bar H_prev = c A^T bar Z`` row by row, and the gradients of the layer are
 
-    dO/dA = c bar Z H_in^T  (rank <= k),      dO/db = beta bar z   (first column).
+    dO/dA = c bar Z H_in^T  (rank <= k),      dO/db = beta bar z   (first row).
 
-For ``u`` only the first column is non-zero (one left product per layer); for the
-Laplacian all k columns are (top cotangent: ``bar S = c_o v``). The step changes every
+For ``u`` only the first row is non-zero (one left product per layer); for the
+Laplacian all k rows are (top cotangent: ``bar S = c_o v``). The step changes every
 hidden matrix by a low-rank term, ``A' = s G - a b^T`` with ``a = lr (o - target) c bar Z_o``
-and ``b = H_in`` (the step operator's columns), so after the step
+and ``b = H_in`` (the step operator's rows), so after the step
 ``A' q = s G q - a (b^T q)`` and ``A'^T p = s G^T p - b (a^T p)``: only products with G.
 
 Norms never need the matrix either: for ``g = c sum_k a_k b_k^T``,
@@ -67,26 +69,39 @@ an iid Gaussian matrix whose blocks ``G_LR, G_LRp, G_LpR`` are revealed and whos
 
     G = Y R^T + L Zt^T (I - P_R) + (I - P_L) G_fresh (I - P_R),    G_fresh iid N(0, 1).
 
-* Right product ``G q``: ``q = R a + q_perp`` (two classical Gram-Schmidt passes),
+* Right product ``G q``: ``q = R a + q_perp`` (Gram-Schmidt, twice),
   ``u = q_perp / |q_perp|``; then ``G u = L (Zt^T u) + (I - P_L) g`` with ``g ~ N(0, I_n)``
   fresh, ``G q = Y a + |q_perp| G u``; append u to R and ``G u`` to Y.
 * Left product ``G^T p``: symmetric, ``G^T w = R (Y^T w) + (I - P_R) g``, appended to L, Zt.
 
 Each step is the exact conditional law given all the previous revealed values, so the
 joint law of everything computed equals the dense one (Gaussian conditioning, as in the
-conditioning technique of Bolthausen / Bayati-Montanari). A query already in the revealed
-span (``|q_perp| <= 4 eps |q|``, e.g. the zero second-derivative jets of ReLU) reveals
-nothing and leaves a zero column; the dropped part is below float round-off. The number
-of revealed vectors of each kind is static (it depends only on the model), so every layer
-has the same array shapes, the slot of each reveal is a static index and the passes are
-``lax.scan`` over depth, vmapped over replicates. Queries per hidden layer: right
-``2k`` (forward before and after the step), left ``2 k_b`` with ``k_b = 1`` (FNN) or
-``1 + k`` (PINN: u and Laplacian); r = 4 for the FNN, 8 + 10 for the PINN with n0 = 2.
-This requires ``width >= max(2k, 2 k_b)``, i.e. width >= 10 for the PINN with n0 = 2.
+conditioning technique of Bolthausen / Bayati-Montanari). The queries of one pass (the k
+jet rows of a forward pass, the cotangent rows of a backward pass) are known before any of
+their products, so a pass reveals them together (``_reveal_pass``: Gram-Schmidt of each
+query against the revealed rows and the pass's earlier new rows, twice; one fresh g per
+new direction). A query already in the revealed span (remainder ``<= 4 eps |q|``, e.g.
+the u and Laplacian cotangents, equal at the top layer) reveals nothing and gives a zero
+row; the dropped part is below float round-off. Per hidden layer and pass: right queries
+``k`` (forward before, then after the step), left queries ``k_b = 1`` (FNN) or ``1 + k``
+(PINN: u and Laplacian), so r = 4 revealed directions for the FNN and 8 + 10 for the PINN
+with n0 = 2; this needs ``width >= 2 max(k, k_b)`` (10 for that PINN). ReLU's Laplacian
+and its gradient are identically zero, as in the dense sampler's autodiff: for ReLU PINNs
+K_rr = 0 is returned without computing it, and only the value jet is propagated.
 
-The first layer (``n x n0``), the readout (a vector) and the biases are small and sampled
-densely. All randomness comes from the replicate key (deterministic for a given key); the
-draws differ from the dense sampler's draw by draw, not in law.
+Implementation
+--------------
+Vectors are rows (``(rows, n)`` arrays). The four passes (forward, backward, forward after
+the step, backward after it) are ``lax.fori_loop`` over the hidden layers, vmapped over
+replicates; per-layer results live in arrays of a fixed capacity of layers (a power of two
+at least depth - 1), and the depth is a run-time argument, so one compiled program serves
+every depth up to the capacity (``PADDING_FLOAT_BUDGET``): a sampling job compiles once
+per width instead of once per depth. The first layer (``n x n0``), the readout (a vector)
+and the biases are small and sampled densely. All randomness comes from the replicate
+keys, deterministically; as in the dense sampler, keys are vmapped in batches whose size
+depends only on the configuration (with the 'rbg' generator a vmapped draw depends on the
+batch's first key and the position in the batch), so replicate i is the same draw whatever
+the replicate count. The draws differ from the dense sampler's draw by draw, not in law.
 """
 
 from __future__ import annotations
@@ -100,7 +115,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .networks import activation_layer
+from .networks import SIGMOID_LIKE_SCALE, activation_layer
 from .sampling import SAMPLE_VARIABLES, MonteCarloSetup
 
 PARAMETERIZATIONS_SUPPORTED: tuple[str, ...] = ("ntk", "standard")
@@ -109,17 +124,19 @@ MODELS_SUPPORTED: tuple[str, ...] = ("fnn", "pinn")
 # (relative to the query's norm) reveals nothing new.
 REVEAL_TOLERANCE_EPS = 4.0
 # Per-layer arrays are allocated for a capacity of hidden layers (a power of two, at least
-# what the depth needs) so that one compiled program serves every depth up to it. The
-# least capacity is the largest power of two whose per-layer arrays stay under this many
-# floats per replicate, and at most MAX_LEAST_CAPACITY: layers beyond the depth are
-# skipped (lax.cond) and only cost writing their zero outputs.
-PADDING_FLOAT_BUDGET = 2**20
+# what the depth needs) so that one compiled program serves every depth up to it (the
+# depth is a run-time argument). The least capacity is the largest power of two whose
+# per-layer arrays stay under this many floats per replicate, and at most
+# MAX_LEAST_CAPACITY. Layers beyond the depth are never visited (a while loop) and only
+# cost the zeros of their rows: a padded layer costs about a tenth of a computed one, so
+# this budget trades compile time (fewer programs) against sampling time.
+PADDING_FLOAT_BUDGET = 2**18
 MAX_LEAST_CAPACITY = 128
 # Floats of per-layer arrays vmapped at once (about 64 MiB in float32) and the largest
 # batch. The batch size depends only on the configuration, never on the replicate count,
 # so replicate i is the same draw whatever the number of replicates.
 BATCH_FLOAT_BUDGET = 2**24
-MAX_BATCH = 1024
+MAX_BATCH = 256
 
 
 class _Static(NamedTuple):
@@ -257,51 +274,54 @@ def matrix_free_batch_size(setup: MonteCarloSetup) -> int:
 
 def _reveal_pass(basis, values, other_basis, other_values, Q, fresh):
     """Products M q_j of a lazy Gaussian M for the query rows of Q (m, n), given what is
-    revealed; all the queries of a pass are known in advance, so the pass is a block QR.
+    revealed. All the queries of a pass are known in advance (they do not depend on the
+    products), so the pass reveals their span at once.
 
-    For right products (M = G): ``basis`` = blocks of R (rows), ``values`` = blocks of
-    (G R^T)^T, ``other_basis`` = blocks of L, ``other_values`` = blocks of (G^T L^T)^T. For
-    left products (M = G^T) the two sides swap. ``fresh`` (m, n) is iid N(0, 1).
+    For right products (M = G): ``basis`` = blocks of R (rows), ``values`` = the matching
+    rows of (G R^T)^T, ``other_basis`` = blocks of L, ``other_values`` = rows of
+    (G^T L^T)^T. For left products (M = G^T) the two sides swap. ``fresh`` (m, n) is iid
+    N(0, 1).
 
-    1. Q = C B + P, P orthogonal to the revealed rows B (two block Gram-Schmidt passes).
-    2. P = T U, U orthonormal rows (Gram-Schmidt twice within the pass; a row that is
-       round-off, |p| <= tol eps |q|, gives u = 0 and reveals nothing).
-    3. M u = P_O M u + (I - P_O) g = (u . W_i) o_i + g - (g . o_i) o_i (O the other side).
-    4. M q = C V + T (M U).
-    Returns (U, M U, M Q), the new rows to append to ``basis`` and ``values``.
+    1. Gram-Schmidt twice of each query against the revealed rows B and the new rows of
+       the pass (first pass against B as one block): q_j = C_j B + T_j U + 0, U orthonormal
+       rows orthogonal to B. A row whose remainder is round-off (|r| <= tol eps |q|)
+       reveals nothing: u = 0.
+    2. M u = P_O M u + (I - P_O) g = sum_i (u . W_i) o_i + g - sum_i (g . o_i) o_i, with
+       O the other side's rows and W their products.
+    3. M q = C V + T (M U).
+    Returns (U, M U, M Q): the new rows to append to ``basis`` and ``values``, and the
+    products of the queries.
     """
     m = Q.shape[0]
     eps = jnp.finfo(Q.dtype).eps
-    coefs = [jnp.zeros((m, B.shape[0]), Q.dtype) for B in basis]
-    P = Q
-    for _ in range(2 if basis else 0):
-        c = [P @ B.T for B in basis]
-        P = P - sum(ci @ B for ci, B in zip(c, basis))
-        coefs = [a + b for a, b in zip(coefs, c)]
     q_norms = jnp.sqrt(jnp.sum(Q * Q, axis=1))
-    if m == 1:
-        norm = jnp.sqrt(jnp.sum(P * P))
-        new = norm > REVEAL_TOLERANCE_EPS * eps * q_norms[0]
+    # First pass against the revealed basis, as a block.
+    coefs = [Q @ B.T for B in basis]
+    P = Q - sum(c @ B for c, B in zip(coefs, basis)) if basis else Q
+
+    def orthonormalize(j, state):
+        """Row j: finish Gram-Schmidt against the new rows < j (zero rows beyond them
+        contribute nothing) and do the second pass against B and them."""
+        U, T, coefs = state
+        p = P[j]
+        t = U @ p
+        p = p - t @ U
+        again = [B @ p for B in basis]
+        t2 = U @ p
+        p = p - t2 @ U - sum(c @ B for c, B in zip(again, basis)) if basis else p - t2 @ U
+        norm = jnp.sqrt(jnp.sum(p * p))
+        new = norm > REVEAL_TOLERANCE_EPS * eps * q_norms[j]
         norm = jnp.where(new, norm, 0.0)
-        U, T = jnp.where(new, P / jnp.where(new, norm, 1.0), 0.0), norm.reshape(1, 1)
+        U = U.at[j].set(jnp.where(new, p / jnp.where(new, norm, 1.0), 0.0))
+        T = T.at[j].set((t + t2).at[j].set(norm))
+        coefs = [C.at[j].add(a) for C, a in zip(coefs, again)]
+        return U, T, coefs
+
+    state = (jnp.zeros_like(P), jnp.zeros((m, m), Q.dtype), coefs)
+    if m == 1:
+        U, T, coefs = orthonormalize(0, state)
     else:
-
-        def orthonormalize(j, state):
-            """Row j against rows < j (zero rows beyond contribute nothing), twice."""
-            U, T = state
-            p = P[j]
-            t = jnp.zeros((m,), Q.dtype)
-            for _ in range(2):
-                c = U @ p
-                p = p - c @ U
-                t = t + c
-            norm = jnp.sqrt(jnp.sum(p * p))
-            new = norm > REVEAL_TOLERANCE_EPS * eps * q_norms[j]
-            norm = jnp.where(new, norm, 0.0)
-            U = U.at[j].set(jnp.where(new, p / jnp.where(new, norm, 1.0), 0.0))
-            return U, T.at[j].set(t.at[j].set(norm))
-
-        U, T = jax.lax.fori_loop(0, m, orthonormalize, (jnp.zeros_like(P), jnp.zeros((m, m), Q.dtype)))
+        U, T, coefs = jax.lax.fori_loop(0, m, orthonormalize, state)
     MU = fresh
     if other_basis:
         MU = MU + sum((U @ W.T - fresh @ O.T) @ O for O, W in zip(other_basis, other_values))
@@ -315,20 +335,43 @@ def _reveal_pass(basis, values, other_basis, other_values, Q, fresh):
 # --------------------------------------------------------------------------- activations
 
 
-def _activation(name: str) -> tuple[Callable, Callable, Callable]:
-    """phi, phi', phi'' of the stax activation (derivatives by autodiff of stax's own fn)."""
+def _activation(name: str) -> tuple[Callable, Callable]:
+    """phi (stax's own function) and ``z -> (d1, d2, d3)``, its first three derivatives
+    in closed form (checked against autodiff of the stax activation in the tests).
+
+    gelu (exact): phi = z Phi(z), d1 = Phi + z rho, d2 = rho (2 - z^2), d3 = z rho (z^2 - 4)
+    with Phi, rho the standard normal cdf and density; sigmoid (stax Sigmoid_like,
+    1/2 erf(b z) + 1/2 with b = 1 / SIGMOID_LIKE_SCALE): d1 = e = b exp(-b^2 z^2) / sqrt(pi),
+    d2 = -2 b^2 z e, d3 = (4 b^4 z^2 - 2 b^2) e; relu: d1 = 1[z > 0], d2 = d3 = 0.
+    """
     _, act_apply, _ = activation_layer(name)
 
     def phi(z):
         return act_apply((), z)
 
-    def d1(z):
-        return jax.jvp(phi, (z,), (jnp.ones_like(z),))[1]
+    if name == "relu":
 
-    def d2(z):
-        return jax.jvp(d1, (z,), (jnp.ones_like(z),))[1]
+        def derivatives(z):
+            zero = jnp.zeros_like(z)
+            return (z > 0).astype(z.dtype), zero, zero
 
-    return phi, d1, d2
+    elif name == "gelu":
+
+        def derivatives(z):
+            cdf = 0.5 * jax.lax.erfc(-z * np.sqrt(0.5).astype(z.dtype))
+            pdf = jnp.exp(-0.5 * z * z) * np.asarray(1 / np.sqrt(2 * np.pi), z.dtype)
+            return cdf + z * pdf, pdf * (2 - z * z), z * pdf * (z * z - 4)
+
+    elif name == "sigmoid":
+        b = 1 / SIGMOID_LIKE_SCALE
+
+        def derivatives(z):
+            e = (b / np.sqrt(np.pi)) * jnp.exp(-(b * b) * z * z)
+            return e, (-2 * b * b) * z * e, (4 * b**4 * z * z - 2 * b * b) * e
+
+    else:
+        raise ValueError(f"activation: {name!r} is not supported by the matrix-free sampler")
+    return phi, derivatives
 
 
 # --------------------------------------------------------------------------- the sampler
@@ -355,7 +398,7 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
     # Biases that enter the kernel (beta != 0), and whether their initial value is random.
     bias = static.b_std is not None and mid.beta != 0.0
     bias_drawn = bias and mid.s_b != 0.0
-    phi, d1, d2 = _activation(static.activation)
+    phi, derivatives = _activation(static.activation)
     top_row = {"uu": 0, "rr": k - 1}
 
     def jet(Z):
@@ -363,18 +406,29 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
         if not laplacian:
             return phi(Z)
         z, z1, zs = Z[0], Z[1 : 1 + n0], Z[1 + n0]
-        p1 = d1(z)
-        S = d2(z) * jnp.sum(z1 * z1, axis=0) + p1 * zs
+        p1, p2, _ = derivatives(z)
+        S = p2 * jnp.sum(z1 * z1, axis=0) + p1 * zs
         return jnp.concatenate([phi(z)[None], p1[None] * z1, S[None]], axis=0)
 
     def jet_vjp(Z, barH):
-        """{op: bar H (rows[op], n)} -> {op: bar Z}."""
+        """{op: bar H (rows[op], n)} -> {op: bar Z}, the transposed Jacobian of the jet:
+
+        bar z = d1 bar h + d2 sum_i z1_i bar h1_i + (d3 sum_i z1_i^2 + d2 zS) bar S,
+        bar z1_i = d1 bar h1_i + 2 d2 z1_i bar S,   bar zS = d1 bar S.
+        """
+        z = Z[0]
+        p1, p2, p3 = derivatives(z)
         barZ = {}
         for op in ops:
+            bar = barH[op]
             if op == "uu":
-                barZ[op] = (d1(Z[0]) * barH[op][0])[None]
-            else:
-                (barZ[op],) = jax.vjp(jet, Z)[1](barH[op])
+                barZ[op] = (p1 * bar[0])[None]
+                continue
+            z1, zs = Z[1 : 1 + n0], Z[1 + n0]
+            bh, bh1, bS = bar[0], bar[1 : 1 + n0], bar[1 + n0]
+            bz = p1 * bh + p2 * jnp.sum(z1 * bh1, axis=0) + (p3 * jnp.sum(z1 * z1, axis=0) + p2 * zs) * bS
+            bz1 = p1[None] * bh1 + 2 * (p2 * bS)[None] * z1
+            barZ[op] = jnp.concatenate([bz[None], bz1, (p1 * bS)[None]], axis=0)
         return barZ
 
     def gram(a, b):
@@ -395,12 +449,17 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
         v = out.s * jax.random.normal(kv, (n,), dtype)
         b1 = first.s_b * jax.random.normal(kb1, (n,), dtype) if bias_drawn else jnp.zeros((n,), dtype)
         bo = out.s_b * jax.random.normal(kbo, (), dtype) if bias_drawn else jnp.zeros((), dtype)
-        biases = mid.s_b * jax.random.normal(k_bias, (cap, n), dtype) if bias_drawn else jnp.zeros((cap, n), dtype)
+
+        def bias_of(l):
+            """Initial bias of hidden layer l (its own key: independent of the capacity)."""
+            if bias_drawn:
+                return mid.s_b * jax.random.normal(jax.random.fold_in(k_bias, l), (n,), dtype)
+            return jnp.zeros((n,), dtype)
+
         # Input jet rows: x, e_1 .. e_n0, 0.
         H0 = x[None]
         if laplacian:
             H0 = jnp.concatenate([H0, jnp.eye(n0, dtype=dtype), jnp.zeros((1, n0), dtype)])
-        layers = jnp.arange(cap, dtype=jnp.int32)
 
         def fresh(l, pass_index, count):
             """Fresh N(0, 1) rows of hidden layer l for one pass."""
@@ -415,18 +474,26 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
             return _reveal_pass(basis, values, other_basis, other_values, queries, g)
 
         def masked_scan(body, carry, xs, reverse=False):
-            """lax.scan over the capacity; layers l >= hidden pass the carry through and
-            emit zeros (lax.cond on an unbatched predicate: really skipped)."""
+            """Loop over the hidden layers 0 .. hidden-1 only (``hidden`` is a run-time
+            value; a while loop, so layers beyond the depth cost nothing but the zeros of
+            their output rows). ``xs`` are per-layer arrays of leading size ``capacity``;
+            ``body(carry, (l, *rows of layer l))`` returns the new carry and this layer's
+            output rows, stacked into arrays of leading size ``capacity``."""
+            rest = xs
 
-            def layer(carry, xs_l):
-                ys_shape = jax.eval_shape(body, carry, xs_l)[1]
+            def at(l):
+                return (l,) + jax.tree_util.tree_map(lambda a: a[l], rest)
 
-                def skip(carry, xs_l):
-                    return carry, jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), ys_shape)
+            ys_shape = jax.eval_shape(body, carry, at(jnp.int32(0)))[1]
+            outs = jax.tree_util.tree_map(lambda s: jnp.zeros((cap,) + s.shape, s.dtype), ys_shape)
 
-                return jax.lax.cond(xs_l[0] < hidden, body, skip, carry, xs_l)
+            def step(i, state):
+                carry, outs = state
+                l = hidden - 1 - i if reverse else i
+                carry, ys = body(carry, at(l))
+                return carry, jax.tree_util.tree_map(lambda o, y: o.at[l].set(y), outs, ys)
 
-            return jax.lax.scan(layer, carry, xs, reverse=reverse)
+            return jax.lax.fori_loop(0, hidden, step, (carry, outs))
 
         def step_factors(step, Hin0, barZ0m):
             """A' = s G - sum_m a_m b_m^T (a carries lr (o - target) c), step operator rows."""
@@ -437,19 +504,21 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
 
             def body(H, xs_l):
                 if phase == 0:
-                    l, b_l = xs_l
+                    (l,) = xs_l
                     R, Y, L, Zt = [], [], [], []
                 else:
-                    l, b_l, R0, Y0, L0, Zt0, Hin0, barZ0m = xs_l
+                    l, R0, Y0, L0, Zt0, Hin0, barZ0m = xs_l
                     R, Y, L, Zt = [R0], [Y0], [L0], [Zt0]
                     a, b = step_factors(step, Hin0, barZ0m)
-                    b_l = b_l - step * mid.beta * barZ0m[0]
                 u, Gu, GH = products(l, True, H, fresh(l, 2 * phase, k), R, Y, L, Zt)
                 AH = mid.s * GH
                 if phase == 1:
                     AH = AH - (H @ b.T) @ a
                 Z = mid.c * AH
                 if bias:
+                    b_l = bias_of(l)
+                    if phase == 1:
+                        b_l = b_l - step * mid.beta * barZ0m[0]
                     Z = Z.at[0].add(mid.beta * b_l)
                 return jet(Z), (u, Gu, H, Z)
 
@@ -548,9 +617,9 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
 
         # Before the step.
         Z1 = first_layer(W1, b1)
-        Hd, (R0, Y0, Hin0, Z) = forward(0, jet(Z1), (layers, biases), None)
+        Hd, (R0, Y0, Hin0, Z) = forward(0, jet(Z1), (), None)
         o = outputs_of(v, bo, Hd)
-        (bar1, acc_init), (L0, Zt0, barZ0) = backward(0, top_cotangents(v), (layers, R0, Y0, Z, Hin0), None)
+        (bar1, acc_init), (L0, Zt0, barZ0) = backward(0, top_cotangents(v), (R0, Y0, Z, Hin0), None)
         g0 = edge_gradients(jet_vjp(Z1, bar1), Hd)
 
         if m_op is None:  # the step does not move the parameters
@@ -564,14 +633,14 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
             bos = bo - step * g0[m_op]["bo"] if bias else bo
             # After the step.
             Z1s = first_layer(W1s, b1s)
-            xs = (layers, biases, R0, Y0, L0, Zt0, Hin0, barZ0[m_op])
+            xs = (R0, Y0, L0, Zt0, Hin0, barZ0[m_op])
             Hds, (R1, Y1, Hin1, Z) = forward(1, jet(Z1s), xs, step)
-            xs = (layers, R0, Y0, L0, Zt0, R1, Y1, Z, Hin0, Hin1, barZ0)
+            xs = (R0, Y0, L0, Zt0, R1, Y1, Z, Hin0, Hin1, barZ0)
             (bar1s, acc_step), _ = backward(1, top_cotangents(vs), xs, step)
             g1 = edge_gradients(jet_vjp(Z1s, bar1s), Hds)
             result = kernels(g0, g1, acc_init, acc_step)
         if oracle:
-            return result, {"W1": W1, "b1": b1, "v": v, "bo": bo, "b": biases}
+            return result, {"W1": W1, "b1": b1, "v": v, "bo": bo, "b": jax.lax.map(bias_of, jnp.arange(cap))}
         return result
 
     return sample
