@@ -404,10 +404,12 @@ def train_adam(
             raise NonFiniteLossError(
                 f"{label}: training loss is {float(loss)} at step {boundary}; training stopped, no output written"
             )
+        snap = ""
         if boundary in snapshot_steps:
             snapshots[boundary] = snapshot_fn(params)
+            scalars = {k: v for k, v in snapshots[boundary].items() if isinstance(v, float)}
+            snap = " (snapshot" + "".join(f"; {k} {v:.4e}" for k, v in scalars.items()) + ")"
         extra = "".join(f" {name} {float(value):.4e}" for name, value in parts.items())
-        snap = " (snapshot)" if boundary in snapshot_steps else ""
         progress(f"{label}: step {boundary}/{steps} loss {float(loss):.4e}{extra}{snap}")
     trace = TrainingTrace(
         loss=np.concatenate(losses),
@@ -682,7 +684,7 @@ def fnn_training_dataset(
         "epochs": int(cfg["epochs"]),
         "n_train": int(cfg["n_train"]),
         "condition_number_infinite": spectrum_inf.condition_number,
-        "condition_number_infinite_resolved": spectrum_inf.resolved,
+        "condition_number_infinite_resolved": int(spectrum_inf.resolved),
         "final_loss": float(trace.loss[-1]),
         "initial_loss": float(trace.loss[0]),
     }
@@ -740,7 +742,7 @@ def pinn_training_dataset(
     steps = sorted(trace.snapshots)
     k_uu = np.stack([trace.snapshots[s]["ntk_uu"] for s in steps])
     k_rr = np.stack([trace.snapshots[s]["ntk_rr"] for s in steps])
-    rr_vanishes = not np.any(k_rr)
+    rr_vanishes = not bool(np.any(k_rr))
     error = np.array([trace.snapshots[s]["relative_l2_error"] for s in steps])
     data_vars: dict[str, Any] = {
         "ntk_uu": (("step", "i", "j"), k_uu, {"description": KERNEL_DESCRIPTIONS["ntk_uu"]}),
@@ -805,8 +807,8 @@ def pinn_training_dataset(
             f"cell centres of a regular {nx} x {ny} grid of [0, 1]^2 (x fastest), N = {n}; "
             "K_uu and K_rr are both taken on these interior points"
         ),
-        "ntk_rr_vanishes": rr_vanishes,
-        "ntk_rr_infinite_available": rr_infinite_available,
+        "ntk_rr_vanishes": int(rr_vanishes),
+        "ntk_rr_infinite_available": int(rr_infinite_available),
         "ntk_rr_infinite_note": "Laplacian_x Laplacian_x' of kernel_fn by nested jvps" if rr_infinite_available else RR_UNAVAILABLE_NOTE,
         "initial_relative_l2_error": float(error[0]),
         "final_relative_l2_error": float(error[-1]),

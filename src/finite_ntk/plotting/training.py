@@ -200,11 +200,11 @@ def plot_kernel_evolution(datasets: Sequence[xr.Dataset], pinn: Sequence[xr.Data
     fig, ax = plt.subplots(figsize=(6.0, 4.0))
     betas = [d.attrs["beta"] for d in datasets]
     norm = colors.LogNorm(vmin=min(betas), vmax=max(betas) if max(betas) > min(betas) else min(betas) * 10)
-    cmap = plt.get_cmap("plasma")
+    cmap = plt.get_cmap("plasma")  # 0 .. 0.85 of it: the pale yellow end is unreadable on white
     for d in sorted(datasets, key=lambda d: d.attrs["beta"]):
         steps = d["step"].values
         keep = steps > 0
-        ax.loglog(steps[keep], d["relative_change"].values[keep], "o-", ms=3, lw=1.0, color=cmap(norm(d.attrs["beta"])),
+        ax.loglog(steps[keep], d["relative_change"].values[keep], "o-", ms=3, lw=1.0, color=cmap(0.85 * norm(d.attrs["beta"])),
                   label=f"FNN n = {d.attrs['width']}, d = {d.attrs['depth']} ($\\beta$ = {d.attrs['beta']:.3g})")
     for d in pinn:
         steps = d["step"].values
