@@ -2,26 +2,34 @@
 
     .venv/bin/python benchmarks/bench_samplers.py [--quick] [--full-grid]
 
+(default: about 5 to 15 minutes on the 2-core machine depending on its load, mostly
+compiling; --quick about half.)
+
 What is MEASURED (wall clock, this machine, one process; the load average is printed
 because other processes share the cores):
   1. seconds per replicate (K before and after one SGD step, FNN and PINN, gelu) of the
-     dense sampler (finite_ntk.sampling.sample_dense) and of the matrix-free one
-     (finite_ntk.matrix_free.sample_matrix_free) at widths 512 .. 4096 and a few depths,
-     compile time excluded (it is reported separately);
-  2. the compile time of the programs, and the start-up of a sampling job (a fresh
-     interpreter importing the package);
-  3. the per-replicate time at a spread of (width, depth) points for three cost classes
-     (FNN, PINN gelu/sigmoid, PINN relu whose Laplacian vanishes).
+     dense sampler (its program: jit(vmap(finite_ntk.sampling.replicate_sampler)) as
+     sample_dense runs it) and of the matrix-free one (finite_ntk.matrix_free) at widths
+     512 .. 4096 and depths 2 and 8 (dense only where a replicate takes seconds, not
+     minutes), compile time excluded;
+  2. matrix-free seconds per replicate at a spread of (width, depth) points for three
+     cost classes (FNN, PINN gelu/sigmoid, PINN relu whose Laplacian vanishes), with
+     XLA's full optimisation, and at two points with the quick compile (optimisation
+     level 0) the sampler uses for programs with little sampling work;
+  3. compile times (full and quick) and the start-up of a sampling job (a fresh
+     interpreter importing the package).
 What is EXTRAPOLATED: the wall time of the full paper grid (config/config.yaml: 78
 (width, depth) configurations x 3 activations x 2 models) with 100 and with 10,000
-replicates, from a per-replicate cost model fitted on 3 (matrix-free: a + b n h +
-c n (capacity - h) + e (capacity - h), h = depth - 1 hidden n x n layers, capacity the
-compiled layer count; dense: a + b n^2 h + c n), plus one compile per compiled program
-(matrix-free: one per model, activation, width and layer capacity; dense: one per
-configuration) and one start-up per sampling job (model, activation, width). The grid
-is assumed to run as the Snakefile runs it, two single-process jobs side by side on the
-two cores: the estimate is the summed time divided by two. ``--full-grid`` measures
-every matrix-free grid configuration instead of extrapolating (long).
+replicates: per-replicate cost models fitted on 1 and 2 (matrix-free:
+a + b n h + c h + d n (capacity - h) + e (capacity - h), h = depth - 1 hidden n x n
+layers, capacity the compiled layer count, times the measured slowdown for quick
+programs; dense: a + b n^2 h + c n), plus one compile per compiled program (matrix-free:
+per model, activation, width, capacity and optimisation level, as the sampler chooses
+them for that replicate count; dense: one per configuration) and one start-up per
+sampling job (model, activation, width). The grid is assumed to run as the Snakefile
+runs it, two single-process jobs side by side on the two cores: the estimate is the
+summed time divided by two. ``--full-grid`` measures every matrix-free grid
+configuration instead (long).
 """
 
 from __future__ import annotations
@@ -76,24 +84,30 @@ def time_dense(setup, replicates: int) -> tuple[float, float]:
     return max(first - batch * per, 0.0), per
 
 
-def time_matrix_free(setup, replicates: int | None = None) -> tuple[float, float]:
-    """(compile seconds or 0 if the program was already compiled, seconds per replicate)."""
-    static = mf._static(setup)
+def time_matrix_free(setup, replicates: int | None = None, quick: bool | None = None) -> tuple[float, float, int]:
+    """(compile seconds, or 0 if the program was already compiled; seconds per replicate;
+    compiled layer capacity) for ``replicates`` replicates (whole batches, at least one),
+    with the program the sampler picks for that many replicates, or with XLA's quick
+    (``quick=True``) or full optimisation."""
     batch = mf.matrix_free_batch_size(setup)
-    replicates = replicates or batch
-    replicates = batch * max(1, round(replicates / batch))
+    replicates = batch * max(1, round((replicates or batch) / batch))
+    static = mf._static(setup, replicates)
+    if quick is None:
+        quick = mf._quick_compile(static, hidden(setup.spec.depth), replicates)
+    program = mf._compiled(static, quick)
+    arguments = mf._runtime_arguments(setup, static)
     keys = keys_of(replicates)
-    fresh = static not in _compiled_programs
+    fresh = (static, quick) not in _compiled_programs
     t0 = time.perf_counter()
     if fresh:
-        mf.sample_matrix_free(setup, keys[:batch])
-        _compiled_programs.add(static)
+        jax.block_until_ready(program(keys[:batch], *arguments))
+        _compiled_programs.add((static, quick))
     first = time.perf_counter() - t0
     t0 = time.perf_counter()
-    mf.sample_matrix_free(setup, keys)
-    run = time.perf_counter() - t0
-    per = run / replicates
-    return (max(first - batch * per, 0.0) if fresh else 0.0), per
+    for start in range(0, replicates, batch):
+        jax.block_until_ready(program(keys[start : start + batch], *arguments))
+    per = (time.perf_counter() - t0) / replicates
+    return (max(first - batch * per, 0.0) if fresh else 0.0), per, static.capacity
 
 
 _compiled_programs: set = set()
@@ -113,10 +127,9 @@ def hidden(depth: int) -> int:
     return depth - 1
 
 
-def matrix_free_features(setup) -> list[float]:
+def matrix_free_features(setup, capacity: int) -> list[float]:
     n, h = setup.spec.width, hidden(setup.spec.depth)
-    cap = mf._static(setup).capacity
-    return [1.0, n * h, n * (cap - h), cap - h]
+    return [1.0, n * h, h, n * (capacity - h), capacity - h]
 
 
 def dense_features(setup) -> list[float]:
@@ -133,7 +146,7 @@ def fit(rows: list[list[float]], seconds: list[float]) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer points (about half the time)")
+    parser.add_argument("--quick", action="store_true", help="fewer points (about half the time, rougher fits)")
     parser.add_argument("--full-grid", action="store_true", help="measure every matrix-free grid configuration")
     args = parser.parse_args()
     config = load_config(ROOT / "config" / "config.yaml")
@@ -144,8 +157,8 @@ def main() -> None:
     # ------------------------------------------------------------------ 1. side by side
     print("\n1. MEASURED seconds per replicate, compile excluded (gelu; x = config input point, lr = 1e-3)")
     print(f"{'model':5} {'width':>5} {'depth':>5} {'dense':>10} {'matrix-free':>12} {'speed-up':>9}")
-    widths = [512, 1024, 2048, 4096]
-    depths = [2, 8] if args.quick else [2, 8, 16]
+    widths = [512, 4096] if args.quick else [512, 1024, 2048, 4096]
+    depths = [2, 8]
     dense_points: dict[str, list] = {"fnn": [], "pinn": []}
     mf_points: dict[tuple[str, str], list] = {(m, a): [] for m, a, _ in CLASSES}
     dense_compile: dict[str, list[float]] = {"fnn": [], "pinn": []}
@@ -160,15 +173,15 @@ def main() -> None:
                     c, dense = time_dense(setup, 2 if width >= 2048 else 4)
                     dense_points[model].append((setup, dense))
                     dense_compile[model].append(c)
-                c, ours = time_matrix_free(setup, 8)
-                mf_points[(model, "gelu")].append((setup, ours))
+                c, ours, capacity = time_matrix_free(setup, 8, quick=False)
+                mf_points[(model, "gelu")].append((setup, capacity, ours))
                 if c:
                     mf_compile[(model, "gelu")].append(c)
                 print(f"{model:5} {width:5d} {depth:5d} {dense:10.4f} {ours:12.5f} {dense / ours:9.0f}", flush=True)
 
     # Issue's reference point: 100 replicates of a width-4096, depth-16 ReLU network.
     setup = setup_from_config(config, "fnn", "relu", 4096, 16)
-    c, per = time_matrix_free(setup, 100)
+    c, per, _ = time_matrix_free(setup, 100)
     print(f"fnn relu 4096x16, 100 replicates before and after the step: {100 * per:.2f} s (matrix-free)")
 
     # ------------------------------------------------------------------ 2. cost model points
@@ -179,27 +192,41 @@ def main() -> None:
     for model, activation, _ in CLASSES:
         for width, depth in spread + ([] if activation == "gelu" else [(1024, 8), (4096, 16)]):
             setup = setup_from_config(config, model, activation, width, depth)
-            c, per = time_matrix_free(setup)
-            mf_points[(model, activation)].append((setup, per))
+            c, per, capacity = time_matrix_free(setup, quick=False)
+            mf_points[(model, activation)].append((setup, capacity, per))
             if c:
                 mf_compile[(model, activation)].append(c)
-            print(f"{model:5} {activation:7} {width:5d}x{depth:<4d} capacity {mf._static(setup).capacity:4d}: "
+            print(f"{model:5} {activation:7} {width:5d}x{depth:<4d} capacity {capacity:4d}: "
                   f"{per * 1e3:9.3f} ms" + (f"  (compile {c:.1f} s)" if c else ""), flush=True)
+    # Programs with little sampling work compile with XLA's optimisation level 0.
+    quick_compile: dict[tuple[str, str], list[float]] = {(m, a): [] for m, a, _ in CLASSES}
+    slowdown: list[float] = []
+    for model, activation, _ in CLASSES:
+        for width, depth in [(32, 8), (512, 4)]:
+            setup = setup_from_config(config, model, activation, width, depth)
+            c, per_quick, _ = time_matrix_free(setup, quick=True)
+            _, per_full, _ = time_matrix_free(setup, quick=False)
+            quick_compile[(model, activation)].append(c)
+            slowdown.append(per_quick / per_full)
+            print(f"{model:5} {activation:7} {width:5d}x{depth:<4d} quick compile: {c:.1f} s, "
+                  f"{per_quick * 1e3:.3f} ms per replicate ({per_quick / per_full:.1f}x the optimised program)", flush=True)
     startup = job_startup_seconds()
     print(f"job start-up (fresh interpreter, imports): {startup:.1f} s")
     for key, values in mf_compile.items():
-        print(f"matrix-free compile, {key[0]} {key[1]}: mean {np.mean(values):.1f} s over {len(values)} programs")
+        print(f"matrix-free compile, {key[0]} {key[1]}: mean {np.mean(values):.1f} s over {len(values)} programs "
+              f"(quick: {np.mean(quick_compile[key]):.1f} s)")
+    quick_slowdown = float(np.mean(slowdown))
     for key, values in dense_compile.items():
         print(f"dense compile, {key} gelu: mean {np.mean(values):.1f} s over {len(values)} configurations")
 
     # ------------------------------------------------------------------ 3. the grid
     print("\n3. EXTRAPOLATED wall time of the full paper grid "
           f"({len(grid_configurations(config))} configurations x {len(config['activations'])} activations x 2 models)")
-    models = {key: fit([matrix_free_features(s) for s, _ in pts], [t for _, t in pts]) for key, pts in mf_points.items()}
+    models = {key: fit([matrix_free_features(s, c) for s, c, _ in pts], [t for _, _, t in pts]) for key, pts in mf_points.items()}
     dense_models = {m: fit([dense_features(s) for s, _ in pts], [t for _, t in pts]) for m, pts in dense_points.items()}
     for key, coef in models.items():
-        print(f"matrix-free model {key[0]} {key[1]}: t = {coef[0]:.2e} + {coef[1]:.2e} n h + {coef[2]:.2e} n (cap - h) "
-              f"+ {coef[3]:.2e} (cap - h) s")
+        print(f"matrix-free model {key[0]} {key[1]}: t = {coef[0]:.2e} + {coef[1]:.2e} n h + {coef[2]:.2e} h "
+              f"+ {coef[3]:.2e} n (cap - h) + {coef[4]:.2e} (cap - h) s")
     for key, coef in dense_models.items():
         print(f"dense model {key} gelu: t = {coef[0]:.2e} + {coef[1]:.2e} n^2 h + {coef[2]:.2e} n s")
     jobs = len(sampling_batches(config))
@@ -207,24 +234,29 @@ def main() -> None:
     for replicates in (100, 10_000):
         mf_run = mf_compiles = dense_run = dense_compiles = 0.0
         programs = set()
+        quick_programs = 0
         for model, activation, stands_for in CLASSES:
             coef = models[(model, activation)]
-            compile_each = float(np.mean(mf_compile[(model, activation)]))
             for act in stands_for:
                 for width, depth in grid:
                     setup = setup_from_config(config, model, act, width, depth)
-                    mf_run += replicates * max(float(np.dot(coef, matrix_free_features(setup))), 0.0)
-                    static = mf._static(setup)
-                    if (model, act, static) not in programs:
-                        programs.add((model, act, static))
-                        mf_compiles += compile_each
+                    static = mf._static(setup, replicates)
+                    quick = mf._quick_compile(static, hidden(depth), replicates)
+                    per = max(float(np.dot(coef, matrix_free_features(setup, static.capacity))), 0.0)
+                    mf_run += replicates * per * (quick_slowdown if quick else 1.0)
+                    # A sampling job (model, activation, width) compiles each program once.
+                    if (model, act, static, quick) not in programs:
+                        programs.add((model, act, static, quick))
+                        quick_programs += quick
+                        key = (model, activation)
+                        mf_compiles += float(np.mean(quick_compile[key] if quick else mf_compile[key]))
                     dense_run += replicates * max(float(np.dot(dense_models[model], dense_features(setup))), 0.0)
                     dense_compiles += float(np.mean(dense_compile[model]))
         startups = jobs * startup
         mf_total = (mf_run + mf_compiles + startups) / PARALLEL_JOBS
         dense_total = (dense_run + dense_compiles + startups) / PARALLEL_JOBS
         print(f"{replicates:6d} replicates: matrix-free {mf_total / 60:7.1f} min "
-              f"(sampling {mf_run / 60:.1f} + {len(programs)} compiles {mf_compiles / 60:.1f} + {jobs} start-ups "
+              f"(sampling {mf_run / 60:.1f} + {len(programs)} compiles ({quick_programs} quick) {mf_compiles / 60:.1f} + {jobs} start-ups "
               f"{startups / 60:.1f} min, / {PARALLEL_JOBS} jobs side by side); "
               f"dense {dense_total / 60:9.1f} min (sampling {dense_run / 60:.1f} + compiles {dense_compiles / 60:.1f})")
 
@@ -234,7 +266,7 @@ def main() -> None:
         for model, activation, stands_for in CLASSES:
             for width, depth in grid:
                 setup = setup_from_config(config, model, activation, width, depth)
-                c, per = time_matrix_free(setup)
+                c, per, _ = time_matrix_free(setup)
                 for replicates in total:
                     total[replicates] += len(stands_for) * (replicates * per + c)
                 print(f"{model:5} {activation:7} {width:5d}x{depth:<4d}: {per * 1e3:9.3f} ms"

@@ -280,6 +280,19 @@ def test_contract_and_determinism() -> None:
         np.testing.assert_array_equal(fewer[name], first[name][:5])
 
 
+def test_capacity_changes_the_program_not_the_draws(monkeypatch) -> None:
+    """With many replicates the compiled layer capacity shrinks (less padding); the draws
+    must not change with it."""
+    setup = make_setup("fnn", "gelu", 16, 4)
+    keys = keys_for("matrix_free", "fnn", "gelu", 16, 4, 40)
+    generous = mf.sample_matrix_free(setup, keys)
+    monkeypatch.setattr(mf, "PADDING_TOTAL_FLOATS", 1)
+    assert mf._static(setup, replicates=40).capacity == 4 < mf._static(setup).capacity
+    tight = mf.sample_matrix_free(setup, keys)
+    for name in generous:
+        np.testing.assert_allclose(tight[name], generous[name], rtol=1e-6, atol=1e-7)
+
+
 def test_one_program_serves_several_depths() -> None:
     """Depth is a run-time argument: depths within one capacity share a compiled program."""
     a = mf._static(make_setup("fnn", "gelu", 16, 4))

@@ -130,13 +130,24 @@ REVEAL_TOLERANCE_EPS = 4.0
 # MAX_LEAST_CAPACITY. Layers beyond the depth are never visited (a while loop) and only
 # cost the zeros of their rows: a padded layer costs about a tenth of a computed one, so
 # this budget trades compile time (fewer programs) against sampling time.
-PADDING_FLOAT_BUDGET = 2**18
+PADDING_FLOAT_BUDGET = 2**20
+# With R replicates the padded layers cost about R * width * floats per layer * (a few ns)
+# each; past this many floats in total (a few seconds, the order of one compile) the
+# least capacity is lowered (more programs, less padding). Only which program runs
+# depends on it, never the draws.
+PADDING_TOTAL_FLOATS = 2**29
 MAX_LEAST_CAPACITY = 128
-# Floats of per-layer arrays vmapped at once (about 64 MiB in float32) and the largest
-# batch. The batch size depends only on the configuration, never on the replicate count,
-# so replicate i is the same draw whatever the number of replicates.
-BATCH_FLOAT_BUDGET = 2**24
+# Floats of per-layer arrays vmapped at once (about 256 MiB in float32), floats of one
+# vector across the batch (enough to amortise the per-operation overhead of narrow
+# networks; wide ones run faster in small batches) and the largest batch. The batch size
+# depends only on the configuration, never on the replicate count, so replicate i is the
+# same draw whatever the number of replicates.
+BATCH_FLOAT_BUDGET = 2**26
+BATCH_VECTOR_FLOATS = 2**14
 MAX_BATCH = 256
+# Programs whose sampling work (replicates x width x hidden layers x floats per layer) is
+# below this compile with XLA's optimisation level 0: for them compiling dominates.
+QUICK_COMPILE_WORK = 2**26
 
 
 class _Static(NamedTuple):
@@ -232,15 +243,23 @@ def check_supported(setup: MonteCarloSetup) -> None:
         )
 
 
-def _capacity(width: int, hidden: int, operators: tuple[str, ...], n0: int) -> int:
+def _capacity(width: int, hidden: int, operators: tuple[str, ...], n0: int, replicates: int | None = None) -> int:
+    """Layers of the compiled program: a power of two, at least ``hidden``. Shallow
+    networks get the least capacity of their width, so that the depths of a sampling job
+    share a program; with many replicates that least capacity shrinks until padding the
+    layers costs less than compiling another program (``PADDING_TOTAL_FLOATS``)."""
     per_layer = width * _floats_per_layer(operators, n0)
-    least = 1 << max(0, int(math.log2(max(1, PADDING_FLOAT_BUDGET // per_layer))))
-    least = min(least, MAX_LEAST_CAPACITY)
-    needed = 1 << max(0, math.ceil(math.log2(max(1, hidden))))
-    return max(least, needed)
+    least = min(_pow2_floor(PADDING_FLOAT_BUDGET // per_layer), MAX_LEAST_CAPACITY)
+    if replicates is not None:
+        least = min(least, _pow2_floor(PADDING_TOTAL_FLOATS // (replicates * per_layer)))
+    return max(least, 1 << max(0, math.ceil(math.log2(max(1, hidden)))))
 
 
-def _static(setup: MonteCarloSetup) -> _Static:
+def _pow2_floor(value: int) -> int:
+    return 1 << max(0, int(math.log2(max(1, value))))
+
+
+def _static(setup: MonteCarloSetup, replicates: int | None = None) -> _Static:
     spec = setup.spec
     operators, step = _computed_operators(setup)
     return _Static(
@@ -254,16 +273,18 @@ def _static(setup: MonteCarloSetup) -> _Static:
         operators=operators,
         reported=tuple(setup.operators),
         step_operator=step,
-        capacity=_capacity(spec.width, spec.depth - 1, operators, spec.n0),
+        capacity=_capacity(spec.width, spec.depth - 1, operators, spec.n0, replicates),
         dtype=jnp.dtype(jnp.result_type(float)).name,
     )
 
 
 def matrix_free_batch_size(setup: MonteCarloSetup) -> int:
-    """Replicates vmapped at once (depends only on the configuration)."""
+    """Replicates vmapped at once: depends only on the configuration (not on the number
+    of replicates, nor on the capacity actually compiled, which is at most the one used
+    here), so that replicate i is the same draw whatever the replicate count."""
     static = _static(setup)
     per_replicate = static.width * (static.capacity * _floats_per_layer(static.operators, static.n0) + 64)
-    return int(max(1, min(MAX_BATCH, BATCH_FLOAT_BUDGET // per_replicate)))
+    return int(max(1, min(MAX_BATCH, BATCH_FLOAT_BUDGET // per_replicate, BATCH_VECTOR_FLOATS // static.width)))
 
 
 # --------------------------------------------------------------------------- lazy Gaussian
@@ -647,9 +668,20 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
 
 
 @functools.lru_cache(maxsize=32)
-def _compiled(static: _Static) -> Callable:
-    """jit(vmap(sample)) over keys; depth and the run-time constants are not batched."""
-    return jax.jit(jax.vmap(_build(static), in_axes=(0, None, None, None, None)))
+def _compiled(static: _Static, quick_compile: bool = False) -> Callable:
+    """jit(vmap(sample)) over keys; depth and the run-time constants are not batched.
+    ``quick_compile``: XLA backend optimisation level 0, which compiles about 2.5x faster
+    and runs about 2.5x slower (same draws; round-off may differ in the last bits)."""
+    options = {"xla_backend_optimization_level": "0"} if quick_compile else None
+    return jax.jit(jax.vmap(_build(static), in_axes=(0, None, None, None, None)), compiler_options=options)
+
+
+def _quick_compile(static: _Static, hidden: int, replicates: int) -> bool:
+    """Compile quickly where the sampling is short anyway: its work (replicates x width x
+    floats per layer x layers, a padded layer counting 1/8) is below QUICK_COMPILE_WORK."""
+    layers = max(hidden, 1) + (static.capacity - hidden) / 8
+    work = replicates * static.width * _floats_per_layer(static.operators, static.n0) * layers
+    return work <= QUICK_COMPILE_WORK
 
 
 def _runtime_arguments(setup: MonteCarloSetup, static: _Static) -> tuple:
@@ -687,13 +719,13 @@ def sample_matrix_free(
     program serves every depth up to its layer capacity (cached per process).
     """
     check_supported(setup)
-    static = _static(setup)
+    static = _static(setup, replicates=keys.shape[0])
     arguments = _runtime_arguments(setup, static)
     replicates = keys.shape[0]
     batch_size = batch_size or matrix_free_batch_size(setup)
     batches = -(-replicates // batch_size)
     padded = jnp.concatenate([keys, jnp.repeat(keys[-1:], batches * batch_size - replicates, axis=0)])
-    sampler = _compiled(static)
+    sampler = _compiled(static, _quick_compile(static, setup.spec.depth - 1, replicates))
     chunks: list[dict[str, np.ndarray]] = []
     start = time.perf_counter()
     for b in range(batches):
