@@ -39,9 +39,24 @@ def _heatmap(ax: plt.Axes, matrix: np.ndarray, norm: colors.Normalize, title: st
 
 
 def _shared_norm(matrices: Sequence[np.ndarray]) -> colors.Normalize:
+    """One colour scale for all ``matrices``: linear, or symmetric-logarithmic where their
+    magnitudes differ by more than a factor 20 (a kernel that grew in training would
+    otherwise leave the others as flat colour); the linear range then reaches up to a
+    tenth of the smallest panel's largest magnitude."""
     lo = min(float(np.min(m)) for m in matrices)
     hi = max(float(np.max(m)) for m in matrices)
-    return colors.Normalize(vmin=lo, vmax=hi if hi > lo else lo + 1.0)
+    if not hi > lo:
+        return colors.Normalize(vmin=lo, vmax=lo + 1.0)
+    scales = [float(np.max(np.abs(m))) for m in matrices]
+    smallest = min(s for s in scales if s > 0) if any(s > 0 for s in scales) else 0.0
+    if smallest > 0 and max(scales) > 20 * smallest:
+        return colors.SymLogNorm(linthresh=smallest / 10, vmin=lo, vmax=hi, base=10)
+    return colors.Normalize(vmin=lo, vmax=hi)
+
+
+def _scale_label(norm: colors.Normalize, what: str = "kernel value") -> str:
+    kind = "shared scale, symmetric log" if isinstance(norm, colors.SymLogNorm) else "shared scale"
+    return f"{what} ({kind})"
 
 
 def plot_kernel_triptych(panels: Sequence[tuple[str, np.ndarray]], title: str) -> plt.Figure:
@@ -52,7 +67,7 @@ def plot_kernel_triptych(panels: Sequence[tuple[str, np.ndarray]], title: str) -
     image = None
     for ax, (name, matrix) in zip(np.atleast_1d(axes), panels):
         image = _heatmap(ax, matrix, norm, name)
-    fig.colorbar(image, ax=axes, shrink=0.85, label="kernel value (shared scale)")
+    fig.colorbar(image, ax=axes, shrink=0.85, label=_scale_label(norm))
     fig.suptitle(title, fontsize=9)
     return fig
 
@@ -99,7 +114,7 @@ def plot_poisson_solution(ds: xr.Dataset, others: Sequence[xr.Dataset] = ()) -> 
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.grid(False)
-    fig.colorbar(image, ax=axes[:2], shrink=0.85, label="u (shared scale)")
+    fig.colorbar(image, ax=axes[:2], shrink=0.85, label=_scale_label(norm, "u"))
     error = np.abs(prediction - exact)
     image = axes[2].imshow(error, origin="lower", extent=extent, cmap="magma")
     axes[2].set_title(f"|error|, relative L2 = {float(ds['relative_l2_error'].sel(step=last)):.2e}", fontsize=8)
@@ -148,9 +163,16 @@ def plot_init_kernels(ds: xr.Dataset) -> plt.Figure:
             image = _heatmap(axes[a, c], matrix, norm, title)
             axes[a, c].set_xlabel("j")
             axes[a, c].set_ylabel("i")
-        fig.colorbar(image, ax=axes[a, :], shrink=0.85)
+        fig.colorbar(image, ax=axes[a, :], shrink=0.85, label=_scale_label(norm))
     fig.suptitle(f"NTK at initialisation as $\\beta \\to 0$ ({ds.attrs['activation']}, N = {ds.sizes['i']})", fontsize=9)
     return fig
+
+
+def _condition(ds: xr.Dataset, step: int) -> str:
+    """Condition number at ``step``; a lower bound (">=") where lambda_min is round-off."""
+    value = float(ds["condition_number"].sel(step=step))
+    resolved = bool(ds["condition_number_resolved"].sel(step=step))
+    return f"{value:.2e}" if resolved else f"$\\geq$ {value:.2e} (round-off)"
 
 
 def plot_training_comparison(ds: xr.Dataset, label: str = "") -> plt.Figure:
@@ -165,22 +187,22 @@ def plot_training_comparison(ds: xr.Dataset, label: str = "") -> plt.Figure:
     norm = _shared_norm([k0, kt])
     _heatmap(axes[0, 0], k0, norm, "(a) NTK at initialisation")
     image = _heatmap(axes[0, 1], kt, norm, f"(b) NTK after {last} epochs")
-    fig.colorbar(image, ax=axes[0, :], shrink=0.85, label="kernel value (shared scale)")
+    fig.colorbar(image, ax=axes[0, :], shrink=0.85, label=_scale_label(norm))
     ax = axes[1, 0]
     index = ds["eig"].values + 1
     for values, style, name in (
-        (ds["eigenvalues"].sel(step=0).values, "-", "initialisation"),
-        (ds["eigenvalues"].sel(step=last).values, "-", f"after {last} epochs"),
+        (ds["eigenvalues"].sel(step=0).values, "-", f"initialisation (condition number {_condition(ds, 0)})"),
+        (ds["eigenvalues"].sel(step=last).values, "-", f"after {last} epochs (condition number {_condition(ds, last)})"),
         (ds["eigenvalues_infinite"].values, "--", "infinite width"),
     ):
         positive = values > 0
         ax.loglog(index[positive], values[positive], style, lw=1.0, label=name)
-    c0 = float(ds["condition_number"].sel(step=0))
-    ct = float(ds["condition_number"].sel(step=last))
-    ax.set_title(f"(c) eigenvalue spectra; condition number {c0:.2e} -> {ct:.2e}", fontsize=8)
+    floor = ds.sizes["eig"] * np.finfo(np.dtype(ds.attrs["precision"])).eps * float(ds["eigenvalues"].sel(step=0)[0])
+    ax.axhline(floor, color="grey", ls=":", lw=0.8, label=f"{ds.attrs['precision']} round-off level")
+    ax.set_title("(c) eigenvalue spectra", fontsize=8)
     ax.set_xlabel("eigenvalue index")
     ax.set_ylabel("eigenvalue")
-    ax.legend()
+    ax.legend(fontsize=6)
     ax = axes[1, 1]
     ax.plot(ds["x_test"].values, ds["target"].values, color="k", lw=1.0, label="target")
     ax.plot(ds["x_test"].values, ds["prediction"].sel(step=last).values, color="tab:red", lw=1.0, label=f"prediction after {last} epochs")
