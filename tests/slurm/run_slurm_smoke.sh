@@ -145,6 +145,17 @@ teardown() {
   stop_pidfile slurmd "$WORK/slurmd.pid"
   stop_pidfile slurmctld "$WORK/slurmctld.pid"
   stop_pidfile munged "$WORK/munge/munged.pid"
+  # Without cgroups (proctrack/linuxproc) a job process whose parent died first can outlive
+  # its cancelled job. Stop whatever still runs in the two copies, by pid.
+  local p cwd leftovers=()
+  for p in /proc/[0-9]*; do
+    cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
+    case "$cwd" in "$WORK"/*) [ "${p#/proc/}" != $$ ] && leftovers+=("${p#/proc/}") ;; esac
+  done
+  if [ ${#leftovers[@]} -gt 0 ]; then
+    log "teardown: stopping ${#leftovers[@]} leftover job process(es): ${leftovers[*]}"
+    kill "${leftovers[@]}" 2>/dev/null; sleep 2; kill -9 "${leftovers[@]}" 2>/dev/null
+  fi
   if [ -e "$SLURM_CONF_PATH" ] && grep -qF "$MARKER" "$SLURM_CONF_PATH"; then
     rm -f "$SLURM_CONF_PATH"
   fi
@@ -229,6 +240,8 @@ SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU_Memory
 SlurmdParameters=config_overrides
+# Bind to the address the host names resolve to (127.0.0.1), not to every interface.
+CommunicationParameters=NoCtldInAddrAny,NoInAddrAny
 ReturnToService=2
 # Finished jobs stay visible to squeue for 5 minutes: the snakemake plugin reads job states
 # with squeue when there is no accounting, and needs MinJobAge >= 3x its first-check delay.
@@ -251,7 +264,17 @@ done
 [ "$state" = idle ] || die "node localhost not idle after 60 s (state '$state'; see $WORK/log/)"
 srun -N1 -n1 --mem=100 -t 1 true || die "srun test job failed"
 log "SLURM $SLURM_VERSION up: $(sinfo -h -o '%P %D %T %c CPUs %m MB')"
-record PASS "SLURM $SLURM_VERSION controller and node up on 127.0.0.1 (srun test job ran)"
+listen=""
+if command -v ss >/dev/null; then
+  listen=$(ss -Hltn "( sport = :$PORT or sport = :$((PORT + 1)) )" | awk '{print $4}' | sort -u | paste -sd' ')
+fi
+if [ -z "$listen" ]; then
+  record PASS "SLURM $SLURM_VERSION controller and node up on 127.0.0.1 (srun test job ran)"
+elif ! grep -qvE '^(127\.[0-9.]+|\[::1\]):[0-9]+$' <<<"$(tr ' ' '\n' <<<"$listen" | sed '/^$/d')"; then
+  record PASS "SLURM $SLURM_VERSION controller and node up, listening on loopback only ($listen); srun test job ran"
+else
+  record FAIL "SLURM daemons listen beyond loopback: $listen"
+fi
 
 # --- helpers ---------------------------------------------------------------------------
 export PATH="$VENV/bin:$PATH"
