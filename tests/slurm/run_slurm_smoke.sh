@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check of profiles/slurm against a real SLURM controller on this machine.
 #
-#   sudo bash tests/slurm/run_slurm_smoke.sh          # as root; about 10-15 minutes
+#   sudo bash tests/slurm/run_slurm_smoke.sh          # as root; 25-35 minutes on 2 cores
 #
 # It brings up a single-node SLURM cluster from the Debian packages (munge, slurm-wlm;
 # installed when missing), bound to 127.0.0.1 only, with its own munge key and socket and
