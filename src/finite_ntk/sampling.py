@@ -9,6 +9,7 @@ replicate count.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -111,6 +112,12 @@ def replicate_sampler(setup: MonteCarloSetup) -> Callable[[jax.Array], dict[str,
     return sample
 
 
+@functools.lru_cache(maxsize=16)
+def compiled_batch_sampler(setup: MonteCarloSetup) -> Callable[[jax.Array], dict[str, jax.Array]]:
+    """``jit(vmap(replicate_sampler))``, cached per setup so repeated calls compile once."""
+    return jax.jit(jax.vmap(replicate_sampler(setup)))
+
+
 def sample_dense(
     setup: MonteCarloSetup,
     keys: jax.Array,
@@ -122,7 +129,7 @@ def sample_dense(
     batch_size = batch_size or dense_batch_size(setup.spec)
     batches = -(-replicates // batch_size)
     padded = jnp.concatenate([keys, jnp.repeat(keys[-1:], batches * batch_size - replicates, axis=0)])
-    sampler = jax.jit(jax.vmap(replicate_sampler(setup)))
+    sampler = compiled_batch_sampler(setup)
     chunks: list[dict[str, np.ndarray]] = []
     start = time.perf_counter()
     for b in range(batches):

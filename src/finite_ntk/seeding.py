@@ -7,10 +7,17 @@ The job identity is the text ``"<experiment>/model=<m>/activation=<a>/width=<n>/
 and ``identity_hash`` is the first four bytes of its SHA-256 as an unsigned integer, so a
 job's samples depend only on the root seed and on what the job is: adding, removing or
 reordering configurations never changes the samples of another, and replicate ``i`` is the
-same whatever the number of replicates.
+same whatever the number of replicates (see the note on batches below).
 
 Keys use JAX's 'rbg' generator: on these CPUs it draws normals about 5x faster than
 threefry, and drawing full weight matrices is what the dense sampler spends its time on.
+
+One consequence, by JAX's batching rule for 'rbg': under ``vmap`` a whole batch of
+replicates is drawn from the key of the batch's first replicate, so replicate i is fixed by
+that key and by i's position in its batch. The samplers choose batch sizes from the
+network's size only (never from the replicate count), so replicate i is still the same
+whatever the number of replicates, and the law is exact; but changing a sampler's batch
+size constants changes the draws.
 """
 
 from __future__ import annotations
