@@ -43,6 +43,17 @@ def _error_bars(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray
     return np.vstack([np.clip(value - lo, 0, None), np.clip(hi - value, 0, None)])
 
 
+def _relative_change_magnitude(selected: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """|E[dK]/E[K]| and its error bars: the interval of the magnitude is |.| of the signed
+    bootstrap bounds, reaching down to 0 where the signed interval straddles zero."""
+    lo, hi = selected["relative_delta_k_lo"].values, selected["relative_delta_k_hi"].values
+    magnitude = np.abs(selected["relative_delta_k"].values)
+    straddles = (lo < 0) & (hi > 0)
+    magnitude_lo = np.where(straddles, 0.0, np.minimum(np.abs(lo), np.abs(hi)))
+    magnitude_hi = np.maximum(np.abs(lo), np.abs(hi))
+    return magnitude, _error_bars(magnitude, magnitude_lo, magnitude_hi)
+
+
 def _note_vanishing(ax: plt.Axes, left_out: list[str], operator: str | None) -> None:
     if left_out:
         names = ", ".join(ACTIVATION_LABELS[a] for a in left_out)
@@ -101,14 +112,7 @@ def plot_parity(
     fig, ax = plt.subplots()
     s = _select(stats, activation, operator)
     theory = stats["theory_relative_delta_k"].values
-    value = s["relative_delta_k"].values
-    lo, hi = s["relative_delta_k_lo"].values, s["relative_delta_k_hi"].values
-    magnitude = np.abs(value)
-    # The interval of |E[dK]/E[K]|: |.| of the signed bounds, 0 if it straddles zero.
-    straddles = (lo < 0) & (hi > 0)
-    mag_lo = np.where(straddles, 0.0, np.minimum(np.abs(lo), np.abs(hi)))
-    mag_hi = np.maximum(np.abs(lo), np.abs(hi))
-    err = _error_bars(magnitude, mag_lo, mag_hi)
+    magnitude, err = _relative_change_magnitude(s)
     large = stats["beta"].values >= large_beta
     colour = ACTIVATION_COLOURS[activation]
     ax.errorbar(theory[~large], magnitude[~large], yerr=err[:, ~large], fmt="o", ms=3.5, color=colour,
@@ -143,13 +147,8 @@ def plot_relative_change(
             left_out.append(activation)
             continue
         s = _select(stats, activation, operator)
-        value = s["relative_delta_k"].values
-        lo, hi = s["relative_delta_k_lo"].values, s["relative_delta_k_hi"].values
-        magnitude = np.abs(value)
-        straddles = (lo < 0) & (hi > 0)
-        mag_lo = np.where(straddles, 0.0, np.minimum(np.abs(lo), np.abs(hi)))
-        mag_hi = np.maximum(np.abs(lo), np.abs(hi))
-        ax.errorbar(beta[order], magnitude[order], yerr=_error_bars(magnitude, mag_lo, mag_hi)[:, order],
+        magnitude, err = _relative_change_magnitude(s)
+        ax.errorbar(beta[order], magnitude[order], yerr=err[:, order],
                     fmt="o-", ms=3.5, lw=0.6, color=ACTIVATION_COLOURS[activation], capsize=2,
                     label=ACTIVATION_LABELS[activation])
     ax.plot(beta[order], stats["theory_relative_delta_k"].values[order], "k--", lw=1,
