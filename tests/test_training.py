@@ -25,6 +25,7 @@ from finite_ntk.training import (
     init_kernels_dataset,
     initial_params,
     network_spec,
+    pinn_schedule,
     pinn_training_dataset,
     poisson_data,
     residual_ntk_matrix,
@@ -216,6 +217,7 @@ def test_pinn_contract_and_error_falls(pinn, config):
     for name in ("loss", "loss_residual", "loss_boundary"):
         assert pinn[name].dims == ("train_step",) and pinn.sizes["train_step"] == 151
     assert pinn.attrs["precision"] == config["precision"]
+    assert pinn.attrs["steps"] == 150 and pinn.attrs["learning_rate"] == config["training"]["pinn"]["learning_rate"]
     assert pinn.attrs["ntk_rr_infinite_available"] == 1 and pinn.attrs["ntk_rr_vanishes"] == 0
     assert "kernel_points_rule" in pinn.attrs
     assert_no_nan(pinn)
@@ -239,7 +241,8 @@ def test_pinn_step0_kernels_equal_direct_computation(pinn, config):
     np.testing.assert_allclose(pinn["ntk_uu_infinite"].values, expected, rtol=1e-3, atol=1e-4 * float(jnp.max(expected)))
 
 
-def test_relu_pinn_failure_is_recorded_as_data(pinn_relu):
+def test_relu_pinn_failure_is_recorded_as_data(pinn_relu, config):
+    assert pinn_relu.attrs["steps"] == pinn_schedule(config["training"]["pinn"], "relu")[0] == 50  # smoke.yaml: relu 50
     assert pinn_relu.attrs["ntk_rr_vanishes"] == 1 and pinn_relu.attrs["ntk_rr_infinite_available"] == 0
     assert "relu" in pinn_relu.attrs["ntk_rr_infinite_note"]
     assert not np.any(pinn_relu["ntk_rr"].values)
@@ -277,6 +280,12 @@ def test_nonfinite_loss_stops_with_a_clear_error_and_no_file(tmp_path, config):
     assert not list(path.parent.glob("*")) if path.parent.exists() else True
 
 
+def test_pinn_schedule_per_activation(config):
+    pinn = {**config["training"]["pinn"], "steps_by_activation": {"relu": 30}}
+    assert pinn_schedule(pinn, "sigmoid") == (150, [0, 50, 150])
+    assert pinn_schedule(pinn, "relu") == (30, [0, 30])
+
+
 def test_config_consistency_errors(config):
     check_training_config(config)
     for field, value, match in [
@@ -284,6 +293,8 @@ def test_config_consistency_errors(config):
         (("pinn", "snapshot_steps"), [0, 20], "training.pinn.snapshot_steps"),
         (("fnn", "figures"), {"fig5": [64, 1], "fig9": [16, 1], "fig10": [16, 3]}, "training.fnn.figures.fig5"),
         (("pinn", "figure"), {"activation": "gelu", "architecture": [16, 2]}, "training.pinn.figure.activation"),
+        (("pinn", "steps_by_activation"), {"gelu": 10}, "training.pinn.steps_by_activation.gelu"),
+        (("pinn", "steps_by_activation"), {"relu": 1000}, "training.pinn.steps_by_activation.relu"),
     ]:
         bad = copy.deepcopy(config)
         bad["training"][field[0]][field[1]] = value

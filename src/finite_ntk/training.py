@@ -34,8 +34,16 @@ x_i and x_j, so one jvp with the same tangent on every row differentiates every 
 For ReLU it is not available (its kernel is not twice differentiable where x = x', and
 the finite network's K_rr vanishes identically).
 
+The networks are those of ``config['network']`` with the entries of
+``config['training']['network']`` in their place (the paper config sets b_std = 0.1: with
+b_std = 0 the biases never act and a 1D ReLU network is positively homogeneous, unable to
+fit the sine target at any depth). Keys: ``job_key(root_seed, 'training', model=...,
+activation=..., width=..., depth=...)`` for the initial parameters and
+``job_key(root_seed, 'training', model='pinn', data='collocation')`` for the PINN points.
+
 A non-finite loss stops training with :class:`NonFiniteLossError`, which names the run,
-the architecture and the step.
+the architecture and the step; jobs write their netCDF only after training, via a
+temporary file and a rename, so nothing partial is left and a re-run reproduces the file.
 """
 
 from __future__ import annotations
@@ -691,6 +699,15 @@ def fnn_training_dataset(
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
+def pinn_schedule(pinn: Mapping[str, Any], activation: str) -> tuple[int, list[int]]:
+    """(steps, snapshot steps) of the PINN of ``activation``: ``steps`` and
+    ``snapshot_steps`` of ``training.pinn``, unless ``steps_by_activation`` gives this
+    activation fewer steps; its snapshots are then those below its last step, plus the last."""
+    steps = int(pinn.get("steps_by_activation", {}).get(activation, pinn["steps"]))
+    snapshots = sorted({int(s) for s in pinn["snapshot_steps"] if int(s) < steps} | {steps})
+    return steps, snapshots
+
+
 RR_UNAVAILABLE_NOTE = (
     "not available for relu: the finite network's K_rr vanishes identically (zero second derivative) "
     "and the infinite-width ReLU kernel is not twice differentiable at x = x'"
@@ -703,6 +720,7 @@ def pinn_training_dataset(
     """Train the Poisson PINN of (activation, width, depth); K_uu and K_rr at the
     snapshot steps, the relative L2 error on the test grid, the loss and its parts."""
     cfg = config["training"]["pinn"]
+    steps, snapshot_steps = pinn_schedule(cfg, activation)
     dtype = jnp.result_type(float)
     spec = network_spec(config, activation, width, depth, n0=2)
     label = architecture_label(config, "pinn", spec)
@@ -732,18 +750,18 @@ def pinn_training_dataset(
         pinn_loss_fn(spec, apply_fn, data, float(cfg["boundary_weight"])),
         params,
         float(cfg["learning_rate"]),
-        int(cfg["steps"]),
-        cfg["snapshot_steps"],
+        steps,
+        snapshot_steps,
         snapshot,
         label,
         progress,
         int(config["training"]["log_every"]),
     )
-    steps = sorted(trace.snapshots)
-    k_uu = np.stack([trace.snapshots[s]["ntk_uu"] for s in steps])
-    k_rr = np.stack([trace.snapshots[s]["ntk_rr"] for s in steps])
+    taken = sorted(trace.snapshots)
+    k_uu = np.stack([trace.snapshots[s]["ntk_uu"] for s in taken])
+    k_rr = np.stack([trace.snapshots[s]["ntk_rr"] for s in taken])
     rr_vanishes = not bool(np.any(k_rr))
-    error = np.array([trace.snapshots[s]["relative_l2_error"] for s in steps])
+    error = np.array([trace.snapshots[s]["relative_l2_error"] for s in taken])
     data_vars: dict[str, Any] = {
         "ntk_uu": (("step", "i", "j"), k_uu, {"description": KERNEL_DESCRIPTIONS["ntk_uu"]}),
         "ntk_rr": (("step", "i", "j"), k_rr, {"description": KERNEL_DESCRIPTIONS["ntk_rr"]}),
@@ -758,7 +776,7 @@ def pinn_training_dataset(
         ),
         "prediction": (
             ("step", "y_test", "x_test"),
-            np.stack([trace.snapshots[s]["prediction"] for s in steps]),
+            np.stack([trace.snapshots[s]["prediction"] for s in taken]),
             {"description": "PINN output u on the test grid at the snapshot step"},
         ),
         "exact": (("y_test", "x_test"), exact.reshape(shape), {"description": "exact solution sin(pi x) sin(pi y)"}),
@@ -766,7 +784,7 @@ def pinn_training_dataset(
         "loss": (("train_step",), trace.loss, {"description": "total loss: residual + boundary_weight * boundary"}),
         "loss_residual": (("train_step",), trace.loss_parts["residual"], {"description": "mean (Laplacian u - f)^2 over interior points"}),
         "loss_boundary": (("train_step",), trace.loss_parts["boundary"], {"description": "mean u^2 over boundary points"}),
-        "loss_at_snapshot": (("step",), trace.loss[steps], {"description": "total loss at the snapshot step"}),
+        "loss_at_snapshot": (("step",), trace.loss[taken], {"description": "total loss at the snapshot step"}),
     }
     if not rr_vanishes:
         data_vars.update(_spectrum_variables("rr", [spectrum(k) for k in k_rr], ("step",)))
@@ -782,7 +800,7 @@ def pinn_training_dataset(
             )
     n = data.kernel_points.shape[0]
     coords = {
-        "step": np.array(steps),
+        "step": np.array(taken),
         "i": np.arange(n),
         "j": np.arange(n),
         "eig": np.arange(n),
@@ -799,7 +817,7 @@ def pinn_training_dataset(
         "loss_function": "mean (Laplacian u - f)^2 (interior) + boundary_weight * mean u^2 (boundary)",
         "boundary_weight": float(cfg["boundary_weight"]),
         "learning_rate": float(cfg["learning_rate"]),
-        "steps": int(cfg["steps"]),
+        "steps": steps,
         "n_interior": int(cfg["n_interior"]),
         "n_boundary": 4 * int(cfg["n_boundary_per_side"]),
         "collocation_identity": seeding.identity_string(EXPERIMENT, model="pinn", data="collocation"),
@@ -879,6 +897,12 @@ def check_training_config(config: Mapping[str, Any]) -> None:
     fnn, pinn = training["fnn"], training["pinn"]
     check_snapshot_steps(fnn["snapshot_steps"], int(fnn["epochs"]), "config field 'training.fnn.snapshot_steps'")
     check_snapshot_steps(pinn["snapshot_steps"], int(pinn["steps"]), "config field 'training.pinn.snapshot_steps'")
+    for activation, steps in pinn.get("steps_by_activation", {}).items():
+        if activation not in pinn["activations"] or int(steps) > int(pinn["steps"]):
+            raise ValueError(
+                f"config field 'training.pinn.steps_by_activation.{activation}': must name one of "
+                f"training.pinn.activations {list(pinn['activations'])} and be at most training.pinn.steps ({pinn['steps']})"
+            )
     architectures = [list(a) for a in fnn["architectures"]]
     for name, architecture in fnn["figures"].items():
         if list(architecture) not in architectures:

@@ -8,7 +8,7 @@
 # Each training job is deterministic (keys from the root seed, full-batch Adam) and
 # writes its netCDF atomically, so a job killed part-way leaves nothing and its re-run
 # gives the same file as an uninterrupted run. Defines TRAINING_TARGETS.
-from finite_ntk.training import check_training_config
+from finite_ntk.training import check_training_config, pinn_schedule
 
 try:
     check_training_config(config)
@@ -36,12 +36,38 @@ FNN_FIGURE_FILES = {
 }
 
 
+# The config entries each kind of job depends on, as params: Snakemake's params trigger
+# re-runs a job when one of them changes (not when, say, another architecture is added).
+COMMON_SETTINGS = {
+    "root_seed": config["root_seed"],
+    "precision": config["precision"],
+    "network": {**config["network"], **TRAINING.get("network", {})},
+}
+FNN_SETTINGS = {**COMMON_SETTINGS, "fnn": {k: v for k, v in TRAINING["fnn"].items() if k not in ("architectures", "figures")}}
+PINN_SETTINGS = {
+    **COMMON_SETTINGS,
+    "pinn": {
+        k: v
+        for k, v in TRAINING["pinn"].items()
+        if k not in ("architectures", "figure", "steps", "snapshot_steps", "steps_by_activation")
+    },
+}
+INIT_SETTINGS = {
+    **COMMON_SETTINGS,
+    "init_kernels": TRAINING["init_kernels"],
+    "activation": TRAINING["fnn"]["activation"],
+    "n_train": TRAINING["fnn"]["n_train"],
+}
+
+
 rule train_fnn:
     output:
         FNN_PATTERN,
     wildcard_constraints:
         width=r"\d+",
         depth=r"\d+",
+    params:
+        settings=FNN_SETTINGS,
     log:
         f"{RESULTS}/logs/training/fnn_w{{width}}_d{{depth}}.log",
     benchmark:
@@ -61,6 +87,8 @@ rule train_pinn:
         activation="relu|gelu|sigmoid",
         width=r"\d+",
         depth=r"\d+",
+    params:
+        settings=lambda wildcards: {**PINN_SETTINGS, "schedule": pinn_schedule(TRAINING["pinn"], wildcards.activation)},
     log:
         f"{RESULTS}/logs/training/pinn_{{activation}}_w{{width}}_d{{depth}}.log",
     benchmark:
@@ -76,6 +104,8 @@ rule train_pinn:
 rule init_kernels:
     output:
         INIT_KERNELS_FILE,
+    params:
+        settings=INIT_SETTINGS,
     log:
         f"{RESULTS}/logs/training/ntk_init.log",
     benchmark:
