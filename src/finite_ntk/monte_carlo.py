@@ -84,15 +84,7 @@ def samples_dataset(
     spec = setup.spec
     attrs = {
         "model": model,
-        "activation": activation,
-        "width": width,
-        "depth": depth,
-        "beta": spec.beta,
-        "n0": spec.n0,
-        "parameterization": spec.parameterization,
-        "W_std": spec.W_std,
-        "W_std_readout": spec.W_std_readout,
-        "b_std": spec.b_std,
+        **spec.attributes(),
         "x": list(setup.input_point),
         "target": setup.target(),
         "step_loss": setup.step_loss,

@@ -76,6 +76,20 @@ class NetworkSpec:
     def has_bias(self) -> bool:
         return self.b_std is not None
 
+    def attributes(self) -> dict[str, object]:
+        """The architecture as output attributes (one place for their names and order)."""
+        return {
+            "activation": self.activation,
+            "width": self.width,
+            "depth": self.depth,
+            "beta": self.beta,
+            "n0": self.n0,
+            "parameterization": self.parameterization,
+            "W_std": self.W_std,
+            "W_std_readout": self.W_std_readout,
+            "b_std": self.b_std,
+        }
+
 
 def check_positive_int(name: str, value: Any) -> None:
     """Raise one clear error naming ``name`` unless ``value`` is a positive integer."""
