@@ -1,7 +1,11 @@
 """End-to-end: the workflow on config/smoke.yaml, and the contracts of its outputs."""
 
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -100,6 +104,10 @@ def test_stats_are_bit_identical_when_recomputed(smoke_run, config, tmp_path):
         again = tmp_path / f"{model}.nc"
         write_netcdf_atomic(stats, again, attrs=provenance)
         assert again.read_bytes() == original.read_bytes()
+        # Readable by the group and others as umask allows, not mkstemp's 0600.
+        umask = os.umask(0)
+        os.umask(umask)
+        assert again.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_resampling_reproduces_the_sample_file_bit_for_bit(smoke_run, config, tmp_path):
@@ -118,3 +126,28 @@ def test_resampling_reproduces_the_sample_file_bit_for_bit(smoke_run, config, tm
     subprocess.run([sys.executable, "-c", code], cwd=smoke_run, check=True)
     original = smoke_run / "results/smoke/samples/pinn/sigmoid/w32_d8.nc"
     assert (tmp_path / "again.nc").read_bytes() == original.read_bytes()
+
+
+def test_training_killed_mid_job_resumes_to_the_same_bytes(smoke_run, tmp_path):
+    """Interrupt the workflow (Ctrl-C: SIGINT to its process group) while a PINN training
+    job is past its first snapshot: no partial netCDF is left; re-running finishes with
+    the bytes of the uninterrupted smoke run."""
+    target = "results/smoke/training/pinn_sigmoid_w32_d2.nc"
+    log = "results/smoke/logs/training/pinn_sigmoid_w32_d2.log"
+    work = tmp_path / "repo"
+    shutil.copytree(smoke_run, work, symlinks=True, ignore=shutil.ignore_patterns(".snakemake"))
+    (work / target).unlink()
+    (work / log).unlink()
+    command = [sys.executable, "-m", "snakemake", "--cores", "1", "--configfile", "config/smoke.yaml", target]
+    process = subprocess.Popen(command, cwd=work, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while "step 0/" not in ((work / log).read_text() if (work / log).exists() else ""):
+        assert process.poll() is None and time.monotonic() < deadline, "training job never reached step 0"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    process.wait(timeout=120)
+    assert not (work / target).exists()
+    assert not list((work / target).parent.glob(".*.tmp"))
+    subprocess.run(command, cwd=work, check=True, capture_output=True, timeout=600)
+    assert (work / target).read_bytes() == (smoke_run / target).read_bytes()

@@ -77,6 +77,12 @@ def netcdf_attribute(value: Any) -> Any:
     return value
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_netcdf_atomic(dataset: xr.Dataset, path: str | os.PathLike, attrs: Mapping[str, Any] | None = None) -> None:
     """Write ``dataset`` (plus ``attrs``) to ``path`` via a temporary file and a rename."""
     path = Path(path)
@@ -87,6 +93,8 @@ def write_netcdf_atomic(dataset: xr.Dataset, path: str | os.PathLike, attrs: Map
     os.close(fd)
     try:
         dataset.to_netcdf(tmp, engine="netcdf4", format="NETCDF4")
+        # mkstemp creates the file 0600; give it the permissions a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
