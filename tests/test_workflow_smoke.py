@@ -138,7 +138,8 @@ def test_training_killed_mid_job_resumes_to_the_same_bytes(smoke_run, tmp_path):
     shutil.copytree(smoke_run, work, symlinks=True, ignore=shutil.ignore_patterns(".snakemake"))
     (work / target).unlink()
     (work / log).unlink()
-    command = [sys.executable, "-m", "snakemake", "--cores", "1", "--configfile", "config/smoke.yaml", target]
+    # The target goes first: --configfile takes every value that follows it.
+    command = [sys.executable, "-m", "snakemake", target, "--cores", "1", "--configfile", "config/smoke.yaml"]
     process = subprocess.Popen(command, cwd=work, start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
