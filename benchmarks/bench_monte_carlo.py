@@ -1,6 +1,6 @@
 """Speed of the Monte-Carlo sampling (issue 3): prints figures, asserts nothing.
 
-    .venv/bin/python benchmarks/bench_monte_carlo.py [--sampler dense|matrix_free] [--quick]
+    .venv/bin/python benchmarks/bench_monte_carlo.py [--sampler dense|matrix_free] [--quick] [--measure-grid]
 
 1. seconds per replicate (K before and after one SGD step) of our sampler and of a
    straightforward neural-tangents baseline (`empirical_ntk_fn` per replicate, the step
@@ -10,15 +10,23 @@
    activations x 2 models x 100 replicates), extrapolated from measured pieces: a per-
    replicate cost linear in the parameter count fitted per model, a measured compile time
    per configuration and a measured job start-up, summed (the timings already use every
-   core).
+   core). This model fits the dense sampler (cost ~ n^2 d); for the matrix-free one (cost
+   ~ n d, compile per program, not per configuration) it is crude, and
+   benchmarks/bench_samplers.py fits a proper one;
+4. with --measure-grid: the wall time of the full paper grid MEASURED, by running the
+   workflow's Monte-Carlo part (every sampling job and both reductions) with
+   `snakemake --cores all` in a temporary copy of the checkout (about 8 minutes with the
+   matrix-free sampler on the 2-core machine).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -89,6 +97,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sampler", choices=["dense", "matrix_free"], default="dense")
     parser.add_argument("--quick", action="store_true", help="fewer replicates and configurations")
+    parser.add_argument("--measure-grid", action="store_true",
+                        help="also run the paper grid's Monte-Carlo jobs with snakemake and time them")
     args = parser.parse_args()
     config = load_config(ROOT / "config" / "config.yaml")
     reps = 4 if args.quick else 10
@@ -138,6 +148,39 @@ def main() -> None:
     # share the same cores: the sum is the wall-time estimate.
     print(f"extrapolated wall time: {total / 60:.1f} min ({replicates} replicates, "
           f"{len(grid_configurations(config))} configurations, {activations} activations, 2 models)")
+
+    if args.measure_grid:
+        print("\n4. full paper grid, measured: snakemake --cores all on the Monte-Carlo targets")
+        seconds, jobs = measure_grid(config)
+        print(f"measured wall time: {seconds / 60:.1f} min ({jobs} jobs, sampler "
+              f"{config['monte_carlo']['sampler']!r} as config/config.yaml sets it)")
+
+
+def checkout_copy(destination: Path) -> None:
+    """Copy the checkout's tracked and untracked-not-ignored files (not results, .venv)."""
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split("\0")
+    for name in filter(None, files):
+        if (ROOT / name).is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, destination / name)
+
+
+def measure_grid(config) -> tuple[float, int]:
+    """Wall seconds of `snakemake --cores all` making both ntk_stats files from nothing
+    (every sampling job, both reductions) in a temporary copy; and the number of jobs."""
+    run = config["run"]
+    targets = [f"results/{run}/ntk_stats_{model}.nc" for model in ("fnn", "pinn")]
+    with tempfile.TemporaryDirectory(prefix="bench-grid-") as tmp:
+        work = Path(tmp)
+        checkout_copy(work)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "snakemake", *targets, "--cores", "all", "--quiet", "all"],
+                       cwd=work, check=True)
+        seconds = time.perf_counter() - t0
+    return seconds, len(sampling_batches(config)) + 2
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 
 import numpy as np
 import pytest
@@ -152,3 +153,18 @@ def test_training_killed_mid_job_resumes_to_the_same_bytes(smoke_run, tmp_path):
     assert not list((work / target).parent.glob(".*.tmp"))
     subprocess.run(command, cwd=work, check=True, capture_output=True, timeout=600)
     assert (work / target).read_bytes() == (smoke_run / target).read_bytes()
+
+
+def test_snakemake_html_report_has_every_figure_by_category(smoke_run, tmp_path):
+    """Snakemake's own --report (beside the PDF): every figure PNG, tagged by category."""
+    archive = tmp_path / "smoke_report.zip"
+    subprocess.run([sys.executable, "-m", "snakemake", "--configfile", "config/smoke.yaml", "--report", str(archive)],
+                   cwd=smoke_run, check=True, capture_output=True, timeout=300)
+    with zipfile.ZipFile(archive) as bundle:
+        names = bundle.namelist()
+        html = bundle.read(next(n for n in names if n.endswith("report.html"))).decode()
+    pngs = {os.path.basename(n) for n in names if n.endswith(".png")}
+    training = ["fig5", "fig6", "fig6b", "fig7", "fig8", "fig9", "fig10", "figS1"]
+    assert pngs == {f"{name}.png" for name in MONTE_CARLO_FIGURES + training}
+    for category in ("Monte Carlo: Theorems 1 and 2", "Training"):
+        assert category in html

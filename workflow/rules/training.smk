@@ -138,7 +138,8 @@ for figure_name in TRAINING_FIGURES:
         input:
             **FIGURE_INPUTS[figure_name],
         output:
-            [f"{FIGURES}/{figure_name}.{ext}" for ext in ("pdf", "png")],
+            f"{FIGURES}/{figure_name}.pdf",
+            report_figure(f"{FIGURES}/{figure_name}.png"),
         params:
             figure=figure_name,
         log:
