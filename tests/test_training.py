@@ -123,6 +123,7 @@ def test_infinite_width_residual_kernel_matches_reverse_mode_hessians():
     def pair(a, b):
         return kernel_fn(a[None], b[None], "ntk")[0, 0]
 
+    @jax.jit  # traced once for the three pairs (op-by-op it takes half a minute)
     def mixed(a, b):
         lap_b = lambda a_: jnp.trace(jax.hessian(lambda b_: pair(a_, b_))(b))  # noqa: E731
         return jnp.trace(jax.hessian(lap_b)(a))
