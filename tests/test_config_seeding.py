@@ -142,3 +142,13 @@ def test_lock_and_conda_environment_agree():
     pins = dict(line.split("==") for line in lock)
     assert pins["jax"] == "0.5.3" and pins["jaxlib"] == "0.5.3" and pins["neural-tangents"] == "0.6.5"
     assert any(d == "python=3.11" for d in env["dependencies"] if isinstance(d, str))
+
+
+def test_sampling_memory_request_follows_the_sampler():
+    from finite_ntk.monte_carlo import MATRIX_FREE_JOB_MEMORY_MB, sampling_memory_mb
+
+    # Dense: grows with width^2 x depth (about 27 GB at width 4096, depth 16).
+    assert sampling_memory_mb("dense", 16, [1, 64]) < 2100
+    assert 26000 < sampling_memory_mb("dense", 4096, [1, 16]) < 28000
+    # Matrix-free: no weight matrix, one modest request whatever the width.
+    assert sampling_memory_mb("matrix_free", 4096, [1, 16]) == MATRIX_FREE_JOB_MEMORY_MB <= 4000

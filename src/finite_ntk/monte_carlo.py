@@ -57,6 +57,22 @@ def sampling_batches(config: Mapping[str, Any]) -> dict[tuple[str, str, int], li
     return batches
 
 
+# Memory of a matrix-free sampling job: its per-layer arrays are capped per batch
+# (matrix_free.BATCH_FLOAT_BUDGET, 256 MiB in float32); the largest job of the paper grid
+# peaked at 0.8 GB resident (GNU time, 2026-11-25). Generous, for cluster requests.
+MATRIX_FREE_JOB_MEMORY_MB = 3000
+
+
+def sampling_memory_mb(sampler: str, width: int, depths: list[int]) -> int:
+    """Memory (MB) to request for the sampling job of one width: the dense sampler holds a
+    few copies of the largest network's parameters (float32) plus the runtime's own; the
+    matrix-free one never forms a weight matrix."""
+    if sampler == "matrix_free":
+        return MATRIX_FREE_JOB_MEMORY_MB
+    largest = width * width * max(depths)
+    return int(2000 + 24 * largest / 2**20 * 4)
+
+
 def samples_dataset(
     config: Mapping[str, Any],
     model: str,

@@ -1,6 +1,6 @@
 # Functions and constants shared by the rules files (kept apart from the rules, as the
 # Snakemake linter asks).
-from finite_ntk.monte_carlo import sampling_batches
+from finite_ntk.monte_carlo import sampling_batches, sampling_memory_mb
 
 MONTE_CARLO_FIGURES = ["fig1a", "fig1b", "fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "figS2a", "figS2b"]
 MODELS = list(config["monte_carlo"]["models"])
@@ -18,12 +18,6 @@ def samples_of_model(wildcards):
         if model == wildcards.model
         for depth in depths
     ]
-
-
-def sampling_memory_mb(width, depths):
-    # Dense sampler: a few copies of the largest network's parameters, plus the runtime.
-    largest = width * width * max(depths)
-    return int(2000 + 24 * largest / 2**20 * 4)
 
 
 

@@ -22,7 +22,7 @@ for (model, activation, width), depths in SAMPLING_BATCHES.items():
         group:
             "sampling"
         resources:
-            mem_mb=sampling_memory_mb(width, depths),
+            mem_mb=sampling_memory_mb(config["monte_carlo"]["sampler"], width, depths),
         conda:
             ENV
         script:
