@@ -216,6 +216,11 @@ def test_relu_gelu_similar_both_ways():
     assert result("5.similar", fnn=similar, pinn=None).verdict == AGREES
     apart = make_stats(change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: 50 * t, "sigmoid": lambda b, t: t}))
     assert result("5.similar", fnn=apart, pinn=None).verdict == DIFFERS
+    # A configuration where ReLU's change is undefined (NaN) is left out of the value and the note.
+    undefined = make_stats(change=_by_activation({"relu": lambda b, t: np.where(b == b.min(), np.nan, t),
+                                                 "gelu": lambda b, t: 1.5 * t, "sigmoid": lambda b, t: t}))
+    outcome = result("5.similar", fnn=undefined, pinn=None)
+    assert outcome.verdict == AGREES and "nan" not in outcome.note and "10^+0.18" in outcome.note
 
 
 def test_monotone_both_ways():

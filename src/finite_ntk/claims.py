@@ -468,13 +468,14 @@ def check_similar(key: str, stats: xr.Dataset | None) -> ClaimResult:
         return _not_available(key, measure, rule, "needs ReLU and GELU")
     r, g = series(stats, "relu"), series(stats, "gelu")
     with np.errstate(divide="ignore", invalid="ignore"):
-        distance = np.abs(np.log10(g.change / r.change))
-    distance = distance[np.isfinite(distance)]
+        log_ratio = np.log10(g.change / r.change)
+    log_ratio = log_ratio[np.isfinite(log_ratio)]  # both changes non-zero and defined
+    distance = np.abs(log_ratio)
     if distance.size == 0:
         return _not_available(key, measure, rule, "no configuration with both changes non-zero")
     value = float(np.median(distance))
     lo, hi = _bootstrap_configs(lambda idx: np.median(distance[idx]), distance.size, _seed(stats), key, _resamples(stats), _confidence(stats))
-    note = f"GELU/ReLU = 10^{float(np.median(np.log10(g.change / r.change))):+.2f} (median)"
+    note = f"GELU/ReLU = 10^{float(np.median(log_ratio)):+.2f} (median over {log_ratio.size} configurations)"
     return _result(key, measure, rule, value=value, lo=lo, hi=hi, verdict=AGREES if value <= limit else DIFFERS, note=note)
 
 
