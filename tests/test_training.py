@@ -308,25 +308,13 @@ def test_config_consistency_errors(config):
 
 def test_figures_are_written(tmp_path, fnn, pinn, pinn_relu, config):
     from finite_ntk.plotting.style import save_figure
-    from finite_ntk.plotting.training import (
-        fnn_triptych,
-        pinn_triptych,
-        plot_init_kernels,
-        plot_kernel_evolution,
-        plot_poisson_solution,
-        plot_training_comparison,
-    )
+    from finite_ntk.plotting.training import TRAINING_FIGURE_NAMES, pinn_triptych, training_figure
 
-    figures = {
-        "fig5": fnn_triptych(fnn),
-        "fig6": pinn_triptych(pinn, "uu"),
-        "fig6b": pinn_triptych(pinn, "rr"),
-        "fig7": plot_poisson_solution(pinn, [pinn_relu]),
-        "fig8": plot_init_kernels(init_kernels_dataset(config)),
-        "fig9": plot_training_comparison(fnn),
-        "figS1": plot_kernel_evolution([fnn], [pinn, pinn_relu]),
-        "fig6b_relu": pinn_triptych(pinn_relu, "rr"),
-    }
+    init = init_kernels_dataset(config)
+    figures = {name: training_figure(name, fnn=[fnn], pinn=[pinn, pinn_relu], init=init) for name in TRAINING_FIGURE_NAMES}
+    figures["fig6b_relu"] = pinn_triptych(pinn_relu, "rr")
+    with pytest.raises(ValueError, match="not a training figure"):
+        training_figure("fig11")
     for name, figure in figures.items():
         for path in save_figure(figure, tmp_path / name):
             assert path.stat().st_size > 1000, path

@@ -589,6 +589,20 @@ def _spectrum_variables(name: str, spectra: list[Spectrum], dims: tuple[str, ...
     }
 
 
+def _change_from_start(name: str, kernels: np.ndarray) -> dict[str, Any]:
+    """relative_change<_name>: |K_t - K_0|_F / |K_0|_F over the snapshot steps."""
+    suffix = f"_{name}" if name else ""
+    change = np.array([relative_distance(k, kernels[0]) for k in kernels])
+    return {f"relative_change{suffix}": (("step",), change, {"description": "|K_t - K_0|_F / |K_0|_F"})}
+
+
+def _distance_to_infinite(name: str, kernels: np.ndarray, infinite: np.ndarray) -> dict[str, Any]:
+    """relative_distance<_name>_infinite: |K_t - K_inf|_F / |K_inf|_F over the snapshot steps."""
+    suffix = f"_{name}" if name else ""
+    distance = np.array([relative_distance(k, infinite) for k in kernels])
+    return {f"relative_distance{suffix}_infinite": (("step",), distance, {"description": "|K_t - K_inf|_F / |K_inf|_F"})}
+
+
 def _common_attrs(config: Mapping[str, Any], model: str, spec: NetworkSpec) -> dict[str, Any]:
     return {
         "run": config["run"],
@@ -647,16 +661,8 @@ def fnn_training_dataset(
         "ntk_infinite": (("i", "j"), k_inf, {"description": KERNEL_DESCRIPTIONS["ntk_infinite"]}),
         **_spectrum_variables("", spectra, ("step",)),
         "eigenvalues_infinite": (("eig",), spectrum_inf.eigenvalues, {"description": SPECTRUM_NOTE}),
-        "relative_change": (
-            ("step",),
-            np.array([relative_distance(k, ntk[0]) for k in ntk]),
-            {"description": "|K_t - K_0|_F / |K_0|_F"},
-        ),
-        "relative_distance_infinite": (
-            ("step",),
-            np.array([relative_distance(k, k_inf) for k in ntk]),
-            {"description": "|K_t - K_inf|_F / |K_inf|_F"},
-        ),
+        **_change_from_start("", ntk),
+        **_distance_to_infinite("", ntk, k_inf),
         "target_train": (("i",), _to_numpy(y), {"description": "sine target at the training points x"}),
         "prediction": (
             ("step", "x_test"),
@@ -760,12 +766,8 @@ def pinn_training_dataset(
         "ntk_uu_infinite": (("i", "j"), k_uu_inf, {"description": KERNEL_DESCRIPTIONS["ntk_uu_infinite"]}),
         **_spectrum_variables("uu", [spectrum(k) for k in k_uu], ("step",)),
         "eigenvalues_uu_infinite": (("eig",), spectrum(k_uu_inf).eigenvalues, {"description": SPECTRUM_NOTE}),
-        "relative_change_uu": (
-            ("step",), np.array([relative_distance(k, k_uu[0]) for k in k_uu]), {"description": "|K_t - K_0|_F / |K_0|_F"}
-        ),
-        "relative_distance_uu_infinite": (
-            ("step",), np.array([relative_distance(k, k_uu_inf) for k in k_uu]), {"description": "|K_t - K_inf|_F / |K_inf|_F"}
-        ),
+        **_change_from_start("uu", k_uu),
+        **_distance_to_infinite("uu", k_uu, k_uu_inf),
         "prediction": (
             ("step", "y_test", "x_test"),
             np.stack([trace.snapshots[s]["prediction"] for s in taken]),
@@ -780,16 +782,12 @@ def pinn_training_dataset(
     }
     if not rr_vanishes:
         data_vars.update(_spectrum_variables("rr", [spectrum(k) for k in k_rr], ("step",)))
-        data_vars["relative_change_rr"] = (
-            ("step",), np.array([relative_distance(k, k_rr[0]) for k in k_rr]), {"description": "|K_t - K_0|_F / |K_0|_F"}
-        )
+        data_vars.update(_change_from_start("rr", k_rr))
     if k_rr_inf is not None:
         data_vars["ntk_rr_infinite"] = (("i", "j"), k_rr_inf, {"description": KERNEL_DESCRIPTIONS["ntk_rr_infinite"]})
         data_vars["eigenvalues_rr_infinite"] = (("eig",), spectrum(k_rr_inf).eigenvalues, {"description": SPECTRUM_NOTE})
         if not rr_vanishes:
-            data_vars["relative_distance_rr_infinite"] = (
-                ("step",), np.array([relative_distance(k, k_rr_inf) for k in k_rr]), {"description": "|K_t - K_inf|_F / |K_inf|_F"}
-            )
+            data_vars.update(_distance_to_infinite("rr", k_rr, k_rr_inf))
     n = data.kernel_points.shape[0]
     coords = {
         "step": np.array(taken),

@@ -8,6 +8,7 @@
 # Each training job is deterministic (keys from the root seed, full-batch Adam) and
 # writes its netCDF atomically, so a job killed part-way leaves nothing and its re-run
 # gives the same file as an uninterrupted run. Defines TRAINING_TARGETS.
+from finite_ntk.plotting.training import TRAINING_FIGURE_NAMES
 from finite_ntk.training import check_training_config, pinn_schedule
 
 try:
@@ -19,7 +20,7 @@ TRAINING = config["training"]
 TRAINING_DIR = f"{RESULTS}/training"
 FNN_ARCHITECTURES = [tuple(a) for a in TRAINING["fnn"]["architectures"]]
 PINN_JOBS = [(a, w, d) for a in TRAINING["pinn"]["activations"] for w, d in TRAINING["pinn"]["architectures"]]
-TRAINING_FIGURES = ["fig5", "fig6", "fig6b", "fig7", "fig8", "fig9", "fig10", "figS1"]
+TRAINING_FIGURES = list(TRAINING_FIGURE_NAMES)
 
 
 FNN_PATTERN = f"{TRAINING_DIR}/fnn_w{{width}}_d{{depth}}.nc"

@@ -6,17 +6,9 @@ import sys
 import xarray as xr
 
 from finite_ntk.plotting.style import save_figure
-from finite_ntk.plotting.training import (
-    fnn_triptych,
-    pinn_triptych,
-    plot_init_kernels,
-    plot_kernel_evolution,
-    plot_poisson_solution,
-    plot_training_comparison,
-)
+from finite_ntk.plotting.training import training_figure
 
 inputs = snakemake.input  # noqa: F821
-name = snakemake.params.figure  # noqa: F821
 
 
 def load(paths):
@@ -27,24 +19,10 @@ def load(paths):
     return out
 
 
-fnn = load(inputs.get("fnn", []))
-pinn = load(inputs.get("pinn", []))
-if name == "fig5":
-    figure = fnn_triptych(fnn[0])
-elif name == "fig6":
-    figure = pinn_triptych(pinn[0], "uu")
-elif name == "fig6b":
-    figure = pinn_triptych(pinn[0], "rr")
-elif name == "fig7":
-    figure = plot_poisson_solution(pinn[0], pinn[1:])
-elif name == "fig8":
-    figure = plot_init_kernels(load(inputs.init)[0])
-elif name in ("fig9", "fig10"):
-    figure = plot_training_comparison(fnn[0], label=f"Figure {name[3:]}: ")
-elif name == "figS1":
-    figure = plot_kernel_evolution(fnn, pinn)
-else:
-    sys.exit(f"unknown training figure {name!r}")
+init = load(inputs.init)[0] if "init" in inputs.keys() else None
+figure = training_figure(
+    snakemake.params.figure, fnn=load(inputs.get("fnn", [])), pinn=load(inputs.get("pinn", [])), init=init  # noqa: F821
+)
 stem = os.path.splitext(snakemake.output[0])[0]  # noqa: F821
 for path in save_figure(figure, stem):
     print(f"wrote {path}", file=sys.stderr)
