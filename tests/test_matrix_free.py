@@ -293,6 +293,46 @@ def test_capacity_changes_the_program_not_the_draws(monkeypatch) -> None:
         np.testing.assert_allclose(tight[name], generous[name], rtol=1e-6, atol=1e-7)
 
 
+def test_program_plan_shares_programs_across_a_job_without_changing_the_draws() -> None:
+    """The depths of one sampling job share compiled programs: here each depth alone would
+    compile a quick or an optimised program (two in all), the plan one; with 10,000
+    replicates padding layers costs more than compiling, so each capacity keeps its own.
+    Which program runs never changes the draws."""
+    setups = [make_setup("pinn", "gelu", 512, depth) for depth in (1, 2, 4, 8, 16, 32)]
+    alone = [mf.program_plan([setup], 100)[0] for setup in setups]
+    assert len(set(alone)) == 2
+    assert set(mf.program_plan(setups, 100)) == {mf.Program(capacity=32, quick_compile=False)}
+    assert [p.capacity for p in mf.program_plan(setups, 10_000)] == [2, 2, 4, 8, 16, 32]
+    with pytest.raises(ValueError, match="differ only in depth"):
+        mf.program_plan([setups[0], make_setup("pinn", "gelu", 256, 2)], 100)
+
+    setup = make_setup("fnn", "gelu", 16, 4)
+    keys = keys_for("matrix_free", "fnn", "gelu", 16, 4, 40)
+    own = mf.program_plan([setup], 40)[0]
+    assert own.quick_compile
+    quick = mf.sample_matrix_free(setup, keys, program=own)
+    optimised = mf.sample_matrix_free(setup, keys, program=own._replace(quick_compile=False))
+    # Round-off only: delta_k is a difference of terms of the size of K.
+    scale = np.abs(quick["k_init"]).max()
+    for name in quick:
+        np.testing.assert_allclose(optimised[name], quick[name], rtol=1e-5, atol=1e-5 * scale)
+    with pytest.raises(ValueError, match="capacity 2 holds fewer than the 3"):
+        mf.sample_matrix_free(setup, keys, program=mf.Program(2, True))
+
+
+def test_blocks_of_replicates_do_not_depend_on_the_count() -> None:
+    """Both samplers run replicates in blocks of a size fixed per configuration; a block
+    cut short (fewer replicates asked for) gives its first replicates unchanged, so
+    replicate i is the same draw whatever the replicate count."""
+    setup = make_setup("pinn", "sigmoid", 16, 2)
+    keys = keys_for("dense", "pinn", "sigmoid", 16, 2, 12)
+    blocks = sample_dense(setup, keys, batch_size=8)  # a block of 8, then 4 padded to 8
+    for count in (5, 12):
+        fewer = sample_dense(setup, keys[:count], batch_size=8)
+        for name in blocks:
+            np.testing.assert_allclose(fewer[name], blocks[name][:count], rtol=1e-6, atol=1e-7)
+
+
 def test_one_program_serves_several_depths() -> None:
     """Depth is a run-time argument: depths within one capacity share a compiled program."""
     a = mf._static(make_setup("fnn", "gelu", 16, 4))

@@ -98,25 +98,24 @@ at least depth - 1), and the depth is a run-time argument, so one compiled progr
 every depth up to the capacity (``PADDING_FLOAT_BUDGET``): a sampling job compiles once
 per width instead of once per depth. The first layer (``n x n0``), the readout (a vector)
 and the biases are small and sampled densely. All randomness comes from the replicate
-keys, deterministically; as in the dense sampler, keys are vmapped in batches whose size
-depends only on the configuration (with the 'rbg' generator a vmapped draw depends on the
-batch's first key and the position in the batch), so replicate i is the same draw whatever
-the replicate count. The draws differ from the dense sampler's draw by draw, not in law.
+keys, deterministically; as in the dense sampler, keys are vmapped in blocks whose size
+depends only on the configuration (``sampling.run_in_batches``: with the 'rbg' generator a
+vmapped draw depends on the block's first key and the position in the block), so
+replicate i is the same draw whatever the replicate count. The draws differ from the dense sampler's draw by draw, not in law.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import time
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Sequence
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from .networks import SIGMOID_LIKE_SCALE, activation_layer
-from .sampling import SAMPLE_VARIABLES, MonteCarloSetup
+from .sampling import SAMPLE_VARIABLES, MonteCarloSetup, run_in_batches
 
 PARAMETERIZATIONS_SUPPORTED: tuple[str, ...] = ("ntk", "standard")
 MODELS_SUPPORTED: tuple[str, ...] = ("fnn", "pinn")
@@ -677,11 +676,69 @@ def _compiled(static: _Static, quick_compile: bool = False) -> Callable:
 
 
 def _quick_compile(static: _Static, hidden: int, replicates: int) -> bool:
-    """Compile quickly where the sampling is short anyway: its work (replicates x width x
-    floats per layer x layers, a padded layer counting 1/8) is below QUICK_COMPILE_WORK."""
+    """Compile quickly where the sampling is short anyway: its work (replicates computed x
+    width x floats per layer x layers, a padded layer counting 1/8) is below
+    QUICK_COMPILE_WORK."""
     layers = max(hidden, 1) + (static.capacity - hidden) / 8
     work = replicates * static.width * _floats_per_layer(static.operators, static.n0) * layers
     return work <= QUICK_COMPILE_WORK
+
+
+def _computed_replicates(replicates: int, batch_size: int) -> int:
+    """Replicates actually computed: whole blocks (sampling.run_in_batches)."""
+    return replicates if replicates <= batch_size else batch_size * -(-replicates // batch_size)
+
+
+def _own_program(setup: MonteCarloSetup, static: _Static, replicates: int, batch_size: int) -> Program:
+    """The program of a setup sampled on its own: its least capacity, quick if its work is small."""
+    computed = _computed_replicates(replicates, batch_size)
+    return Program(static.capacity, _quick_compile(static, setup.spec.depth - 1, computed))
+
+
+class Program(NamedTuple):
+    """Which compiled program draws a configuration: its layer capacity and whether it was
+    compiled quickly (XLA optimisation level 0). The draws never depend on it; the
+    round-off in the last bits may."""
+
+    capacity: int
+    quick_compile: bool
+
+
+def program_plan(setups: Sequence[MonteCarloSetup], replicates: int) -> list[Program]:
+    """The program of each setup of one sampling job (setups that differ only in depth),
+    chosen so that the job compiles few programs: deepest first, a setup runs on a program
+    already planned for the same block of replicates when that program's capacity holds
+    its depth and padding the extra layers costs less than compiling (PADDING_TOTAL_FLOATS),
+    preferring an optimised program to a quick one. A pure function of the setups, so a
+    configuration sampled alone with its job's plan gets the job's bits."""
+    statics = [_static(setup, replicates) for setup in setups]
+    if len({static._replace(capacity=0) for static in statics}) > 1:
+        raise ValueError("program_plan: the setups of one plan may differ only in depth")
+    plan: dict[int, Program] = {}
+    planned: list[tuple[int, Program]] = []  # (replicates per block, program)
+    for i in sorted(range(len(setups)), key=lambda i: setups[i].spec.depth, reverse=True):
+        static, hidden = statics[i], setups[i].spec.depth - 1
+        batch_size = matrix_free_batch_size(setups[i])
+        block = min(batch_size, replicates)
+        computed = _computed_replicates(replicates, batch_size)
+        own = _own_program(setups[i], static, replicates, batch_size)
+        per_layer = static.width * _floats_per_layer(static.operators, static.n0)
+
+        def usable(program: Program) -> bool:
+            if program.quick_compile and not own.quick_compile:
+                return False
+            padding = computed * per_layer * (program.capacity - hidden)
+            return program.capacity == own.capacity or (
+                program.capacity > own.capacity and padding <= PADDING_TOTAL_FLOATS
+            )
+
+        shared = [program for size, program in planned if size == block and usable(program)]
+        if shared:
+            plan[i] = min(shared, key=lambda program: (program.quick_compile, program.capacity))
+        else:
+            plan[i] = own
+            planned.append((block, own))
+    return [plan[i] for i in range(len(setups))]
 
 
 def _runtime_arguments(setup: MonteCarloSetup, static: _Static) -> tuple:
@@ -712,26 +769,23 @@ def sample_matrix_free(
     keys: jax.Array,
     progress: Callable[[str], None] | None = None,
     batch_size: int | None = None,
+    program: Program | None = None,
 ) -> dict[str, np.ndarray]:
     """Samples of every replicate key: arrays of shape (replicates, len(operators)).
 
     Same contract and same law as :func:`finite_ntk.sampling.sample_dense`. One compiled
-    program serves every depth up to its layer capacity (cached per process).
+    program serves every depth up to its layer capacity (cached per process); ``program``
+    picks it (``program_plan``; default: this setup's own).
     """
     check_supported(setup)
-    static = _static(setup, replicates=keys.shape[0])
-    arguments = _runtime_arguments(setup, static)
     replicates = keys.shape[0]
     batch_size = batch_size or matrix_free_batch_size(setup)
-    batches = -(-replicates // batch_size)
-    padded = jnp.concatenate([keys, jnp.repeat(keys[-1:], batches * batch_size - replicates, axis=0)])
-    sampler = _compiled(static, _quick_compile(static, setup.spec.depth - 1, replicates))
-    chunks: list[dict[str, np.ndarray]] = []
-    start = time.perf_counter()
-    for b in range(batches):
-        out = sampler(padded[b * batch_size : (b + 1) * batch_size], *arguments)
-        chunks.append({k: np.asarray(v) for k, v in out.items()})
-        if progress is not None:
-            done = min((b + 1) * batch_size, replicates)
-            progress(f"replicates {done}/{replicates} ({time.perf_counter() - start:.1f} s, matrix-free)")
-    return {k: np.concatenate([c[k] for c in chunks])[:replicates] for k in SAMPLE_VARIABLES}
+    static = _static(setup, replicates=replicates)
+    if program is None:
+        program = _own_program(setup, static, replicates, batch_size)
+    elif program.capacity < setup.spec.depth - 1:
+        raise ValueError(f"program: capacity {program.capacity} holds fewer than the {setup.spec.depth - 1} hidden layers")
+    static = static._replace(capacity=program.capacity)
+    arguments = _runtime_arguments(setup, static)
+    sampler = _compiled(static, program.quick_compile)
+    return run_in_batches(lambda block: sampler(block, *arguments), keys, batch_size, progress, ", matrix-free")

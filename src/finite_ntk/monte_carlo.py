@@ -14,6 +14,7 @@ import xarray as xr
 
 from . import seeding
 from .config import grid_configurations
+from .matrix_free import Program, program_plan
 from .networks import NetworkSpec
 from .sampling import INPUT_DIMENSION, MonteCarloSetup, sample
 
@@ -73,6 +74,17 @@ def sampling_memory_mb(sampler: str, width: int, depths: list[int]) -> int:
     return int(2000 + 24 * largest / 2**20 * 4)
 
 
+def matrix_free_program(config: Mapping[str, Any], model: str, activation: str, width: int, depth: int) -> Program:
+    """The matrix-free program of one configuration, planned over its sampling job (every
+    depth of its width in the grid; ``matrix_free.program_plan``), so that a configuration
+    sampled on its own gets the same program, hence the same bits, as in its job."""
+    depths = sampling_batches(config).get((model, activation, width), [])
+    if depth not in depths:
+        depths = [depth]
+    setups = [setup_from_config(config, model, activation, width, d) for d in depths]
+    return program_plan(setups, int(config["monte_carlo"]["replicates"]))[depths.index(depth)]
+
+
 def samples_dataset(
     config: Mapping[str, Any],
     model: str,
@@ -87,7 +99,8 @@ def samples_dataset(
     replicates = int(config["monte_carlo"]["replicates"])
     keys = seeding.replicate_keys(seeding.monte_carlo_key(config["root_seed"], model, activation, width, depth), replicates)
     sampler = config["monte_carlo"]["sampler"]
-    samples = sample(setup, keys, sampler=sampler, progress=progress)
+    program = matrix_free_program(config, model, activation, width, depth) if sampler == "matrix_free" else None
+    samples = sample(setup, keys, sampler=sampler, progress=progress, program=program)
 
     dims: tuple[str, ...] = ("replicate",) if model == "fnn" else ("replicate", "operator")
     coords: dict[str, Any] = {"replicate": np.arange(replicates)}

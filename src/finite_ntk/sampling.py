@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
@@ -118,6 +118,42 @@ def compiled_batch_sampler(setup: MonteCarloSetup) -> Callable[[jax.Array], dict
     return jax.jit(jax.vmap(replicate_sampler(setup)))
 
 
+def run_in_batches(
+    batch_fn: Callable[[jax.Array], dict[str, jax.Array]],
+    keys: jax.Array,
+    batch_size: int,
+    progress: Callable[[str], None] | None = None,
+    label: str = "",
+) -> dict[str, np.ndarray]:
+    """``batch_fn`` (a sampler vmapped over keys, returning SAMPLE_VARIABLES) on consecutive
+    blocks of ``batch_size`` keys; arrays of shape (replicates, ...).
+
+    With the 'rbg' generator a vmapped draw depends on the first key of its batch and on
+    its position in the batch, so the blocks are always the same: replicate i is the same
+    draw whatever the number of replicates. A vmapped draw does not depend on the batch's
+    length (checked for both samplers: a block's first m replicates are the same numbers
+    whether the block is run whole or cut to m), so a last partial block is padded with
+    copies of its last key only up to the size actually run, which is ``batch_size`` or,
+    when fewer keys are asked for, the key count: 100 replicates never compute a block of
+    256, and one compiled program serves every block.
+    """
+    replicates = keys.shape[0]
+    size = min(batch_size, replicates)
+    batches = -(-replicates // batch_size)
+    chunks: list[dict[str, np.ndarray]] = []
+    start = time.perf_counter()
+    for b in range(batches):
+        block = keys[b * batch_size : (b + 1) * batch_size]
+        if block.shape[0] < size:
+            block = jnp.concatenate([block, jnp.repeat(block[-1:], size - block.shape[0], axis=0)])
+        out = batch_fn(block)
+        chunks.append({k: np.asarray(v) for k, v in out.items()})
+        if progress is not None:
+            done = min((b + 1) * batch_size, replicates)
+            progress(f"replicates {done}/{replicates} ({time.perf_counter() - start:.1f} s{label})")
+    return {k: np.concatenate([c[k] for c in chunks])[:replicates] for k in SAMPLE_VARIABLES}
+
+
 def sample_dense(
     setup: MonteCarloSetup,
     keys: jax.Array,
@@ -125,20 +161,8 @@ def sample_dense(
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, np.ndarray]:
     """Samples of every replicate key: arrays of shape (replicates, len(operators))."""
-    replicates = keys.shape[0]
     batch_size = batch_size or dense_batch_size(setup.spec)
-    batches = -(-replicates // batch_size)
-    padded = jnp.concatenate([keys, jnp.repeat(keys[-1:], batches * batch_size - replicates, axis=0)])
-    sampler = compiled_batch_sampler(setup)
-    chunks: list[dict[str, np.ndarray]] = []
-    start = time.perf_counter()
-    for b in range(batches):
-        out = sampler(padded[b * batch_size : (b + 1) * batch_size])
-        chunks.append({k: np.asarray(v) for k, v in out.items()})
-        if progress is not None:
-            done = min((b + 1) * batch_size, replicates)
-            progress(f"replicates {done}/{replicates} ({time.perf_counter() - start:.1f} s)")
-    return {k: np.concatenate([c[k] for c in chunks])[:replicates] for k in SAMPLE_VARIABLES}
+    return run_in_batches(compiled_batch_sampler(setup), keys, batch_size, progress)
 
 
 SAMPLERS: tuple[str, ...] = ("dense", "matrix_free")
@@ -149,12 +173,14 @@ def sample(
     keys: jax.Array,
     sampler: str = "dense",
     progress: Callable[[str], None] | None = None,
+    program: Any = None,
 ) -> dict[str, np.ndarray]:
-    """Samples of every replicate key with the chosen backend (same contract for both)."""
+    """Samples of every replicate key with the chosen backend (same contract for both).
+    ``program``: the matrix-free sampler's compiled program (``matrix_free.program_plan``)."""
     if sampler == "dense":
         return sample_dense(setup, keys, progress=progress)
     if sampler == "matrix_free":
         from .matrix_free import sample_matrix_free
 
-        return sample_matrix_free(setup, keys, progress=progress)
+        return sample_matrix_free(setup, keys, progress=progress, program=program)
     raise ValueError(f"sampler: {sampler!r} is not supported; allowed: {', '.join(SAMPLERS)}")
