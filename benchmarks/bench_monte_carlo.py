@@ -15,7 +15,7 @@
    benchmarks/bench_samplers.py fits a proper one;
 4. with --measure-grid: the wall time of the full paper grid MEASURED, by running the
    workflow's Monte-Carlo part (every sampling job and both reductions) with
-   `snakemake --cores all` in a temporary copy of the checkout (about 8 minutes with the
+   `snakemake --cores all` in a temporary copy of the checkout (about 5 minutes with the
    matrix-free sampler on the 2-core machine).
 """
 
