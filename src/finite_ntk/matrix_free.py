@@ -101,7 +101,10 @@ and the biases are small and sampled densely. All randomness comes from the repl
 keys, deterministically; as in the dense sampler, keys are vmapped in blocks whose size
 depends only on the configuration (``sampling.run_in_batches``: with the 'rbg' generator a
 vmapped draw depends on the block's first key and the position in the block), so
-replicate i is the same draw whatever the replicate count. The draws differ from the dense sampler's draw by draw, not in law.
+replicate i is the same draw whatever the replicate count. The draws differ from the
+dense sampler's draw by draw, not in law. Which compiled program (capacity, quick or
+optimised compile) draws each depth of a sampling job is planned over the whole job
+(``program_plan``), so that the job compiles few programs.
 """
 
 from __future__ import annotations
@@ -689,12 +692,6 @@ def _computed_replicates(replicates: int, batch_size: int) -> int:
     return replicates if replicates <= batch_size else batch_size * -(-replicates // batch_size)
 
 
-def _own_program(setup: MonteCarloSetup, static: _Static, replicates: int, batch_size: int) -> Program:
-    """The program of a setup sampled on its own: its least capacity, quick if its work is small."""
-    computed = _computed_replicates(replicates, batch_size)
-    return Program(static.capacity, _quick_compile(static, setup.spec.depth - 1, computed))
-
-
 class Program(NamedTuple):
     """Which compiled program draws a configuration: its layer capacity and whether it was
     compiled quickly (XLA optimisation level 0). The draws never depend on it; the
@@ -702,6 +699,12 @@ class Program(NamedTuple):
 
     capacity: int
     quick_compile: bool
+
+
+def _own_program(setup: MonteCarloSetup, static: _Static, replicates: int, batch_size: int) -> Program:
+    """The program of a setup sampled on its own: its least capacity, quick if its work is small."""
+    computed = _computed_replicates(replicates, batch_size)
+    return Program(static.capacity, _quick_compile(static, setup.spec.depth - 1, computed))
 
 
 def program_plan(setups: Sequence[MonteCarloSetup], replicates: int) -> list[Program]:
