@@ -25,7 +25,7 @@ from finite_ntk import seeding
 from finite_ntk.kernels import relu_mean_ntk_diagonal
 from finite_ntk.networks import NetworkSpec, build_network
 from finite_ntk.pinn import laplacian_fn, value_fn
-from finite_ntk.sampling import INPUT_DIMENSION, MonteCarloSetup, sample, sample_dense
+from finite_ntk.sampling import INPUT_DIMENSION, SAMPLE_VARIABLES, MonteCarloSetup, run_in_batches, sample, sample_dense
 from finite_ntk.theorem2 import kernels_across_step
 
 DRAWS = 2000
@@ -321,16 +321,26 @@ def test_program_plan_shares_programs_across_a_job_without_changing_the_draws() 
 
 
 def test_blocks_of_replicates_do_not_depend_on_the_count() -> None:
-    """Both samplers run replicates in blocks of a size fixed per configuration; a block
-    cut short (fewer replicates asked for) gives its first replicates unchanged, so
-    replicate i is the same draw whatever the replicate count."""
-    setup = make_setup("pinn", "sigmoid", 16, 2)
-    keys = keys_for("dense", "pinn", "sigmoid", 16, 2, 12)
-    blocks = sample_dense(setup, keys, batch_size=8)  # a block of 8, then 4 padded to 8
-    for count in (5, 12):
-        fewer = sample_dense(setup, keys[:count], batch_size=8)
-        for name in blocks:
-            np.testing.assert_allclose(fewer[name], blocks[name][:count], rtol=1e-6, atol=1e-7)
+    """Both samplers run replicates through ``run_in_batches``, in blocks of a size fixed
+    per configuration; a block cut short (fewer replicates asked for) gives its first
+    replicates unchanged, so replicate i is the same draw whatever the replicate count.
+    (The samplers themselves: test_contract_and_determinism.)"""
+
+    @jax.jit
+    @jax.vmap
+    def draw(key):
+        first, second = jax.random.split(key)
+        value = jax.random.normal(jax.random.fold_in(first, 3), (2, 16)).sum() + jax.random.uniform(second)
+        return {name: value for name in SAMPLE_VARIABLES}
+
+    keys = keys_for("dense", "fnn", "sigmoid", 16, 2, 12)
+    blocks = run_in_batches(draw, keys, batch_size=8)  # a block of 8, then 4 padded to 8
+    for count in (5, 8, 12):
+        fewer = run_in_batches(draw, keys[:count], batch_size=8)
+        for name in SAMPLE_VARIABLES:
+            np.testing.assert_array_equal(fewer[name], blocks[name][:count])
+    # Different blocks are different draws (the block, not the key alone, sets the draw).
+    assert not np.array_equal(run_in_batches(draw, keys, batch_size=4)["k_init"], blocks["k_init"])
 
 
 def test_one_program_serves_several_depths() -> None:
