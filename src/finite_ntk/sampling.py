@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 import jax
 import jax.numpy as jnp
@@ -22,6 +22,9 @@ from .networks import NetworkSpec, build_network
 from .pinn import laplacian_fn, value_fn
 from .problems import poisson_exact, poisson_source, sine_target
 from .theorem2 import kernels_across_step
+
+if TYPE_CHECKING:  # matrix_free imports this module
+    from .matrix_free import Program
 
 MODELS: tuple[str, ...] = ("fnn", "pinn")
 # Kernels measured per model: 'uu' the value NTK, 'rr' the residual-operator NTK.
@@ -173,7 +176,7 @@ def sample(
     keys: jax.Array,
     sampler: str = "dense",
     progress: Callable[[str], None] | None = None,
-    program: Any = None,
+    program: Program | None = None,
 ) -> dict[str, np.ndarray]:
     """Samples of every replicate key with the chosen backend (same contract for both).
     ``program``: the matrix-free sampler's compiled program (``matrix_free.program_plan``)."""
