@@ -701,6 +701,12 @@ class Program(NamedTuple):
     quick_compile: bool
 
 
+def _own_program(setup: MonteCarloSetup, static: _Static, replicates: int, batch_size: int) -> Program:
+    """The program of a setup sampled on its own: its least capacity, quick if its work is small."""
+    computed = _computed_replicates(replicates, batch_size)
+    return Program(static.capacity, _quick_compile(static, setup.spec.depth - 1, computed))
+
+
 def program_plan(setups: Sequence[MonteCarloSetup], replicates: int) -> list[Program]:
     """The program of each setup of one sampling job (setups that differ only in depth),
     chosen so that the job compiles few programs: deepest first, a setup runs on a program
@@ -718,7 +724,7 @@ def program_plan(setups: Sequence[MonteCarloSetup], replicates: int) -> list[Pro
         batch_size = matrix_free_batch_size(setups[i])
         block = min(batch_size, replicates)
         computed = _computed_replicates(replicates, batch_size)
-        own = Program(static.capacity, _quick_compile(static, hidden, computed))
+        own = _own_program(setups[i], static, replicates, batch_size)
         per_layer = static.width * _floats_per_layer(static.operators, static.n0)
 
         def usable(program: Program) -> bool:
@@ -778,9 +784,8 @@ def sample_matrix_free(
     replicates = keys.shape[0]
     batch_size = batch_size or matrix_free_batch_size(setup)
     static = _static(setup, replicates=replicates)
-    if program is None:  # this setup's own: its least capacity, quick if its work is small
-        computed = _computed_replicates(replicates, batch_size)
-        program = Program(static.capacity, _quick_compile(static, setup.spec.depth - 1, computed))
+    if program is None:
+        program = _own_program(setup, static, replicates, batch_size)
     elif program.capacity < setup.spec.depth - 1:
         raise ValueError(f"program: capacity {program.capacity} holds fewer than the {setup.spec.depth - 1} hidden layers")
     static = static._replace(capacity=program.capacity)
