@@ -97,14 +97,16 @@ replicates; per-layer results live in arrays of a fixed capacity of layers (a po
 at least depth - 1), and the depth is a run-time argument, so one compiled program serves
 every depth up to the capacity (``PADDING_FLOAT_BUDGET``): a sampling job compiles once
 per width instead of once per depth. The first layer (``n x n0``), the readout (a vector)
-and the biases are small and sampled densely. All randomness comes from the replicate
-keys, deterministically; as in the dense sampler, keys are vmapped in blocks whose size
-depends only on the configuration (``sampling.run_in_batches``: with the 'rbg' generator a
-vmapped draw depends on the block's first key and the position in the block), so
-replicate i is the same draw whatever the replicate count. The draws differ from the
-dense sampler's draw by draw, not in law. Which compiled program (capacity, quick or
-optimised compile) draws each depth of a sampling job is planned over the whole job
-(``program_plan``), so that the job compiles few programs.
+and the biases are small and sampled densely. All randomness comes from the replicate's
+own key: every Gaussian is ``jax.random.normal`` with the threefry key of
+``fold_in(replicate key, part)`` (``KEY_STREAMS``; the fresh rows of hidden layer l and
+pass p fold in l and p as well), computed by ``finite_ntk.threefry`` as fused array code.
+So a replicate's draw depends on its key alone, not on the batch it is vmapped in:
+replicate i is the same draw whatever the replicate count and batch size. The draws
+differ from the dense sampler's draw by draw, not in law. Which compiled program
+(capacity, quick or optimised compile) draws each depth of a sampling job is planned over
+the whole job (``program_plan``), so that the job compiles few programs; every program is
+compiled with ``COMPILER_OPTIONS``.
 """
 
 from __future__ import annotations
@@ -117,10 +119,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from . import threefry
 from .networks import SIGMOID_LIKE_SCALE, activation_layer
 from .sampling import SAMPLE_VARIABLES, MonteCarloSetup, run_in_batches
 
 PARAMETERIZATIONS_SUPPORTED: tuple[str, ...] = ("ntk", "standard")
+# Key of each part of a replicate's draw: fold_in(replicate key, index in this tuple), as
+# threefry key data (finite_ntk.threefry), whatever the replicate key's implementation.
+KEY_STREAMS: tuple[str, ...] = (
+    "first_weights", "first_bias", "readout_weights", "readout_bias", "hidden_biases", "hidden_fresh"
+)
 MODELS_SUPPORTED: tuple[str, ...] = ("fnn", "pinn")
 # A query whose component outside the revealed span is at most this many machine epsilons
 # (relative to the query's norm) reveals nothing new.
@@ -130,26 +138,34 @@ REVEAL_TOLERANCE_EPS = 4.0
 # depth is a run-time argument). The least capacity is the largest power of two whose
 # per-layer arrays stay under this many floats per replicate, and at most
 # MAX_LEAST_CAPACITY. Layers beyond the depth are never visited (a while loop) and only
-# cost the zeros of their rows: a padded layer costs about a tenth of a computed one, so
-# this budget trades compile time (fewer programs) against sampling time.
-PADDING_FLOAT_BUDGET = 2**20
-# With R replicates the padded layers cost about R * width * floats per layer * (a few ns)
-# each; past this many floats in total (a few seconds, the order of one compile) the
-# least capacity is lowered (more programs, less padding). Only which program runs
-# depends on it, never the draws.
-PADDING_TOTAL_FLOATS = 2**29
+# cost the zeros of their rows, 0.1 to 0.6 ns per float (measured: 1/70 to 1/16 of a
+# computed layer), so this budget trades compile time (fewer programs) against sampling
+# time.
+PADDING_FLOAT_BUDGET = 2**22
+# With R replicates the padded layers cost about R * width * floats per layer * 0.5 ns
+# each; past this many floats in total (about 4 s, the order of one compile) the least
+# capacity is lowered (more programs, less padding). Only which program runs depends on
+# it, never the draws.
+PADDING_TOTAL_FLOATS = 2**33
 MAX_LEAST_CAPACITY = 128
-# Floats of per-layer arrays vmapped at once (about 256 MiB in float32), floats of one
-# vector across the batch (enough to amortise the per-operation overhead of narrow
-# networks; wide ones run faster in small batches) and the largest batch. The batch size
-# depends only on the configuration, never on the replicate count, so replicate i is the
-# same draw whatever the number of replicates.
+# Replicates vmapped at once: about BATCH_LAYER_FLOATS floats of one layer's arrays across
+# the batch, at most MAX_BATCH, and at most BATCH_FLOAT_BUDGET floats of per-layer arrays
+# in all (256 MiB in float32). Measured on one core: wide networks run fastest one
+# replicate at a time (their arrays stay in the core's cache), narrow ones need a batch to
+# spread the cost of each operation. A replicate's draw depends on its key alone, so the
+# batch size changes the speed, never the draws (round-off in the last bits aside).
+BATCH_LAYER_FLOATS = 2**14
 BATCH_FLOAT_BUDGET = 2**26
-BATCH_VECTOR_FLOATS = 2**14
 MAX_BATCH = 256
+# XLA compiler options of every program. A replicate runs thousands of small operations;
+# the 'thunk' runtime of XLA:CPU (jaxlib 0.5.3's default) dispatches each one on its own,
+# about 1.5 us apiece (measured: more than half of a replicate's time at batch size 1),
+# while the older runtime compiles the whole program into one function (same results).
+COMPILER_OPTIONS: dict[str, bool | str] = {"xla_cpu_use_thunk_runtime": False}
 # Programs whose sampling work (replicates x width x hidden layers x floats per layer) is
-# below this compile with XLA's optimisation level 0: for them compiling dominates.
-QUICK_COMPILE_WORK = 2**26
+# below this compile with XLA's optimisation level 0 (2 s instead of 4 to 6 s, but 15x
+# slower to run, measured): for them compiling dominates.
+QUICK_COMPILE_WORK = 2**24
 
 
 class _Static(NamedTuple):
@@ -201,10 +217,18 @@ def _operator_rows(operator: str, k: int) -> int:
     return 1 if operator == "uu" else k
 
 
+def _shares_cotangent(operators: tuple[str, ...]) -> bool:
+    """With both kernels, the Laplacian's cotangent of the S row equals the value's
+    cotangent at every layer (d Lap u / dS_l = du/dh_l: S_l reaches the output through the
+    same phi'(z) factors and weights as h_l, and both top cotangents are c_o v), so that
+    left query is revealed once."""
+    return "uu" in operators and "rr" in operators
+
+
 def _reveals(operators: tuple[str, ...], n0: int) -> tuple[int, int]:
     """(right, left) products of one hidden matrix per pass (before or after the step)."""
     k = _jet_rows(operators, n0)
-    return k, sum(_operator_rows(op, k) for op in operators)
+    return k, sum(_operator_rows(op, k) for op in operators) - _shares_cotangent(operators)
 
 
 def _floats_per_layer(operators: tuple[str, ...], n0: int) -> int:
@@ -281,12 +305,13 @@ def _static(setup: MonteCarloSetup, replicates: int | None = None) -> _Static:
 
 
 def matrix_free_batch_size(setup: MonteCarloSetup) -> int:
-    """Replicates vmapped at once: depends only on the configuration (not on the number
-    of replicates, nor on the capacity actually compiled, which is at most the one used
-    here), so that replicate i is the same draw whatever the replicate count."""
+    """Replicates vmapped at once (speed and memory only: the draws do not depend on it).
+    It depends on the configuration alone (the capacity used here is at least the one
+    compiled), so that the depths of a sampling job share programs."""
     static = _static(setup)
-    per_replicate = static.width * (static.capacity * _floats_per_layer(static.operators, static.n0) + 64)
-    return int(max(1, min(MAX_BATCH, BATCH_FLOAT_BUDGET // per_replicate, BATCH_VECTOR_FLOATS // static.width)))
+    per_layer = static.width * _floats_per_layer(static.operators, static.n0)
+    per_replicate = static.capacity * per_layer + 64 * static.width
+    return int(max(1, min(MAX_BATCH, BATCH_FLOAT_BUDGET // per_replicate, BATCH_LAYER_FLOATS // per_layer)))
 
 
 # --------------------------------------------------------------------------- lazy Gaussian
@@ -423,6 +448,7 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
     bias_drawn = bias and mid.s_b != 0.0
     phi, derivatives = _activation(static.activation)
     top_row = {"uu": 0, "rr": k - 1}
+    shared = _shares_cotangent(ops)
 
     def jet(Z):
         """Pre-activation jet (k, n) -> post-activation jet."""
@@ -437,7 +463,8 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
         """{op: bar H (rows[op], n)} -> {op: bar Z}, the transposed Jacobian of the jet:
 
         bar z = d1 bar h + d2 sum_i z1_i bar h1_i + (d3 sum_i z1_i^2 + d2 zS) bar S,
-        bar z1_i = d1 bar h1_i + 2 d2 z1_i bar S,   bar zS = d1 bar S.
+        bar z1_i = d1 bar h1_i + 2 d2 z1_i bar S,   bar zS = d1 bar S
+        (with both kernels, bar zS of 'rr' is bar z of 'uu' exactly: _shares_cotangent).
         """
         z = Z[0]
         p1, p2, p3 = derivatives(z)
@@ -451,8 +478,22 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
             bh, bh1, bS = bar[0], bar[1 : 1 + n0], bar[1 + n0]
             bz = p1 * bh + p2 * jnp.sum(z1 * bh1, axis=0) + (p3 * jnp.sum(z1 * z1, axis=0) + p2 * zs) * bS
             bz1 = p1[None] * bh1 + 2 * (p2 * bS)[None] * z1
-            barZ[op] = jnp.concatenate([bz[None], bz1, (p1 * bS)[None]], axis=0)
+            bzS = barZ["uu"][0] if shared else p1 * bS
+            barZ[op] = jnp.concatenate([bz[None], bz1, bzS[None]], axis=0)
         return barZ
+
+    def left_queries(barZ):
+        """The cotangent rows a backward pass multiplies by A^T (the shared one once)."""
+        if shared:
+            return jnp.concatenate([barZ["uu"], barZ["rr"][:-1]])
+        return jnp.concatenate([barZ[op] for op in ops])
+
+    def left_products(GTp):
+        """{op: G^T of its cotangent rows} from the products of left_queries."""
+        if shared:
+            return {"uu": GTp[:1], "rr": jnp.concatenate([GTp[1:], GTp[:1]])}
+        starts = np.cumsum([0] + [rows[op] for op in ops])
+        return {op: GTp[starts[i] : starts[i + 1]] for i, op in enumerate(ops)}
 
     def gram(a, b):
         """|sum_k a_k b_k^T|_F^2 for rows a_k, b_k."""
@@ -467,16 +508,16 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
         return jnp.sum((X @ U.T) * (Y @ W.T))
 
     def sample(key, hidden, x, target, lr, G_explicit=None):
-        kW1, kb1, kbo, kv, k_bias, kh = jax.random.split(key, 6)
-        W1 = first.s * jax.random.normal(kW1, (n, n0), dtype)
-        v = out.s * jax.random.normal(kv, (n,), dtype)
-        b1 = first.s_b * jax.random.normal(kb1, (n,), dtype) if bias_drawn else jnp.zeros((n,), dtype)
-        bo = out.s_b * jax.random.normal(kbo, (), dtype) if bias_drawn else jnp.zeros((), dtype)
+        keys = {name: threefry.fold_in(threefry.key_data(key), i) for i, name in enumerate(KEY_STREAMS)}
+        W1 = first.s * threefry.normal(keys["first_weights"], (n, n0), dtype)
+        v = out.s * threefry.normal(keys["readout_weights"], (n,), dtype)
+        b1 = first.s_b * threefry.normal(keys["first_bias"], (n,), dtype) if bias_drawn else jnp.zeros((n,), dtype)
+        bo = out.s_b * threefry.normal(keys["readout_bias"], (), dtype) if bias_drawn else jnp.zeros((), dtype)
 
         def bias_of(l):
             """Initial bias of hidden layer l (its own key: independent of the capacity)."""
             if bias_drawn:
-                return mid.s_b * jax.random.normal(jax.random.fold_in(k_bias, l), (n,), dtype)
+                return mid.s_b * threefry.normal(threefry.fold_in(keys["hidden_biases"], l), (n,), dtype)
             return jnp.zeros((n,), dtype)
 
         # Input jet rows: x, e_1 .. e_n0, 0.
@@ -485,8 +526,16 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
             H0 = jnp.concatenate([H0, jnp.eye(n0, dtype=dtype), jnp.zeros((1, n0), dtype)])
 
         def fresh(l, pass_index, count):
-            """Fresh N(0, 1) rows of hidden layer l for one pass."""
-            return jax.random.normal(jax.random.fold_in(jax.random.fold_in(kh, l), pass_index), (count, n), dtype)
+            """Fresh N(0, 1) rows of hidden layer l for one pass. Drawn inside a conditional
+            that is always taken (``hidden >= 0``, which XLA cannot know): XLA does not fuse
+            across it, so the rows are computed once, not again inside every fusion that
+            reads them (1.5x slower overall without it, measured)."""
+
+            def draw():
+                layer_key = threefry.fold_in(threefry.fold_in(keys["hidden_fresh"], l), pass_index)
+                return threefry.normal(layer_key, (count, n), dtype)
+
+            return jax.lax.cond(hidden >= 0, draw, lambda: jnp.zeros((count, n), dtype))
 
         def products(l, right, queries, g, basis, values, other_basis, other_values):
             """G q (right) or G^T p (left) for each query row; returns the new directions,
@@ -562,12 +611,11 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
                     R, Y, L, Zt = [R0, R1], [Y0, Y1], [L0], [Zt0]
                     a, b = step_factors(step, Hin0, barZ0[m_op])
                 barZ = jet_vjp(Z, barH)
-                queries = jnp.concatenate([barZ[op] for op in ops])
-                w, Gw, GTp = products(l, False, queries, fresh(l, 2 * phase + 1, kb), L, Zt, R, Y)
-                new_bar, new_acc, start = {}, {}, 0
+                w, Gw, GTp = products(l, False, left_queries(barZ), fresh(l, 2 * phase + 1, kb), L, Zt, R, Y)
+                GTp = left_products(GTp)
+                new_bar, new_acc = {}, {}
                 for op in ops:
-                    ATp = mid.s * GTp[start : start + rows[op]]
-                    start += rows[op]
+                    ATp = mid.s * GTp[op]
                     if phase == 1:
                         ATp = ATp - (barZ[op] @ a.T) @ b
                     new_bar[op] = mid.c * ATp
@@ -674,15 +722,15 @@ def _compiled(static: _Static, quick_compile: bool = False) -> Callable:
     """jit(vmap(sample)) over keys; depth and the run-time constants are not batched.
     ``quick_compile``: XLA backend optimisation level 0, which compiles about 2.5x faster
     and runs about 2.5x slower (same draws; round-off may differ in the last bits)."""
-    options = {"xla_backend_optimization_level": "0"} if quick_compile else None
+    options = dict(COMPILER_OPTIONS, xla_backend_optimization_level="0") if quick_compile else COMPILER_OPTIONS
     return jax.jit(jax.vmap(_build(static), in_axes=(0, None, None, None, None)), compiler_options=options)
 
 
 def _quick_compile(static: _Static, hidden: int, replicates: int) -> bool:
     """Compile quickly where the sampling is short anyway: its work (replicates computed x
-    width x floats per layer x layers, a padded layer counting 1/8) is below
+    width x floats per layer x layers, a padded layer counting 1/16) is below
     QUICK_COMPILE_WORK."""
-    layers = max(hidden, 1) + (static.capacity - hidden) / 8
+    layers = max(hidden, 1) + (static.capacity - hidden) / 16
     work = replicates * static.width * _floats_per_layer(static.operators, static.n0) * layers
     return work <= QUICK_COMPILE_WORK
 

@@ -120,7 +120,12 @@ def samples_dataset(
         "learning_rate": setup.learning_rate,
         "replicates": replicates,
         "root_seed": config["root_seed"],
-        "seeding_rule": "fold_in(fold_in(key(root_seed, rbg), sha256(identity)[:4]), replicate)",
+        "seeding_rule": "fold_in(fold_in(key(root_seed, rbg), sha256(identity)[:4]), replicate)"
+        + (
+            "; matrix-free draws: threefry half of that key, fold_in(part) (matrix_free.KEY_STREAMS)"
+            if sampler == "matrix_free"
+            else ""
+        ),
         "identity": seeding.identity_string("monte_carlo", model=model, activation=activation, width=width, depth=depth),
         "sampler": sampler,
         "precision": config["precision"],

@@ -131,14 +131,14 @@ def run_in_batches(
     """``batch_fn`` (a sampler vmapped over keys, returning SAMPLE_VARIABLES) on consecutive
     blocks of ``batch_size`` keys; arrays of shape (replicates, ...).
 
-    With the 'rbg' generator a vmapped draw depends on the first key of its batch and on
-    its position in the batch, so the blocks are always the same: replicate i is the same
-    draw whatever the number of replicates. A vmapped draw does not depend on the batch's
-    length (checked for both samplers: a block's first m replicates are the same numbers
-    whether the block is run whole or cut to m), so a last partial block is padded with
-    copies of its last key only up to the size actually run, which is ``batch_size`` or,
-    when fewer keys are asked for, the key count: 100 replicates never compute a block of
-    256, and one compiled program serves every block.
+    With the 'rbg' generator (the dense sampler) a vmapped draw depends on the first key
+    of its batch and on its position in the batch, so the blocks are always the same:
+    replicate i is the same draw whatever the number of replicates. A vmapped draw does
+    not depend on the batch's length (checked for both samplers: a block's first m
+    replicates are the same numbers whether the block is run whole or cut to m), so a last
+    partial block is padded with copies of its last key only up to the size actually run,
+    which is ``batch_size`` or, when fewer keys are asked for, the key count: 100
+    replicates never compute a block of 256, and one compiled program serves every block.
     """
     replicates = keys.shape[0]
     size = min(batch_size, replicates)

@@ -9,15 +9,19 @@ job's samples depend only on the root seed and on what the job is: adding, remov
 reordering configurations never changes the samples of another, and replicate ``i`` is the
 same whatever the number of replicates (see the note on batches below).
 
-Keys use JAX's 'rbg' generator: on these CPUs it draws normals about 5x faster than
-threefry, and drawing full weight matrices is what the dense sampler spends its time on.
+Keys use JAX's 'rbg' generator: on these CPUs ``jax.random`` draws normals with it about
+5x faster than with threefry, and drawing full weight matrices is what the dense sampler
+spends its time on. An rbg key holds the threefry key of the same seed and fold-ins twice,
+and the matrix-free sampler draws with that threefry key (``finite_ntk.threefry``, which
+computes jax.random's threefry numbers as fused array code, faster still).
 
-One consequence, by JAX's batching rule for 'rbg': under ``vmap`` a whole batch of
-replicates is drawn from the key of the batch's first replicate, so replicate i is fixed by
-that key and by i's position in its batch. The samplers choose batch sizes from the
-network's size only (never from the replicate count), so replicate i is still the same
-whatever the number of replicates, and the law is exact; but changing a sampler's batch
-size constants changes the draws.
+One consequence for the dense sampler, by JAX's batching rule for 'rbg': under ``vmap`` a
+whole batch of replicates is drawn from the key of the batch's first replicate, so
+replicate i is fixed by that key and by i's position in its batch. The dense sampler
+chooses batch sizes from the network's size only (never from the replicate count), so
+replicate i is still the same whatever the number of replicates, and the law is exact;
+but changing its batch size constants changes the draws. The matrix-free sampler's draws
+depend on each replicate's own key only.
 """
 
 from __future__ import annotations
