@@ -3,6 +3,7 @@ imported), then a progress logger that writes to the rule's log file and to stde
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -31,3 +32,31 @@ def start(snakemake) -> Callable[[str], None]:
             print(line, file=log_file, flush=True)
 
     return progress
+
+
+def start_cpu_backend(threads: int) -> None:
+    """Start JAX's CPU backend with thread pools for ``threads`` cores (call before any JAX
+    computation). XLA sizes its pools by the CPUs the process may run on when the backend
+    starts; a job that Snakemake gives one core would otherwise run one worker per core of
+    the machine, and two matrix-free sampling jobs side by side on 2 cores ran 2.4x slower
+    than each alone (measured: 22 against 9 ms per replicate, PINN 1024 x 32). The process
+    is held to ``threads`` of its CPUs while the backend starts, then every thread gets all
+    of them back, so the operating system still places the job on any free core. Where
+    the platform has no CPU affinity (macOS) this only starts the backend."""
+    import jax
+
+    if threads < 1:
+        raise ValueError(f"threads: must be at least 1, got {threads}")
+    if not hasattr(os, "sched_setaffinity"):
+        jax.devices()
+        return
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, set(sorted(allowed)[:threads]))
+    try:
+        jax.devices()
+    finally:
+        for task in os.listdir("/proc/self/task"):
+            try:
+                os.sched_setaffinity(int(task), allowed)
+            except OSError:  # a thread that has ended meanwhile
+                pass

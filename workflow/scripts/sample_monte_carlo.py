@@ -1,9 +1,10 @@
 """Sample K(x,x) before and after one SGD step for every depth of one
 (model, activation, width); one netCDF per configuration."""
 
-from finite_ntk.jobs import start
+from finite_ntk.jobs import start, start_cpu_backend
 
 progress = start(snakemake)  # noqa: F821
+start_cpu_backend(snakemake.threads)  # noqa: F821
 
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
 from finite_ntk.monte_carlo import samples_dataset  # noqa: E402
