@@ -28,7 +28,8 @@ per model, activation, width, capacity and optimisation level, as the sampler ch
 them for that replicate count; dense: one per configuration) and one start-up per
 sampling job (model, activation, width). The grid is assumed to run as the Snakefile
 runs it, two single-process jobs side by side on the two cores: the estimate is the
-summed time divided by two. ``--full-grid`` measures every matrix-free grid
+summed time divided by two; like a sampling job, the benchmark runs XLA on one core
+(``finite_ntk.jobs.start_cpu_backend``). ``--full-grid`` measures every matrix-free grid
 configuration instead (long).
 """
 
@@ -56,6 +57,10 @@ from finite_ntk import seeding  # noqa: E402
 from finite_ntk.config import grid_configurations, load_config  # noqa: E402
 from finite_ntk.monte_carlo import sampling_batches, setup_from_config  # noqa: E402
 from finite_ntk.sampling import dense_batch_size, replicate_sampler  # noqa: E402
+from finite_ntk.jobs import start_cpu_backend  # noqa: E402
+
+# As a sampling job does: XLA's thread pools for the one core a job gets.
+start_cpu_backend(1)
 
 PARALLEL_JOBS = 2
 # Cost classes of the matrix-free sampler: (model, activation measured, activations it stands for).

@@ -152,3 +152,21 @@ def test_sampling_memory_request_follows_the_sampler():
     assert 26000 < sampling_memory_mb("dense", 4096, [1, 16]) < 28000
     # Matrix-free: no weight matrix, one modest request whatever the width.
     assert sampling_memory_mb("matrix_free", 4096, [1, 16]) == MATRIX_FREE_JOB_MEMORY_MB <= 4000
+
+
+def test_sampling_jobs_start_longest_first():
+    """Priorities rank the jobs by work: the smooth-activation PINN at width 2048 (16
+    floats per row revealed against the FNN's 4) first, narrow FNNs last; dense ranks by
+    parameter count."""
+    from finite_ntk.monte_carlo import sampling_batches, sampling_priorities
+
+    config = load_config(ROOT / "config" / "config.yaml")
+    priorities = sampling_priorities(config)
+    assert set(priorities) == set(sampling_batches(config))
+    assert sorted(priorities.values()) == list(range(1, len(priorities) + 1))
+    assert priorities[("pinn", "gelu", 2048)] > priorities[("pinn", "relu", 2048)] > priorities[("fnn", "gelu", 16)]
+    assert priorities[("fnn", "gelu", 16)] <= 3
+    dense = copy.deepcopy(config)
+    dense["monte_carlo"]["sampler"] = "dense"
+    ranked = sampling_priorities(dense)
+    assert ranked[("fnn", "relu", 4096)] > ranked[("fnn", "relu", 256)] > ranked[("fnn", "relu", 16)]

@@ -4,7 +4,7 @@ Same contract as :func:`finite_ntk.sampling.sample_dense` (one key per replicate
 shape ``(replicates, len(setup.operators))`` for ``k_init``, ``k_step`` and ``delta_k``) and
 the same law, exactly, but no hidden ``n x n`` weight matrix is ever formed: a replicate
 costs O(n d r^2) time and O(n d r) memory instead of O(n^2 d), with r = 4 revealed
-directions per hidden layer for the FNN and r = 18 for the PINN (n0 = 2).
+directions per hidden layer for the FNN and r = 16 for the PINN (n0 = 2).
 
 Network and notation
 --------------------
@@ -80,12 +80,13 @@ conditioning technique of Bolthausen / Bayati-Montanari). The queries of one pas
 jet rows of a forward pass, the cotangent rows of a backward pass) are known before any of
 their products, so a pass reveals them together (``_reveal_pass``: Gram-Schmidt of each
 query against the revealed rows and the pass's earlier new rows, twice; one fresh g per
-new direction). A query already in the revealed span (remainder ``<= 4 eps |q|``, e.g.
-the u and Laplacian cotangents, equal at the top layer) reveals nothing and gives a zero
-row; the dropped part is below float round-off. Per hidden layer and pass: right queries
-``k`` (forward before, then after the step), left queries ``k_b = 1`` (FNN) or ``1 + k``
-(PINN: u and Laplacian), so r = 4 revealed directions for the FNN and 8 + 10 for the PINN
-with n0 = 2; this needs ``width >= 2 max(k, k_b)`` (10 for that PINN). ReLU's Laplacian
+new direction). A query already in the revealed span (remainder ``<= 4 eps |q|``)
+reveals nothing and gives a zero row; the dropped part is below float round-off. Per
+hidden layer and pass: right queries ``k`` (forward before, then after the step), left
+queries ``k_b = 1`` (FNN) or ``1 + k - 1`` (PINN: the u cotangent and the Laplacian's k
+rows, whose S row is the u cotangent itself at every layer, revealed once:
+``_shares_cotangent``), so r = 4 revealed directions for the FNN and 8 + 8 for the PINN
+with n0 = 2; this needs ``width >= 2 max(k, k_b)`` (8 for that PINN). ReLU's Laplacian
 and its gradient are identically zero, as in the dense sampler's autodiff: for ReLU PINNs
 K_rr = 0 is returned without computing it, and only the value jet is propagated.
 
@@ -269,6 +270,14 @@ def check_supported(setup: MonteCarloSetup) -> None:
         )
 
 
+def replicate_work(setup: MonteCarloSetup) -> int:
+    """Floats of per-layer arrays one replicate computes (width x floats per layer x
+    hidden layers, at least one): proportional to its sampling time to within a factor of
+    about two across the paper grid (measured), which is enough to order jobs by length."""
+    operators, _ = _computed_operators(setup)
+    return setup.spec.width * _floats_per_layer(operators, setup.spec.n0) * max(setup.spec.depth - 1, 1)
+
+
 def _capacity(width: int, hidden: int, operators: tuple[str, ...], n0: int, replicates: int | None = None) -> int:
     """Layers of the compiled program: a power of two, at least ``hidden``. Shallow
     networks get the least capacity of their width, so that the depths of a sampling job
@@ -319,6 +328,30 @@ def matrix_free_batch_size(setup: MonteCarloSetup) -> int:
 # Bases are lists of row blocks (m_i, n) with orthonormal rows across all blocks, values
 # the matching blocks of G-products; no block is ever copied into a bigger array.
 
+# Products of a few rows: the passes multiply matrices of 1 to 16 rows of length n. XLA
+# hands a dot to a matrix library whose fixed cost per (vmapped) product dominates at
+# these sizes when the pass has several rows (the PINN's jets: twice as fast at width 32,
+# 25 % at 128, the same at 1024, measured); a single row (the FNN) keeps the dot, which
+# is faster there (20 %).
+
+
+def _gram(A: jax.Array, B: jax.Array, elementwise: bool) -> jax.Array:
+    """``A @ B.T`` for rows A (m, n) or a row vector (n,), and rows B (r, n)."""
+    if not elementwise:
+        return A @ B.T
+    if A.ndim == 1:
+        return jnp.sum(A[None, :] * B, axis=-1)
+    return jnp.sum(A[:, None, :] * B[None, :, :], axis=-1)
+
+
+def _combine(C: jax.Array, B: jax.Array, elementwise: bool) -> jax.Array:
+    """``C @ B`` for coefficients C (m, r) or (r,), and rows B (r, n)."""
+    if not elementwise:
+        return C @ B
+    if C.ndim == 1:
+        return jnp.sum(C[:, None] * B, axis=0)
+    return jnp.sum(C[:, :, None] * B[None, :, :], axis=1)
+
 
 def _reveal_pass(basis, values, other_basis, other_values, Q, fresh):
     """Products M q_j of a lazy Gaussian M for the query rows of Q (m, n), given what is
@@ -341,22 +374,23 @@ def _reveal_pass(basis, values, other_basis, other_values, Q, fresh):
     products of the queries.
     """
     m = Q.shape[0]
+    ew = m > 1  # see _gram
     eps = jnp.finfo(Q.dtype).eps
     q_norms = jnp.sqrt(jnp.sum(Q * Q, axis=1))
     # First pass against the revealed basis, as a block.
-    coefs = [Q @ B.T for B in basis]
-    P = Q - sum(c @ B for c, B in zip(coefs, basis)) if basis else Q
+    coefs = [_gram(Q, B, ew) for B in basis]
+    P = Q - sum(_combine(c, B, ew) for c, B in zip(coefs, basis)) if basis else Q
 
     def orthonormalize(j, state):
         """Row j: finish Gram-Schmidt against the new rows < j (zero rows beyond them
         contribute nothing) and do the second pass against B and them."""
         U, T, coefs = state
         p = P[j]
-        t = U @ p
-        p = p - t @ U
-        again = [B @ p for B in basis]
-        t2 = U @ p
-        p = p - t2 @ U - sum(c @ B for c, B in zip(again, basis)) if basis else p - t2 @ U
+        t = _gram(p, U, ew)
+        p = p - _combine(t, U, ew)
+        again = [_gram(p, B, ew) for B in basis]
+        t2 = _gram(p, U, ew)
+        p = p - _combine(t2, U, ew) - sum(_combine(c, B, ew) for c, B in zip(again, basis)) if basis else p - _combine(t2, U, ew)
         norm = jnp.sqrt(jnp.sum(p * p))
         new = norm > REVEAL_TOLERANCE_EPS * eps * q_norms[j]
         norm = jnp.where(new, norm, 0.0)
@@ -372,11 +406,11 @@ def _reveal_pass(basis, values, other_basis, other_values, Q, fresh):
         U, T, coefs = jax.lax.fori_loop(0, m, orthonormalize, state)
     MU = fresh
     if other_basis:
-        MU = MU + sum((U @ W.T - fresh @ O.T) @ O for O, W in zip(other_basis, other_values))
+        MU = MU + sum(_combine(_gram(U, W, ew) - _gram(fresh, O, ew), O, ew) for O, W in zip(other_basis, other_values))
     MU = jnp.where(jnp.diagonal(T)[:, None] > 0, MU, 0.0)
-    MQ = T @ MU
+    MQ = _combine(T, MU, ew)
     for c, V in zip(coefs, values):
-        MQ = MQ + c @ V
+        MQ = MQ + _combine(c, V, ew)
     return U, MU, MQ
 
 
@@ -449,6 +483,7 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
     phi, derivatives = _activation(static.activation)
     top_row = {"uu": 0, "rr": k - 1}
     shared = _shares_cotangent(ops)
+    elementwise = k > 1  # products of several jet rows: see _gram
 
     def jet(Z):
         """Pre-activation jet (k, n) -> post-activation jet."""
@@ -478,7 +513,7 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
             bh, bh1, bS = bar[0], bar[1 : 1 + n0], bar[1 + n0]
             bz = p1 * bh + p2 * jnp.sum(z1 * bh1, axis=0) + (p3 * jnp.sum(z1 * z1, axis=0) + p2 * zs) * bS
             bz1 = p1[None] * bh1 + 2 * (p2 * bS)[None] * z1
-            bzS = barZ["uu"][0] if shared else p1 * bS
+            bzS = p1 * (barH["uu"][0] if shared else bS)
             barZ[op] = jnp.concatenate([bz[None], bz1, bzS[None]], axis=0)
         return barZ
 
@@ -497,7 +532,7 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
 
     def gram(a, b):
         """|sum_k a_k b_k^T|_F^2 for rows a_k, b_k."""
-        return jnp.sum((a @ a.T) * (b @ b.T))
+        return jnp.sum(_gram(a, a, elementwise) * _gram(b, b, elementwise))
 
     def gram_change(a0, b0, a1, b1):
         """<g1 - g0, g1 + g0> for g = sum_k a_k b_k^T, from element-wise differences."""
@@ -505,7 +540,7 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
         Y = jnp.concatenate([b1, b1 - b0])
         U = jnp.concatenate([a1, a0])
         W = jnp.concatenate([b1, b0])
-        return jnp.sum((X @ U.T) * (Y @ W.T))
+        return jnp.sum(_gram(X, U, elementwise) * _gram(Y, W, elementwise))
 
     def sample(key, hidden, x, target, lr, G_explicit=None):
         keys = {name: threefry.fold_in(threefry.key_data(key), i) for i, name in enumerate(KEY_STREAMS)}
@@ -585,7 +620,7 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
                 u, Gu, GH = products(l, True, H, fresh(l, 2 * phase, k), R, Y, L, Zt)
                 AH = mid.s * GH
                 if phase == 1:
-                    AH = AH - (H @ b.T) @ a
+                    AH = AH - _combine(_gram(H, b, elementwise), a, elementwise)
                 Z = mid.c * AH
                 if bias:
                     b_l = bias_of(l)
@@ -617,7 +652,7 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
                 for op in ops:
                     ATp = mid.s * GTp[op]
                     if phase == 1:
-                        ATp = ATp - (barZ[op] @ a.T) @ b
+                        ATp = ATp - _combine(_gram(barZ[op], a, elementwise), b, elementwise)
                     new_bar[op] = mid.c * ATp
                     total, change = acc[op]
                     if phase == 0:
@@ -720,8 +755,8 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
 @functools.lru_cache(maxsize=32)
 def _compiled(static: _Static, quick_compile: bool = False) -> Callable:
     """jit(vmap(sample)) over keys; depth and the run-time constants are not batched.
-    ``quick_compile``: XLA backend optimisation level 0, which compiles about 2.5x faster
-    and runs about 2.5x slower (same draws; round-off may differ in the last bits)."""
+    ``quick_compile``: XLA backend optimisation level 0, which compiles 2 to 3x faster
+    and runs about 15x slower (same draws; round-off may differ in the last bits)."""
     options = dict(COMPILER_OPTIONS, xla_backend_optimization_level="0") if quick_compile else COMPILER_OPTIONS
     return jax.jit(jax.vmap(_build(static), in_axes=(0, None, None, None, None)), compiler_options=options)
 

@@ -29,17 +29,18 @@ REPORT_C = 5.0  # the report's constant in exp(C beta)
 STATISTICS: tuple[str, ...] = ("mean_k", "second_moment_ratio", "relative_delta_k")
 
 
-def second_moment_ratio(k: np.ndarray, axis: int = -1) -> np.ndarray:
-    """E[K^2] / E[K]^2 along ``axis``; NaN (not inf) where E[K] = 0."""
-    mean = np.mean(k, axis=axis)
+def second_moment_ratio(k: np.ndarray, axis: int = -1, mean: np.ndarray | None = None) -> np.ndarray:
+    """E[K^2] / E[K]^2 along ``axis``; NaN (not inf) where E[K] = 0. ``mean``: E[K] if
+    already known."""
+    mean = np.mean(k, axis=axis) if mean is None else mean
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.mean(k * k, axis=axis) / (mean * mean)
     return np.where(mean == 0, np.nan, ratio)
 
 
-def relative_delta_k(delta_k: np.ndarray, k: np.ndarray, axis: int = -1) -> np.ndarray:
-    """E[dK] / E[K] along ``axis``; NaN where E[K] = 0."""
-    mean = np.mean(k, axis=axis)
+def relative_delta_k(delta_k: np.ndarray, k: np.ndarray, axis: int = -1, mean: np.ndarray | None = None) -> np.ndarray:
+    """E[dK] / E[K] along ``axis``; NaN where E[K] = 0. ``mean``: E[K] if already known."""
+    mean = np.mean(k, axis=axis) if mean is None else mean
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.mean(delta_k, axis=axis) / mean
     return np.where(mean == 0, np.nan, ratio)
@@ -49,10 +50,11 @@ def statistics(k: np.ndarray, delta_k: np.ndarray, axis: int = -1) -> dict[str, 
     """The three statistics of samples ``k`` (K at init) and ``delta_k``."""
     k = np.asarray(k, dtype=np.float64)
     delta_k = np.asarray(delta_k, dtype=np.float64)
+    mean = np.mean(k, axis=axis)
     return {
-        "mean_k": np.mean(k, axis=axis),
-        "second_moment_ratio": second_moment_ratio(k, axis=axis),
-        "relative_delta_k": relative_delta_k(delta_k, k, axis=axis),
+        "mean_k": mean,
+        "second_moment_ratio": second_moment_ratio(k, axis=axis, mean=mean),
+        "relative_delta_k": relative_delta_k(delta_k, k, axis=axis, mean=mean),
     }
 
 
@@ -66,6 +68,8 @@ def bootstrap_statistics(
 ) -> dict[str, np.ndarray]:
     """Bootstrap draws (shape (resamples,)) of every statistic, resampling replicates."""
     n = k.shape[0]
+    # Resampled in float64, as statistics() computes: converting each resample would copy it.
+    k, delta_k = np.asarray(k, dtype=np.float64), np.asarray(delta_k, dtype=np.float64)
     draws: dict[str, list[np.ndarray]] = {name: [] for name in STATISTICS}
     for start in range(0, resamples, chunk):
         size = min(chunk, resamples - start)

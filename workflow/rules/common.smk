@@ -1,10 +1,16 @@
 # Functions and constants shared by the rules files (kept apart from the rules, as the
 # Snakemake linter asks).
-from finite_ntk.monte_carlo import sampling_batches, sampling_memory_mb
+from finite_ntk.monte_carlo import sampling_batches, sampling_memory_mb, sampling_priorities
 
 MONTE_CARLO_FIGURES = ["fig1a", "fig1b", "fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "figS2a", "figS2b"]
 MODELS = list(config["monte_carlo"]["models"])
 SAMPLING_BATCHES = sampling_batches(config)
+# Scheduling (Snakemake priorities, the highest first): the training jobs (the longest of
+# the paper run), then each reduction as soon as its samples exist, then the sampling
+# jobs, longest first. Only the order changes, never an output.
+SAMPLING_PRIORITIES = sampling_priorities(config)
+REDUCTION_PRIORITY = len(SAMPLING_PRIORITIES) + 1
+TRAINING_PRIORITY = len(SAMPLING_PRIORITIES) + 2
 
 
 def sample_path(model, activation, width, depth):

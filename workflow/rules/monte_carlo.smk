@@ -21,6 +21,7 @@ for (model, activation, width), depths in SAMPLING_BATCHES.items():
             f"{RESULTS}/benchmarks/sample_{model}_{activation}_w{width}.tsv"
         group:
             "sampling"
+        priority: SAMPLING_PRIORITIES[(model, activation, width)]
         resources:
             mem_mb=sampling_memory_mb(config["monte_carlo"]["sampler"], width, depths),
         conda:
@@ -40,6 +41,7 @@ rule reduce_monte_carlo:
         f"{RESULTS}/benchmarks/reduce_{{model}}.tsv"
     wildcard_constraints:
         model="|".join(MODELS),
+    priority: REDUCTION_PRIORITY
     conda:
         ENV
     script:

@@ -73,6 +73,7 @@ rule train_fnn:
         f"{RESULTS}/logs/training/fnn_w{{width}}_d{{depth}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/train_fnn_w{{width}}_d{{depth}}.tsv"
+    priority: TRAINING_PRIORITY
     resources:
         mem_mb=4000,
     conda:
@@ -94,6 +95,7 @@ rule train_pinn:
         f"{RESULTS}/logs/training/pinn_{{activation}}_w{{width}}_d{{depth}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/train_pinn_{{activation}}_w{{width}}_d{{depth}}.tsv"
+    priority: TRAINING_PRIORITY
     resources:
         mem_mb=4000,
     conda:
