@@ -390,7 +390,9 @@ def _reveal_pass(basis, values, other_basis, other_values, Q, fresh):
         p = p - _combine(t, U, ew)
         again = [_gram(p, B, ew) for B in basis]
         t2 = _gram(p, U, ew)
-        p = p - _combine(t2, U, ew) - sum(_combine(c, B, ew) for c, B in zip(again, basis)) if basis else p - _combine(t2, U, ew)
+        p = p - _combine(t2, U, ew)
+        if basis:
+            p = p - sum(_combine(c, B, ew) for c, B in zip(again, basis))
         norm = jnp.sqrt(jnp.sum(p * p))
         new = norm > REVEAL_TOLERANCE_EPS * eps * q_norms[j]
         norm = jnp.where(new, norm, 0.0)
