@@ -339,18 +339,14 @@ def _gram(A: jax.Array, B: jax.Array, elementwise: bool) -> jax.Array:
     """``A @ B.T`` for rows A (m, n) or a row vector (n,), and rows B (r, n)."""
     if not elementwise:
         return A @ B.T
-    if A.ndim == 1:
-        return jnp.sum(A[None, :] * B, axis=-1)
-    return jnp.sum(A[:, None, :] * B[None, :, :], axis=-1)
+    return jnp.sum(A[..., None, :] * B, axis=-1)
 
 
 def _combine(C: jax.Array, B: jax.Array, elementwise: bool) -> jax.Array:
     """``C @ B`` for coefficients C (m, r) or (r,), and rows B (r, n)."""
     if not elementwise:
         return C @ B
-    if C.ndim == 1:
-        return jnp.sum(C[:, None] * B, axis=0)
-    return jnp.sum(C[:, :, None] * B[None, :, :], axis=1)
+    return jnp.sum(C[..., None] * B, axis=-2)
 
 
 def _reveal_pass(basis, values, other_basis, other_values, Q, fresh):

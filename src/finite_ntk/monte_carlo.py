@@ -64,14 +64,15 @@ def sampling_priorities(config: Mapping[str, Any]) -> dict[tuple[str, str, int],
     (in the precise run without it, the last job ran alone for 4 minutes). Work per
     replicate: ``matrix_free.replicate_work`` summed over the job's depths, or the
     parameter count for the dense sampler (whose cost grows with it)."""
-    sampler = config["monte_carlo"]["sampler"]
-    work = {}
-    for (model, activation, width), depths in sampling_batches(config).items():
-        setups = [setup_from_config(config, model, activation, width, depth) for depth in depths]
-        if sampler == "matrix_free":
-            work[(model, activation, width)] = sum(replicate_work(setup) for setup in setups)
-        else:
-            work[(model, activation, width)] = sum(parameter_count(setup.spec) for setup in setups)
+    if config["monte_carlo"]["sampler"] == "matrix_free":
+        cost = replicate_work
+    else:
+        def cost(setup: MonteCarloSetup) -> int:
+            return parameter_count(setup.spec)
+    work = {
+        job: sum(cost(setup_from_config(config, *job, depth)) for depth in depths)
+        for job, depths in sampling_batches(config).items()
+    }
     ranked = sorted(work, key=lambda job: (work[job], job))
     return {job: rank + 1 for rank, job in enumerate(ranked)}
 
