@@ -42,10 +42,13 @@ import neural_tangents as nt  # noqa: E402
 
 from finite_ntk import seeding  # noqa: E402
 from finite_ntk.config import grid_configurations, load_config  # noqa: E402
-from finite_ntk.monte_carlo import sampling_batches, setup_from_config  # noqa: E402
-from finite_ntk.networks import build_network  # noqa: E402
-from finite_ntk.matrix_free import matrix_free_batch_size  # noqa: E402
-from finite_ntk.sampling import dense_batch_size, parameter_count, replicate_sampler, sample  # noqa: E402
+from finite_ntk.monte_carlo.setup import setup_from_config  # noqa: E402
+from finite_ntk.plan import sampling_batches  # noqa: E402
+from finite_ntk.models.networks import build_network  # noqa: E402
+from finite_ntk.monte_carlo.matrix_free import matrix_free_batch_size  # noqa: E402
+from finite_ntk.monte_carlo.dense import replicate_sampler  # noqa: E402
+from finite_ntk.monte_carlo.samplers import sample  # noqa: E402
+from finite_ntk.monte_carlo.setup import dense_batch_size, parameter_count  # noqa: E402
 
 
 def time_sampler(setup, sampler: str, replicates: int) -> tuple[float, float]:
@@ -97,7 +100,7 @@ def time_baseline(setup, replicates: int) -> float:
 
 def job_startup_seconds() -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import finite_ntk, finite_ntk.sampling, xarray"], check=True,
+    subprocess.run([sys.executable, "-c", "import finite_ntk, finite_ntk.monte_carlo.dense, xarray"], check=True,
                    env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     return time.perf_counter() - t0
 

@@ -12,7 +12,7 @@ import yaml
 
 from finite_ntk import seeding
 from finite_ntk.config import ConfigError, load_config, validate_config
-from finite_ntk.monte_carlo import samples_dataset
+from finite_ntk.monte_carlo.datasets import samples_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,7 +122,7 @@ def test_float64_switch_is_recorded_and_used(tmp_path, smoke):
         "from finite_ntk.precision import set_precision\n"
         f"c = yaml.safe_load(open({str(path)!r}))\n"
         "set_precision(c['precision'])\n"
-        "from finite_ntk.monte_carlo import samples_dataset\n"
+        "from finite_ntk.monte_carlo.datasets import samples_dataset\n"
         "ds = samples_dataset(c, 'fnn', 'sigmoid', 16, 4)\n"
         "print(ds.attrs['precision'], ds['k_init'].dtype)\n"
     )
@@ -145,7 +145,7 @@ def test_lock_and_conda_environment_agree():
 
 
 def test_sampling_memory_request_follows_the_sampler():
-    from finite_ntk.monte_carlo import MATRIX_FREE_JOB_MEMORY_MB, sampling_memory_mb
+    from finite_ntk.monte_carlo.cost import MATRIX_FREE_JOB_MEMORY_MB, sampling_memory_mb
 
     # Dense: grows with width^2 x depth (about 27 GB at width 4096, depth 16).
     assert sampling_memory_mb("dense", 16, [1, 64]) < 2100
@@ -158,7 +158,7 @@ def test_sampling_jobs_start_longest_first():
     """Priorities rank the jobs by work: the smooth-activation PINN at width 2048 (16
     floats per row revealed against the FNN's 4) first, narrow FNNs last; dense ranks by
     parameter count."""
-    from finite_ntk.monte_carlo import sampling_batches, sampling_priorities
+    from finite_ntk.plan import sampling_batches, sampling_priorities
 
     config = load_config(ROOT / "config" / "config.yaml")
     priorities = sampling_priorities(config)

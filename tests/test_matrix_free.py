@@ -1,4 +1,4 @@
-"""The matrix-free sampler (finite_ntk.matrix_free) against the dense one and closed forms.
+"""The matrix-free sampler (finite_ntk.monte_carlo.matrix_free) against the dense one and closed forms.
 
 Every test is seeded, so its numbers are deterministic. The statistical comparisons draw
 the two samplers from different root seeds (independent samples) and check that they have
@@ -22,13 +22,16 @@ import numpy as np
 import pytest
 from scipy.stats import ks_2samp
 
-from finite_ntk import matrix_free as mf
+from finite_ntk.monte_carlo import matrix_free as mf
 from finite_ntk import seeding
-from finite_ntk.kernels import relu_mean_ntk_diagonal
-from finite_ntk.networks import NetworkSpec, build_network
-from finite_ntk.pinn import laplacian_fn, value_fn
-from finite_ntk.sampling import INPUT_DIMENSION, SAMPLE_VARIABLES, MonteCarloSetup, run_in_batches, sample, sample_dense
-from finite_ntk.theorem2 import kernels_across_step
+from finite_ntk.models.kernels import relu_mean_ntk_diagonal
+from finite_ntk.models.networks import NetworkSpec, build_network
+from finite_ntk.models.pinn import laplacian_fn, value_fn
+from finite_ntk.monte_carlo.batches import run_in_batches
+from finite_ntk.monte_carlo.dense import sample_dense
+from finite_ntk.monte_carlo.samplers import sample
+from finite_ntk.monte_carlo.setup import INPUT_DIMENSION, SAMPLE_VARIABLES, MonteCarloSetup
+from finite_ntk.monte_carlo.theorem2 import kernels_across_step
 
 DRAWS = 2000
 # (width, depth): beta = 0.25, 0.0625 and 0.5.
@@ -378,7 +381,7 @@ def test_one_program_serves_several_depths() -> None:
 
 def test_too_narrow_for_the_revealed_directions_raises() -> None:
     """The PINN reveals 4 right and 4 left directions per pass (n0 = 2): width 8 at least."""
-    assert mf._reveals(("uu", "rr"), 2) == (4, 4)
+    assert mf.reveals(("uu", "rr"), 2) == (4, 4)
     setup = make_setup("pinn", "gelu", 6, 2)
     with pytest.raises(ValueError, match="width >= 8"):
         mf.sample_matrix_free(setup, keys_for("matrix_free", "pinn", "gelu", 6, 2, 4))

@@ -7,15 +7,9 @@ import pytest
 from scipy.special import erf
 
 from finite_ntk import seeding
-from finite_ntk.kernels import ntk_diagonal, relu_mean_ntk_diagonal
-from finite_ntk.networks import (
-    ACTIVATIONS,
-    SIGMOID_LIKE_SCALE,
-    NetworkSpec,
-    build_network,
-    empirical_ntk_matrix_fn,
-    infinite_width_ntk_fn,
-)
+from finite_ntk.models.kernels import ntk_diagonal, relu_mean_ntk_diagonal
+from finite_ntk.models.networks import build_network, empirical_ntk_matrix_fn, infinite_width_ntk_fn
+from finite_ntk.models.spec import ACTIVATIONS, SIGMOID_LIKE_SCALE, NetworkSpec
 
 
 def zero_biases(params):

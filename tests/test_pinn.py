@@ -5,9 +5,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from finite_ntk.kernels import tree_squared_norm
-from finite_ntk.networks import NetworkSpec, build_network
-from finite_ntk.pinn import laplacian_fn, pinn_ntk_diagonal, pinn_ntk_matrices, residual_kernel_vanishes, value_fn
+from finite_ntk.models.kernels import tree_squared_norm
+from finite_ntk.models.networks import NetworkSpec, build_network
+from finite_ntk.models.pinn import laplacian_fn, pinn_ntk_diagonal, pinn_ntk_matrices, residual_kernel_vanishes, value_fn
 
 
 def flat(tree):

@@ -3,7 +3,7 @@
 import numpy as np
 import xarray as xr
 
-from finite_ntk.reductions import (
+from finite_ntk.monte_carlo.reductions import (
     bootstrap_statistics,
     fit_exponential_rate,
     percentile_interval,

@@ -19,9 +19,9 @@ import pytest
 import xarray as xr
 import yaml
 
-from finite_ntk import claims
-from finite_ntk.claims import AGREES, CLAIMS, DIFFERS, NOT_AVAILABLE, FnnTrainingSummary
-from finite_ntk.provenance import (
+from finite_ntk.report import claims
+from finite_ntk.report.claims import AGREES, CLAIMS, DIFFERS, NOT_AVAILABLE, FnnTrainingSummary
+from finite_ntk.report.provenance import (
     REPORT_FIGURES,
     Benchmark,
     build_report_pdf,
@@ -30,7 +30,7 @@ from finite_ntk.provenance import (
     provenance_latex,
     run_macros,
 )
-from finite_ntk.tables import configuration_table
+from finite_ntk.report.tables import configuration_table
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTIVATIONS = ("relu", "gelu", "sigmoid")

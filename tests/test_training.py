@@ -13,10 +13,10 @@ import pytest
 import xarray as xr
 import yaml
 
-from finite_ntk.networks import NetworkSpec, build_network, empirical_ntk_matrix_fn
-from finite_ntk.pinn import batched_operator, laplacian_fn, pinn_ntk_matrices
+from finite_ntk.models.networks import NetworkSpec, build_network, empirical_ntk_matrix_fn
+from finite_ntk.models.pinn import batched_operator, laplacian_fn, pinn_ntk_matrices
 from finite_ntk.precision import active_precision
-from finite_ntk.training import (
+from finite_ntk.training.experiments import (
     NonFiniteLossError,
     check_training_config,
     fnn_training_dataset,

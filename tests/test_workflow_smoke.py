@@ -14,7 +14,7 @@ import xarray as xr
 import yaml
 
 from finite_ntk.io import write_netcdf_atomic
-from finite_ntk.reductions import reduce_samples
+from finite_ntk.monte_carlo.reductions import reduce_samples
 
 SAMPLE_ATTRS = {
     "width", "depth", "beta", "activation", "parameterization", "W_std", "W_std_readout", "b_std", "x",
@@ -117,7 +117,7 @@ def test_resampling_reproduces_the_sample_file_bit_for_bit(smoke_run, config, tm
         "from finite_ntk.precision import set_precision\n"
         "c = yaml.safe_load(open('config/smoke.yaml'))\n"
         "set_precision(c['precision'])\n"
-        "from finite_ntk.monte_carlo import samples_dataset\n"
+        "from finite_ntk.monte_carlo.datasets import samples_dataset\n"
         "from finite_ntk.io import write_netcdf_atomic\n"
         "old = xr.open_dataset('results/smoke/samples/pinn/sigmoid/w32_d8.nc')\n"
         "attrs = {k: v for k, v in old.attrs.items() if k.startswith('version_') or k == 'git_revision'}\n"

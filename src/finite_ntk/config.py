@@ -8,7 +8,7 @@ path, e.g. ``monte_carlo.grid.table2[3]``) and says what is allowed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 import jsonschema
 import yaml
@@ -84,11 +84,3 @@ def grid_configurations(config: Mapping[str, Any]) -> list[tuple[int, int]]:
     """(width, depth) pairs of Tables 2 and 3, in table order."""
     grid = config["monte_carlo"]["grid"]
     return [tuple(p) for p in grid["table2"]] + [tuple(p) for p in grid["table3"]]
-
-
-def iter_monte_carlo_jobs(config: Mapping[str, Any]) -> Iterator[tuple[str, str, int, int]]:
-    """(model, activation, width, depth) of every sampling job."""
-    for model in config["monte_carlo"]["models"]:
-        for activation in config["activations"]:
-            for width, depth in grid_configurations(config):
-                yield model, activation, width, depth

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 
 Precision = Literal["float32", "float64"]
 PRECISIONS: tuple[str, ...] = ("float32", "float64")
@@ -21,12 +20,6 @@ def set_precision(precision: str) -> None:
     import jax
 
     jax.config.update("jax_enable_x64", precision == "float64")
-
-
-def dtype_of(precision: str) -> np.dtype:
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision: {precision!r} is not supported; allowed: {', '.join(PRECISIONS)}")
-    return np.dtype(precision)
 
 
 def active_precision() -> str:

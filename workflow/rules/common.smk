@@ -1,6 +1,6 @@
 # Functions and constants shared by the rules files (kept apart from the rules, as the
 # Snakemake linter asks).
-from finite_ntk.monte_carlo import sampling_batches, sampling_memory_mb, sampling_priorities
+from finite_ntk.plan import sampling_batches, sampling_memory_mb, sampling_priorities
 
 MONTE_CARLO_FIGURES = ["fig1a", "fig1b", "fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "figS2a", "figS2b"]
 MODELS = list(config["monte_carlo"]["models"])

@@ -9,7 +9,7 @@
 # writes its netCDF atomically, so a job killed part-way leaves nothing and its re-run
 # gives the same file as an uninterrupted run. Defines TRAINING_TARGETS.
 from finite_ntk.plotting.training import TRAINING_FIGURE_NAMES
-from finite_ntk.training import check_training_config, pinn_schedule
+from finite_ntk.training.experiments import check_training_config, pinn_schedule
 
 try:
     check_training_config(config)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from finite_ntk import claims
+from finite_ntk.report import claims
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic
 
 inputs, outputs = snakemake.input, snakemake.output  # noqa: F821

@@ -5,8 +5,8 @@ from pathlib import Path
 import xarray as xr
 import yaml
 
-from finite_ntk.claims import read_claims_csv, verdict_counts
-from finite_ntk.provenance import run_macros, training_attributes
+from finite_ntk.report.claims import read_claims_csv, verdict_counts
+from finite_ntk.report.provenance import run_macros, training_attributes
 
 inputs, params = snakemake.input, snakemake.params  # noqa: F821
 config = snakemake.config  # noqa: F821

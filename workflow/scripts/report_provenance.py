@@ -4,7 +4,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from finite_ntk.provenance import collect_benchmarks, data_revisions, provenance_latex
+from finite_ntk.report.provenance import collect_benchmarks, data_revisions, provenance_latex
 
 inputs, params = snakemake.input, snakemake.params  # noqa: F821
 datasets = {}

@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 
 import jax
 
-from .kernels import tree_dot, tree_squared_norm
+from ..models.kernels import tree_dot, tree_squared_norm
 
 Params = Any
 

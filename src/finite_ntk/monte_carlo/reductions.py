@@ -18,12 +18,12 @@ authors' notebooks count the readout) is stored too.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import xarray as xr
 
-from .seeding import identity_hash
+from ..seeding import identity_hash
 
 REPORT_C = 5.0  # the report's constant in exp(C beta)
 STATISTICS: tuple[str, ...] = ("mean_k", "second_moment_ratio", "relative_delta_k")

@@ -31,7 +31,7 @@ import numpy as np
 import xarray as xr
 
 from .claims import REPORT_QUOTES, latex_escape, latex_number, latex_plain
-from .io import git_revision, package_versions
+from ..io import git_revision, package_versions
 
 REPORT_PACKAGES: tuple[str, ...] = (
     "jax", "jaxlib", "neural-tangents", "optax", "numpy", "scipy", "xarray", "netCDF4", "matplotlib",

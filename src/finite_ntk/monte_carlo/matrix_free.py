@@ -85,7 +85,7 @@ reveals nothing and gives a zero row; the dropped part is below float round-off.
 hidden layer and pass: right queries ``k`` (forward before, then after the step), left
 queries ``k_b = 1`` (FNN) or ``1 + k - 1`` (PINN: the u cotangent and the Laplacian's k
 rows, whose S row is the u cotangent itself at every layer, revealed once:
-``_shares_cotangent``), so r = 4 revealed directions for the FNN and 8 + 8 for the PINN
+``shares_cotangent``), so r = 4 revealed directions for the FNN and 8 + 8 for the PINN
 with n0 = 2; this needs ``width >= 2 max(k, k_b)`` (8 for that PINN). ReLU's Laplacian
 and its gradient are identically zero, as in the dense sampler's autodiff: for ReLU PINNs
 K_rr = 0 is returned without computing it, and only the value jet is propagated.
@@ -113,16 +113,28 @@ compiled with ``COMPILER_OPTIONS``.
 from __future__ import annotations
 
 import functools
-import math
 from typing import Callable, NamedTuple, Sequence
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..models.networks import activation_layer
+from ..models.spec import SIGMOID_LIKE_SCALE
 from . import threefry
-from .networks import SIGMOID_LIKE_SCALE, activation_layer
-from .sampling import SAMPLE_VARIABLES, MonteCarloSetup, run_in_batches
+from .batches import run_in_batches
+from .cost import (
+    PADDING_TOTAL_FLOATS,
+    computed_operators,
+    computed_replicates,
+    floats_per_layer,
+    layer_capacity,
+    matrix_free_batch_size,
+    operator_rows,
+    reveals,
+    shares_cotangent,
+)
+from .setup import SAMPLE_VARIABLES, MonteCarloSetup
 
 PARAMETERIZATIONS_SUPPORTED: tuple[str, ...] = ("ntk", "standard")
 # Key of each part of a replicate's draw: fold_in(replicate key, index in this tuple), as
@@ -134,30 +146,6 @@ MODELS_SUPPORTED: tuple[str, ...] = ("fnn", "pinn")
 # A query whose component outside the revealed span is at most this many machine epsilons
 # (relative to the query's norm) reveals nothing new.
 REVEAL_TOLERANCE_EPS = 4.0
-# Per-layer arrays are allocated for a capacity of hidden layers (a power of two, at least
-# what the depth needs) so that one compiled program serves every depth up to it (the
-# depth is a run-time argument). The least capacity is the largest power of two whose
-# per-layer arrays stay under this many floats per replicate, and at most
-# MAX_LEAST_CAPACITY. Layers beyond the depth are never visited (a while loop) and only
-# cost the zeros of their rows, 0.1 to 0.6 ns per float (measured: 1/70 to 1/16 of a
-# computed layer), so this budget trades compile time (fewer programs) against sampling
-# time.
-PADDING_FLOAT_BUDGET = 2**22
-# With R replicates the padded layers cost about R * width * floats per layer * 0.5 ns
-# each; past this many floats in total (about 4 s, the order of one compile) the least
-# capacity is lowered (more programs, less padding). Only which program runs depends on
-# it, never the draws.
-PADDING_TOTAL_FLOATS = 2**33
-MAX_LEAST_CAPACITY = 128
-# Replicates vmapped at once: about BATCH_LAYER_FLOATS floats of one layer's arrays across
-# the batch, at most MAX_BATCH, and at most BATCH_FLOAT_BUDGET floats of per-layer arrays
-# in all (256 MiB in float32). Measured on one core: wide networks run fastest one
-# replicate at a time (their arrays stay in the core's cache), narrow ones need a batch to
-# spread the cost of each operation. A replicate's draw depends on its key alone, so the
-# batch size changes the speed, never the draws (round-off in the last bits aside).
-BATCH_LAYER_FLOATS = 2**14
-BATCH_FLOAT_BUDGET = 2**26
-MAX_BATCH = 256
 # XLA compiler options of every program. A replicate runs thousands of small operations;
 # the 'thunk' runtime of XLA:CPU (jaxlib 0.5.3's default) dispatches each one on its own,
 # about 1.5 us apiece (measured: more than half of a replicate's time at batch size 1),
@@ -208,47 +196,6 @@ def _scales(parameterization: str, b_std: float | None, fan_in: int, W_std: floa
     )
 
 
-def _jet_rows(operators: tuple[str, ...], n0: int) -> int:
-    """k: 1 (value only) or 1 + n0 + 1 (value, input gradient, Laplacian)."""
-    return 2 + n0 if "rr" in operators else 1
-
-
-def _operator_rows(operator: str, k: int) -> int:
-    """Jet rows carrying an operator's gradient: u needs the value row only."""
-    return 1 if operator == "uu" else k
-
-
-def _shares_cotangent(operators: tuple[str, ...]) -> bool:
-    """With both kernels, the Laplacian's cotangent of the S row equals the value's
-    cotangent at every layer (d Lap u / dS_l = du/dh_l: S_l reaches the output through the
-    same phi'(z) factors and weights as h_l, and both top cotangents are c_o v), so that
-    left query is revealed once."""
-    return "uu" in operators and "rr" in operators
-
-
-def _reveals(operators: tuple[str, ...], n0: int) -> tuple[int, int]:
-    """(right, left) products of one hidden matrix per pass (before or after the step)."""
-    k = _jet_rows(operators, n0)
-    return k, sum(_operator_rows(op, k) for op in operators) - _shares_cotangent(operators)
-
-
-def _floats_per_layer(operators: tuple[str, ...], n0: int) -> int:
-    """Per-layer floats kept between passes, in units of the width."""
-    k, kb = _reveals(operators, n0)
-    return 8 * k + 3 * kb + 1
-
-
-def _computed_operators(setup: MonteCarloSetup) -> tuple[tuple[str, ...], str | None]:
-    """Operators actually computed and the step operator. ReLU's Laplacian and its
-    gradient are identically zero (as in the dense sampler's autodiff): K_rr = 0 is
-    returned without computing it, and a residual step does not move the parameters."""
-    operators = tuple(setup.operators)
-    step = "rr" if setup.step_loss == "residual" else "uu"
-    if setup.spec.activation == "relu" and "rr" in operators:
-        return tuple(op for op in operators if op != "rr"), None if step == "rr" else step
-    return operators, step
-
-
 def check_supported(setup: MonteCarloSetup) -> None:
     """Raise a clear ValueError for setups the matrix-free sampler cannot draw exactly."""
     spec = setup.spec
@@ -260,8 +207,8 @@ def check_supported(setup: MonteCarloSetup) -> None:
     unknown = set(setup.operators) - {"uu", "rr"}
     if unknown:
         raise ValueError(f"operators: {sorted(unknown)} are not supported by the matrix-free sampler; allowed: uu, rr")
-    operators, _ = _computed_operators(setup)
-    most = 2 * max(_reveals(operators, spec.n0))
+    operators, _ = computed_operators(setup)
+    most = 2 * max(reveals(operators, spec.n0))
     if spec.depth > 1 and spec.width < most:
         raise ValueError(
             f"width: the matrix-free sampler reveals up to {most} directions per hidden matrix for "
@@ -270,33 +217,9 @@ def check_supported(setup: MonteCarloSetup) -> None:
         )
 
 
-def replicate_work(setup: MonteCarloSetup) -> int:
-    """Floats of per-layer arrays one replicate computes (width x floats per layer x
-    hidden layers, at least one): proportional to its sampling time to within a factor of
-    about two across the paper grid (measured), which is enough to order jobs by length."""
-    operators, _ = _computed_operators(setup)
-    return setup.spec.width * _floats_per_layer(operators, setup.spec.n0) * max(setup.spec.depth - 1, 1)
-
-
-def _capacity(width: int, hidden: int, operators: tuple[str, ...], n0: int, replicates: int | None = None) -> int:
-    """Layers of the compiled program: a power of two, at least ``hidden``. Shallow
-    networks get the least capacity of their width, so that the depths of a sampling job
-    share a program; with many replicates that least capacity shrinks until padding the
-    layers costs less than compiling another program (``PADDING_TOTAL_FLOATS``)."""
-    per_layer = width * _floats_per_layer(operators, n0)
-    least = min(_pow2_floor(PADDING_FLOAT_BUDGET // per_layer), MAX_LEAST_CAPACITY)
-    if replicates is not None:
-        least = min(least, _pow2_floor(PADDING_TOTAL_FLOATS // (replicates * per_layer)))
-    return max(least, 1 << max(0, math.ceil(math.log2(max(1, hidden)))))
-
-
-def _pow2_floor(value: int) -> int:
-    return 1 << max(0, int(math.log2(max(1, value))))
-
-
 def _static(setup: MonteCarloSetup, replicates: int | None = None) -> _Static:
     spec = setup.spec
-    operators, step = _computed_operators(setup)
+    operators, step = computed_operators(setup)
     return _Static(
         activation=spec.activation,
         parameterization=spec.parameterization,
@@ -308,19 +231,9 @@ def _static(setup: MonteCarloSetup, replicates: int | None = None) -> _Static:
         operators=operators,
         reported=tuple(setup.operators),
         step_operator=step,
-        capacity=_capacity(spec.width, spec.depth - 1, operators, spec.n0, replicates),
+        capacity=layer_capacity(spec.width, spec.depth - 1, operators, spec.n0, replicates),
         dtype=jnp.dtype(jnp.result_type(float)).name,
     )
-
-
-def matrix_free_batch_size(setup: MonteCarloSetup) -> int:
-    """Replicates vmapped at once (speed and memory only: the draws do not depend on it).
-    It depends on the configuration alone (the capacity used here is at least the one
-    compiled), so that the depths of a sampling job share programs."""
-    static = _static(setup)
-    per_layer = static.width * _floats_per_layer(static.operators, static.n0)
-    per_replicate = static.capacity * per_layer + 64 * static.width
-    return int(max(1, min(MAX_BATCH, BATCH_FLOAT_BUDGET // per_replicate, BATCH_LAYER_FLOATS // per_layer)))
 
 
 # --------------------------------------------------------------------------- lazy Gaussian
@@ -468,9 +381,9 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
     n, n0, cap = static.width, static.n0, static.capacity
     ops = static.operators
     dtype = jnp.dtype(static.dtype)
-    k, kb = _reveals(ops, n0)
+    k, kb = reveals(ops, n0)
     laplacian = k > 1
-    rows = {op: _operator_rows(op, k) for op in ops}
+    rows = {op: operator_rows(op, k) for op in ops}
     m_op = static.step_operator
     first = _scales(static.parameterization, static.b_std, n0, static.W_std)
     mid = _scales(static.parameterization, static.b_std, n, static.W_std)
@@ -480,7 +393,7 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
     bias_drawn = bias and mid.s_b != 0.0
     phi, derivatives = _activation(static.activation)
     top_row = {"uu": 0, "rr": k - 1}
-    shared = _shares_cotangent(ops)
+    shared = shares_cotangent(ops)
     elementwise = k > 1  # products of several jet rows: see _gram
 
     def jet(Z):
@@ -497,7 +410,7 @@ def _build(static: _Static, oracle: bool = False) -> Callable:
 
         bar z = d1 bar h + d2 sum_i z1_i bar h1_i + (d3 sum_i z1_i^2 + d2 zS) bar S,
         bar z1_i = d1 bar h1_i + 2 d2 z1_i bar S,   bar zS = d1 bar S
-        (with both kernels, bar zS of 'rr' is bar z of 'uu' exactly: _shares_cotangent).
+        (with both kernels, bar zS of 'rr' is bar z of 'uu' exactly: shares_cotangent).
         """
         z = Z[0]
         p1, p2, p3 = derivatives(z)
@@ -764,13 +677,8 @@ def _quick_compile(static: _Static, hidden: int, replicates: int) -> bool:
     width x floats per layer x layers, a padded layer counting 1/16) is below
     QUICK_COMPILE_WORK."""
     layers = max(hidden, 1) + (static.capacity - hidden) / 16
-    work = replicates * static.width * _floats_per_layer(static.operators, static.n0) * layers
+    work = replicates * static.width * floats_per_layer(static.operators, static.n0) * layers
     return work <= QUICK_COMPILE_WORK
-
-
-def _computed_replicates(replicates: int, batch_size: int) -> int:
-    """Replicates actually computed: whole blocks (sampling.run_in_batches)."""
-    return replicates if replicates <= batch_size else batch_size * -(-replicates // batch_size)
 
 
 class Program(NamedTuple):
@@ -784,7 +692,7 @@ class Program(NamedTuple):
 
 def _own_program(setup: MonteCarloSetup, static: _Static, replicates: int, batch_size: int) -> Program:
     """The program of a setup sampled on its own: its least capacity, quick if its work is small."""
-    computed = _computed_replicates(replicates, batch_size)
+    computed = computed_replicates(replicates, batch_size)
     return Program(static.capacity, _quick_compile(static, setup.spec.depth - 1, computed))
 
 
@@ -804,9 +712,9 @@ def program_plan(setups: Sequence[MonteCarloSetup], replicates: int) -> list[Pro
         static, hidden = statics[i], setups[i].spec.depth - 1
         batch_size = matrix_free_batch_size(setups[i])
         block = min(batch_size, replicates)
-        computed = _computed_replicates(replicates, batch_size)
+        computed = computed_replicates(replicates, batch_size)
         own = _own_program(setups[i], static, replicates, batch_size)
-        per_layer = static.width * _floats_per_layer(static.operators, static.n0)
+        per_layer = static.width * floats_per_layer(static.operators, static.n0)
 
         def usable(program: Program) -> bool:
             if program.quick_compile and not own.quick_compile:
@@ -833,19 +741,6 @@ def _runtime_arguments(setup: MonteCarloSetup, static: _Static) -> tuple:
         jnp.asarray(setup.target(), dtype),
         jnp.asarray(setup.learning_rate, dtype),
     )
-
-
-def replicate_sampler_matrix_free(setup: MonteCarloSetup) -> Callable[[jax.Array], dict[str, jax.Array]]:
-    """``key -> {'k_init', 'k_step', 'delta_k'}``, each of shape (len(operators),)."""
-    check_supported(setup)
-    static = _static(setup)
-    sample = _build(static)
-    arguments = _runtime_arguments(setup, static)
-
-    def one(key: jax.Array) -> dict[str, jax.Array]:
-        return sample(key, *arguments)
-
-    return one
 
 
 def sample_matrix_free(

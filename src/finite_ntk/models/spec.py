@@ -1,23 +1,10 @@
-"""Fully connected networks of the report, built on neural-tangents ``stax``.
-
-A network has ``depth`` hidden layers of ``width`` units, an input of dimension ``n0`` and
-a scalar linear readout. The hidden stack after the first layer is a ``stax.repeat`` (a
-``lax.scan``), so compile time does not grow with depth while every layer keeps its own
-weights.
-
-All functions here share one calling convention, that of neural-tangents:
-``init_fn(key, input_shape) -> (output_shape, params)``,
-``apply_fn(params, x) -> y`` with ``x`` of shape ``(batch, n0)`` and ``y`` of shape
-``(batch, 1)``, and ``kernel_fn(x1, x2, 'ntk')`` for the infinite-width kernels.
-"""
+"""Architecture and initialisation of a fully connected network (``NetworkSpec``): plain
+data, no JAX, so that the workflow can build its job list without importing JAX."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Literal
-
-import neural_tangents as nt
-from neural_tangents import stax
+from typing import Any, Literal
 
 ACTIVATIONS: tuple[str, ...] = ("relu", "gelu", "sigmoid")
 PARAMETERIZATIONS: tuple[str, ...] = ("ntk", "standard")
@@ -95,59 +82,3 @@ def check_positive_int(name: str, value: Any) -> None:
     """Raise one clear error naming ``name`` unless ``value`` is a positive integer."""
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"{name}: must be a positive integer, got {value!r}")
-
-
-def activation_layer(activation: str) -> tuple[Callable, Callable, Callable]:
-    """The stax layer of an activation name: relu, gelu (exact x Phi(x)) or sigmoid (erf)."""
-    if activation == "relu":
-        return stax.Relu()
-    if activation == "gelu":
-        return stax.Gelu(approximate=False)
-    if activation == "sigmoid":
-        return stax.Sigmoid_like()
-    raise ValueError(f"activation: {activation!r} is not supported; allowed: {', '.join(ACTIVATIONS)}")
-
-
-def _dense(spec: NetworkSpec, out_dim: int, W_std: float) -> tuple[Callable, Callable, Callable]:
-    return stax.Dense(out_dim, W_std=W_std, b_std=spec.b_std, parameterization=spec.parameterization)
-
-
-def build_network(spec: NetworkSpec) -> tuple[Callable, Callable, Callable]:
-    """``(init_fn, apply_fn, kernel_fn)`` of the network described by ``spec``.
-
-    Layout: Dense(width) -> act -> repeat(Dense(width) -> act, depth - 1) -> Dense(1).
-    """
-    hidden = stax.serial(_dense(spec, spec.width, spec.W_std), activation_layer(spec.activation))
-    layers = [hidden]
-    if spec.depth > 1:
-        block = stax.serial(_dense(spec, spec.width, spec.W_std), activation_layer(spec.activation))
-        layers.append(stax.repeat(block, spec.depth - 1))
-    layers.append(_dense(spec, 1, spec.W_std_readout))
-    return stax.serial(*layers)
-
-
-def infinite_width_ntk_fn(spec: NetworkSpec) -> Callable:
-    """``k(x1, x2) -> (N1, N2)`` infinite-width NTK of the architecture (``kernel_fn``)."""
-    _, _, kernel_fn = build_network(spec)
-
-    def ntk(x1, x2):
-        return kernel_fn(x1, x2, "ntk")
-
-    return ntk
-
-
-def empirical_ntk_matrix_fn(spec: NetworkSpec, implementation: int | None = None) -> Callable:
-    """``k(x1, x2, params) -> (N1, N2)`` empirical NTK via neural-tangents.
-
-    Uses the Jacobian-contraction implementation by default: on neural-tangents 0.6.5 with
-    jax 0.5.3 the structured-derivatives one fails.
-    """
-    _, apply_fn, _ = build_network(spec)
-    if implementation is None:
-        implementation = nt.NtkImplementation.JACOBIAN_CONTRACTION
-    fn = nt.empirical_ntk_fn(apply_fn, trace_axes=(-1,), vmap_axes=0, implementation=implementation)
-
-    def ntk(x1, x2, params):
-        return fn(x1, x2, params)
-
-    return ntk

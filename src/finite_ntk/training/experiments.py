@@ -60,11 +60,11 @@ import numpy as np
 import optax
 import xarray as xr
 
-from . import seeding
-from .io import provenance_attributes, write_netcdf_atomic
-from .networks import NetworkSpec, activation_layer, build_network
-from .pinn import residual_kernel_vanishes
-from .problems import poisson_exact, poisson_source, sine_target
+from .. import seeding
+from ..io import provenance_attributes, write_netcdf_atomic
+from ..models.networks import NetworkSpec, activation_layer, build_network
+from ..models.pinn import residual_kernel_vanishes
+from ..models.problems import poisson_exact, poisson_source, sine_target
 
 Params = Any
 Progress = Callable[[str], None]

@@ -1,0 +1,38 @@
+"""What a config asks the workflow to run: the sampling jobs and their depths, their order
+(Snakemake priorities) and memory. Read when Snakemake parses the workflow (again in
+every cluster job), so it imports no JAX, neural-tangents, optax or matplotlib."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .config import grid_configurations
+from .monte_carlo.cost import REPLICATE_WORK, sampling_memory_mb
+from .monte_carlo.setup import setup_from_config
+
+__all__ = ["sampling_batches", "sampling_memory_mb", "sampling_priorities"]
+
+
+def sampling_batches(config: Mapping[str, Any]) -> dict[tuple[str, str, int], list[int]]:
+    """Depths of every (model, activation, width) sampling job, in grid order."""
+    batches: dict[tuple[str, str, int], list[int]] = {}
+    for model in config["monte_carlo"]["models"]:
+        for activation in config["activations"]:
+            for width, depth in grid_configurations(config):
+                batches.setdefault((model, activation, width), []).append(depth)
+    return batches
+
+
+def sampling_priorities(config: Mapping[str, Any]) -> dict[tuple[str, str, int], int]:
+    """Snakemake priority of every sampling job: 1 for the least work, up to the number of
+    jobs for the most, so that the longest jobs start first and the last to run are short
+    (without it the last job of the precise run ran alone for minutes). Work: the
+    sampler's per-replicate work model (``monte_carlo.cost.REPLICATE_WORK``) summed over
+    the job's depths."""
+    cost = REPLICATE_WORK[config["monte_carlo"]["sampler"]]
+    work = {
+        job: sum(cost(setup_from_config(config, *job, depth)) for depth in depths)
+        for job, depths in sampling_batches(config).items()
+    }
+    ranked = sorted(work, key=lambda job: (work[job], job))
+    return {job: rank + 1 for rank, job in enumerate(ranked)}
