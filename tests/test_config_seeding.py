@@ -11,24 +11,60 @@ import pytest
 import yaml
 
 from finite_ntk import seeding
-from finite_ntk.config import ConfigError, load_config, validate_config
+from finite_ntk.config import ConfigError, load_config, merge_configs, validate_config
 from finite_ntk.monte_carlo.datasets import samples_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+PAPER = ROOT / "config" / "config.yaml"
+
+
 @pytest.fixture(scope="module")
 def smoke():
-    return load_config(ROOT / "config" / "smoke.yaml")
+    return load_config(PAPER, ROOT / "config" / "smoke.yaml")
 
 
-def test_shipped_configs_are_valid():
-    for name in ("config.yaml", "smoke.yaml"):
-        load_config(ROOT / "config" / name)
+def test_shipped_configs_are_valid_and_overrides_stay_overrides():
+    """config.yaml is the one full configuration; smoke.yaml and precise.yaml hold only
+    what differs from it (they are merged over it as Snakemake merges --configfile)."""
+    paper = load_config(PAPER)
+    for name in ("smoke.yaml", "precise.yaml"):
+        merged = load_config(PAPER, ROOT / "config" / name)
+        overrides = yaml.safe_load((ROOT / "config" / name).read_text())
+        assert merged["run"] != paper["run"]
+
+        def leaves(tree, prefix=""):
+            for key, value in tree.items():
+                if isinstance(value, dict):
+                    yield from leaves(value, f"{prefix}{key}.")
+                else:
+                    yield f"{prefix}{key}", value
+
+        paper_leaves = dict(leaves(paper))
+        for path, value in leaves(overrides):
+            assert path in paper_leaves, f"{name}: {path} is not a setting of config.yaml"
+            assert paper_leaves[path] != value, f"{name}: {path} repeats config.yaml's value"
+    precise = load_config(PAPER, ROOT / "config" / "precise.yaml")
+    assert precise["monte_carlo"]["replicates"] == 10000
+    assert precise["training"] == paper["training"]
+
+
+def test_merge_replaces_lists_and_merges_mappings():
+    merged = merge_configs({"a": {"b": 1, "c": [1, 2]}, "d": 0}, {"a": {"c": [3]}})
+    assert merged == {"a": {"b": 1, "c": [3]}, "d": 0}
+
+
+@pytest.mark.parametrize("run", [".", "..", "../x", "a/b", "", "-x"])
+def test_run_name_must_be_a_plain_folder_name(smoke, run):
+    config = copy.deepcopy(smoke)
+    config["run"] = run
+    with pytest.raises(ConfigError, match=re.escape("config field 'run'")):
+        validate_config(config)
 
 
 def test_paper_grid_is_the_report_grid():
-    config = load_config(ROOT / "config" / "config.yaml")
+    config = load_config(PAPER)
     grid = config["monte_carlo"]["grid"]
     assert len(grid["table2"]) == 55 and len(grid["table3"]) == 23
     assert [128, 96] in grid["table2"]  # the row that lost its numbers: beta 0.75 at width 128

@@ -11,8 +11,9 @@ import zipfile
 import numpy as np
 import pytest
 import xarray as xr
-import yaml
 
+from finite_ntk.config import load_config
+from finite_ntk.figures import FIGURES
 from finite_ntk.io import write_netcdf_atomic
 from finite_ntk.monte_carlo.reductions import reduce_samples
 
@@ -20,12 +21,12 @@ SAMPLE_ATTRS = {
     "width", "depth", "beta", "activation", "parameterization", "W_std", "W_std_readout", "b_std", "x",
     "target", "learning_rate", "root_seed", "precision", "git_revision", "version_jax", "version_neural_tangents",
 }
-MONTE_CARLO_FIGURES = ["fig1a", "fig1b", "fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "figS2a", "figS2b"]
+MONTE_CARLO_FIGURES = [figure.name for figure in FIGURES if set(figure.inputs.values()) <= {"stats_fnn", "stats_pinn"}]
 
 
 @pytest.fixture(scope="module")
 def config(smoke_run):
-    return yaml.safe_load((smoke_run / "config" / "smoke.yaml").read_text())
+    return load_config(smoke_run / "config" / "config.yaml", smoke_run / "config" / "smoke.yaml")
 
 
 def test_sample_files_contract(smoke_run, config):
@@ -33,7 +34,7 @@ def test_sample_files_contract(smoke_run, config):
     for model in ("fnn", "pinn"):
         for activation in config["activations"]:
             for width, depth in grid:
-                path = smoke_run / f"results/smoke/samples/{model}/{activation}/w{width}_d{depth}.nc"
+                path = smoke_run / f"data/smoke/samples/{model}/{activation}/w{width}_d{depth}.nc"
                 with xr.open_dataset(path) as ds:
                     assert SAMPLE_ATTRS <= set(ds.attrs), SAMPLE_ATTRS - set(ds.attrs)
                     assert ds.attrs["width"] == width and ds.attrs["depth"] == depth
@@ -51,7 +52,7 @@ def test_sample_files_contract(smoke_run, config):
 
 def test_stats_contract(smoke_run, config):
     for model in ("fnn", "pinn"):
-        with xr.open_dataset(smoke_run / f"results/smoke/ntk_stats_{model}.nc") as ds:
+        with xr.open_dataset(smoke_run / f"data/smoke/ntk_stats_{model}.nc") as ds:
             assert list(ds["activation"].values) == config["activations"]
             assert {"width", "depth", "beta"} <= set(ds["config"].coords)
             for name in ("mean_k", "second_moment_ratio", "relative_delta_k"):
@@ -73,7 +74,7 @@ def test_stats_contract(smoke_run, config):
 
 def test_smoke_physics(smoke_run):
     """FNN sigmoid second moment stays below 1.05; ReLU's grows with beta."""
-    with xr.open_dataset(smoke_run / "results/smoke/ntk_stats_fnn.nc") as ds:
+    with xr.open_dataset(smoke_run / "data/smoke/ntk_stats_fnn.nc") as ds:
         sigmoid = ds["second_moment_ratio"].sel(activation="sigmoid")
         assert float(sigmoid.max()) < 1.05
         relu = ds.sel(activation="relu")
@@ -95,8 +96,8 @@ def test_stats_are_bit_identical_when_recomputed(smoke_run, config, tmp_path):
     """Same samples, same config: the reduction rewrites the same bytes."""
     mc = config["monte_carlo"]
     for model in ("fnn", "pinn"):
-        original = smoke_run / f"results/smoke/ntk_stats_{model}.nc"
-        paths = sorted((smoke_run / f"results/smoke/samples/{model}").glob("*/*.nc"))
+        original = smoke_run / f"data/smoke/ntk_stats_{model}.nc"
+        paths = sorted((smoke_run / f"data/smoke/samples/{model}").glob("*/*.nc"))
         samples = [xr.open_dataset(p).load() for p in paths]
         with xr.open_dataset(original) as ds:
             provenance = {k: v for k, v in ds.attrs.items() if k.startswith("version_") or k == "git_revision"}
@@ -113,19 +114,20 @@ def test_stats_are_bit_identical_when_recomputed(smoke_run, config, tmp_path):
 
 def test_resampling_reproduces_the_sample_file_bit_for_bit(smoke_run, config, tmp_path):
     code = (
-        "import finite_ntk, sys, yaml, xarray as xr\n"
+        "import finite_ntk, sys, xarray as xr\n"
         "from finite_ntk.precision import set_precision\n"
-        "c = yaml.safe_load(open('config/smoke.yaml'))\n"
+        "from finite_ntk.config import load_config\n"
+        "c = load_config('config/config.yaml', 'config/smoke.yaml')\n"
         "set_precision(c['precision'])\n"
         "from finite_ntk.monte_carlo.datasets import samples_dataset\n"
         "from finite_ntk.io import write_netcdf_atomic\n"
-        "old = xr.open_dataset('results/smoke/samples/pinn/sigmoid/w32_d8.nc')\n"
+        "old = xr.open_dataset('data/smoke/samples/pinn/sigmoid/w32_d8.nc')\n"
         "attrs = {k: v for k, v in old.attrs.items() if k.startswith('version_') or k == 'git_revision'}\n"
         "old.close()\n"
         f"write_netcdf_atomic(samples_dataset(c, 'pinn', 'sigmoid', 32, 8), {str(tmp_path / 'again.nc')!r}, attrs=attrs)\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=smoke_run, check=True)
-    original = smoke_run / "results/smoke/samples/pinn/sigmoid/w32_d8.nc"
+    original = smoke_run / "data/smoke/samples/pinn/sigmoid/w32_d8.nc"
     assert (tmp_path / "again.nc").read_bytes() == original.read_bytes()
 
 
@@ -133,8 +135,8 @@ def test_training_killed_mid_job_resumes_to_the_same_bytes(smoke_run, tmp_path):
     """Interrupt the workflow (Ctrl-C: SIGINT to its process group) while a PINN training
     job is past its first snapshot: no partial netCDF is left; re-running finishes with
     the bytes of the uninterrupted smoke run."""
-    target = "results/smoke/training/pinn_sigmoid_w32_d2.nc"
-    log = "results/smoke/logs/training/pinn_sigmoid_w32_d2.log"
+    target = "data/smoke/training/pinn_sigmoid_w32_d2.nc"
+    log = "data/smoke/logs/training/pinn_sigmoid_w32_d2.log"
     work = tmp_path / "repo"
     shutil.copytree(smoke_run, work, symlinks=True, ignore=shutil.ignore_patterns(".snakemake"))
     (work / target).unlink()
@@ -164,7 +166,6 @@ def test_snakemake_html_report_has_every_figure_by_category(smoke_run, tmp_path)
         names = bundle.namelist()
         html = bundle.read(next(n for n in names if n.endswith("report.html"))).decode()
     pngs = {os.path.basename(n) for n in names if n.endswith(".png")}
-    training = ["fig5", "fig6", "fig6b", "fig7", "fig8", "fig9", "fig10", "figS1"]
-    assert pngs == {f"{name}.png" for name in MONTE_CARLO_FIGURES + training}
-    for category in ("Monte Carlo: Theorems 1 and 2", "Training"):
-        assert category in html
+    assert pngs == {f"{figure.name}.png" for figure in FIGURES}
+    for figure in FIGURES:
+        assert figure.category in html

@@ -1,6 +1,7 @@
 """Load and validate workflow configurations.
 
-The schema lives in ``workflow/schemas/config.schema.yaml``; :func:`validate_config`
+The schema ships with the package (``finite_ntk/schemas/config.schema.yaml``);
+:func:`validate_config`
 raises :class:`ConfigError` with one message that names the offending field (as a dotted
 path, e.g. ``monte_carlo.grid.table2[3]``) and says what is allowed.
 """
@@ -13,7 +14,7 @@ from typing import Any, Mapping
 import jsonschema
 import yaml
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
 
 
 class ConfigError(ValueError):
@@ -66,16 +67,41 @@ def validate_config(config: Mapping[str, Any], schema: Mapping[str, Any] | None 
             seen.add((width, depth))
 
 
-def load_config(path: str | Path) -> dict[str, Any]:
-    """Read a YAML config and validate it."""
-    path = Path(path)
+def merge_configs(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` merged over ``base`` as Snakemake merges ``--configfile`` over the
+    Snakefile's ``configfile``: mappings merge key by key, anything else (lists included)
+    is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge_configs(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ConfigError(f"config file: {path} does not exist")
     try:
         with open(path) as f:
-            config = yaml.safe_load(f)
+            content = yaml.safe_load(f)
     except yaml.YAMLError as exc:
         raise ConfigError(f"config file: {path} is not valid YAML: {exc}") from exc
+    if not isinstance(content, Mapping):
+        raise ConfigError(f"config file: {path} must hold a mapping of settings")
+    return dict(content)
+
+
+def load_config(*paths: str | Path) -> dict[str, Any]:
+    """Read YAML configs, each merged over the ones before (``merge_configs``), and
+    validate the result: ``load_config("config/config.yaml", "config/smoke.yaml")`` is
+    the config of ``snakemake --configfile config/smoke.yaml``."""
+    if not paths:
+        raise ConfigError("config file: none given")
+    config: dict[str, Any] = {}
+    for path in paths:
+        config = merge_configs(config, _read_yaml(Path(path)))
     validate_config(config)
     return config
 
@@ -84,3 +110,11 @@ def grid_configurations(config: Mapping[str, Any]) -> list[tuple[int, int]]:
     """(width, depth) pairs of Tables 2 and 3, in table order."""
     grid = config["monte_carlo"]["grid"]
     return [tuple(p) for p in grid["table2"]] + [tuple(p) for p in grid["table3"]]
+
+
+def config_value(config: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path of the config: ``config_value(c, "monte_carlo.replicates")``."""
+    value: Any = config
+    for part in path.split("."):
+        value = value[part]
+    return value

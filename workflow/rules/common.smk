@@ -1,8 +1,25 @@
-# Functions and constants shared by the rules files (kept apart from the rules, as the
-# Snakemake linter asks).
-from finite_ntk.plan import sampling_batches, sampling_memory_mb, sampling_priorities
+# Paths and helpers shared by the rules files (kept apart from the rules, as the
+# Snakemake linter asks). Everything here is read at parse time, in every cluster job
+# too: finite_ntk.plan and finite_ntk.figures import no JAX or matplotlib.
+import glob
 
-MONTE_CARLO_FIGURES = ["fig1a", "fig1b", "fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "figS2a", "figS2b"]
+from finite_ntk.figures import FIGURES as FIGURE_REGISTRY, SOURCES
+from finite_ntk.plan import (
+    REDUCTION_FIELDS,
+    TABLE_FIELDS,
+    config_subset,
+    sampling_batches,
+    sampling_memory_mb,
+    sampling_priorities,
+    sampling_settings,
+)
+from finite_ntk.training.schedule import check_training_config, pinn_schedule
+
+try:
+    check_training_config(config)
+except ValueError as error:
+    raise WorkflowError(f"invalid configuration: {error}") from None
+
 MODELS = list(config["monte_carlo"]["models"])
 SAMPLING_BATCHES = sampling_batches(config)
 # Scheduling (Snakemake priorities, the highest first): the training jobs (the longest of
@@ -14,7 +31,7 @@ TRAINING_PRIORITY = len(SAMPLING_PRIORITIES) + 2
 
 
 def sample_path(model, activation, width, depth):
-    return f"{RESULTS}/samples/{model}/{activation}/w{width}_d{depth}.nc"
+    return f"{DATA}/samples/{model}/{activation}/w{width}_d{depth}.nc"
 
 
 def samples_of_model(wildcards):
@@ -26,73 +43,69 @@ def samples_of_model(wildcards):
     ]
 
 
+def stats_path(model):
+    return f"{DATA}/ntk_stats_{model}.nc"
 
 
-# ---- report helpers (report.smk) ----
-import glob
-import os
-from pathlib import Path
+# ---- training outputs
+TRAINING = config["training"]
+TRAINING_DIR = f"{DATA}/training"
+FNN_PATTERN = f"{TRAINING_DIR}/fnn_w{{width}}_d{{depth}}.nc"
+PINN_PATTERN = f"{TRAINING_DIR}/pinn_{{activation}}_w{{width}}_d{{depth}}.nc"
+FNN_TRAINING_FILES = [FNN_PATTERN.format(width=w, depth=d) for w, d in TRAINING["fnn"]["architectures"]]
+PINN_TRAINING_FILES = [
+    PINN_PATTERN.format(activation=a, width=w, depth=d)
+    for a in TRAINING["pinn"]["activations"]
+    for w, d in TRAINING["pinn"]["architectures"]
+]
+INIT_KERNELS_FILE = f"{TRAINING_DIR}/ntk_init.nc"
+PINN_FIGURE = TRAINING["pinn"]["figure"]
+PINN_FIGURE_FILE = PINN_PATTERN.format(
+    activation=PINN_FIGURE["activation"], width=PINN_FIGURE["architecture"][0], depth=PINN_FIGURE["architecture"][1]
+)
 
+
+# ---- the figure registry's data sources (finite_ntk.figures.SOURCES) as this run's files
+def source_files(source, figure):
+    """The files of data source ``source`` for ``figure`` in this run."""
+    if source in ("stats_fnn", "stats_pinn"):
+        return [stats_path(source.removeprefix("stats_"))]
+    if source == "fnn_run":
+        width, depth = TRAINING["fnn"]["figures"][figure]
+        return [FNN_PATTERN.format(width=width, depth=depth)]
+    if source == "fnn_runs":
+        return FNN_TRAINING_FILES
+    if source == "pinn_run":
+        return [PINN_FIGURE_FILE]
+    if source == "pinn_runs":
+        return PINN_TRAINING_FILES
+    if source == "pinn_others":
+        return [path for path in PINN_TRAINING_FILES if path != PINN_FIGURE_FILE]
+    if source == "init_kernels":
+        return [INIT_KERNELS_FILE]
+    raise WorkflowError(f"data source {source!r} has no files in common.smk; known: {', '.join(SOURCES)}")
+
+
+MONTE_CARLO_SOURCES = {"stats_fnn", "stats_pinn"}
+
+
+def figures_of(sources):
+    """Registered figures that read only ``sources``."""
+    return [figure for figure in FIGURE_REGISTRY if set(figure.inputs.values()) <= set(sources)]
+
+
+def figure_targets(sources=SOURCES):
+    return [f"{FIGURE_DIR}/{figure.name}.{ext}" for figure in figures_of(sources) for ext in ("pdf", "png")]
+
+
+# ---- report helpers (report.smk)
 REPORT_SOURCE = "report/src"
 REFERENCE_FIGURES = "figures/reference"
 # A second Monte-Carlo run whose figures and claims appear beside this run's when its
 # outputs exist (config/precise.yaml, 10,000 replicates).
 PRECISE_RUN = "precise"
-
-# Category and subcategory of every figure in Snakemake's HTML report (--report).
-FIGURE_CATEGORIES = {
-    **{f"fig{n}{p}": ("Monte Carlo: Theorems 1 and 2", "FNN") for n in (1, 2) for p in "ab"},
-    **{f"fig{n}{p}": ("Monte Carlo: Theorems 1 and 2", "PINN") for n in (3, 4) for p in "ab"},
-    **{f"figS2{p}": ("Monte Carlo: Theorems 1 and 2", "PINN residual kernel") for p in "ab"},
-    **{f"fig{n}": ("Training", "FNN") for n in (5, 8, 9, 10)},
-    **{name: ("Training", "PINN") for name in ("fig6", "fig6b", "fig7")},
-    "figS1": ("Training", "NTK evolution"),
-}
-REPORT_CAPTIONS = Path(workflow.basedir) / "workflow" / "report"
-
-
-def report_figure(path, name=None, category=None, subcategory=None):
-    """``path`` flagged for Snakemake's HTML report, with the caption
-    workflow/report/<name>.rst and the category of FIGURE_CATEGORIES. Use it on figure
-    outputs in any rules file: ``output: report_figure(f"{FIGURES}/fig1a.png")``."""
-    name = name or Path(str(path)).stem
-    default_category, default_subcategory = FIGURE_CATEGORIES.get(name, ("Figures", None))
-    caption = REPORT_CAPTIONS / f"{name}.rst"
-    if not caption.exists():
-        caption = REPORT_CAPTIONS / "figure.rst"
-    return report(
-        path,
-        caption=str(caption),
-        category=category or default_category,
-        subcategory=subcategory or default_subcategory,
-        labels={"figure": name, "run": RUN},
-    )
-
-
-def _run_targets(prefix, suffix):
-    """Input function: the outputs of the other rules files under ``prefix`` ending in
-    ``suffix`` (read when the DAG is built, after every rules file is parsed)."""
-
-    def targets(wildcards):
-        everything = list(MONTE_CARLO_TARGETS) + list(TRAINING_TARGETS)
-        return sorted({str(p) for p in everything if str(p).startswith(prefix) and str(p).endswith(suffix)})
-
-    return targets
-
-
-def _stats(wildcards):
-    return [f"{RESULTS}/ntk_stats_{model}.nc" for model in config["monte_carlo"]["models"]]
-
-
-def _all_other_targets(wildcards):
-    return sorted({str(p) for p in list(MONTE_CARLO_TARGETS) + list(TRAINING_TARGETS)})
-
-
-# The precise run is shown when both its statistics and its figures exist (and this run is
-# not itself the precise one).
-PRECISE_STATS = sorted(glob.glob(f"results/{PRECISE_RUN}/ntk_stats_*.nc")) if RUN != PRECISE_RUN else []
+PRECISE_STATS = sorted(glob.glob(f"data/{PRECISE_RUN}/ntk_stats_*.nc")) if RUN != PRECISE_RUN else []
 PRECISE_FIGURE_FILES = sorted(glob.glob(f"figures/{PRECISE_RUN}/*.pdf")) if PRECISE_STATS else []
 if not PRECISE_FIGURE_FILES:
     PRECISE_STATS = []
-
-
+ALL_STATS = [stats_path(model) for model in MODELS]

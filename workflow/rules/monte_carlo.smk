@@ -1,8 +1,9 @@
-# Monte-Carlo NTK statistics (Theorems 1 and 2; Figures 1-4, Tables 2-3).
+# Monte-Carlo NTK statistics (Theorems 1 and 2; Tables 2-3). Defines MONTE_CARLO_TARGETS.
 #
 # One sampling job per (model, activation, width) covers every depth of that width, so
-# interpreter start-up and imports are paid once per job (54 jobs on the paper grid, not
-# 468); each configuration still gets its own netCDF and its own keys.
+# interpreter start-up and imports are paid once per job; each configuration still gets
+# its own netCDF and its own keys. Params carry the config fields each job's outputs
+# depend on (finite_ntk.plan), so that changing one reruns exactly the jobs it affects.
 for (model, activation, width), depths in SAMPLING_BATCHES.items():
 
     rule:
@@ -15,10 +16,11 @@ for (model, activation, width), depths in SAMPLING_BATCHES.items():
             activation=activation,
             width=width,
             depths=depths,
+            settings=sampling_settings(config, model),
         log:
-            f"{RESULTS}/logs/sample/{model}_{activation}_w{width}.log",
+            f"{DATA}/logs/sample/{model}_{activation}_w{width}.log",
         benchmark:
-            f"{RESULTS}/benchmarks/sample_{model}_{activation}_w{width}.tsv"
+            f"{DATA}/benchmarks/sample_{model}_{activation}_w{width}.tsv"
         group:
             "sampling"
         priority: SAMPLING_PRIORITIES[(model, activation, width)]
@@ -34,11 +36,13 @@ rule reduce_monte_carlo:
     input:
         samples_of_model,
     output:
-        f"{RESULTS}/ntk_stats_{{model}}.nc",
+        stats_path("{model}"),
+    params:
+        settings=config_subset(config, REDUCTION_FIELDS),
     log:
-        f"{RESULTS}/logs/reduce_{{model}}.log",
+        f"{DATA}/logs/reduce_{{model}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/reduce_{{model}}.tsv"
+        f"{DATA}/benchmarks/reduce_{{model}}.tsv"
     wildcard_constraints:
         model="|".join(MODELS),
     priority: REDUCTION_PRIORITY
@@ -48,44 +52,19 @@ rule reduce_monte_carlo:
         "../scripts/reduce_monte_carlo.py"
 
 
-rule plot_monte_carlo:
-    input:
-        fnn=f"{RESULTS}/ntk_stats_fnn.nc",
-        pinn=f"{RESULTS}/ntk_stats_pinn.nc",
-    output:
-        [f"{FIGURES}/{name}.pdf" for name in MONTE_CARLO_FIGURES]
-        + [report_figure(f"{FIGURES}/{name}.png") for name in MONTE_CARLO_FIGURES],
-    params:
-        figures=lambda wildcards, output: os.path.dirname(output[0]),
-    log:
-        f"{RESULTS}/logs/plot_monte_carlo.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/plot_monte_carlo.tsv"
-    conda:
-        ENV
-    script:
-        "../scripts/plot_monte_carlo.py"
-
-
 rule configuration_tables:
     output:
         f"{REPORT}/tables/table2.tex",
         f"{REPORT}/tables/table3.tex",
+    params:
+        settings=config_subset(config, TABLE_FIELDS),
     log:
-        f"{RESULTS}/logs/configuration_tables.log",
+        f"{DATA}/logs/configuration_tables.log",
+    localrule: True
     conda:
         ENV
     script:
         "../scripts/configuration_tables.py"
 
 
-localrules:
-    plot_monte_carlo,
-    configuration_tables,
-
-
-MONTE_CARLO_TARGETS = (
-    [f"{RESULTS}/ntk_stats_{model}.nc" for model in MODELS]
-    + rules.plot_monte_carlo.output
-    + rules.configuration_tables.output
-)
+MONTE_CARLO_TARGETS = ALL_STATS + rules.configuration_tables.output

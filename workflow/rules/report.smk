@@ -1,5 +1,4 @@
-# LaTeX report, claims table and figure diff (issue 5). Defines REPORT_TARGETS and
-# uses report_figure() (common.smk) for the HTML report.
+# LaTeX report, claims table and figure diff. Defines REPORT_TARGETS.
 #
 #   report/<run>/claims.{tex,csv,nc}, rules.tex   claims of the report against our data
 #   report/<run>/macros.tex                        every number of the report's prose
@@ -8,14 +7,15 @@
 #   report/<run>/figdiff/summary.tsv               `snakemake figdiff`: this run against
 #                                                  figures/reference (not part of `all`)
 #
-# Every input that depends on the other rules files is a function, so this file may be
-# included before or after monte_carlo.smk and training.smk.
+# The report prints the config, so its rules take the whole config as params: any
+# config change rebuilds the report (and only what else it affects upstream).
 import glob
+
 
 rule report_claims:
     input:
-        stats=_stats,
-        training=_run_targets(f"{RESULTS}/training/", ".nc"),
+        stats=ALL_STATS,
+        training=TRAINING_TARGETS,
         precise=PRECISE_STATS,
     output:
         tex=f"{REPORT}/claims.tex",
@@ -23,10 +23,13 @@ rule report_claims:
         csv=report(f"{REPORT}/claims.csv", caption="../report/claims.rst", category="Report"),
         nc=f"{REPORT}/claims.nc",
         precise_tex=f"{REPORT}/claims_precise.tex",
+    params:
+        settings=config,
     log:
-        f"{RESULTS}/logs/report_claims.log",
+        f"{DATA}/logs/report_claims.log",
     benchmark:
-        f"{RESULTS}/benchmarks/report_claims.tsv"
+        f"{DATA}/benchmarks/report_claims.tsv"
+    localrule: True
     conda:
         ENV
     script:
@@ -35,19 +38,21 @@ rule report_claims:
 
 rule report_macros:
     input:
-        stats=_stats,
+        stats=ALL_STATS,
         claims=f"{REPORT}/claims.csv",
-        training=_run_targets(f"{RESULTS}/training/", ".nc"),
+        training=TRAINING_TARGETS,
         precise=PRECISE_STATS,
     output:
         f"{REPORT}/macros.tex",
     params:
+        settings=config,
         paper_config="config/config.yaml",
         precise_run=PRECISE_RUN,
     log:
-        f"{RESULTS}/logs/report_macros.log",
+        f"{DATA}/logs/report_macros.log",
     benchmark:
-        f"{RESULTS}/benchmarks/report_macros.tsv"
+        f"{DATA}/benchmarks/report_macros.tsv"
+    localrule: True
     conda:
         ENV
     script:
@@ -56,30 +61,32 @@ rule report_macros:
 
 rule report_provenance:
     # Runs after every other job of the run (its inputs), so that their benchmark files
-    # exist; it reads every *.tsv under results/<run>/benchmarks/.
+    # exist; it reads every *.tsv under data/<run>/benchmarks/.
     input:
-        stats=_stats,
-        training=_run_targets(f"{RESULTS}/training/", ".nc"),
-        after=_all_other_targets,
+        stats=ALL_STATS,
+        training=TRAINING_TARGETS,
+        after=MONTE_CARLO_TARGETS + FIGURE_TARGETS,
         claims=f"{REPORT}/claims.tex",
         macros=f"{REPORT}/macros.tex",
     output:
         f"{REPORT}/provenance.tex",
     params:
+        settings=config,
         config_files=[str(p) for p in workflow.configfiles],
-        benchmarks=f"{RESULTS}/benchmarks",
+        benchmarks=f"{DATA}/benchmarks",
         repository=workflow.basedir,
     log:
-        f"{RESULTS}/logs/report_provenance.log",
+        f"{DATA}/logs/report_provenance.log",
     benchmark:
-        f"{RESULTS}/benchmarks/report_provenance.tsv"
+        f"{DATA}/benchmarks/report_provenance.tsv"
+    localrule: True
     conda:
         ENV
     script:
         "../scripts/report_provenance.py"
 
 
-rule report:
+rule build_report:
     input:
         sources=sorted(glob.glob(f"{REPORT_SOURCE}/**/*.tex", recursive=True)),
         macros=f"{REPORT}/macros.tex",
@@ -89,20 +96,37 @@ rule report:
         provenance=f"{REPORT}/provenance.tex",
         table2=f"{REPORT}/tables/table2.tex",
         table3=f"{REPORT}/tables/table3.tex",
-        figures=_run_targets(f"{FIGURES}/", ".pdf"),
+        figure_index=f"{REPORT}/figure_index.tex",
+        figures=[path for path in FIGURE_TARGETS if path.endswith(".pdf")],
         precise_figures=PRECISE_FIGURE_FILES,
     output:
         report(f"{REPORT}/report.pdf", caption="../report/report.rst", category="Report"),
     params:
         source=lambda wildcards, input: os.path.commonpath(input.sources),
     log:
-        f"{RESULTS}/logs/report.log",
+        f"{DATA}/logs/build_report.log",
     benchmark:
-        f"{RESULTS}/benchmarks/report.tsv"
+        f"{DATA}/benchmarks/build_report.tsv"
+    localrule: True
     conda:
         ENV
     script:
         "../scripts/report_build.py"
+
+
+rule figure_index:
+    # The appendix "Index of figures and tables", from the figure registry.
+    output:
+        f"{REPORT}/figure_index.tex",
+    params:
+        figures=[(figure.name, figure.original, figure.label) for figure in FIGURE_REGISTRY],
+    log:
+        f"{DATA}/logs/figure_index.log",
+    localrule: True
+    conda:
+        ENV
+    script:
+        "../scripts/figure_index.py"
 
 
 rule figdiff:
@@ -110,31 +134,24 @@ rule figdiff:
     # (figures plus data/ with the netCDFs they come from). Fails when something really
     # differs; the side-by-side page report/<run>/figdiff/index.html stays either way.
     input:
-        figures=_run_targets(f"{FIGURES}/", ".png"),
-        data=lambda wildcards: _stats(wildcards) + _run_targets(f"{RESULTS}/training/", ".nc")(wildcards),
+        figures=[path for path in FIGURE_TARGETS if path.endswith(".png")],
+        data=ALL_STATS + TRAINING_TARGETS,
     output:
         f"{REPORT}/figdiff/summary.tsv",
     params:
         reference=REFERENCE_FIGURES,
-        figures=FIGURES,
-        results=RESULTS,
+        figures=FIGURE_DIR,
+        data=DATA,
         out=lambda wildcards, output: os.path.dirname(output[0]),
     log:
-        f"{RESULTS}/logs/figdiff.log",
+        f"{DATA}/logs/figdiff.log",
     benchmark:
-        f"{RESULTS}/benchmarks/figdiff.tsv"
+        f"{DATA}/benchmarks/figdiff.tsv"
+    localrule: True
     conda:
         ENV
     script:
         "../scripts/figdiff.py"
 
 
-localrules:
-    report_claims,
-    report_macros,
-    report_provenance,
-    report,
-    figdiff,
-
-
-REPORT_TARGETS = rules.report.output
+REPORT_TARGETS = rules.build_report.output

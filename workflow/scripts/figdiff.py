@@ -7,7 +7,7 @@ from finite_ntk.figdiff import FAILING, format_rows, run_figdiff
 params = snakemake.params  # noqa: F821
 with open(snakemake.log[0], "w") as log:  # noqa: F821
     try:
-        rows = run_figdiff(params.figures, params.reference, params.out, data=params.results)
+        rows = run_figdiff(params.figures, params.reference, params.out, data=params.data)
     except FileNotFoundError as error:
         print(f"figdiff: {error}", file=log)
         raise

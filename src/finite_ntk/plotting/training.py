@@ -247,34 +247,3 @@ def plot_kernel_evolution(datasets: Sequence[xr.Dataset], pinn: Sequence[xr.Data
     ax.set_title("Evolution of the empirical NTK over training", fontsize=9)
     ax.legend(fontsize=6)
     return fig
-
-
-TRAINING_FIGURE_NAMES: tuple[str, ...] = ("fig5", "fig6", "fig6b", "fig7", "fig8", "fig9", "fig10", "figS1")
-
-
-def training_figure(
-    name: str,
-    fnn: Sequence[xr.Dataset] = (),
-    pinn: Sequence[xr.Dataset] = (),
-    init: xr.Dataset | None = None,
-) -> plt.Figure:
-    """The report's training figure ``name`` from its datasets: ``fnn`` runs (fig5, fig9,
-    fig10: the first; figS1: all), ``pinn`` runs (fig6, fig6b: the first; fig7: the first
-    against the others; figS1: all) and the kernels at initialisation (fig8)."""
-    if name == "fig5":
-        return fnn_triptych(fnn[0])
-    if name == "fig6":
-        return pinn_triptych(pinn[0], "uu")
-    if name == "fig6b":
-        return pinn_triptych(pinn[0], "rr")
-    if name == "fig7":
-        return plot_poisson_solution(pinn[0], pinn[1:])
-    if name == "fig8":
-        if init is None:
-            raise ValueError("fig8 needs the kernels at initialisation (init)")
-        return plot_init_kernels(init)
-    if name in ("fig9", "fig10"):
-        return plot_training_comparison(fnn[0], label=f"Figure {name[3:]}: ")
-    if name == "figS1":
-        return plot_kernel_evolution(fnn, pinn)
-    raise ValueError(f"figure: {name!r} is not a training figure; allowed: {', '.join(TRAINING_FIGURE_NAMES)}")
