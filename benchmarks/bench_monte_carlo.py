@@ -168,7 +168,7 @@ def main() -> None:
 
 
 def checkout_copy(destination: Path) -> None:
-    """Copy the checkout's tracked and untracked-not-ignored files (not results, .venv)."""
+    """Copy the checkout's tracked and untracked-not-ignored files (not data, .venv)."""
     files = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT, capture_output=True, text=True, check=True,
@@ -183,7 +183,7 @@ def measure_grid(config) -> tuple[float, int]:
     """Wall seconds of `snakemake --cores all` making both ntk_stats files from nothing
     (every sampling job, both reductions) in a temporary copy; and the number of jobs."""
     run = config["run"]
-    targets = [f"results/{run}/ntk_stats_{model}.nc" for model in ("fnn", "pinn")]
+    targets = [f"data/{run}/ntk_stats_{model}.nc" for model in ("fnn", "pinn")]
     with tempfile.TemporaryDirectory(prefix="bench-grid-") as tmp:
         work = Path(tmp)
         checkout_copy(work)

@@ -89,7 +89,8 @@ class Figure:
 
     def data_patterns(self) -> tuple[str, ...]:
         """Files it is drawn from, as patterns relative to the data directory."""
-        return tuple(pattern for source in self.inputs.values() for pattern in SOURCES[source].files)
+        patterns = (pattern for source in self.inputs.values() for pattern in SOURCES[source].files)
+        return tuple(dict.fromkeys(patterns))
 
     def plotting_function(self) -> Callable[..., Any]:
         module, function = self.plot.split(":")

@@ -13,7 +13,7 @@ Activation = Literal["relu", "gelu", "sigmoid"]
 Parameterization = Literal["ntk", "standard"]
 
 # 1/2 erf(x / SIGMOID_LIKE_SCALE) + 1/2 is neural-tangents' Sigmoid_like: the erf curve
-# that best matches the logistic function (REPLICATION.md).
+# that best matches the logistic function (docs/replication.md).
 SIGMOID_LIKE_SCALE = 2.4020563531719796
 
 

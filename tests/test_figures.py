@@ -1,0 +1,50 @@
+"""The figure registry: every figure declared once, and everything derived from it."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from finite_ntk import figdiff
+from finite_ntk.config import load_config
+from finite_ntk.figures import FIGURES, FIGURES_BY_NAME, SOURCES, Figure, FromConfig
+from finite_ntk.report.figure_index import figure_index_latex
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_names_are_unique_and_plotting_functions_exist():
+    assert len(FIGURES_BY_NAME) == len(FIGURES)
+    for figure in FIGURES:
+        assert callable(figure.plotting_function()), figure.name
+        assert figure.caption and figure.category
+
+
+def test_config_arguments_are_settings_of_the_config():
+    config = load_config(ROOT / "config" / "config.yaml")
+    for figure in FIGURES:
+        for field in figure.config_fields():
+            FromConfig(field).resolve(config)  # raises KeyError for a wrong path
+
+
+def test_every_figure_is_in_the_latex_report_and_its_index():
+    sources = "\n".join(p.read_text() for p in (ROOT / "report" / "src").rglob("*.tex"))
+    labels = set(re.findall(r"\\label\{(fig:[^}]+)\}", sources))
+    index = figure_index_latex(FIGURES)
+    for figure in FIGURES:
+        assert figure.label in labels, f"{figure.name}: no \\label{{{figure.label}}} in report/src"
+        assert f"\\texttt{{{figure.name}.pdf}}" in index
+
+
+def test_figure_diff_reads_the_registry():
+    for figure in FIGURES:
+        assert figdiff.FIGURE_DATA[figure.name] == figure.data_patterns()
+    assert set(figdiff.FIGURE_DATA) == set(FIGURES_BY_NAME)
+
+
+def test_unknown_source_and_missing_data_are_clear_errors():
+    with pytest.raises(ValueError, match="unknown data sources"):
+        Figure("figX", "", "caption", "c", "s", {"stats": "nope"}, "finite_ntk.plotting.monte_carlo:plot_parity")
+    with pytest.raises(ValueError, match="missing data"):
+        FIGURES_BY_NAME["fig1a"].draw({}, {})
+    assert {source for figure in FIGURES for source in figure.inputs.values()} == set(SOURCES)
