@@ -13,7 +13,7 @@
 #      run must still succeed; the sampling jobs must have been bundled into fewer SLURM
 #      jobs (group-components);
 #   B. runs the same config locally through `--profile profiles/local`;
-#   C. checks that the set of netCDF files under results/smoke/ is the same and that every
+#   C. checks that the set of netCDF files under data/smoke/ is the same and that every
 #      file is bit-identical (cmp) between A and B;
 #   D. bad cluster input: an unknown partition and a memory request above the node's
 #      RealMemory must make snakemake fail with sbatch's error and the offending value;
@@ -33,8 +33,8 @@
 # Environment (all optional):
 #   SLURM_SMOKE_CONFIG    config file to run (default config/smoke.yaml)
 #   SLURM_SMOKE_TARGETS   snakemake targets (default: the config's default target, i.e.
-#                         everything); e.g. "results/smoke/ntk_stats_fnn.nc
-#                         results/smoke/ntk_stats_pinn.nc" restricts to the Monte-Carlo
+#                         everything); e.g. "data/smoke/ntk_stats_fnn.nc
+#                         data/smoke/ntk_stats_pinn.nc" restricts to the Monte-Carlo
 #                         netCDFs
 #   SLURM_SMOKE_CPUS      CPUs of the SLURM node (default 2)
 #   SLURM_SMOKE_PORT      slurmctld port; slurmd uses the next one (default 16817)
@@ -334,7 +334,7 @@ cancel_pattern() {
   echo "SLURM-job '$1' failed, SLURM status is: 'CANCELLED'|\\*\\*\\* JOB $1 ON [^ ]+ CANCELLED AT [^ ]+"
 }
 
-list_nc() { (cd "$1" && find results -name '*.nc' -type f | LC_ALL=C sort); }
+list_nc() { (cd "$1" && find data -name '*.nc' -type f | LC_ALL=C sort); }
 
 compare_nc() {  # compare_nc DIR_A DIR_B LABEL
   local a=$1 b=$2 label=$3 n=0 differ=() f
@@ -347,9 +347,9 @@ compare_nc() {  # compare_nc DIR_A DIR_B LABEL
     cmp -s "$a/$f" "$b/$f" || differ+=("$f")
   done < <(list_nc "$a")
   if [ "$n" -eq 0 ]; then
-    record FAIL "$label: no netCDF files under results/"
+    record FAIL "$label: no netCDF files under data/"
   elif [ ${#differ[@]} -eq 0 ]; then
-    record PASS "$label: all $n netCDF files under results/ bit-identical (cmp)"
+    record PASS "$label: all $n netCDF files under data/ bit-identical (cmp)"
   else
     record FAIL "$label: ${#differ[@]} of $n netCDF files differ: ${differ[*]:0:5}"
   fi
@@ -436,7 +436,7 @@ if ! skipped bad-input; then
   run_snakemake "$WORK/slurm-run" "$WORK/D-partition.log" "${SLURM_ARGS[@]}" \
     --forcerun reduce_monte_carlo --restart-times 0 \
     --default-resources slurm_partition=nosuchpartition mem_mb=1000 runtime=10 \
-    -- "results/$RUN_NAME/ntk_stats_fnn.nc"
+    -- "data/$RUN_NAME/ntk_stats_fnn.nc"
   rc=$?
   if [ $rc -ne 0 ] && grep -q "SLURM sbatch failed" "$WORK/D-partition.log" \
      && grep -q "invalid partition specified: nosuchpartition" "$WORK/D-partition.log" \
@@ -451,7 +451,7 @@ if ! skipped bad-input; then
   run_snakemake "$WORK/slurm-run" "$WORK/D-memory.log" "${SLURM_ARGS[@]}" \
     --forcerun reduce_monte_carlo --restart-times 0 \
     --set-resources "reduce_monte_carlo:mem_mb=$big" \
-    -- "results/$RUN_NAME/ntk_stats_fnn.nc"
+    -- "data/$RUN_NAME/ntk_stats_fnn.nc"
   rc=$?
   if [ $rc -ne 0 ] && grep -q "SLURM sbatch failed" "$WORK/D-memory.log" \
      && grep -q "sbatch: error: Memory specification can not be satisfied" "$WORK/D-memory.log" \
@@ -465,9 +465,9 @@ fi
 
 # --- E: a job killed by the scheduler, then a re-run -----------------------------------
 if ! skipped resume; then
-  E_TARGET="results/$RUN_NAME/ntk_stats_fnn.nc"
+  E_TARGET="data/$RUN_NAME/ntk_stats_fnn.nc"
   # Start the FNN half again from scratch: delete its samples and its reduction.
-  find "$WORK/slurm-run/results/$RUN_NAME/samples/fnn" -name '*.nc' -delete 2>/dev/null
+  find "$WORK/slurm-run/data/$RUN_NAME/samples/fnn" -name '*.nc' -delete 2>/dev/null
   rm -f "$WORK/slurm-run/$E_TARGET"
   n_before=$(planned "$WORK/slurm-run" '^total$' "$E_TARGET")
   cancel_one_running_job 5 "$WORK/cancelled-E"
@@ -484,12 +484,12 @@ if ! skipped resume; then
     tail -30 "$WORK/E-killed.log"
   fi
   # Outputs that survived the failed run, with their modification times.
-  (cd "$WORK/slurm-run" && find "results/$RUN_NAME/samples/fnn" -name '*.nc' -printf '%p %T@\n' \
+  (cd "$WORK/slurm-run" && find "data/$RUN_NAME/samples/fnn" -name '*.nc' -printf '%p %T@\n' \
     | LC_ALL=C sort) >"$WORK/E-survivors.txt"
   n_left=$(planned "$WORK/slurm-run" '^total$' "$E_TARGET")
   run_snakemake "$WORK/slurm-run" "$WORK/E-resume.log" "${SLURM_ARGS[@]}" -- "$E_TARGET"
   rc=$?
-  (cd "$WORK/slurm-run" && find "results/$RUN_NAME/samples/fnn" -name '*.nc' -printf '%p %T@\n' \
+  (cd "$WORK/slurm-run" && find "data/$RUN_NAME/samples/fnn" -name '*.nc' -printf '%p %T@\n' \
     | LC_ALL=C sort) >"$WORK/E-after.txt"
   n_kept=$(join "$WORK/E-survivors.txt" "$WORK/E-after.txt" | awk '$2 == $3' | wc -l)
   n_surv=$(wc -l <"$WORK/E-survivors.txt")
