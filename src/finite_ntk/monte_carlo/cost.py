@@ -124,8 +124,8 @@ REPLICATE_WORK: dict[str, Callable[[MonteCarloSetup], int]] = {
 
 
 # Memory of a matrix-free sampling job: its per-layer arrays are capped per batch
-# (matrix_free.BATCH_FLOAT_BUDGET, 256 MiB in float32); the largest job of the paper grid
-# peaked at 0.8 GB resident (GNU time, 2026-11-24). Generous, for cluster requests.
+# (BATCH_FLOAT_BUDGET, 256 MiB in float32); generous against the peaks measured on the
+# paper grid (README, Speed), for cluster requests.
 MATRIX_FREE_JOB_MEMORY_MB = 3000
 
 
