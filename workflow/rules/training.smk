@@ -24,7 +24,9 @@ PINN_SETTINGS = {
     "pinn": {
         k: v
         for k, v in TRAINING["pinn"].items()
-        if k not in ("architectures", "figure", "steps", "snapshot_steps", "steps_by_activation")
+        # Which jobs exist and the figure's choice are not a job's settings; its steps come
+        # with its schedule below, per activation.
+        if k not in ("activations", "architectures", "figure", "steps", "snapshot_steps", "steps_by_activation")
     },
 }
 INIT_SETTINGS = {
