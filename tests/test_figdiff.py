@@ -1,5 +1,7 @@
 """finite-ntk-figdiff: a run against itself passes; a changed data value or a changed
-figure is caught and named; Monte-Carlo noise within the bootstrap intervals passes."""
+figure is caught and named; Monte-Carlo noise within the bootstrap intervals passes;
+deterministic data from another machine (round-off) pass as 'identical within round-off'
+while a 1e-3 relative change fails."""
 
 from __future__ import annotations
 
@@ -53,12 +55,15 @@ def plot(ds: xr.Dataset, stem: Path, extra_box: bool = False) -> None:
     save_figure(fig, stem)
 
 
-def make_run(root: Path, name: str, ds: xr.Dataset, extra_box: bool = False, drop_figure: str | None = None) -> Path:
+def make_run(root: Path, name: str, ds: xr.Dataset, extra_box: bool = False, drop_figure: str | None = None,
+             training_data: xr.Dataset | None = None) -> Path:
     figures, results = root / "figures" / name, root / "results" / name
     results.mkdir(parents=True, exist_ok=True)
     ds.to_netcdf(results / "ntk_stats_fnn.nc")
     (results / "training").mkdir()
-    xr.Dataset({"loss": ("step", np.linspace(1, 0.1, 5))}).to_netcdf(results / "training" / "fnn_w8_d1.nc")
+    if training_data is None:
+        training_data = xr.Dataset({"loss": ("step", np.linspace(1, 0.1, 5))})
+    training_data.to_netcdf(results / "training" / "fnn_w8_d1.nc")
     for stem in ("fig1a", "fig2a"):
         if stem != drop_figure:
             plot(ds, figures / stem, extra_box=extra_box and stem == "fig2a")
@@ -146,6 +151,176 @@ def test_exact_variables_and_coordinates(tmp_path):
     assert rows["f.nc:theory_second_moment"] == figdiff.WITHIN
     moved = ref.assign_coords(beta=("config", ref["beta"].values * 2))
     assert statuses(figdiff.compare_datasets(ref, moved, "f.nc"))["f.nc:beta"] == figdiff.DIFFERS
+
+
+# --------------------------------------------------------------------------- round-off
+
+
+def training(precision: str = "float32") -> xr.Dataset:
+    """A small training dataset like the real ones: a kernel matrix in the run's precision,
+    its float64 spectrum (with eigenvalues at round-off near zero, of both signs), a
+    condition number, a prediction through zero, a loss and an integer flag."""
+    dtype = np.dtype(precision)
+    x = np.linspace(-1, 1, 12)
+    kernel = np.exp(-((x[:, None] - x[None, :]) ** 2) / 0.5)  # smooth: a spectrum decaying to round-off
+    ntk = np.stack([kernel, 1.5 * kernel]).astype(dtype)
+    eigenvalues = np.stack([np.linalg.eigvalsh(k.astype(np.float64))[::-1] for k in ntk])
+    eigenvalues[:, -1] = [3e-15, -2e-15]  # at round-off: tiny and of either sign
+    step, i = np.array([0, 10]), np.arange(12)
+    return xr.Dataset(
+        {
+            "ntk": (("step", "i", "j"), ntk),
+            "eigenvalues": (("step", "eig"), eigenvalues),
+            "condition_number": ("step", np.array([4.19e4, 4.19e4])),
+            "condition_number_resolved": ("step", np.array([0, 0], np.int8)),
+            "prediction": (("step", "x_test"), np.stack([np.sin(3 * x), np.sin(3 * x) + 0.1]).astype(dtype)),
+            "loss": ("train_step", np.geomspace(1, 1e-3, 20).astype(dtype)),
+        },
+        coords={"step": step, "i": i, "x": ("i", x.astype(dtype))},
+        attrs={"precision": precision},
+    )
+
+
+def perturbed(ds: xr.Dataset, relative: float | None = None, ulps: int = 4, near_zero: float = 1e-14) -> xr.Dataset:
+    """Every floating variable times (1 + relative), or (default) times (1 + ulps * eps)
+    of its dtype with the near-zero eigenvalues moved by ``near_zero`` absolute:
+    what another CPU makes of the same code."""
+    out = ds.copy(deep=True)
+    for name, var in ds.data_vars.items():
+        if var.dtype.kind != "f":
+            continue
+        eps = np.finfo(var.dtype).eps
+        factor = 1 + (relative if relative is not None else ulps * eps)
+        values = (var.values * factor).astype(var.dtype)
+        if relative is None and name == "eigenvalues":
+            values[:, -1] += near_zero
+        out[name] = (var.dims, values)
+    return out
+
+
+@pytest.mark.parametrize("precision", ["float32", "float64"])
+def test_roundoff_passes_and_a_real_change_fails(precision):
+    ref = training(precision)
+    rows = figdiff.compare_datasets(ref, perturbed(ref), "t.nc")
+    got = statuses(rows)
+    assert not [r for r in rows if r.status in figdiff.FAILING], figdiff.format_rows(rows)
+    for name in ("ntk", "eigenvalues", "condition_number", "prediction", "loss"):
+        assert got[f"t.nc:{name}"] == figdiff.ROUNDOFF, name
+    assert got["t.nc:condition_number_resolved"] == figdiff.IDENTICAL
+    row = next(r for r in rows if r.name == "t.nc:eigenvalues")
+    assert "only by round-off" in row.detail and precision in row.tolerance and 0 < row.value <= 1
+    # Bit-identical stays 'identical'.
+    assert all(r.status == figdiff.IDENTICAL for r in figdiff.compare_datasets(ref, ref.copy(deep=True), "t.nc"))
+    # A real change, 1e-3 relative, differs in every floating variable.
+    got = statuses(figdiff.compare_datasets(ref, perturbed(ref, relative=1e-3), "t.nc"))
+    for name in ("ntk", "eigenvalues", "condition_number", "prediction", "loss"):
+        assert got[f"t.nc:{name}"] == figdiff.DIFFERS, name
+    # roundoff=False (--exact) asks for bit-identical data.
+    got = statuses(figdiff.compare_datasets(ref, perturbed(ref), "t.nc", roundoff=False))
+    assert got["t.nc:prediction"] == figdiff.DIFFERS
+
+
+def test_roundoff_tolerance_scales_with_precision():
+    a32, a64 = np.ones(3, np.float32), np.ones(3, np.float64)
+    t32 = figdiff.roundoff_tolerance("v", a32, a32)
+    t64 = figdiff.roundoff_tolerance("v", a64, a64)
+    assert 1e-6 < t32.rtol < 1e-4 and 1e-15 < t64.rtol < 1e-12  # 1e-3 relative fails in both
+    assert t32.atol == t32.rtol  # the floor: rtol x the array's largest magnitude (1)
+    # float64 data of a float32 run (a spectrum of a float32 kernel) carry float32 round-off.
+    assert figdiff.roundoff_tolerance("v", a64, a64, np.dtype("float32")).rtol == t32.rtol
+    assert figdiff.roundoff_tolerance("flag", np.ones(3, np.int8), np.ones(3, np.int8)) is None
+    assert figdiff.roundoff_tolerance("s", np.array(["a"]), np.array(["a"])) is None
+
+
+def test_float64_spectrum_of_a_float32_run_gets_float32_roundoff():
+    ref = training("float32")
+    new = ref.copy(deep=True)
+    scale = float(ref["eigenvalues"].max())
+    new["eigenvalues"] = ref["eigenvalues"] + 10 * np.finfo(np.float32).eps * scale  # float32 kernel round-off
+    assert statuses(figdiff.compare_datasets(ref, new, "t.nc"))["t.nc:eigenvalues"] == figdiff.ROUNDOFF
+    ref64, new64 = ref.assign_attrs(precision="float64"), new.assign_attrs(precision="float64")
+    assert statuses(figdiff.compare_datasets(ref64, new64, "t.nc"))["t.nc:eigenvalues"] == figdiff.DIFFERS
+
+
+def test_theory_values_are_compared_elementwise():
+    """Closed forms spanning many decades: no floor at the largest value, so a change to
+    a small entry is caught (a near-zero eigenvalue moved as much passes)."""
+    ref = stats().assign(theory_relative_delta_k=("config", np.geomspace(1e-7, 1e8, 5)))
+    new = ref.copy(deep=True)
+    new["theory_relative_delta_k"].values[0] *= 1 + 1e-3
+    assert statuses(figdiff.compare_datasets(ref, new, "f.nc"))["f.nc:theory_relative_delta_k"] == figdiff.DIFFERS
+    new = ref.copy(deep=True)
+    new["theory_relative_delta_k"].values[:] *= 1 + 4 * np.finfo(np.float64).eps
+    assert statuses(figdiff.compare_datasets(ref, new, "f.nc"))["f.nc:theory_relative_delta_k"] == figdiff.ROUNDOFF
+
+
+def test_bootstrap_variable_within_roundoff():
+    """Estimate and bounds moved by round-off only: 'within round-off', also where an
+    interval has zero width."""
+    ref = stats()
+    ref["second_moment_ratio_lo"].values[0, 0] = ref["second_moment_ratio_hi"].values[0, 0] = ref["second_moment_ratio"].values[0, 0]
+    new = ref.copy(deep=True)
+    for suffix in ("", "_lo", "_hi"):
+        new["second_moment_ratio" + suffix] = ref["second_moment_ratio" + suffix] * (1 + 4 * np.finfo(np.float64).eps)
+    got = statuses(figdiff.compare_datasets(ref, new, "f.nc"))
+    assert got["f.nc:second_moment_ratio"] == figdiff.ROUNDOFF
+    assert got["f.nc:saturated"] == figdiff.IDENTICAL
+    # No floor at the array's largest value for estimates: an estimate spanning many
+    # decades (the PINN's relative_delta_k) still has its small entries checked.
+    wide = ref.assign_attrs(precision="float32")
+    for suffix in ("", "_lo", "_hi"):
+        wide["second_moment_ratio" + suffix].values[2, 4] = 1e30
+    edited = wide.copy(deep=True)
+    for suffix in ("", "_lo", "_hi"):
+        edited["second_moment_ratio" + suffix].values[1, 1] *= 100
+    assert statuses(figdiff.compare_datasets(wide, edited, "f.nc"))["f.nc:second_moment_ratio"] == figdiff.DIFFERS
+
+
+def test_roundoff_run_exits_0_and_says_so(tmp_path, reference, capsys):
+    """The issue's case end to end: the same code on another machine."""
+    ref_training = training("float32")
+    ref_training.to_netcdf(reference / "data" / "training" / "fnn_w8_d1.nc")
+    figures = make_run(tmp_path, "other_cpu", perturbed(stats()), training_data=perturbed(ref_training))
+    out = tmp_path / "out"
+    assert figdiff.main([str(figures), str(reference), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "identical within round-off: 0 of" in printed.splitlines()[-1]
+    rows = figdiff.read_summary(out / "summary.tsv")
+    assert {r["status"] for r in rows} <= {figdiff.IDENTICAL, figdiff.SAME, figdiff.ROUNDOFF}
+    assert {r["name"] for r in rows if r["status"] == figdiff.ROUNDOFF} >= {
+        "training/fnn_w8_d1.nc:eigenvalues", "training/fnn_w8_d1.nc:prediction", "ntk_stats_fnn.nc:theory_second_moment"}
+    assert "identical within round-off" in (out / "index.html").read_text()
+    # --exact: bit for bit, so the same run fails.
+    assert figdiff.main([str(figures), str(reference), "--out", str(tmp_path / "exact"), "--exact"]) == 1
+    # A real change of 1e-3 relative fails.
+    figures = make_run(tmp_path, "edited", stats(), training_data=perturbed(ref_training, relative=1e-3))
+    assert figdiff.main([str(figures), str(reference), "--out", str(tmp_path / "out2")]) == 1
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("differs: ")
+    rows = figdiff.read_summary(tmp_path / "out2" / "summary.tsv")
+    assert {r["name"] for r in rows if r["status"] == figdiff.DIFFERS} >= {
+        "training/fnn_w8_d1.nc:eigenvalues", "training/fnn_w8_d1.nc:prediction"}
+
+
+def test_figure_with_changed_pixels_passes_when_its_data_changed_by_roundoff(tmp_path, reference):
+    """Round-off can flip a drawing decision (a near-zero eigenvalue leaving a log axis):
+    pixels that changed over data within round-off pass; over identical data they do not."""
+    figures = make_run(tmp_path, "drawn", stats(), extra_box=True)
+    status = {"ntk_stats_fnn.nc": figdiff.ROUNDOFF, "training/fnn_w8_d1.nc": figdiff.IDENTICAL}
+    assert figdiff.figure_data_status("fig2a", status) == figdiff.ROUNDOFF
+    got = statuses(figdiff.compare_figures(reference, figures, status, tmp_path / "out"))
+    assert got["fig2a"] == figdiff.ROUNDOFF and got["fig1a"] == figdiff.IDENTICAL
+    status["ntk_stats_fnn.nc"] = figdiff.IDENTICAL
+    assert statuses(figdiff.compare_figures(reference, figures, status, tmp_path / "out"))["fig2a"] == figdiff.DIFFERS
+
+
+def test_verdict_line():
+    row = figdiff.Row
+    assert figdiff.verdict([row("data", "a", figdiff.IDENTICAL)]) == "identical: 0 of 1 rows differ or are missing"
+    assert figdiff.verdict([row("data", "a", figdiff.IDENTICAL), row("data", "b", figdiff.ROUNDOFF)]).startswith(
+        "identical within round-off: 0 of 2 rows differ or are missing (1 within round-off)")
+    assert figdiff.verdict([row("data", "a", figdiff.WITHIN), row("data", "b", figdiff.ROUNDOFF)]).startswith("within tolerance: 0 of 2")
+    assert figdiff.verdict([row("data", "a", figdiff.DIFFERS), row("data", "b", figdiff.ROUNDOFF)]).startswith("differs: 1 of 2")
 
 
 def test_missing_reference_is_a_usage_error(tmp_path):

@@ -14,17 +14,25 @@ Two comparisons:
   intervals' half-widths, ``(hi - lo)/2`` of the reference plus that of the run (two
   estimates of the same quantity from independent seeds pass; an edited value does not).
   Flags derived from such a variable (``saturated``) may change where their source is
-  within tolerance. Every other variable and every coordinate must be equal exactly (NaN
-  equals NaN), unless ``rtol``/``atol`` are given. Attributes (versions, git revision) are
-  ignored.
+  within tolerance. Every other variable and every coordinate is deterministic: it must be
+  bit-identical or equal within floating-point round-off (:func:`roundoff_tolerance`: the
+  same code on another CPU, BLAS or XLA build sums in another order), unless ``rtol``/
+  ``atol`` widen that; integers, flags and strings must be equal exactly (NaN equals NaN).
+  Attributes (versions, git revision) are ignored, except the run's ``precision``, which
+  sets the round-off tolerance.
 - **Pictures**, per PNG: byte-identical, or the fraction of pixels whose colour changes by
   more than ``pixel_threshold`` (0..1 on any channel), with the RMS difference.
 
+Verdict per data variable: ``identical`` (bit for bit), ``within round-off``,
+``within tolerance`` (bootstrap intervals, or ``rtol``/``atol``), ``differs``, ``missing``.
 Verdict per figure: ``identical`` (same bytes), ``same`` (changed pixels at most
-``pixel_tolerance``), ``within tolerance`` (pixels changed, but the data behind the figure
-changed only within the bootstrap tolerance), ``differs`` (pixels changed and the data
-differ, or the data are exactly equal so the drawing itself changed, or no data explain it)
-and ``missing``. Any ``differs`` or ``missing`` (figure or data) makes :func:`main` exit 1.
+``pixel_tolerance``), ``within round-off`` / ``within tolerance`` (pixels changed, but the
+data behind the figure changed only within round-off / the bootstrap tolerance),
+``differs`` (pixels changed and the data differ, or the data are bit-identical so the
+drawing itself changed, or no data explain it) and ``missing``. Any ``differs`` or
+``missing`` (figure or data) makes :func:`main` exit 1; the last line it prints says
+``identical``, ``identical within round-off``, ``within tolerance`` or ``differs``
+(:func:`verdict`).
 
 Outputs in ``--out``: ``summary.tsv`` (one row per figure and per data variable),
 ``index.html`` (reference, run and difference side by side) and ``diff/<stem>.png``.
@@ -48,6 +56,7 @@ import xarray as xr
 
 IDENTICAL = "identical"
 SAME = "same"
+ROUNDOFF = "within round-off"
 WITHIN = "within tolerance"
 DIFFERS = "differs"
 MISSING = "missing"
@@ -68,6 +77,28 @@ DATA_PATTERNS: tuple[str, ...] = ("ntk_stats_*.nc", "training/*.nc")
 # Flags computed from an estimate: allowed to change where the estimate is within tolerance.
 DERIVED_FROM: dict[str, str] = {"saturated": "second_moment_ratio"}
 BOUND_SUFFIXES = ("_lo", "_hi")
+
+# Round-off tolerance for deterministic floating-point data (see roundoff_tolerance).
+# Unchanged code on another machine reorders sums (SIMD width, FMA, BLAS/LAPACK blocking,
+# XLA code generation) and so differs by a few units in the last place of the array's
+# scale: measured across two CPUs, predictions 2.5e-7 on values ~1 in float32 (2 ulp),
+# eigenvalues 4e-14 on lambda_max ~ 1e2 in float64 (under 1 ulp), condition numbers 7e-12
+# on 4e4 (1 ulp). 128 ulp leaves a factor ~50 for longer reduction chains and for round-off
+# carried through training, yet is far below a real change: rtol = 128 eps is 1.5e-5 in
+# float32 and 2.8e-14 in float64, so a 1e-3 relative edit fails in either.
+ROUNDOFF_ULPS = 128
+# The absolute floor is rtol times the array's largest magnitude: values near zero
+# (eigenvalues at the bottom of a spectrum, predictions at a zero crossing, kernel entries)
+# come out of cancellations between terms of the array's scale, so their error is
+# eps x scale, not eps x |value| (Weyl: |d lambda| <= |dK|_2 ~ eps |K|).
+# Variables matching these patterns are closed forms evaluated elementwise in float64
+# NumPy (no cancellation, no dependence on the run's precision) that span many decades
+# (theory_relative_delta_k: 2e-7 .. 1e8): a floor at the largest would hide any change to
+# the small ones, so they get the relative tolerance of their own dtype and no floor.
+# Estimates with bootstrap bounds get no floor either (their tolerance is the intervals;
+# round-off matters only where an interval has zero width, and relative_delta_k of the
+# PINN spans 1e-11 .. 1e34).
+ROUNDOFF_RELATIVE_ONLY: tuple[str, ...] = ("theory_*",)
 
 
 @dataclass
@@ -99,18 +130,98 @@ def _equal_exact(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> np.n
     return np.asarray(a.astype(str) == b.astype(str))
 
 
-def _within_intervals(ref: xr.Dataset, new: xr.Dataset, name: str) -> tuple[np.ndarray, float]:
-    """Elementwise: are the estimate and both bounds within the sum of the half-widths?
+def _float_dtype(value: object) -> np.dtype | None:
+    """``value`` as a floating dtype (a dtype, or a name such as 'float32'), else None."""
+    try:
+        dtype = np.dtype(value)  # type: ignore[call-overload]
+    except TypeError:
+        return None
+    return dtype if dtype.kind in "fc" else None
+
+
+def run_precision(*datasets: xr.Dataset) -> np.dtype | None:
+    """The coarsest floating precision recorded in the datasets' ``precision`` attribute."""
+    found = [d for d in (_float_dtype(ds.attrs.get("precision")) for ds in datasets) if d is not None]
+    return max(found, key=lambda d: np.finfo(d).eps) if found else None
+
+
+@dataclass(frozen=True)
+class RoundOff:
+    """Round-off tolerance of one array: ``|a - b| <= atol + rtol * max(|a|, |b|)``."""
+
+    rtol: float
+    atol: float
+    precision: str
+
+    def describe(self) -> str:
+        floor = f", atol={self.atol:.3g} (rtol x max|value|)" if self.atol else ""
+        return f"round-off: rtol={self.rtol:.3g} ({ROUNDOFF_ULPS} ulp of {self.precision}){floor}"
+
+
+def roundoff_tolerance(
+    name: str, a: np.ndarray, b: np.ndarray, precision: np.dtype | None = None, floor: bool = True
+) -> RoundOff | None:
+    """The round-off tolerance for comparing floating arrays ``a`` and ``b`` (None for
+    integers, flags and strings, which must be equal exactly).
+
+    ``rtol = ROUNDOFF_ULPS * eps`` with ``eps`` of the coarsest of the two dtypes and of the
+    run's ``precision``: a float64 value computed from float32 data (eigenvalues of a
+    float32 kernel) carries float32 round-off. ``atol = rtol * max|a|, |b|`` over the
+    finite values, so elements near zero are judged on the array's scale (``floor=False``:
+    none). Variables in ``ROUNDOFF_RELATIVE_ONLY`` use their own dtype and no floor."""
+    dtypes = [d for d in (_float_dtype(a.dtype), _float_dtype(b.dtype)) if d is not None]
+    if not dtypes or a.dtype.kind not in "fciu" or b.dtype.kind not in "fciu":
+        return None
+    relative_only = any(fnmatch.fnmatchcase(name, p) for p in ROUNDOFF_RELATIVE_ONLY)
+    if precision is not None and not relative_only:
+        dtypes.append(np.dtype(precision))
+    coarsest = max(dtypes, key=lambda d: np.finfo(d).eps)
+    rtol = ROUNDOFF_ULPS * float(np.finfo(coarsest).eps)
+    atol = 0.0
+    if floor and not relative_only:
+        magnitudes = np.concatenate([_as_float(x).ravel() for x in (a, b)])
+        magnitudes = np.abs(magnitudes[np.isfinite(magnitudes)])
+        atol = rtol * _largest(magnitudes)
+    return RoundOff(rtol, atol, np.finfo(coarsest).dtype.name)
+
+
+def _within(a: np.ndarray, b: np.ndarray, tolerance: RoundOff) -> tuple[np.ndarray, np.ndarray]:
+    """Elementwise (ok, |a - b| / allowed): equal (NaN == NaN, inf == inf) or within
+    ``tolerance``; the ratio is 0 where equal and inf where not finite."""
+    x, y = _as_float(a), _as_float(b)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        equal = (x == y) | (np.isnan(x) & np.isnan(y))
+        allowed = tolerance.atol + tolerance.rtol * np.maximum(np.abs(x), np.abs(y))
+        diff = np.abs(x - y)
+        ok = equal | (diff <= allowed)
+        ratio = np.where(equal, 0.0, diff / allowed)
+    ratio = np.where(np.isnan(ratio), np.inf, ratio)
+    return ok, ratio
+
+
+def _as_float(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values)
+    return values.astype(np.complex128 if values.dtype.kind == "c" else np.float64)
+
+
+def _largest(values: np.ndarray) -> float:
+    return float(np.max(values)) if values.size else 0.0
+
+
+def _within_intervals(ref: xr.Dataset, new: xr.Dataset, name: str, rtol: float = 0.0) -> tuple[np.ndarray, float]:
+    """Elementwise: are the estimate and both bounds within the sum of the half-widths
+    (plus their round-off, ``rtol`` x the larger magnitude, for intervals of zero width)?
     Returns the mask and the largest |difference| / tolerance (the 'tolerance ratio')."""
     r, rl, rh = (ref[name + s].values.astype(np.float64) for s in ("", "_lo", "_hi"))
     n, nl, nh = (new[name + s].values.astype(np.float64) for s in ("", "_lo", "_hi"))
-    tolerance = 0.5 * (rh - rl) + 0.5 * (nh - nl)
+    half_widths = 0.5 * (rh - rl) + 0.5 * (nh - nl)
     ok = np.ones(r.shape, dtype=bool)
     worst = 0.0
     for a, b in ((r, n), (rl, nl), (rh, nh)):
         both_nan = np.isnan(a) & np.isnan(b)
         diff = np.abs(a - b)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            tolerance = half_widths + rtol * np.maximum(np.abs(a), np.abs(b))
             this_ok = both_nan | (diff <= tolerance) | (diff == 0)
             ratio = np.where(both_nan | (diff == 0), 0.0, diff / tolerance)
         ok &= this_ok
@@ -136,17 +247,45 @@ def _where(array: xr.DataArray, mask: np.ndarray, limit: int = 3) -> str:
     return ", ".join(parts) + more
 
 
-def compare_datasets(ref: xr.Dataset, new: xr.Dataset, label: str, rtol: float = 0.0, atol: float = 0.0) -> list[Row]:
-    """Rows for every coordinate and variable of two datasets (see module docstring)."""
+def _roundoff_check(
+    name: str, a: np.ndarray, b: np.ndarray, precision: np.dtype | None, roundoff: bool, floor: bool = True
+) -> tuple[RoundOff | None, np.ndarray, np.ndarray]:
+    """(tolerance, ok mask, ratio |diff| / allowed) of a deterministic array; the
+    tolerance is None (and the mask exact equality) for non-float data or ``roundoff=False``."""
+    tolerance = roundoff_tolerance(name, a, b, precision, floor) if roundoff else None
+    if tolerance is None:
+        exact = _equal_exact(a, b, 0.0, 0.0)
+        return None, exact, np.where(exact, 0.0, np.inf)
+    ok, ratio = _within(a, b, tolerance)
+    return tolerance, ok, ratio
+
+
+def compare_datasets(
+    ref: xr.Dataset, new: xr.Dataset, label: str, rtol: float = 0.0, atol: float = 0.0, roundoff: bool = True
+) -> list[Row]:
+    """Rows for every coordinate and variable of two datasets (see module docstring).
+    ``roundoff=False`` asks for bit-identical deterministic data (same machine)."""
     rows: list[Row] = []
-    # Coordinates: exact.
+    precision = run_precision(ref, new)
+    # Coordinates: bit-identical, or floating values within round-off.
     for name in sorted(set(ref.coords) | set(new.coords)):
         if name not in ref.coords or name not in new.coords:
             rows.append(Row("data", f"{label}:{name}", DIFFERS, detail="coordinate only in " + ("run" if name in new.coords else "reference")))
             continue
         a, b = ref[name].values, new[name].values
-        if a.shape != b.shape or not np.all(_equal_exact(a, b, 0.0, 0.0)):
+        if a.shape != b.shape:
             rows.append(Row("data", f"{label}:{name}", DIFFERS, detail=f"coordinate values differ ({a.shape} vs {b.shape})"))
+            continue
+        if np.all(_equal_exact(a, b, 0.0, 0.0)):
+            continue
+        tolerance, ok, ratio = _roundoff_check(name, a, b, precision, roundoff)
+        if tolerance is not None and np.all(ok):
+            rows.append(Row("data", f"{label}:{name}", ROUNDOFF, "max |diff| / round-off tolerance", _largest(ratio), tolerance.describe(),
+                            f"{int(np.sum(~_equal_exact(a, b, 0.0, 0.0)))} of {a.size} coordinate values changed, only by round-off"))
+        else:
+            where = ", ".join(str(v) for v in a[~ok][:3])
+            rows.append(Row("data", f"{label}:{name}", DIFFERS, tolerance=tolerance.describe() if tolerance else "exact",
+                            detail=f"{int(np.sum(~ok))} of {a.size} coordinate values differ (reference values {where})"))
     variables = sorted(set(ref.data_vars) | set(new.data_vars))
     with_bounds = {
         v for v in variables
@@ -166,12 +305,20 @@ def compare_datasets(ref: xr.Dataset, new: xr.Dataset, label: str, rtol: float =
             continue
         exact = _equal_exact(a.values, b.values, 0.0, 0.0)
         if name in with_bounds:
-            bounds_exact = all(np.all(_equal_exact(ref[name + s].values, new[name + s].values, 0.0, 0.0)) for s in BOUND_SUFFIXES)
-            if np.all(exact) and bounds_exact:
+            parts = [(a.values, b.values)] + [(ref[name + s].values, new[name + s].values) for s in BOUND_SUFFIXES]
+            if all(np.all(_equal_exact(x, y, 0.0, 0.0)) for x, y in parts):
                 rows.append(Row("data", full, IDENTICAL, "max |diff| / tolerance", 0.0, "bootstrap half-widths"))
                 tolerance_masks[name] = np.ones(a.shape, bool)
                 continue
-            ok, worst = _within_intervals(ref, new, name)
+            # Estimate and bounds all within round-off: the same numbers from another machine.
+            checks = [_roundoff_check(name, x, y, precision, roundoff, floor=False) for x, y in parts]
+            if all(t is not None and np.all(ok) for t, ok, _ in checks):
+                changed = int(np.sum(~exact))
+                rows.append(Row("data", full, ROUNDOFF, "max |diff| / round-off tolerance", max(_largest(r) for _, _, r in checks),
+                                checks[0][0].describe(), f"{changed} of {exact.size} values changed, only by round-off"))
+                tolerance_masks[name] = np.ones(a.shape, bool)
+                continue
+            ok, worst = _within_intervals(ref, new, name, checks[0][0].rtol if checks[0][0] is not None else 0.0)
             tolerance_masks[name] = ok
             if np.all(ok):
                 rows.append(Row("data", full, WITHIN, "max |diff| / tolerance", worst, "bootstrap half-widths", f"{int(np.sum(~exact))} of {exact.size} values changed"))
@@ -190,18 +337,29 @@ def compare_datasets(ref: xr.Dataset, new: xr.Dataset, label: str, rtol: float =
             else:
                 rows.append(Row("data", full, DIFFERS, tolerance=f"follows {source}", detail=f"flags changed where {source} differs, at {_where(a, exact)}"))
             continue
-        close = _equal_exact(a.values, b.values, rtol, atol)
-        if np.all(close):
-            rows.append(Row("data", full, WITHIN, tolerance=f"rtol={rtol:g}, atol={atol:g}", detail=f"{int(np.sum(~exact))} of {exact.size} values changed"))
+        changed = int(np.sum(~exact))
+        tolerance, close, ratio = _roundoff_check(name, a.values, b.values, precision, roundoff)
+        if tolerance is not None and np.all(close):
+            rows.append(Row("data", full, ROUNDOFF, "max |diff| / round-off tolerance", _largest(ratio), tolerance.describe(),
+                            f"{changed} of {exact.size} values changed, only by round-off"))
             continue
+        described = tolerance.describe() if tolerance is not None else "exact"
+        if rtol or atol:
+            close |= _equal_exact(a.values, b.values, rtol, atol)
+            if np.all(close):
+                rows.append(Row("data", full, WITHIN, tolerance=f"rtol={rtol:g}, atol={atol:g}", detail=f"{changed} of {exact.size} values changed"))
+                continue
+            described += f"; rtol={rtol:g}, atol={atol:g}"
         detail = f"{int(np.sum(~close))} of {close.size} values differ at {_where(a, close)}"
         if a.dtype.kind in "fc":
             with np.errstate(invalid="ignore"):
-                diff = np.abs(a.values.astype(np.float64) - b.values.astype(np.float64))
+                diff = np.abs(_as_float(a.values) - _as_float(b.values))
             finite = diff[np.isfinite(diff)]
-            rows.append(Row("data", full, DIFFERS, "max |diff|", float(finite.max()) if finite.size else float("nan"), "exact", detail))
+            if tolerance is not None:
+                detail += f"; max |diff| / round-off tolerance {_largest(ratio[~close]):.3g}"
+            rows.append(Row("data", full, DIFFERS, "max |diff|", float(finite.max()) if finite.size else float("nan"), described, detail))
         else:
-            rows.append(Row("data", full, DIFFERS, tolerance="exact", detail=detail))
+            rows.append(Row("data", full, DIFFERS, tolerance=described, detail=detail))
     return rows
 
 
@@ -215,7 +373,17 @@ def data_files(directory: Path, patterns: Sequence[str] = DATA_PATTERNS) -> list
     return sorted(found)
 
 
-def compare_data(ref_dir: Path, new_dir: Path, rtol: float = 0.0, atol: float = 0.0) -> tuple[list[Row], dict[str, str]]:
+def _combined(statuses: Iterable[str]) -> str:
+    """The overall status of several rows: differs > within tolerance > within round-off > identical."""
+    statuses = set(statuses)
+    if statuses & set(FAILING):
+        return DIFFERS
+    return WITHIN if WITHIN in statuses else ROUNDOFF if ROUNDOFF in statuses else IDENTICAL
+
+
+def compare_data(
+    ref_dir: Path, new_dir: Path, rtol: float = 0.0, atol: float = 0.0, roundoff: bool = True
+) -> tuple[list[Row], dict[str, str]]:
     """Rows for every data file of either directory, and each file's overall status."""
     rows: list[Row] = []
     status: dict[str, str] = {}
@@ -227,12 +395,9 @@ def compare_data(ref_dir: Path, new_dir: Path, rtol: float = 0.0, atol: float = 
             status[rel] = MISSING
             continue
         with xr.open_dataset(ref_dir / rel) as ref, xr.open_dataset(new_dir / rel) as new:
-            file_rows = compare_datasets(ref.load(), new.load(), rel, rtol, atol)
+            file_rows = compare_datasets(ref.load(), new.load(), rel, rtol, atol, roundoff)
         rows.extend(file_rows)
-        statuses = {r.status for r in file_rows}
-        status[rel] = (
-            DIFFERS if statuses & set(FAILING) else WITHIN if WITHIN in statuses else IDENTICAL
-        )
+        status[rel] = _combined(r.status for r in file_rows)
     return rows, status
 
 
@@ -287,10 +452,7 @@ def figure_data_status(stem: str, data_status: Mapping[str, str]) -> str | None:
     files = [rel for rel in data_status if any(fnmatch.fnmatch(rel, p) for p in patterns)]
     if not files:
         return None
-    statuses = {data_status[f] for f in files}
-    if statuses & set(FAILING):
-        return DIFFERS
-    return WITHIN if WITHIN in statuses else IDENTICAL
+    return _combined(data_status[f] for f in files)
 
 
 def compare_figures(
@@ -328,6 +490,10 @@ def compare_figures(
             status = SAME
         elif data == WITHIN:
             status, detail = WITHIN, detail + "; its data changed within the bootstrap tolerance"
+        elif data == ROUNDOFF:
+            # Round-off can move a value across a drawing decision (a near-zero eigenvalue
+            # changing sign leaves a log axis, autoscaled limits, a rounded label).
+            status, detail = ROUNDOFF, detail + "; its data changed only by round-off"
         elif data == IDENTICAL:
             status, detail = DIFFERS, detail + "; its data are identical, so the drawing changed"
         elif data == DIFFERS:
@@ -369,7 +535,7 @@ def read_summary(path: str | os.PathLike) -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-_COLOURS = {IDENTICAL: "#2e7d32", SAME: "#2e7d32", WITHIN: "#9e7700", DIFFERS: "#c62828", MISSING: "#c62828"}
+_COLOURS = {IDENTICAL: "#2e7d32", SAME: "#2e7d32", ROUNDOFF: "#2e7d32", WITHIN: "#9e7700", DIFFERS: "#c62828", MISSING: "#c62828"}
 
 
 def write_html(rows: Sequence[Row], ref_dir: Path, new_dir: Path, out_dir: Path) -> Path:
@@ -382,13 +548,12 @@ def write_html(rows: Sequence[Row], ref_dir: Path, new_dir: Path, out_dir: Path)
     def badge(status: str) -> str:
         return f'<b style="color:{_COLOURS.get(status, "black")}">{html.escape(status)}</b>'
 
-    failing = sum(r.status in FAILING for r in rows)
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>figure diff</title>",
         "<style>body{font-family:sans-serif;margin:1em}img{max-width:32vw;border:1px solid #ccc}"
         "td,th{padding:2px 6px;vertical-align:top;text-align:left}table{border-collapse:collapse}</style></head><body>",
         f"<h1>Figure diff</h1><p>run: <code>{html.escape(str(new_dir))}</code> against reference "
-        f"<code>{html.escape(str(ref_dir))}</code>: {failing} of {len(rows)} rows differ or are missing.</p>",
+        f"<code>{html.escape(str(ref_dir))}</code>: {html.escape(verdict(rows))}.</p>",
     ]
     for r in rows:
         if r.kind != "figure":
@@ -424,9 +589,11 @@ def run_figdiff(
     pixel_tolerance: float = 1e-4,
     rtol: float = 0.0,
     atol: float = 0.0,
+    roundoff: bool = True,
 ) -> list[Row]:
-    """Compare and write ``summary.tsv``, ``index.html`` and ``diff/``; returns the rows.
-    Data rows come first, then figure rows."""
+    """Compare and write ``summary.tsv``, ``index.html`` and ``diff/``; returns the rows,
+    figure rows first, then data rows. ``roundoff=False``: deterministic data must be
+    bit-identical (a rerun on the same machine)."""
     figures, reference, out = Path(figures), Path(reference), Path(out)
     if not reference.is_dir():
         raise FileNotFoundError(
@@ -437,7 +604,7 @@ def run_figdiff(
         raise FileNotFoundError(f"figures directory {figures} does not exist")
     data = Path(data) if data is not None else default_data_dir(figures)
     reference_data = Path(reference_data) if reference_data is not None else reference / "data"
-    data_rows, data_status = compare_data(reference_data, data, rtol, atol)
+    data_rows, data_status = compare_data(reference_data, data, rtol, atol, roundoff)
     figure_rows = compare_figures(reference, figures, data_status, out, pixel_threshold, pixel_tolerance)
     rows = figure_rows + data_rows
     write_summary(rows, out / "summary.tsv")
@@ -470,6 +637,20 @@ def export_reference(figures: str | os.PathLike, data: str | os.PathLike, destin
     return written
 
 
+def verdict(rows: Sequence[Row]) -> str:
+    """One line for the whole comparison, e.g. 'identical within round-off: 0 of 199 rows
+    differ or are missing (59 within round-off)'."""
+    failing = sum(r.status in FAILING for r in rows)
+    roundoff = sum(r.status == ROUNDOFF for r in rows)
+    within = sum(r.status == WITHIN for r in rows)
+    word = {DIFFERS: "differs", WITHIN: "within tolerance", ROUNDOFF: "identical within round-off", IDENTICAL: "identical"}
+    counts = [f"{n} {what}" for n, what in ((roundoff, "within round-off"), (within, "within the bootstrap or given tolerance")) if n]
+    return (
+        f"{word[_combined(r.status for r in rows)]}: {failing} of {len(rows)} rows differ or are missing"
+        + (f" ({', '.join(counts)})" if counts else "")
+    )
+
+
 def format_rows(rows: Iterable[Row], only_failing: bool = False) -> str:
     lines = []
     for r in rows:
@@ -493,8 +674,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", help="output directory (default: report/<run>/figdiff)")
     parser.add_argument("--pixel-threshold", type=float, default=0.1, help="colour change (0..1) that counts a pixel as changed")
     parser.add_argument("--pixel-tolerance", type=float, default=1e-4, help="fraction of changed pixels still counted as the same")
-    parser.add_argument("--rtol", type=float, default=0.0, help="relative tolerance for data without bootstrap bounds (default exact)")
-    parser.add_argument("--atol", type=float, default=0.0, help="absolute tolerance for data without bootstrap bounds (default exact)")
+    parser.add_argument("--rtol", type=float, default=0.0, help="relative tolerance for data without bootstrap bounds, beyond round-off (default 0)")
+    parser.add_argument("--atol", type=float, default=0.0, help="absolute tolerance for data without bootstrap bounds, beyond round-off (default 0)")
+    parser.add_argument("--exact", action="store_true", help="deterministic data must be bit-identical, no round-off tolerance (a rerun on the same machine)")
     parser.add_argument("--export", action="store_true", help="instead of comparing, copy the run's figures and data into REFERENCE")
     parser.add_argument("--quiet", action="store_true", help="print only rows that differ")
     args = parser.parse_args(argv)
@@ -512,14 +694,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = run_figdiff(
             figures, args.reference, out, data=data, reference_data=args.reference_data,
             pixel_threshold=args.pixel_threshold, pixel_tolerance=args.pixel_tolerance, rtol=args.rtol, atol=args.atol,
+            roundoff=not args.exact,
         )
     except FileNotFoundError as error:
         print(f"finite-ntk-figdiff: {error}", file=sys.stderr)
         return 2
     print(format_rows(rows, only_failing=args.quiet))
-    failing = [r for r in rows if r.status in FAILING]
-    print(f"\n{len(failing)} of {len(rows)} rows differ or are missing; summary: {out / 'summary.tsv'}, page: {out / 'index.html'}")
-    return 1 if failing else 0
+    print(f"\n{verdict(rows)}; summary: {out / 'summary.tsv'}, page: {out / 'index.html'}")
+    return 1 if any(r.status in FAILING for r in rows) else 0
 
 
 if __name__ == "__main__":
