@@ -57,7 +57,7 @@ def plot(ds: xr.Dataset, stem: Path, extra_box: bool = False) -> None:
 
 def make_run(root: Path, name: str, ds: xr.Dataset, extra_box: bool = False, drop_figure: str | None = None,
              training_data: xr.Dataset | None = None) -> Path:
-    figures, results = root / "figures" / name, root / "results" / name
+    figures, results = root / "figures" / name, root / "data" / name
     results.mkdir(parents=True, exist_ok=True)
     ds.to_netcdf(results / "ntk_stats_fnn.nc")
     (results / "training").mkdir()
@@ -74,7 +74,7 @@ def make_run(root: Path, name: str, ds: xr.Dataset, extra_box: bool = False, dro
 def reference(tmp_path) -> Path:
     figures = make_run(tmp_path, "paper", stats())
     destination = tmp_path / "figures" / "reference"
-    figdiff.export_reference(figures, tmp_path / "results" / "paper", destination)
+    figdiff.export_reference(figures, tmp_path / "data" / "paper", destination)
     return destination
 
 
@@ -136,7 +136,7 @@ def test_monte_carlo_noise_within_intervals_passes(tmp_path, reference):
 
 def test_missing_figure_and_data_file_are_named(tmp_path, reference):
     figures = make_run(tmp_path, "partial", stats(), drop_figure="fig2a")
-    (tmp_path / "results" / "partial" / "training" / "fnn_w8_d1.nc").unlink()
+    (tmp_path / "data" / "partial" / "training" / "fnn_w8_d1.nc").unlink()
     got = statuses(figdiff.run_figdiff(figures, reference, tmp_path / "out"))
     assert got["fig2a"] == figdiff.MISSING
     assert got["training/fnn_w8_d1.nc"] == figdiff.MISSING
@@ -331,8 +331,8 @@ def test_missing_reference_is_a_usage_error(tmp_path):
 def test_smoke_run_against_itself(smoke_run, tmp_path):
     """The real smoke figures and data, exported as a reference and diffed against the run."""
     reference = tmp_path / "reference"
-    figdiff.export_reference(smoke_run / "figures" / "smoke", smoke_run / "results" / "smoke", reference)
-    rows = figdiff.run_figdiff(smoke_run / "figures" / "smoke", reference, tmp_path / "out", data=smoke_run / "results" / "smoke")
+    figdiff.export_reference(smoke_run / "figures" / "smoke", smoke_run / "data" / "smoke", reference)
+    rows = figdiff.run_figdiff(smoke_run / "figures" / "smoke", reference, tmp_path / "out", data=smoke_run / "data" / "smoke")
     assert rows and all(r.status == figdiff.IDENTICAL for r in rows)
     # One changed value in the copy of the data is caught and named.
     path = reference / "data" / "ntk_stats_pinn.nc"
@@ -342,6 +342,6 @@ def test_smoke_run_against_itself(smoke_run, tmp_path):
     path.unlink()
     ds.to_netcdf(path)
     bad = {r.name for r in figdiff.run_figdiff(smoke_run / "figures" / "smoke", reference, tmp_path / "out2",
-                                                 data=smoke_run / "results" / "smoke") if r.status in figdiff.FAILING}
+                                                 data=smoke_run / "data" / "smoke") if r.status in figdiff.FAILING}
     assert bad == {"ntk_stats_pinn.nc:relative_delta_k"}
     shutil.rmtree(reference)

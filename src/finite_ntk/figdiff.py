@@ -1,7 +1,7 @@
 """Figure diff: a run's figures and the data behind them against a reference set.
 
 Layout. A *run* is a figures directory (``figures/<run>/``: ``<stem>.png``, ``<stem>.pdf``)
-and a data directory (``results/<run>/``: ``ntk_stats_<model>.nc``, ``training/*.nc``). A
+and a data directory (``data/<run>/``: ``ntk_stats_<model>.nc``, ``training/*.nc``). A
 *reference set* (``figures/reference/``) holds the figures of a full paper run and, under
 ``data/``, the netCDFs they were drawn from, in the same relative layout;
 ``finite-ntk-figdiff FIGURES REFERENCE --export`` writes one from a run.
@@ -54,6 +54,8 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import xarray as xr
 
+from .figures import FIGURES, SOURCES
+
 IDENTICAL = "identical"
 SAME = "same"
 ROUNDOFF = "within round-off"
@@ -62,18 +64,11 @@ DIFFERS = "differs"
 MISSING = "missing"
 FAILING = (DIFFERS, MISSING)
 
-# Data files a figure is drawn from (patterns relative to the data directory).
-FIGURE_DATA: dict[str, tuple[str, ...]] = {
-    **{f"fig{n}{p}": ("ntk_stats_fnn.nc",) for n in (1, 2) for p in "ab"},
-    **{f"fig{n}{p}": ("ntk_stats_pinn.nc",) for n in (3, 4) for p in "ab"},
-    **{f"figS2{p}": ("ntk_stats_pinn.nc",) for p in "ab"},
-    **{f"fig{n}": ("training/fnn_*.nc",) for n in (5, 9, 10)},
-    "fig8": ("training/ntk_init.nc",),
-    **{name: ("training/pinn_*.nc",) for name in ("fig6", "fig6b", "fig7")},
-    "figS1": ("training/*.nc",),
-}
-# The netCDFs compared and exported (relative to the data directory).
-DATA_PATTERNS: tuple[str, ...] = ("ntk_stats_*.nc", "training/*.nc")
+# Data files each figure is drawn from (patterns relative to the data directory), from the
+# figure registry.
+FIGURE_DATA: dict[str, tuple[str, ...]] = {figure.name: figure.data_patterns() for figure in FIGURES}
+# The netCDFs compared and exported (relative to the data directory): every source's.
+DATA_PATTERNS: tuple[str, ...] = tuple(dict.fromkeys(pattern for source in SOURCES.values() for pattern in source.files))
 # Flags computed from an estimate: allowed to change where the estimate is within tolerance.
 DERIVED_FROM: dict[str, str] = {"saturated": "second_moment_ratio"}
 BOUND_SUFFIXES = ("_lo", "_hi")
@@ -613,10 +608,10 @@ def run_figdiff(
 
 
 def default_data_dir(figures: Path) -> Path:
-    """``figures/<run>`` -> ``results/<run>``; any other directory -> ``<dir>/data``."""
+    """``figures/<run>`` -> ``data/<run>``; any other directory -> ``<dir>/data``."""
     figures = Path(figures)
     if figures.parent.name == "figures" and not (figures / "data").is_dir():
-        return figures.parent.parent / "results" / figures.name
+        return figures.parent.parent / "data" / figures.name
     return figures / "data"
 
 
@@ -669,7 +664,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("figures", help="figures directory of the run, e.g. figures/paper")
     parser.add_argument("reference", nargs="?", default="figures/reference", help="reference set (default: figures/reference)")
-    parser.add_argument("--data", help="data directory of the run (default: results/<run> for figures/<run>, else FIGURES/data)")
+    parser.add_argument("--data", help="data directory of the run (default: data/<run> for figures/<run>, else FIGURES/data)")
     parser.add_argument("--reference-data", help="data directory of the reference (default: REFERENCE/data)")
     parser.add_argument("--out", help="output directory (default: report/<run>/figdiff)")
     parser.add_argument("--pixel-threshold", type=float, default=0.1, help="colour change (0..1) that counts a pixel as changed")

@@ -2,7 +2,7 @@
 
 import sys
 
-from finite_ntk.figdiff import FAILING, format_rows, run_figdiff
+from finite_ntk.figdiff import FAILING, format_rows, run_figdiff, verdict
 
 params = snakemake.params  # noqa: F821
 with open(snakemake.log[0], "w") as log:  # noqa: F821
@@ -13,7 +13,7 @@ with open(snakemake.log[0], "w") as log:  # noqa: F821
         raise
     print(format_rows(rows), file=log)
     failing = [r for r in rows if r.status in FAILING]
-    print(f"\n{len(failing)} of {len(rows)} rows differ or are missing; page: {params.out}/index.html", file=log)
+    print(f"\n{verdict(rows)}; page: {params.out}/index.html", file=log)
 if failing:
     names = ", ".join(sorted({r.name for r in failing})[:10])
     sys.exit(f"figdiff: {len(failing)} rows differ from {params.reference} ({names}); see {snakemake.log[0]}")  # noqa: F821
