@@ -21,15 +21,9 @@ import yaml
 
 from finite_ntk.report import claims
 from finite_ntk.report.claims import AGREES, CLAIMS, DIFFERS, NOT_AVAILABLE, FnnTrainingSummary
-from finite_ntk.report.provenance import (
-    REPORT_FIGURES,
-    Benchmark,
-    build_report_pdf,
-    collect_benchmarks,
-    config_differences,
-    provenance_latex,
-    run_macros,
-)
+from finite_ntk.report.build import REPORT_FIGURES, build_report_pdf
+from finite_ntk.report.macros import config_differences, run_macros
+from finite_ntk.report.provenance import Benchmark, collect_benchmarks, provenance_latex
 from finite_ntk.report.tables import configuration_table
 
 ROOT = Path(__file__).resolve().parents[1]

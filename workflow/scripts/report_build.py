@@ -1,6 +1,6 @@
 """report/<run>/report.pdf: latexmk (pdflatex) on report/src with the generated files."""
 
-from finite_ntk.report.provenance import build_report_pdf
+from finite_ntk.report.build import build_report_pdf
 
 inputs = snakemake.input  # noqa: F821
 missing = build_report_pdf(

@@ -6,7 +6,7 @@ import xarray as xr
 import yaml
 
 from finite_ntk.report.claims import read_claims_csv, verdict_counts
-from finite_ntk.report.provenance import run_macros, training_attributes
+from finite_ntk.report.macros import run_macros, training_attributes
 
 inputs, params = snakemake.input, snakemake.params  # noqa: F821
 config = snakemake.config  # noqa: F821
@@ -16,7 +16,7 @@ def load(paths):
     out = {}
     for path in paths:
         with xr.open_dataset(path) as ds:
-            out[str(ds.attrs.get("model", Path(path).stem.removeprefix("ntk_stats_")))] = ds.load()
+            out[str(ds.attrs["model"])] = ds.load()
     return out
 
 

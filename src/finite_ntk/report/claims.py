@@ -43,6 +43,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import xarray as xr
 
+from .latex import latex_escape, latex_number, latex_plain
+
 AGREES = "agrees"
 DIFFERS = "differs"
 NOT_AVAILABLE = "n/a"
@@ -106,15 +108,6 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("8.relu", 8, "PINN, ReLU: relative L2 error of the trained solution", "the network did not train successfully", "App. D.1.2"),
 )
 CLAIMS_BY_KEY: dict[str, Claim] = {claim.key: claim for claim in CLAIMS}
-
-# Settings the report's text states, quoted for the report's "what differs" paragraph
-# (REPLICATION.md lists where the authors' notebooks used other values).
-REPORT_QUOTES: dict[str, str] = {
-    "learning_rate": "0.01",  # Section 4.3, eq. (4): lambda_lr = 0.01
-    "replicates": "100 runs",  # Section 4.3: "Monte Carlo simulations (100 runs)"
-    "C": "5",  # Section 4.3: exp(5 beta)
-    "configurations": "78",  # Section 5.2.1: "We analysed 78 network configurations"
-}
 
 # Claim 4 (PINN): the report sees deviations "around scaling values of order 10^0 and above".
 PINN_PARITY_SPLIT = 1.0
@@ -810,52 +803,6 @@ def verdict_counts(results: Iterable[ClaimResult]) -> dict[str, int]:
 
 
 # --------------------------------------------------------------------------- output
-
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}
-
-
-def latex_escape(text: str) -> str:
-    """Escape LaTeX specials; Unicode symbols (β, ≤, ², ...) are left for the report's
-    preamble, which declares them."""
-    return "".join(_LATEX_SPECIALS.get(ch, ch) for ch in text)
-
-
-def latex_number(x: float, digits: int = 3) -> str:
-    """A number for LaTeX text: ``digits`` significant digits, powers of ten as
-    ``1.2\\times10^{-5}`` in math mode; NaN as n/a."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    if math.isinf(x):
-        return r"$-\infty$" if x < 0 else r"$\infty$"
-    if x == 0:
-        return "0"
-    exponent = math.floor(math.log10(abs(x)))
-    if -3 <= exponent < 4:
-        decimals = max(digits - 1 - exponent, 0)
-        text = f"{x:.{decimals}f}"
-        return f"${text}$" if text.startswith("-") else text
-    mantissa = x / 10**exponent
-    if round(abs(mantissa), digits - 1) >= 10:
-        mantissa /= 10
-        exponent += 1
-    return f"${mantissa:.{digits - 1}f}\\times10^{{{exponent}}}$"
-
-
-def latex_plain(x: float) -> str:
-    """A configured value (not a measurement) for LaTeX, in its shortest form (``%g``):
-    ``0.001``, ``0.5``, ``1.4142``, ``$2\\times10^{-5}$``."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    text = f"{x:g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        exponent = str(int(exponent))
-        return f"$10^{{{exponent}}}$" if mantissa == "1" else f"${mantissa}\\times10^{{{exponent}}}$"
-    return f"${text}$" if text.startswith("-") else text
-
 
 def _interval_text(r: ClaimResult) -> str:
     if math.isnan(r.lo) and math.isnan(r.hi):
