@@ -17,42 +17,32 @@ def load_stats(paths):
     out = {}
     for path in paths:
         with xr.open_dataset(path) as ds:
-            out[str(ds.attrs.get("model", Path(path).stem.removeprefix("ntk_stats_")))] = ds.load()
+            out[str(ds.attrs["model"])] = ds.load()
     return out
 
 
 stats = load_stats(inputs.stats)
-runs, datasets = [], {}
+datasets = {}
 for path in inputs.training:
     with xr.open_dataset(path) as ds:
-        ds = ds.load()
-    runs.append(claims.describe_training_file(Path(path).name, ds.attrs))
-    datasets[Path(path).name] = ds
+        datasets[Path(path).name] = ds.load()
 training_config = snakemake.config.get("training", {})  # noqa: F821
 figures = training_config.get("fnn", {}).get("figures", {})
 picked = claims.pick_training_runs(
-    runs,
+    claims.training_runs({name: ds.attrs for name, ds in datasets.items()}),
     shallow=figures.get("fig9"),
     deep=figures.get("fig10"),
     pinn_architecture=training_config.get("pinn", {}).get("figure", {}).get("architecture"),
 )
 print(f"training runs used for claims 7 and 8: {picked}", file=log)
 
-
-def fnn_summary(role):
-    name = picked[role]
-    return claims.summarise_fnn_training(datasets[name]) if name else None
-
-
-def pinn_error(role):
-    name = picked[role]
-    return claims.summarise_pinn_training(datasets[name]) if name else None
-
-
 results = claims.evaluate_claims(
-    stats.get("fnn"), stats.get("pinn"), large_beta=large_beta,
-    fnn_shallow=fnn_summary("shallow"), fnn_deep=fnn_summary("deep"),
-    pinn_erf_error=pinn_error("pinn_smooth"), pinn_relu_error=pinn_error("pinn_relu"),
+    stats.get("fnn"),
+    stats.get("pinn"),
+    large_beta=large_beta,
+    fnn_shallow=claims.summarise_fnn_training(datasets[picked.shallow]) if picked.shallow else None,
+    fnn_deep=claims.summarise_fnn_training(datasets[picked.deep]) if picked.deep else None,
+    pinn_errors={activation: claims.summarise_pinn_training(datasets[name]) for activation, name in picked.pinn.items()},
 )
 for r in results:
     print(f"{r.key:22s} {r.verdict:8s} value={r.value!r} [{r.lo!r}, {r.hi!r}] {r.note}", file=log)

@@ -1,33 +1,42 @@
-"""The quantitative claims of the report, checked against the regenerated data.
+"""The quantitative claims of the report, each checked against the regenerated data.
+
+:data:`CLAIMS` is the registry: one :class:`Claim` per row of the claims table, holding the
+report's words, the number it states, the rule that decides and the check that measures.
+:func:`evaluate_claims` runs every check once, in table order.
 
 REPLICATION.md lists eight quantitative claims of seed 000 ("NTK analysis for finite width
-and depth"). :data:`CLAIMS` holds each of them once: the claim number, what is measured, the
-report's wording and, where the report gives one, the number it states, quoted exactly as
-printed (the number of printed digits sets the rounding tolerance). These quotes are the only
-numbers of the report typed into this package. Everything else is computed here from the
-reduced data:
+and depth"); each is one or more rows here, keyed ``"<claim number>.<part>"``. Where the
+report states a number it is quoted exactly as printed (the number of printed digits sets
+the rounding tolerance); these quotes and the settings in :data:`.macros.REPORT_QUOTES` are
+the only numbers of the report typed into this package. Everything else is computed from
+the reduced data:
 
 - ``ntk_stats_fnn.nc`` / ``ntk_stats_pinn.nc`` (Monte Carlo, claims 1-6): per activation and
-  configuration, E[K^2]/E[K]^2 and the signed E[dK]/E[K] with 95% bootstrap bounds
-  (``*_lo``, ``*_hi``), the theory curves and the fitted C with its interval;
+  configuration, :math:`E[K^2]/E[K]^2` and the signed :math:`E[\\Delta K]/E[K]` with 95%
+  bootstrap bounds (``*_lo``, ``*_hi``), the theory curves :math:`\\exp(5\\beta)` and
+  :math:`(d\\beta/n_0)\\exp(5\\beta)\\,\\mathrm{lr}`, and the fitted :math:`C` of
+  :math:`\\exp(C\\beta)` with its interval. The PINN claims use the value kernel
+  :math:`K_{uu}`;
 - the training netCDFs (claims 7, 8), summarised by :func:`summarise_fnn_training` and
   :func:`summarise_pinn_training`.
 
-Every check returns a :class:`ClaimResult`: the stated value, our value with an interval
-(where one exists), the rule in words and a verdict ``agrees``, ``differs`` or ``n/a``
-(the data needed are not in this run, e.g. the smoke grid has no beta >= 0.5). The rules:
+Every check returns an :class:`Outcome` (what was measured, our value with an interval where
+one exists, the verdict ``agrees``, ``differs`` or ``n/a`` and a note); ``n/a`` means the
+data needed are not in this run, e.g. the smoke grid has no :math:`\\beta \\ge 0.5`. Rules:
 
-- a *stated number* agrees when it lies inside our 95% interval, widened by half a unit of
-  its last printed digit ("83.99" by 0.005) so that the report's rounding is not held against
-  it. For a maximum over the beta range the interval is [max lo, max hi] over configurations;
-  for "stays below" claims the stated bound agrees unless our maximum is significantly above
-  it (its lower bound exceeds the stated value);
-- a *qualitative* claim is turned into a measured quantity and a threshold, both in the
-  rule text; the thresholds are the :data:`RULES` below and are printed with the table.
+- a *stated number* :math:`s` agrees when it lies in our 95% interval :math:`[lo, hi]`
+  widened by half a unit :math:`u` of its last printed digit ("83.99": :math:`u = 0.005`),
+  :math:`lo - u \\le s \\le hi + u`, so that the report's rounding is not held against it. For
+  a maximum over the beta range the interval is [max lo, max hi] over configurations; for
+  "stays below" claims the stated bound agrees unless our maximum is significantly above it
+  (max lo :math:`> s + u`);
+- a *qualitative* claim is turned into a measured quantity and a threshold of
+  :data:`THRESHOLDS` (ours, not the report's; printed beside the table by
+  :func:`rules_latex`).
 
 Intervals of derived trend measures (Spearman correlations, growth over the beta range,
-medians over configurations) come from a seeded bootstrap over configurations, seeded from
-the run's root seed, so the table is deterministic.
+medians over configurations) come from a bootstrap over configurations seeded from the run's
+root seed and the row key, so the table is deterministic.
 """
 
 from __future__ import annotations
@@ -38,7 +47,8 @@ import re
 import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import xarray as xr
@@ -49,94 +59,100 @@ AGREES = "agrees"
 DIFFERS = "differs"
 NOT_AVAILABLE = "n/a"
 VERDICTS = (AGREES, DIFFERS, NOT_AVAILABLE)
+NAN = float("nan")
 
 
-@dataclass(frozen=True)
-class Claim:
-    """One checked statement of the report (a row of the claims table)."""
-
-    key: str  # unique row id, "<claim number>.<part>"
-    number: int  # the claim's number in REPLICATION.md (1-8)
-    subject: str  # what is measured, in our words
-    quote: str  # the report's wording
-    source: str  # where the report says it
-    stated: str | None = None  # the number the report states, exactly as printed
+# --------------------------------------------------------------------------- thresholds
 
 
-# The report's statements. Numbers in `stated` are quotes of seed 000; nothing else here is.
-CLAIMS: tuple[Claim, ...] = (
-    # 1. FNN second moment (Section 5.1.2).
-    Claim("1.relu.start", 1, "FNN, ReLU: E[K²]/E[K]² at the smallest β", "increased from approximately 1.00", "Sec. 5.1.2", "1.00"),
-    Claim("1.relu.max", 1, "FNN, ReLU: largest E[K²]/E[K]² over the β range", "... to 83.99", "Sec. 5.1.2", "83.99"),
-    Claim("1.gelu.start", 1, "FNN, GELU: E[K²]/E[K]² at the smallest β", "from 1.00", "Sec. 5.1.2", "1.00"),
-    Claim("1.gelu.max", 1, "FNN, GELU: largest E[K²]/E[K]² over the β range", "... to 100.0", "Sec. 5.1.2", "100.0"),
-    Claim("1.sigmoid.max", 1, "FNN, sigmoid: E[K²]/E[K]² stays below the stated maximum", "with a maximum of only 1.03", "Sec. 5.1.2", "1.03"),
-    # 2. PINN second moment (Section 5.2.2); the PINN Monte Carlo measures K_uu.
-    Claim("2.relu.start", 2, "PINN, ReLU: E[K_uu²]/E[K_uu]² at the smallest β", "increased from approximately 1.00", "Sec. 5.2.2", "1.00"),
-    Claim("2.relu.max", 2, "PINN, ReLU: largest E[K_uu²]/E[K_uu]² over the β range", "to a maximum of 83.99", "Sec. 5.2.2", "83.99"),
-    Claim("2.gelu.start", 2, "PINN, GELU: E[K_uu²]/E[K_uu]² at the smallest β", "an increase from 1.00", "Sec. 5.2.2", "1.00"),
-    Claim("2.gelu.max", 2, "PINN, GELU: largest E[K_uu²]/E[K_uu]² over the β range", "to a peak of 12.95", "Sec. 5.2.2", "12.95"),
-    Claim("2.sigmoid.max", 2, "PINN, sigmoid: E[K_uu²]/E[K_uu]² stays below the stated maximum", "a maximum value of only 1.027", "Sec. 5.2.2", "1.027"),
-    # 3. Theorem 1 at small and large beta (Sections 5.1.1, 5.2.1; footnote 3).
-    Claim("3.fnn.C", 3, "FNN, ReLU: C of exp(Cβ) fitted at small β", "C ≈ 5.0 for ReLU networks", "Sec. 5.1.1, fn. 3", "5.0"),
-    Claim("3.fnn.departure", 3, "FNN, ReLU: E[K²]/E[K]² departs from exp(5β) at large β", "as β increases further, a divergence ... is observed", "Sec. 5.1.1"),
-    Claim("3.pinn.C", 3, "PINN, ReLU: C of exp(Cβ) fitted at small β (K_uu)", "closely follows ... exp(Cβ)", "Sec. 5.2.1", "5.0"),
-    Claim("3.pinn.departure", 3, "PINN, ReLU: E[K_uu²]/E[K_uu]² departs from exp(5β) at large β", "as β increases, some divergence ... emerges", "Sec. 5.2.1"),
-    # 4. Theorem 2 parity (Figures 1b, 3b).
-    Claim("4.fnn.small", 4, "FNN, ReLU: |E[ΔK]/E[K]| against the Theorem 2 scaling at small β", "supports the theoretical scaling's accuracy", "Sec. 5.1.1"),
-    Claim("4.fnn.large", 4, "FNN, ReLU: the same at large β", "for large β ... systematically diverge from the y = x line", "Sec. 5.1.1"),
-    Claim("4.pinn.small", 4, "PINN, ReLU: |E[ΔK_uu]/E[K_uu]| against the scaling, scaling below 1", "closely track the theoretical prediction", "Sec. 5.2.1"),
-    Claim("4.pinn.large", 4, "PINN, ReLU: the same for scaling values of 1 and above", "systematic deviations ... around scaling values of order 10^0 and above", "Sec. 5.2.1"),
-    # 5. FNN relative change across activations (Figure 2b).
-    Claim("5.sigmoid", 5, "FNN: |E[ΔK]/E[K]| of sigmoid below ReLU and GELU at every β", "for any given value of β, the NTK evolves by several orders of magnitude less", "Sec. 5.1.2"),
-    Claim("5.similar", 5, "FNN: |E[ΔK]/E[K]| of GELU against ReLU", "ReLU and GeLU are quantitatively very similar", "Sec. 5.1.2"),
-    Claim("5.monotone.relu", 5, "FNN, ReLU: |E[ΔK]/E[K]| grows with β", "increases monotonically with β", "Sec. 5.1.2"),
-    Claim("5.monotone.gelu", 5, "FNN, GELU: |E[ΔK]/E[K]| grows with β", "increases monotonically with β", "Sec. 5.1.2"),
-    Claim("5.monotone.sigmoid", 5, "FNN, sigmoid: |E[ΔK]/E[K]| grows with β", "increases monotonically with β", "Sec. 5.1.2"),
-    # 6. PINN relative change across activations (Figure 4b).
-    Claim("6.gelu", 6, "PINN, GELU: growth of |E[ΔK_uu]/E[K_uu]| over the β range", "the most stable ... no significant increase", "Sec. 5.2.2"),
-    Claim("6.sigmoid", 6, "PINN, sigmoid: growth of |E[ΔK_uu]/E[K_uu]| over the β range", "a moderate increase", "Sec. 5.2.2"),
-    Claim("6.relu", 6, "PINN, ReLU: growth of |E[ΔK_uu]/E[K_uu]| over the β range", "increasing by several orders of magnitude", "Sec. 5.2.2"),
-    # 7. FNN training, width 512, depth 1 and 10 (Appendix G, Figures 9, 10).
-    Claim("7.d1.change", 7, "FNN, shallow (depth 1): NTK change in training", "does not change after training", "App. G, Fig. 9"),
-    Claim("7.d1.infinite", 7, "FNN, shallow: NTK at init against the infinite-width NTK", "closely resembles the infinite width NTK", "App. G, Fig. 9"),
-    Claim("7.d1.fit", 7, "FNN, shallow: fit of the sine target", "is not fitted well", "App. G, Fig. 9"),
-    Claim("7.d10.change", 7, "FNN, deep (depth 10): NTK change in training", "this changes after network is trained", "App. G, Fig. 10"),
-    Claim("7.d10.fit", 7, "FNN, deep: fit of the sine target", "is fitted well", "App. G, Fig. 10"),
-    # 8. PINN training (Appendices D.1.2, E).
-    Claim("8.erf", 8, "PINN, erf: relative L2 error of the trained solution", "effective learning of the PDE solution", "App. E, Fig. 7"),
-    Claim("8.relu", 8, "PINN, ReLU: relative L2 error of the trained solution", "the network did not train successfully", "App. D.1.2"),
-)
-CLAIMS_BY_KEY: dict[str, Claim] = {claim.key: claim for claim in CLAIMS}
+class Threshold(NamedTuple):
+    """A threshold that turns the report's qualitative words into a rule."""
+
+    value: float
+    words: str  # LaTeX: what is bounded, printed before the value in rules.tex
+
+
+THRESHOLDS: Mapping[str, Threshold] = MappingProxyType({
+    "near_decades": Threshold(0.5, "near $y=x$: median $|\\log_{10}(\\text{measured}/\\text{scaling})|$ at most"),
+    "orders_decades": Threshold(2.0, "orders of magnitude: a factor $10^{x}$ with $x$ at least"),
+    "similar_decades": Threshold(0.5, "quantitatively similar: median $|\\log_{10}(\\text{GELU}/\\text{ReLU})|$ at most"),
+    "monotone_rho": Threshold(0.8, "grows monotonically: Spearman $\\rho$ with $\\beta$ at least"),
+    "stable_decades": Threshold(0.5, "no significant increase: growth over the $\\beta$ range below (decades)"),
+    "kernel_close": Threshold(0.1, "close kernels: relative Frobenius distance at most"),
+    "fit_relative_mse": Threshold(0.1, "good fit: relative mean squared error at most"),
+    "pinn_learns": Threshold(0.1, "a PINN learns: relative $L^2$ error below"),
+})
+RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
 
 # Claim 4 (PINN): the report sees deviations "around scaling values of order 10^0 and above".
 PINN_PARITY_SPLIT = 1.0
 
-# Thresholds that turn the report's qualitative words into rules. They are ours, not the
-# report's, and the report prints them beside the claims table.
-RULES: dict[str, float] = {
-    # "near y = x": median |log10(measured / scaling)| at most this many decades.
-    "near_decades": 0.5,
-    # "orders of magnitude": a factor of at least 10^this.
-    "orders_decades": 2.0,
-    # "quantitatively similar": median |log10(GELU / ReLU)| at most this many decades.
-    "similar_decades": 0.5,
-    # "grows monotonically with beta": Spearman rank correlation with beta at least this.
-    "monotone_rho": 0.8,
-    # "no significant increase": growth over the beta range below this many decades.
-    "stable_decades": 0.5,
-    # "close" kernels: relative Frobenius distance at most this.
-    "kernel_close": 0.1,
-    # a fit is "good" below, "poor" above this relative mean squared error.
-    "fit_relative_mse": 0.1,
-    # a PINN "learns" the solution below this relative L2 error.
-    "pinn_learns": 0.1,
-}
+
+# --------------------------------------------------------------------------- records
+
+
+class FnnTrainingSummary(NamedTuple):
+    """What claim 7 needs from one FNN training run."""
+
+    width: int
+    depth: int
+    kernel_change: float  # |K_T - K_0|_F / |K_0|_F
+    distance_infinite: float  # |K_0 - K_inf|_F / |K_inf|_F
+    relative_mse: float  # mean (f - y)^2 / mean y^2 on the test grid, after training
+
+
+class ClaimInputs(NamedTuple):
+    """The data every check reads; ``None`` where this run lacks it (the rows say n/a)."""
+
+    fnn: xr.Dataset | None = None  # ntk_stats_fnn.nc
+    pinn: xr.Dataset | None = None  # ntk_stats_pinn.nc (operator "uu" is used)
+    large_beta: float = 0.5  # where "large beta" starts (claims 3, 4)
+    fnn_shallow: FnnTrainingSummary | None = None  # claim 7, the report's depth 1
+    fnn_deep: FnnTrainingSummary | None = None  # claim 7, the report's depth 10
+    pinn_errors: Mapping[str, float] = MappingProxyType({})  # claim 8: final relative L2 error by activation
+
+
+class Outcome(NamedTuple):
+    """What one check found."""
+
+    measure: str  # what `value` is
+    value: float = NAN
+    lo: float = NAN
+    hi: float = NAN
+    verdict: str = NOT_AVAILABLE
+    note: str = ""
+
+
+Check = Callable[["Claim", ClaimInputs], Outcome]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checked statement of the report: a row of the claims table."""
+
+    key: str  # unique row id, "<claim number>.<part>"
+    subject: str  # what is measured, in our words
+    quote: str  # the report's wording
+    source: str  # where the report says it
+    stated: str | None  # the number the report states, exactly as printed
+    rule: str  # what decides the verdict, in words
+    check: Check  # measures and decides
+
+    @property
+    def number(self) -> int:
+        """The claim's number in REPLICATION.md (1-8)."""
+        return int(self.key.partition(".")[0])
+
+    def evaluate(self, inputs: ClaimInputs) -> ClaimResult:
+        return ClaimResult(
+            key=self.key, number=self.number, subject=self.subject, quote=self.quote, source=self.source,
+            stated=self.stated, rule=self.rule, **self.check(self, inputs)._asdict(),
+        )
 
 
 @dataclass
 class ClaimResult:
-    """A claim with our regenerated value and the verdict."""
+    """A claim with our regenerated value and the verdict: one row of claims.csv."""
 
     key: str
     number: int
@@ -144,28 +160,16 @@ class ClaimResult:
     quote: str
     source: str
     stated: str | None
-    measure: str  # what `value` is
-    value: float = float("nan")
-    lo: float = float("nan")
-    hi: float = float("nan")
+    measure: str
+    value: float = NAN
+    lo: float = NAN
+    hi: float = NAN
     rule: str = ""
     verdict: str = NOT_AVAILABLE
     note: str = ""
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _result(key: str, measure: str, rule: str, **values: Any) -> ClaimResult:
-    claim = CLAIMS_BY_KEY[key]
-    return ClaimResult(
-        key=claim.key, number=claim.number, subject=claim.subject, quote=claim.quote, source=claim.source,
-        stated=claim.stated, measure=measure, rule=rule, **values,
-    )
-
-
-def _not_available(key: str, measure: str, rule: str, why: str) -> ClaimResult:
-    return _result(key, measure, rule, verdict=NOT_AVAILABLE, note=why)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -182,9 +186,14 @@ def stated_number(text: str) -> tuple[float, float]:
 
 
 def within_interval(stated: str, lo: float, hi: float) -> bool:
-    """True when the stated number lies in [lo, hi] widened by its rounding."""
+    """True when the stated number :math:`s` (half unit :math:`u`) has
+    :math:`lo - u \\le s \\le hi + u`."""
     value, half_unit = stated_number(stated)
     return bool(np.isfinite(lo) and np.isfinite(hi) and lo - half_unit <= value <= hi + half_unit)
+
+
+def _verdict(ok: bool) -> str:
+    return AGREES if ok else DIFFERS
 
 
 def _rng(seed: int, key: str) -> np.random.Generator:
@@ -195,23 +204,26 @@ def _interval(draws: np.ndarray, confidence: float) -> tuple[float, float]:
     draws = np.asarray(draws, dtype=np.float64)
     draws = draws[~np.isnan(draws)]
     if draws.size == 0:
-        return float("nan"), float("nan")
+        return NAN, NAN
     tail = 100 * (1 - confidence) / 2
     lo, hi = np.percentile(draws, [tail, 100 - tail])
     return float(lo), float(hi)
 
 
-def _bootstrap_configs(
-    statistic, n: int, seed: int, key: str, resamples: int, confidence: float
-) -> tuple[float, float]:
-    """Percentile interval of ``statistic(index)`` over configurations resampled with
-    replacement (a seeded bootstrap over the grid)."""
-    rng = _rng(seed, key)
+def _bootstrap_configs(statistic: Callable[[np.ndarray], float], n: int, stats: xr.Dataset, key: str) -> tuple[float, float]:
+    """Percentile interval of ``statistic(index)`` over the ``n`` configurations resampled
+    with replacement; seed, resample count and confidence from the dataset's attributes."""
+    rng = _rng(int(stats.attrs["root_seed"]), key)
+    resamples = int(stats.attrs["bootstrap_resamples"])
     draws = np.array([statistic(rng.integers(0, n, size=n)) for _ in range(resamples)])
-    return _interval(draws, confidence)
+    return _interval(draws, float(stats.attrs["confidence"]))
 
 
-# --------------------------------------------------------------------------- data access
+# --------------------------------------------------------------------------- Monte-Carlo data
+
+
+# The operator of each model's Monte Carlo the claims read (the PINN's value kernel K_uu).
+OPERATOR: dict[str, str | None] = {"fnn": None, "pinn": "uu"}
 
 
 @dataclass(frozen=True)
@@ -221,15 +233,15 @@ class Series:
     beta: np.ndarray
     width: np.ndarray
     depth: np.ndarray
-    ratio: np.ndarray
+    ratio: np.ndarray  # E[K^2]/E[K]^2
     ratio_lo: np.ndarray
     ratio_hi: np.ndarray
     saturated: np.ndarray
     change: np.ndarray  # |E[dK]/E[K]|
     change_lo: np.ndarray
     change_hi: np.ndarray
-    theory_ratio: np.ndarray
-    theory_change: np.ndarray
+    theory_ratio: np.ndarray  # exp(5 beta)
+    theory_change: np.ndarray  # (d beta / n0) exp(5 beta) lr
     replicates: np.ndarray
     vanishes: bool = False
 
@@ -245,25 +257,16 @@ def _magnitude_interval(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tu
 def series(stats: xr.Dataset, activation: str, operator: str | None = None) -> Series:
     """The statistics of one activation (and PINN operator) of an ``ntk_stats`` dataset."""
     sel: dict[str, Any] = {"activation": activation}
-    if operator is not None and "operator" in stats.dims:
+    if operator is not None:
         sel["operator"] = operator
     s = stats.sel(sel)
     beta = stats["beta"].values.astype(np.float64)
     order = np.argsort(beta, kind="stable")
 
-    def get(name: str) -> np.ndarray:
-        return np.asarray(s[name].values, dtype=np.float64)[order]
+    def get(name: str, dtype: Any = np.float64) -> np.ndarray:
+        return np.asarray(s[name].values, dtype=dtype)[order]
 
     change, change_lo, change_hi = _magnitude_interval(get("relative_delta_k"), get("relative_delta_k_lo"), get("relative_delta_k_hi"))
-    vanishes = False
-    if "operator_vanishes" in s:
-        vanishes = bool(s["operator_vanishes"].values)
-    replicates = (
-        np.asarray(s["replicates"].values, dtype=np.float64)[order]
-        if "replicates" in s
-        else np.full(beta.shape, float(stats.attrs.get("replicates", np.nan)))
-    )
-    saturated = np.asarray(s["saturated"].values, dtype=bool)[order] if "saturated" in s else np.zeros(beta.shape, bool)
     return Series(
         beta=beta[order],
         width=stats["width"].values[order],
@@ -271,121 +274,142 @@ def series(stats: xr.Dataset, activation: str, operator: str | None = None) -> S
         ratio=get("second_moment_ratio"),
         ratio_lo=get("second_moment_ratio_lo"),
         ratio_hi=get("second_moment_ratio_hi"),
-        saturated=saturated,
+        saturated=get("saturated", bool),
         change=change,
         change_lo=change_lo,
         change_hi=change_hi,
         theory_ratio=stats["theory_second_moment"].values.astype(np.float64)[order],
         theory_change=stats["theory_relative_delta_k"].values.astype(np.float64)[order],
-        replicates=replicates,
-        vanishes=vanishes,
+        replicates=get("replicates"),
+        vanishes="operator_vanishes" in s and bool(s["operator_vanishes"].values),
     )
 
 
-def _seed(stats: xr.Dataset) -> int:
-    return int(stats.attrs.get("root_seed", 0))
+def _stats(inputs: ClaimInputs, model: str, *activations: str) -> xr.Dataset | None:
+    """The model's ntk_stats dataset when it holds every given activation, else None."""
+    stats = inputs.fnn if model == "fnn" else inputs.pinn
+    if stats is None or not set(activations) <= set(stats["activation"].values):
+        return None
+    return stats
 
 
-def _resamples(stats: xr.Dataset) -> int:
-    return int(stats.attrs.get("bootstrap_resamples", 1000))
-
-
-def _confidence(stats: xr.Dataset) -> float:
-    return float(stats.attrs.get("confidence", 0.95))
-
-
-def _has(stats: xr.Dataset | None, activation: str) -> bool:
-    return stats is not None and activation in list(stats["activation"].values)
+def _series(inputs: ClaimInputs, model: str, activation: str) -> Series:
+    stats = inputs.fnn if model == "fnn" else inputs.pinn
+    return series(stats, activation, OPERATOR[model])
 
 
 def _where(s: Series, i: int) -> str:
     return f"at β = {s.beta[i]:.4g} (width {int(s.width[i])}, depth {int(s.depth[i])})"
 
 
-# --------------------------------------------------------------------------- claims 1, 2
+# --------------------------------------------------------------------------- claims 1, 2: E[K²]/E[K]²
+
+RULE_AT_START = "stated value inside our 95% interval at the smallest β (± half a unit of its last digit)"
+RULE_MAXIMUM = "stated value inside [max lo, max hi] over configurations (± half a unit of its last digit)"
+RULE_BOUND = "agrees unless our maximum is significantly above the stated one (max lo > stated)"
 
 
-def check_second_moment(key: str, stats: xr.Dataset | None, activation: str, kind: str, operator: str | None = None) -> ClaimResult:
-    """Claims 1 and 2: E[K^2]/E[K]^2 at the smallest beta (``kind='start'``), its maximum
-    over the beta range (``'max'``) or a stated upper bound (``'bound'``)."""
-    stated = CLAIMS_BY_KEY[key].stated
-    rules = {
-        "start": "stated value inside our 95% interval at the smallest β (± half a unit of its last digit)",
-        "max": "stated value inside [max lo, max hi] over configurations (± half a unit of its last digit)",
-        "bound": "agrees unless our maximum is significantly above the stated one (max lo > stated)",
-    }
-    measures = {"start": "E[K²]/E[K]² at the smallest β", "max": "maximum of E[K²]/E[K]² over β", "bound": "maximum of E[K²]/E[K]² over β"}
-    rule, measure = rules[kind], measures[kind]
-    if not _has(stats, activation):
-        return _not_available(key, measure, rule, f"no {activation} data in this run")
-    s = series(stats, activation, operator)
-    if s.vanishes or np.all(np.isnan(s.ratio)):
-        return _not_available(key, measure, rule, "kernel vanishes identically; the ratio is undefined")
-    if kind == "start":
-        i = 0
-        value, lo, hi = s.ratio[i], s.ratio_lo[i], s.ratio_hi[i]
-        verdict = AGREES if within_interval(stated, lo, hi) else DIFFERS
-        note = _where(s, i)
-    else:
+def _second_moment(model: str, activation: str, kind: str) -> Check:
+    """E[K^2]/E[K]^2 at the smallest beta (``kind='start'``), its maximum over the beta range
+    (``'max'``), or the maximum below a stated upper bound (``'bound'``)."""
+    measure = "E[K²]/E[K]² at the smallest β" if kind == "start" else "maximum of E[K²]/E[K]² over β"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        if _stats(inputs, model, activation) is None:
+            return Outcome(measure, note=f"no {activation} data in this run")
+        s = _series(inputs, model, activation)
+        if s.vanishes or np.all(np.isnan(s.ratio)):
+            return Outcome(measure, note="kernel vanishes identically; the ratio is undefined")
+        if kind == "start":
+            value, lo, hi = s.ratio[0], s.ratio_lo[0], s.ratio_hi[0]
+            return Outcome(measure, float(value), float(lo), float(hi), _verdict(within_interval(claim.stated, lo, hi)), _where(s, 0))
         i = int(np.nanargmax(s.ratio))
         value, lo, hi = s.ratio[i], float(np.nanmax(s.ratio_lo)), float(np.nanmax(s.ratio_hi))
         if kind == "max":
-            verdict = AGREES if within_interval(stated, lo, hi) else DIFFERS
+            ok = within_interval(claim.stated, lo, hi)
         else:
-            bound, half_unit = stated_number(stated)
-            verdict = AGREES if lo <= bound + half_unit else DIFFERS
+            bound, half_unit = stated_number(claim.stated)
+            ok = lo <= bound + half_unit
         note = f"{_where(s, i)}; β range of this run {s.beta.min():.3g} to {s.beta.max():.3g}"
         if s.saturated[i]:
             note += f"; saturated: an estimate from {int(s.replicates[i])} samples cannot exceed {int(s.replicates[i])}"
-    return _result(key, measure, rule, value=float(value), lo=float(lo), hi=float(hi), verdict=verdict, note=note)
+        return Outcome(measure, float(value), float(lo), float(hi), _verdict(ok), note)
+
+    return check
 
 
-# --------------------------------------------------------------------------- claim 3
+def ratio_at_start(model: str, activation: str) -> Check:
+    """Claims 1, 2: E[K^2]/E[K]^2 at the smallest beta against the stated value."""
+    return _second_moment(model, activation, "start")
 
 
-def check_fitted_C(key: str, stats: xr.Dataset | None, operator: str | None = None) -> ClaimResult:
-    """Claim 3: the C fitted at small beta (ReLU) against the report's C = 5."""
-    rule = "stated C inside the 95% interval of the fitted C (± half a unit of its last digit)"
-    if not _has(stats, "relu"):
-        return _not_available(key, "fitted C", rule, "no ReLU data in this run")
-    sel: dict[str, Any] = {"activation": "relu"}
-    if operator is not None and "operator" in stats["fitted_C"].dims:
-        sel["operator"] = operator
-    value = float(stats["fitted_C"].sel(sel))
-    lo = float(stats["fitted_C_lo"].sel(sel))
-    hi = float(stats["fitted_C_hi"].sel(sel))
-    fit_max = stats.attrs.get("fit_max_beta")
-    measure = "C of exp(Cβ), least squares on log E[K²]/E[K]²" + (f" for β ≤ {fit_max:g}" if fit_max is not None else "")
-    if not np.isfinite(value):
-        return _not_available(key, measure, rule, "no configuration in the fit range")
-    verdict = AGREES if within_interval(CLAIMS_BY_KEY[key].stated, lo, hi) else DIFFERS
-    return _result(key, measure, rule, value=value, lo=lo, hi=hi, verdict=verdict)
+def ratio_maximum(model: str, activation: str) -> Check:
+    """Claims 1, 2: the largest E[K^2]/E[K]^2 over the beta range against the stated value."""
+    return _second_moment(model, activation, "max")
 
 
-def check_departure(key: str, stats: xr.Dataset | None, large_beta: float, operator: str | None = None) -> ClaimResult:
-    """Claim 3: at beta >= ``large_beta`` the second moment leaves exp(5 beta): the fraction
-    of those configurations whose 95% interval excludes exp(5 beta)."""
-    measure = f"fraction of configurations with β ≥ {large_beta:g} whose interval excludes exp(5β)"
-    rule = "agrees when more than half of them exclude exp(5β)"
-    if not _has(stats, "relu"):
-        return _not_available(key, measure, rule, "no ReLU data in this run")
-    s = series(stats, "relu", operator)
-    large = s.beta >= large_beta
-    if not large.any():
-        return _not_available(key, measure, rule, f"no configuration with β ≥ {large_beta:g} in this run")
-    outside = (s.theory_ratio[large] < s.ratio_lo[large]) | (s.theory_ratio[large] > s.ratio_hi[large])
-    fraction = float(np.mean(outside))
-    saturated = int(np.sum(s.saturated[large]))
-    bound_below = int(np.sum(s.theory_ratio[large] > s.replicates[large]))
-    note = f"{int(outside.sum())} of {int(large.sum())}"
-    if saturated:
-        note += f"; {saturated} saturated estimates"
-    if bound_below:
-        note += f"; at {bound_below} the curve exceeds the sample count, which no estimate can reach"
-    return _result(key, measure, rule, value=fraction, verdict=AGREES if fraction > 0.5 else DIFFERS, note=note)
+def ratio_below(model: str, activation: str) -> Check:
+    """Claims 1, 2: E[K^2]/E[K]^2 stays below the stated maximum."""
+    return _second_moment(model, activation, "bound")
 
 
-# --------------------------------------------------------------------------- claim 4
+# --------------------------------------------------------------------------- claim 3: exp(Cβ)
+
+RULE_FITTED_C = "stated C inside the 95% interval of the fitted C (± half a unit of its last digit)"
+RULE_DEPARTURE = "agrees when more than half of them exclude exp(5β)"
+
+
+def fitted_C(model: str) -> Check:
+    """Claim 3: the C of exp(C beta) fitted to E[K^2]/E[K]^2 at small beta (ReLU)
+    against the stated C."""
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        stats = _stats(inputs, model, "relu")
+        if stats is None:
+            return Outcome("fitted C", note="no ReLU data in this run")
+        sel: dict[str, Any] = {"activation": "relu"}
+        if OPERATOR[model] is not None:
+            sel["operator"] = OPERATOR[model]
+        value, lo, hi = (float(stats[name].sel(sel)) for name in ("fitted_C", "fitted_C_lo", "fitted_C_hi"))
+        measure = f"C of exp(Cβ), least squares on log E[K²]/E[K]² for β ≤ {stats.attrs['fit_max_beta']:g}"
+        if not np.isfinite(value):
+            return Outcome(measure, note="no configuration in the fit range")
+        return Outcome(measure, value, lo, hi, _verdict(within_interval(claim.stated, lo, hi)))
+
+    return check
+
+
+def departure(model: str) -> Check:
+    """Claim 3: at :math:`\\beta \\ge` ``large_beta`` E[K^2]/E[K]^2 (ReLU) leaves
+    :math:`\\exp(5\\beta)`: the fraction of those configurations whose 95% interval excludes it."""
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        large_beta = inputs.large_beta
+        measure = f"fraction of configurations with β ≥ {large_beta:g} whose interval excludes exp(5β)"
+        if _stats(inputs, model, "relu") is None:
+            return Outcome(measure, note="no ReLU data in this run")
+        s = _series(inputs, model, "relu")
+        large = s.beta >= large_beta
+        if not large.any():
+            return Outcome(measure, note=f"no configuration with β ≥ {large_beta:g} in this run")
+        outside = (s.theory_ratio[large] < s.ratio_lo[large]) | (s.theory_ratio[large] > s.ratio_hi[large])
+        fraction = float(np.mean(outside))
+        saturated = int(np.sum(s.saturated[large]))
+        bound_below = int(np.sum(s.theory_ratio[large] > s.replicates[large]))
+        note = f"{int(outside.sum())} of {int(large.sum())}"
+        if saturated:
+            note += f"; {saturated} saturated estimates"
+        if bound_below:
+            note += f"; at {bound_below} the curve exceeds the sample count, which no estimate can reach"
+        return Outcome(measure, fraction, verdict=_verdict(fraction > 0.5), note=note)
+
+    return check
+
+
+# --------------------------------------------------------------------------- claim 4: Theorem 2 parity
+
+RULE_NEAR = f"near y = x: |median| ≤ {RULES['near_decades']:g} decades"
+RULE_DEVIATES = f"deviates from y = x: |median| > {RULES['near_decades']:g} decades"
 
 
 def _log_ratio(s: Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -397,116 +421,124 @@ def _log_ratio(s: Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return value, lo, hi
 
 
-def check_parity(
-    key: str, stats: xr.Dataset | None, select: str, threshold: float, expect_near: bool, operator: str | None = None
-) -> ClaimResult:
-    """Claim 4: the Theorem 2 parity. ``select`` is ``'beta'`` (split at ``threshold`` in
-    beta) or ``'scaling'`` (split at ``threshold`` in the scaling value); ``expect_near``
-    says whether the report states agreement (small side) or deviation (large side)."""
-    near = RULES["near_decades"]
-    split = f"β {'<' if expect_near else '≥'} {threshold:g}" if select == "beta" else f"scaling {'<' if expect_near else '≥'} {threshold:g}"
-    measure = f"median log10(|E[ΔK]/E[K]| / (dβ/n0) exp(5β) lr) over {split}, decades"
-    rule = (
-        f"near y = x: |median| ≤ {near:g} decades" if expect_near else f"deviates from y = x: |median| > {near:g} decades"
-    )
-    if not _has(stats, "relu"):
-        return _not_available(key, measure, rule, "no ReLU data in this run")
-    s = series(stats, "relu", operator)
-    x = s.beta if select == "beta" else s.theory_change
-    chosen = (x < threshold) if expect_near else (x >= threshold)
-    value, lo, hi = _log_ratio(s)
-    chosen &= np.isfinite(value)
-    if not chosen.any():
-        return _not_available(key, measure, rule, f"no configuration with {split} in this run")
-    median = float(np.median(value[chosen]))
-    # Interval: medians of the lower and upper bounds of the chosen points.
-    with np.errstate(invalid="ignore"):
-        m_lo, m_hi = float(np.median(lo[chosen])), float(np.median(hi[chosen]))
-    ok = abs(median) <= near if expect_near else abs(median) > near
-    note = f"{int(chosen.sum())} configurations; measured/scaling = 10^{median:+.2f}"
-    return _result(key, measure, rule, value=median, lo=m_lo, hi=m_hi, verdict=AGREES if ok else DIFFERS, note=note)
+def parity(model: str, split: str, near: bool) -> Check:
+    """Claim 4: :math:`m = \\operatorname{median}\\log_{10}(|E[\\Delta K]/E[K]| / s)` with the
+    Theorem 2 scaling :math:`s = (d\\beta/n_0)\\exp(5\\beta)\\,\\mathrm{lr}` (ReLU), over the
+    configurations on one side of a split: ``split='beta'`` splits at ``large_beta``,
+    ``'scaling'`` at :data:`PINN_PARITY_SPLIT` in :math:`s`. ``near``: the report states
+    agreement (the small side, :math:`|m| \\le` near_decades), else deviation (the large side)."""
+    side = "<" if near else "≥"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        threshold = inputs.large_beta if split == "beta" else PINN_PARITY_SPLIT
+        where = f"{'β' if split == 'beta' else 'scaling'} {side} {threshold:g}"
+        measure = f"median log10(|E[ΔK]/E[K]| / (dβ/n0) exp(5β) lr) over {where}, decades"
+        if _stats(inputs, model, "relu") is None:
+            return Outcome(measure, note="no ReLU data in this run")
+        s = _series(inputs, model, "relu")
+        x = s.beta if split == "beta" else s.theory_change
+        chosen = (x < threshold) if near else (x >= threshold)
+        value, lo, hi = _log_ratio(s)
+        chosen &= np.isfinite(value)
+        if not chosen.any():
+            return Outcome(measure, note=f"no configuration with {where} in this run")
+        median = float(np.median(value[chosen]))
+        # Interval: medians of the lower and upper bounds of the chosen points.
+        with np.errstate(invalid="ignore"):
+            m_lo, m_hi = float(np.median(lo[chosen])), float(np.median(hi[chosen]))
+        ok = abs(median) <= RULES["near_decades"] if near else abs(median) > RULES["near_decades"]
+        note = f"{int(chosen.sum())} configurations; measured/scaling = 10^{median:+.2f}"
+        return Outcome(measure, median, m_lo, m_hi, _verdict(ok), note)
+
+    return check
 
 
-# --------------------------------------------------------------------------- claim 5
+# --------------------------------------------------------------------------- claim 5: FNN relative change
+
+RULE_ORDERS_BELOW = f"agrees when ≥ {RULES['orders_decades']:g} decades (orders of magnitude) at every configuration"
+RULE_SIMILAR = f"agrees when ≤ {RULES['similar_decades']:g} decades"
+RULE_MONOTONE = f"agrees when ρ ≥ {RULES['monotone_rho']:g}"
 
 
-def check_sigmoid_smaller(key: str, stats: xr.Dataset | None) -> ClaimResult:
-    """Claim 5: at every configuration the sigmoid relative change is orders of magnitude
-    below ReLU and GELU: min over configurations of log10(min(ReLU, GELU) / sigmoid)."""
-    decades = RULES["orders_decades"]
+def sigmoid_orders_below(claim: Claim, inputs: ClaimInputs) -> Outcome:
+    """Claim 5: at every configuration the sigmoid's |E[dK]/E[K]| is orders of magnitude
+    below ReLU's and GELU's: :math:`\\min_{\\text{config}} \\log_{10}(\\min(|\\text{ReLU}|,
+    |\\text{GELU}|) / |\\text{sigmoid}|)`."""
     measure = "min over configurations of log10(min(|ReLU|, |GELU|) / |sigmoid|), decades"
-    rule = f"agrees when ≥ {decades:g} decades (orders of magnitude) at every configuration"
-    if not all(_has(stats, a) for a in ("relu", "gelu", "sigmoid")):
-        return _not_available(key, measure, rule, "needs ReLU, GELU and sigmoid")
-    r, g, sg = (series(stats, a) for a in ("relu", "gelu", "sigmoid"))
+    if _stats(inputs, "fnn", "relu", "gelu", "sigmoid") is None:
+        return Outcome(measure, note="needs ReLU, GELU and sigmoid")
+    r, g, sg = (_series(inputs, "fnn", a) for a in ("relu", "gelu", "sigmoid"))
     with np.errstate(divide="ignore", invalid="ignore"):
         gap = np.log10(np.minimum(r.change, g.change) / sg.change)
         gap_lo = np.log10(np.minimum(r.change_lo, g.change_lo) / sg.change_hi)
         gap_hi = np.log10(np.minimum(r.change_hi, g.change_hi) / sg.change_lo)
     i = int(np.nanargmin(gap))
     value = float(gap[i])
-    note = f"smallest gap {_where(r, i)}"
-    return _result(
-        key, measure, rule, value=value, lo=float(np.nanmin(gap_lo)), hi=float(np.nanmin(gap_hi)),
-        verdict=AGREES if value >= decades else DIFFERS, note=note,
-    )
+    ok = value >= RULES["orders_decades"]
+    return Outcome(measure, value, float(np.nanmin(gap_lo)), float(np.nanmin(gap_hi)), _verdict(ok), f"smallest gap {_where(r, i)}")
 
 
-def check_similar(key: str, stats: xr.Dataset | None) -> ClaimResult:
-    """Claim 5: ReLU and GELU relative changes are quantitatively similar."""
-    limit = RULES["similar_decades"]
+def relu_gelu_similar(claim: Claim, inputs: ClaimInputs) -> Outcome:
+    """Claim 5: ReLU and GELU relative changes are quantitatively similar: the median over
+    configurations of :math:`|\\log_{10}(|\\text{GELU}| / |\\text{ReLU}|)|`."""
     measure = "median over configurations of |log10(|GELU| / |ReLU|)|, decades"
-    rule = f"agrees when ≤ {limit:g} decades"
-    if not all(_has(stats, a) for a in ("relu", "gelu")):
-        return _not_available(key, measure, rule, "needs ReLU and GELU")
-    r, g = series(stats, "relu"), series(stats, "gelu")
+    stats = _stats(inputs, "fnn", "relu", "gelu")
+    if stats is None:
+        return Outcome(measure, note="needs ReLU and GELU")
+    r, g = _series(inputs, "fnn", "relu"), _series(inputs, "fnn", "gelu")
     with np.errstate(divide="ignore", invalid="ignore"):
         log_ratio = np.log10(g.change / r.change)
     log_ratio = log_ratio[np.isfinite(log_ratio)]  # both changes non-zero and defined
     distance = np.abs(log_ratio)
     if distance.size == 0:
-        return _not_available(key, measure, rule, "no configuration with both changes non-zero")
+        return Outcome(measure, note="no configuration with both changes non-zero")
     value = float(np.median(distance))
-    lo, hi = _bootstrap_configs(lambda idx: np.median(distance[idx]), distance.size, _seed(stats), key, _resamples(stats), _confidence(stats))
+    lo, hi = _bootstrap_configs(lambda idx: np.median(distance[idx]), distance.size, stats, claim.key)
     note = f"GELU/ReLU = 10^{float(np.median(log_ratio)):+.2f} (median over {log_ratio.size} configurations)"
-    return _result(key, measure, rule, value=value, lo=lo, hi=hi, verdict=AGREES if value <= limit else DIFFERS, note=note)
+    return Outcome(measure, value, lo, hi, _verdict(value <= RULES["similar_decades"]), note)
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
     from scipy.stats import spearmanr
 
     if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
-        return float("nan")
+        return NAN
     return float(spearmanr(x, y).statistic)
 
 
-def check_monotone(key: str, stats: xr.Dataset | None, activation: str, operator: str | None = None) -> ClaimResult:
-    """Claim 5: |E[dK]/E[K]| grows monotonically with beta (Spearman rank correlation)."""
-    rho_min = RULES["monotone_rho"]
+def monotone(model: str, activation: str) -> Check:
+    """Claim 5: |E[dK]/E[K]| grows monotonically with beta: Spearman's :math:`\\rho` of
+    the two over configurations."""
     measure = "Spearman rank correlation of |E[ΔK]/E[K]| with β"
-    rule = f"agrees when ρ ≥ {rho_min:g}"
-    if not _has(stats, activation):
-        return _not_available(key, measure, rule, f"no {activation} data in this run")
-    s = series(stats, activation, operator)
-    ok = np.isfinite(s.change)
-    beta, change = s.beta[ok], s.change[ok]
-    rho = _spearman(beta, change)
-    if not np.isfinite(rho):
-        return _not_available(key, measure, rule, "fewer than three usable configurations")
-    lo, hi = _bootstrap_configs(lambda idx: _spearman(beta[idx], change[idx]), beta.size, _seed(stats), key, _resamples(stats), _confidence(stats))
-    return _result(key, measure, rule, value=rho, lo=lo, hi=hi, verdict=AGREES if rho >= rho_min else DIFFERS, note=f"{beta.size} configurations")
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        stats = _stats(inputs, model, activation)
+        if stats is None:
+            return Outcome(measure, note=f"no {activation} data in this run")
+        s = _series(inputs, model, activation)
+        ok = np.isfinite(s.change)
+        beta, change = s.beta[ok], s.change[ok]
+        rho = _spearman(beta, change)
+        if not np.isfinite(rho):
+            return Outcome(measure, note="fewer than three usable configurations")
+        lo, hi = _bootstrap_configs(lambda idx: _spearman(beta[idx], change[idx]), beta.size, stats, claim.key)
+        return Outcome(measure, rho, lo, hi, _verdict(rho >= RULES["monotone_rho"]), f"{beta.size} configurations")
+
+    return check
 
 
-# --------------------------------------------------------------------------- claim 6
+# --------------------------------------------------------------------------- claim 6: PINN growth
 
 
 def growth_decades(beta: np.ndarray, change: np.ndarray) -> float:
-    """log10 of the median |E[dK]/E[K]| of the largest-beta third of the configurations
-    over that of the smallest-beta third."""
+    """Growth of |E[dK]/E[K]| over the beta range, in decades:
+    :math:`\\log_{10}(\\tilde c_{\\text{top}} / \\tilde c_{\\text{bottom}})` with
+    :math:`\\tilde c` the median over the largest-beta and smallest-beta thirds of the
+    configurations (non-zero, defined values only)."""
     ok = np.isfinite(change) & (change > 0)
     beta, change = beta[ok], change[ok]
     if beta.size < 3:
-        return float("nan")
+        return NAN
     order = np.argsort(beta, kind="stable")
     third = max(1, beta.size // 3)
     low = np.median(change[order[:third]])
@@ -514,285 +546,187 @@ def growth_decades(beta: np.ndarray, change: np.ndarray) -> float:
     return float(np.log10(high / low))
 
 
-def _growth_with_interval(stats: xr.Dataset, activation: str, key: str, operator: str | None) -> tuple[float, float, float]:
-    s = series(stats, activation, operator)
-    value = growth_decades(s.beta, s.change)
-    lo, hi = _bootstrap_configs(
-        lambda idx: growth_decades(s.beta[idx], s.change[idx]), s.beta.size, _seed(stats), f"{key}/{activation}",
-        _resamples(stats), _confidence(stats),
-    )
-    return value, lo, hi
+GROWTH_ACTIVATIONS = ("relu", "gelu", "sigmoid")
+RULE_MOST_STABLE = f"most stable: growth < {RULES['stable_decades']:g} decades and the smallest of the three"
+RULE_MODERATE = f"moderate: {RULES['stable_decades']:g} ≤ growth < growth of ReLU"
+RULE_ORDERS = f"orders of magnitude: growth ≥ {RULES['orders_decades']:g} decades"
 
 
-def check_pinn_growth(stats: xr.Dataset | None, operator: str = "uu") -> list[ClaimResult]:
-    """Claim 6: growth of the PINN relative change over beta per activation: GELU no
-    significant increase and the smallest growth, sigmoid moderate, ReLU by orders of
-    magnitude. Growth = :func:`growth_decades`."""
-    stable, orders = RULES["stable_decades"], RULES["orders_decades"]
-    measure = "growth: log10(median of the top β third / median of the bottom β third), decades"
-    rules = {
-        "6.gelu": f"most stable: growth < {stable:g} decades and the smallest of the three",
-        "6.sigmoid": f"moderate: {stable:g} ≤ growth < growth of ReLU",
-        "6.relu": f"orders of magnitude: growth ≥ {orders:g} decades",
-    }
-    if not all(_has(stats, a) for a in ("relu", "gelu", "sigmoid")):
-        return [_not_available(k, measure, rules[k], "needs ReLU, GELU and sigmoid") for k in ("6.gelu", "6.sigmoid", "6.relu")]
-    growth = {a: _growth_with_interval(stats, a, "6", operator) for a in ("relu", "gelu", "sigmoid")}
-    g = {a: v[0] for a, v in growth.items()}
-    verdicts = {
-        "6.gelu": g["gelu"] < stable and g["gelu"] <= min(g["relu"], g["sigmoid"]),
-        "6.sigmoid": stable <= g["sigmoid"] < g["relu"],
-        "6.relu": g["relu"] >= orders,
-    }
-    results = []
-    for key, activation in (("6.gelu", "gelu"), ("6.sigmoid", "sigmoid"), ("6.relu", "relu")):
-        value, lo, hi = growth[activation]
-        note = ", ".join(f"{a}: {g[a]:.2f}" for a in ("relu", "gelu", "sigmoid"))
-        verdict = NOT_AVAILABLE if not np.isfinite(value) else (AGREES if verdicts[key] else DIFFERS)
-        results.append(_result(key, measure, rules[key], value=value, lo=lo, hi=hi, verdict=verdict, note=f"growth {note}"))
-    return results
-
-
-# --------------------------------------------------------------------------- claims 7, 8
-
-# Variable names of the training netCDFs (issue 4 contract), first match wins.
-_NTK_NAMES = ("ntk", "ntk_empirical", "empirical_ntk", "kernel", "k")
-_NTK_INFINITE_NAMES = ("ntk_infinite", "infinite_ntk", "kernel_infinite", "k_infinite")
-_CHANGE_NAMES = ("relative_change", "ntk_relative_change", "relative_ntk_change")
-_PREDICTION_NAMES = ("prediction", "prediction_test", "predictions", "test_prediction")
-_TARGET_NAMES = ("target", "target_test", "test_target", "truth")
-_ERROR_NAMES = ("relative_l2_error", "rel_l2_error", "relative_error", "l2_error")
-
-
-def _first(ds: xr.Dataset, names: Sequence[str]) -> xr.DataArray | None:
-    for name in names:
-        if name in ds.variables:
-            return ds[name]
-    return None
-
-
-def _last_along(array: xr.DataArray, dim: str) -> xr.DataArray:
-    return array.isel({dim: -1}) if dim in array.dims else array
-
-
-@dataclass(frozen=True)
-class FnnTrainingSummary:
-    """What claim 7 needs from one FNN training run."""
-
-    width: int
-    depth: int
-    kernel_change: float  # |K_T - K_0|_F / |K_0|_F
-    distance_infinite: float  # |K_0 - K_inf|_F / |K_inf|_F
-    relative_mse: float  # mean (f - y)^2 / mean y^2 on the test grid, after training
-
-
-def summarise_fnn_training(ds: xr.Dataset) -> FnnTrainingSummary:
-    """Summary of a ``training/fnn_w<width>_d<depth>.nc`` dataset (dims ``step``, ``i``,
-    ``j``): relative kernel change at the last snapshot, distance of the initial kernel from
-    the infinite-width kernel, relative MSE of the final prediction."""
-    ntk = _first(ds, _NTK_NAMES)
-    infinite = _first(ds, _NTK_INFINITE_NAMES)
-    nan = float("nan")
-    k0 = kT = None
-    if ntk is not None and "step" in ntk.dims:
-        k0 = ntk.isel(step=0).values.astype(np.float64)
-        kT = ntk.isel(step=-1).values.astype(np.float64)
-    change_var = _first(ds, _CHANGE_NAMES)
-    if change_var is not None:
-        kernel_change = float(_last_along(change_var, "step"))
-    elif k0 is not None:
-        kernel_change = float(np.linalg.norm(kT - k0) / np.linalg.norm(k0))
-    else:
-        kernel_change = nan
-    if infinite is not None and k0 is not None:
-        kinf = infinite.values.astype(np.float64)
-        distance = float(np.linalg.norm(k0 - kinf) / np.linalg.norm(kinf))
-    else:
-        distance = nan
-    prediction, target = _first(ds, _PREDICTION_NAMES), _first(ds, _TARGET_NAMES)
-    if prediction is not None and target is not None:
-        pred = _last_along(prediction, "step").values.astype(np.float64)
-        y = target.values.astype(np.float64)
-        relative_mse = float(np.mean((pred - y) ** 2) / np.mean(y**2))
-    else:
-        relative_mse = nan
-    return FnnTrainingSummary(
-        width=int(ds.attrs.get("width", -1)), depth=int(ds.attrs.get("depth", -1)),
-        kernel_change=kernel_change, distance_infinite=distance, relative_mse=relative_mse,
-    )
-
-
-def summarise_pinn_training(ds: xr.Dataset) -> float:
-    """Final relative L2 error of a trained PINN on its test grid."""
-    error = _first(ds, _ERROR_NAMES)
-    if error is not None:
-        return float(_last_along(error, "step").values.ravel()[-1])
-    prediction, target = _first(ds, _PREDICTION_NAMES), _first(ds, ("exact", "exact_solution", *_TARGET_NAMES))
-    if prediction is None or target is None:
-        return float("nan")
-    pred = _last_along(prediction, "step").values.astype(np.float64)
-    exact = target.values.astype(np.float64)
-    return float(np.linalg.norm(pred - exact) / np.linalg.norm(exact))
-
-
-_NAME_PATTERN = re.compile(r"(?P<model>fnn|pinn)_(?:(?P<activation>[a-z]+)_)?w(?P<width>\d+)_d(?P<depth>\d+)")
-# The report's architectures for claim 7 (Appendix G: width 512, depth 1 and depth 10).
-CLAIM7_ARCHITECTURES = {"shallow": (512, 1), "deep": (512, 10)}
-SMOOTH_PINN_ACTIVATIONS = ("erf", "sigmoid", "tanh", "gelu")
-
-
-def describe_training_file(name: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
-    """Model, activation, width and depth of a training output, from its attributes where
-    present, else from its file name (``fnn_w512_d1.nc``, ``pinn_erf_w64_d4.nc``)."""
-    match = _NAME_PATTERN.search(Path(name).stem)
-    info: dict[str, Any] = {"file": name}
-    if match:
-        info.update({k: v for k, v in match.groupdict().items() if v is not None})
-    for key in ("model", "activation", "width", "depth"):
-        if key in attrs:
-            info[key] = attrs[key]
-    for key in ("width", "depth"):
-        if key in info:
-            info[key] = int(info[key])
-    return info
-
-
-def pick_training_runs(
-    runs: Sequence[Mapping[str, Any]],
-    shallow: Sequence[int] | None = None,
-    deep: Sequence[int] | None = None,
-    pinn_architecture: Sequence[int] | None = None,
-) -> dict[str, str | None]:
-    """Which training outputs claims 7 and 8 use.
-
-    ``shallow``/``deep``: the FNN runs of the given (width, depth), by default the report's
-    (512, 1) and (512, 10) (the config's Figure 9 and 10 architectures are passed here);
-    where absent, the FNN run of smallest depth and the one of largest depth among those of
-    the same width (ReLU preferred). ``pinn_smooth``/``pinn_relu``: the PINN runs with a
-    smooth (erf-type) and with the ReLU activation, of ``pinn_architecture`` where given.
-    Values are the ``file`` entries."""
-    wanted = {
-        "shallow": tuple(shallow or CLAIM7_ARCHITECTURES["shallow"]),
-        "deep": tuple(deep or CLAIM7_ARCHITECTURES["deep"]),
-    }
-    fnn = [r for r in runs if r.get("model") == "fnn" and "depth" in r and "width" in r]
-    relu_fnn = [r for r in fnn if r.get("activation", "relu") == "relu"] or fnn
-    picked: dict[str, str | None] = {"shallow": None, "deep": None, "pinn_smooth": None, "pinn_relu": None}
-    for role, architecture in wanted.items():
-        exact = [r for r in relu_fnn if (r["width"], r["depth"]) == architecture]
-        if exact:
-            picked[role] = exact[0]["file"]
-    if relu_fnn and (picked["shallow"] is None or picked["deep"] is None):
-        first = min(relu_fnn, key=lambda r: (r["depth"], -r["width"]))
-        same_width = [r for r in relu_fnn if r["width"] == first["width"] and r["depth"] > first["depth"]]
-        last = max(same_width or relu_fnn, key=lambda r: (r["depth"], -r["width"]))
-        if picked["shallow"] is None:
-            picked["shallow"] = first["file"]
-        if picked["deep"] is None and last is not first:
-            picked["deep"] = last["file"]
-    pinn = [r for r in runs if r.get("model") == "pinn"]
-    if pinn_architecture is not None:
-        pinn = [r for r in pinn if (r.get("width"), r.get("depth")) == tuple(pinn_architecture)] or pinn
-    smooth = [r for r in pinn if r.get("activation") in SMOOTH_PINN_ACTIVATIONS]
-    relu = [r for r in pinn if r.get("activation") == "relu"]
-    picked["pinn_smooth"] = smooth[0]["file"] if smooth else None
-    picked["pinn_relu"] = relu[0]["file"] if relu else None
-    return picked
-
-
-def check_fnn_training(shallow: FnnTrainingSummary | None, deep: FnnTrainingSummary | None) -> list[ClaimResult]:
-    """Claim 7: the shallow network keeps its kernel (close to the initial and to the
-    infinite-width kernel) and fits poorly; the deep one changes its kernel and fits well."""
-    close, fit = RULES["kernel_close"], RULES["fit_relative_mse"]
-    specs = {
-        "7.d1.change": ("relative Frobenius change |K_T − K_0| / |K_0|", f"close: ≤ {close:g}"),
-        "7.d1.infinite": ("relative Frobenius distance |K_0 − K_∞| / |K_∞|", f"close: ≤ {close:g}"),
-        "7.d1.fit": ("relative MSE of the trained prediction on the test grid", f"poor: > {fit:g}"),
-        "7.d10.change": ("relative Frobenius change |K_T − K_0| / |K_0|", f"changes: > {close:g} and more than the shallow network"),
-        "7.d10.fit": ("relative MSE of the trained prediction on the test grid", f"good: ≤ {fit:g}"),
-    }
-    results = []
-    for key, (measure, rule) in specs.items():
-        summary = shallow if ".d1." in key else deep
-        if summary is None:
-            results.append(_not_available(key, measure, rule, "training run not in this run's outputs"))
-            continue
-        if key.endswith("change"):
-            value = summary.kernel_change
-        elif key.endswith("infinite"):
-            value = summary.distance_infinite
-        else:
-            value = summary.relative_mse
-        if not np.isfinite(value):
-            results.append(_not_available(key, measure, rule, "quantity not in the training data"))
-            continue
-        if key == "7.d1.change" or key == "7.d1.infinite":
-            ok = value <= close
-        elif key == "7.d1.fit":
-            ok = value > fit
-        elif key == "7.d10.change":
-            ok = value > close and (shallow is None or not np.isfinite(shallow.kernel_change) or value > shallow.kernel_change)
-        else:
-            ok = value <= fit
-        note = f"width {summary.width}, depth {summary.depth}"
-        results.append(_result(key, measure, rule, value=float(value), verdict=AGREES if ok else DIFFERS, note=note))
-    return results
-
-
-def check_pinn_training(erf_error: float | None, relu_error: float | None) -> list[ClaimResult]:
-    """Claim 8: the erf PINN learns the Poisson solution, the ReLU PINN does not."""
-    limit = RULES["pinn_learns"]
-    measure = "relative L2 error on the test grid after training"
-    out = []
-    for key, error, rule, good in (
-        ("8.erf", erf_error, f"learns: error < {limit:g}", True),
-        ("8.relu", relu_error, f"does not learn: error ≥ {limit:g}", False),
-    ):
-        if error is None or not np.isfinite(error):
-            out.append(_not_available(key, measure, rule, "training run not in this run's outputs"))
-            continue
-        ok = (error < limit) if good else (error >= limit)
-        out.append(_result(key, measure, rule, value=float(error), verdict=AGREES if ok else DIFFERS))
+def _pinn_growths(inputs: ClaimInputs) -> dict[str, tuple[float, float, float]]:
+    """Growth (value, lo, hi) of each activation of the PINN's K_uu."""
+    stats = inputs.pinn
+    out = {}
+    for activation in GROWTH_ACTIVATIONS:
+        s = _series(inputs, "pinn", activation)
+        lo, hi = _bootstrap_configs(lambda idx: growth_decades(s.beta[idx], s.change[idx]), s.beta.size, stats, f"6/{activation}")
+        out[activation] = (growth_decades(s.beta, s.change), lo, hi)
     return out
 
 
-# --------------------------------------------------------------------------- all claims
+def pinn_growth(activation: str, agrees: Callable[[Mapping[str, float]], bool]) -> Check:
+    """Claim 6: the growth (:func:`growth_decades`) of the PINN's relative change for
+    ``activation``; ``agrees(growth by activation)`` decides, since the report ranks them."""
+    measure = "growth: log10(median of the top β third / median of the bottom β third), decades"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        if _stats(inputs, "pinn", *GROWTH_ACTIVATIONS) is None:
+            return Outcome(measure, note="needs ReLU, GELU and sigmoid")
+        growth = _pinn_growths(inputs)
+        g = {a: v[0] for a, v in growth.items()}
+        value, lo, hi = growth[activation]
+        verdict = _verdict(agrees(g)) if np.isfinite(value) else NOT_AVAILABLE
+        note = "growth " + ", ".join(f"{a}: {g[a]:.2f}" for a in GROWTH_ACTIVATIONS)
+        return Outcome(measure, value, lo, hi, verdict, note)
+
+    return check
+
+
+# --------------------------------------------------------------------------- claims 7, 8: training
+
+_FNN_MEASURES = {
+    "kernel_change": "relative Frobenius change |K_T − K_0| / |K_0|",
+    "distance_infinite": "relative Frobenius distance |K_0 − K_∞| / |K_∞|",
+    "relative_mse": "relative MSE of the trained prediction on the test grid",
+}
+RULE_CLOSE = f"close: ≤ {RULES['kernel_close']:g}"
+RULE_CHANGES = f"changes: > {RULES['kernel_close']:g} and more than the shallow network"
+RULE_POOR_FIT = f"poor: > {RULES['fit_relative_mse']:g}"
+RULE_GOOD_FIT = f"good: ≤ {RULES['fit_relative_mse']:g}"
+RULE_LEARNS = f"learns: error < {RULES['pinn_learns']:g}"
+RULE_NOT_LEARNS = f"does not learn: error ≥ {RULES['pinn_learns']:g}"
+
+
+def fnn_training(network: str, quantity: str, agrees: Callable[[float, ClaimInputs], bool]) -> Check:
+    """Claim 7: ``quantity`` (a field of :class:`FnnTrainingSummary`) of the ``network``
+    (``'shallow'`` or ``'deep'``) FNN run; ``agrees(value, inputs)`` decides."""
+    measure = _FNN_MEASURES[quantity]
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        summary = inputs.fnn_shallow if network == "shallow" else inputs.fnn_deep
+        if summary is None:
+            return Outcome(measure, note="training run not in this run's outputs")
+        value = getattr(summary, quantity)
+        if not np.isfinite(value):
+            return Outcome(measure, note="quantity not in the training data")
+        return Outcome(measure, float(value), verdict=_verdict(agrees(value, inputs)), note=f"width {summary.width}, depth {summary.depth}")
+
+    return check
+
+
+def _deep_changes_more(value: float, inputs: ClaimInputs) -> bool:
+    shallow = inputs.fnn_shallow
+    return value > RULES["kernel_close"] and (shallow is None or not np.isfinite(shallow.kernel_change) or value > shallow.kernel_change)
+
+
+def pinn_training(activation: str, learns: bool) -> Check:
+    """Claim 8: the final relative L2 error of the trained PINN of ``activation`` is below
+    ``pinn_learns`` (``learns``) or not."""
+    measure = "relative L2 error on the test grid after training"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        error = inputs.pinn_errors.get(activation)
+        if error is None or not np.isfinite(error):
+            return Outcome(measure, note="training run not in this run's outputs")
+        ok = (error < RULES["pinn_learns"]) if learns else (error >= RULES["pinn_learns"])
+        return Outcome(measure, float(error), verdict=_verdict(ok))
+
+    return check
+
+
+# --------------------------------------------------------------------------- the registry
+
+# The report's statements, in table order. Numbers in `stated` are quotes of seed 000;
+# nothing else here is. The report's "erf" activation is our `sigmoid` (sigmoid-like erf).
+CLAIMS: tuple[Claim, ...] = (
+    # 1. FNN second moment (Section 5.1.2).
+    Claim("1.relu.start", "FNN, ReLU: E[K²]/E[K]² at the smallest β", "increased from approximately 1.00", "Sec. 5.1.2",
+          "1.00", RULE_AT_START, ratio_at_start("fnn", "relu")),
+    Claim("1.relu.max", "FNN, ReLU: largest E[K²]/E[K]² over the β range", "... to 83.99", "Sec. 5.1.2",
+          "83.99", RULE_MAXIMUM, ratio_maximum("fnn", "relu")),
+    Claim("1.gelu.start", "FNN, GELU: E[K²]/E[K]² at the smallest β", "from 1.00", "Sec. 5.1.2",
+          "1.00", RULE_AT_START, ratio_at_start("fnn", "gelu")),
+    Claim("1.gelu.max", "FNN, GELU: largest E[K²]/E[K]² over the β range", "... to 100.0", "Sec. 5.1.2",
+          "100.0", RULE_MAXIMUM, ratio_maximum("fnn", "gelu")),
+    Claim("1.sigmoid.max", "FNN, sigmoid: E[K²]/E[K]² stays below the stated maximum", "with a maximum of only 1.03", "Sec. 5.1.2",
+          "1.03", RULE_BOUND, ratio_below("fnn", "sigmoid")),
+    # 2. PINN second moment (Section 5.2.2); the PINN Monte Carlo measures K_uu.
+    Claim("2.relu.start", "PINN, ReLU: E[K_uu²]/E[K_uu]² at the smallest β", "increased from approximately 1.00", "Sec. 5.2.2",
+          "1.00", RULE_AT_START, ratio_at_start("pinn", "relu")),
+    Claim("2.relu.max", "PINN, ReLU: largest E[K_uu²]/E[K_uu]² over the β range", "to a maximum of 83.99", "Sec. 5.2.2",
+          "83.99", RULE_MAXIMUM, ratio_maximum("pinn", "relu")),
+    Claim("2.gelu.start", "PINN, GELU: E[K_uu²]/E[K_uu]² at the smallest β", "an increase from 1.00", "Sec. 5.2.2",
+          "1.00", RULE_AT_START, ratio_at_start("pinn", "gelu")),
+    Claim("2.gelu.max", "PINN, GELU: largest E[K_uu²]/E[K_uu]² over the β range", "to a peak of 12.95", "Sec. 5.2.2",
+          "12.95", RULE_MAXIMUM, ratio_maximum("pinn", "gelu")),
+    Claim("2.sigmoid.max", "PINN, sigmoid: E[K_uu²]/E[K_uu]² stays below the stated maximum", "a maximum value of only 1.027", "Sec. 5.2.2",
+          "1.027", RULE_BOUND, ratio_below("pinn", "sigmoid")),
+    # 3. Theorem 1 at small and large beta (Sections 5.1.1, 5.2.1; footnote 3).
+    Claim("3.fnn.C", "FNN, ReLU: C of exp(Cβ) fitted at small β", "C ≈ 5.0 for ReLU networks", "Sec. 5.1.1, fn. 3",
+          "5.0", RULE_FITTED_C, fitted_C("fnn")),
+    Claim("3.fnn.departure", "FNN, ReLU: E[K²]/E[K]² departs from exp(5β) at large β", "as β increases further, a divergence ... is observed", "Sec. 5.1.1",
+          None, RULE_DEPARTURE, departure("fnn")),
+    Claim("3.pinn.C", "PINN, ReLU: C of exp(Cβ) fitted at small β (K_uu)", "closely follows ... exp(Cβ)", "Sec. 5.2.1",
+          "5.0", RULE_FITTED_C, fitted_C("pinn")),
+    Claim("3.pinn.departure", "PINN, ReLU: E[K_uu²]/E[K_uu]² departs from exp(5β) at large β", "as β increases, some divergence ... emerges", "Sec. 5.2.1",
+          None, RULE_DEPARTURE, departure("pinn")),
+    # 4. Theorem 2 parity (Figures 1b, 3b).
+    Claim("4.fnn.small", "FNN, ReLU: |E[ΔK]/E[K]| against the Theorem 2 scaling at small β", "supports the theoretical scaling's accuracy", "Sec. 5.1.1",
+          None, RULE_NEAR, parity("fnn", "beta", near=True)),
+    Claim("4.fnn.large", "FNN, ReLU: the same at large β", "for large β ... systematically diverge from the y = x line", "Sec. 5.1.1",
+          None, RULE_DEVIATES, parity("fnn", "beta", near=False)),
+    Claim("4.pinn.small", "PINN, ReLU: |E[ΔK_uu]/E[K_uu]| against the scaling, scaling below 1", "closely track the theoretical prediction", "Sec. 5.2.1",
+          None, RULE_NEAR, parity("pinn", "scaling", near=True)),
+    Claim("4.pinn.large", "PINN, ReLU: the same for scaling values of 1 and above", "systematic deviations ... around scaling values of order 10^0 and above", "Sec. 5.2.1",
+          None, RULE_DEVIATES, parity("pinn", "scaling", near=False)),
+    # 5. FNN relative change across activations (Figure 2b).
+    Claim("5.sigmoid", "FNN: |E[ΔK]/E[K]| of sigmoid below ReLU and GELU at every β", "for any given value of β, the NTK evolves by several orders of magnitude less", "Sec. 5.1.2",
+          None, RULE_ORDERS_BELOW, sigmoid_orders_below),
+    Claim("5.similar", "FNN: |E[ΔK]/E[K]| of GELU against ReLU", "ReLU and GeLU are quantitatively very similar", "Sec. 5.1.2",
+          None, RULE_SIMILAR, relu_gelu_similar),
+    Claim("5.monotone.relu", "FNN, ReLU: |E[ΔK]/E[K]| grows with β", "increases monotonically with β", "Sec. 5.1.2",
+          None, RULE_MONOTONE, monotone("fnn", "relu")),
+    Claim("5.monotone.gelu", "FNN, GELU: |E[ΔK]/E[K]| grows with β", "increases monotonically with β", "Sec. 5.1.2",
+          None, RULE_MONOTONE, monotone("fnn", "gelu")),
+    Claim("5.monotone.sigmoid", "FNN, sigmoid: |E[ΔK]/E[K]| grows with β", "increases monotonically with β", "Sec. 5.1.2",
+          None, RULE_MONOTONE, monotone("fnn", "sigmoid")),
+    # 6. PINN relative change across activations (Figure 4b).
+    Claim("6.gelu", "PINN, GELU: growth of |E[ΔK_uu]/E[K_uu]| over the β range", "the most stable ... no significant increase", "Sec. 5.2.2",
+          None, RULE_MOST_STABLE, pinn_growth("gelu", lambda g: g["gelu"] < RULES["stable_decades"] and g["gelu"] <= min(g["relu"], g["sigmoid"]))),
+    Claim("6.sigmoid", "PINN, sigmoid: growth of |E[ΔK_uu]/E[K_uu]| over the β range", "a moderate increase", "Sec. 5.2.2",
+          None, RULE_MODERATE, pinn_growth("sigmoid", lambda g: RULES["stable_decades"] <= g["sigmoid"] < g["relu"])),
+    Claim("6.relu", "PINN, ReLU: growth of |E[ΔK_uu]/E[K_uu]| over the β range", "increasing by several orders of magnitude", "Sec. 5.2.2",
+          None, RULE_ORDERS, pinn_growth("relu", lambda g: g["relu"] >= RULES["orders_decades"])),
+    # 7. FNN training, width 512, depth 1 and 10 (Appendix G, Figures 9, 10).
+    Claim("7.d1.change", "FNN, shallow (depth 1): NTK change in training", "does not change after training", "App. G, Fig. 9",
+          None, RULE_CLOSE, fnn_training("shallow", "kernel_change", lambda v, _: v <= RULES["kernel_close"])),
+    Claim("7.d1.infinite", "FNN, shallow: NTK at init against the infinite-width NTK", "closely resembles the infinite width NTK", "App. G, Fig. 9",
+          None, RULE_CLOSE, fnn_training("shallow", "distance_infinite", lambda v, _: v <= RULES["kernel_close"])),
+    Claim("7.d1.fit", "FNN, shallow: fit of the sine target", "is not fitted well", "App. G, Fig. 9",
+          None, RULE_POOR_FIT, fnn_training("shallow", "relative_mse", lambda v, _: v > RULES["fit_relative_mse"])),
+    Claim("7.d10.change", "FNN, deep (depth 10): NTK change in training", "this changes after network is trained", "App. G, Fig. 10",
+          None, RULE_CHANGES, fnn_training("deep", "kernel_change", _deep_changes_more)),
+    Claim("7.d10.fit", "FNN, deep: fit of the sine target", "is fitted well", "App. G, Fig. 10",
+          None, RULE_GOOD_FIT, fnn_training("deep", "relative_mse", lambda v, _: v <= RULES["fit_relative_mse"])),
+    # 8. PINN training (Appendices D.1.2, E).
+    Claim("8.erf", "PINN, erf: relative L2 error of the trained solution", "effective learning of the PDE solution", "App. E, Fig. 7",
+          None, RULE_LEARNS, pinn_training("sigmoid", learns=True)),
+    Claim("8.relu", "PINN, ReLU: relative L2 error of the trained solution", "the network did not train successfully", "App. D.1.2",
+          None, RULE_NOT_LEARNS, pinn_training("relu", learns=False)),
+)
 
 
 def evaluate_claims(
-    fnn: xr.Dataset | None,
-    pinn: xr.Dataset | None,
+    fnn: xr.Dataset | None = None,
+    pinn: xr.Dataset | None = None,
     large_beta: float = 0.5,
     fnn_shallow: FnnTrainingSummary | None = None,
     fnn_deep: FnnTrainingSummary | None = None,
-    pinn_erf_error: float | None = None,
-    pinn_relu_error: float | None = None,
+    pinn_errors: Mapping[str, float] | None = None,
 ) -> list[ClaimResult]:
-    """Every row of :data:`CLAIMS`, in table order."""
-    results: list[ClaimResult] = []
-    for number, stats, operator in ((1, fnn, None), (2, pinn, "uu")):
-        for activation in ("relu", "gelu", "sigmoid"):
-            for kind in ("start", "max"):
-                key = f"{number}.{activation}.{kind}"
-                if key in CLAIMS_BY_KEY:
-                    results.append(check_second_moment(key, stats, activation, "bound" if activation == "sigmoid" else kind, operator))
-    results.append(check_fitted_C("3.fnn.C", fnn))
-    results.append(check_departure("3.fnn.departure", fnn, large_beta))
-    results.append(check_fitted_C("3.pinn.C", pinn, "uu"))
-    results.append(check_departure("3.pinn.departure", pinn, large_beta, "uu"))
-    results.append(check_parity("4.fnn.small", fnn, "beta", large_beta, True))
-    results.append(check_parity("4.fnn.large", fnn, "beta", large_beta, False))
-    results.append(check_parity("4.pinn.small", pinn, "scaling", PINN_PARITY_SPLIT, True, "uu"))
-    results.append(check_parity("4.pinn.large", pinn, "scaling", PINN_PARITY_SPLIT, False, "uu"))
-    results.append(check_sigmoid_smaller("5.sigmoid", fnn))
-    results.append(check_similar("5.similar", fnn))
-    for activation in ("relu", "gelu", "sigmoid"):
-        results.append(check_monotone(f"5.monotone.{activation}", fnn, activation))
-    results.extend(check_pinn_growth(pinn, "uu"))
-    results.extend(check_fnn_training(fnn_shallow, fnn_deep))
-    results.extend(check_pinn_training(pinn_erf_error, pinn_relu_error))
-    order = {claim.key: i for i, claim in enumerate(CLAIMS)}
-    return sorted(results, key=lambda r: order[r.key])
+    """Every claim of :data:`CLAIMS` checked on the given data (fields of
+    :class:`ClaimInputs`), in table order."""
+    inputs = ClaimInputs(fnn, pinn, large_beta, fnn_shallow, fnn_deep, MappingProxyType(dict(pinn_errors or {})))
+    return [claim.evaluate(inputs) for claim in CLAIMS]
 
 
 def verdict_counts(results: Iterable[ClaimResult]) -> dict[str, int]:
@@ -802,7 +736,81 @@ def verdict_counts(results: Iterable[ClaimResult]) -> dict[str, int]:
     return counts
 
 
+# --------------------------------------------------------------------------- training outputs
+
+
+def summarise_fnn_training(ds: xr.Dataset) -> FnnTrainingSummary:
+    """Claim 7's numbers from a ``training/fnn_w<width>_d<depth>.nc`` dataset: the kernel
+    change at the last snapshot, the initial kernel's distance from the infinite-width one,
+    and the relative MSE :math:`\\overline{(f - y)^2} / \\overline{y^2}` of the last
+    prediction on the test grid."""
+    prediction = ds["prediction"].isel(step=-1).values.astype(np.float64)
+    target = ds["target"].values.astype(np.float64)
+    return FnnTrainingSummary(
+        width=int(ds.attrs["width"]),
+        depth=int(ds.attrs["depth"]),
+        kernel_change=float(ds["relative_change"].isel(step=-1)),
+        distance_infinite=float(ds["relative_distance_infinite"].isel(step=0)),
+        relative_mse=float(np.mean((prediction - target) ** 2) / np.mean(target**2)),
+    )
+
+
+def summarise_pinn_training(ds: xr.Dataset) -> float:
+    """Final relative L2 error of a trained PINN on its test grid."""
+    return float(ds["relative_l2_error"].isel(step=-1))
+
+
+class TrainingRun(NamedTuple):
+    """A training output of one network, described by its attributes."""
+
+    file: str
+    model: str
+    activation: str
+    width: int
+    depth: int
+
+
+def training_runs(attrs: Mapping[str, Mapping[str, Any]]) -> list[TrainingRun]:
+    """The one-network training runs among the training outputs, from ``{file: attributes}``.
+    ``ntk_init.nc`` spans a grid of widths and depths and carries neither; it is left out."""
+    return [
+        TrainingRun(file, str(a["model"]), str(a["activation"]), int(a["width"]), int(a["depth"]))
+        for file, a in attrs.items()
+        if "width" in a and "depth" in a
+    ]
+
+
+class TrainingPick(NamedTuple):
+    """The training outputs claims 7 and 8 read (file names; None where absent)."""
+
+    shallow: str | None
+    deep: str | None
+    pinn: dict[str, str]  # activation -> file
+
+
+def pick_training_runs(
+    runs: Sequence[TrainingRun],
+    shallow: Sequence[int] | None,
+    deep: Sequence[int] | None,
+    pinn_architecture: Sequence[int] | None,
+) -> TrainingPick:
+    """The FNN runs of the (width, depth) of ``shallow`` and ``deep`` (the config's Figure 9
+    and 10 architectures) and the PINN run of each activation at ``pinn_architecture``
+    (the config's Figure 6/7 architecture)."""
+
+    def find(model: str, architecture: Sequence[int] | None) -> list[TrainingRun]:
+        wanted = None if architecture is None else tuple(int(n) for n in architecture)
+        return [r for r in runs if r.model == model and (r.width, r.depth) == wanted]
+
+    def fnn_file(architecture: Sequence[int] | None) -> str | None:
+        found = find("fnn", architecture)
+        return found[0].file if found else None
+
+    return TrainingPick(fnn_file(shallow), fnn_file(deep), {r.activation: r.file for r in find("pinn", pinn_architecture)})
+
+
 # --------------------------------------------------------------------------- output
+
 
 def _interval_text(r: ClaimResult) -> str:
     if math.isnan(r.lo) and math.isnan(r.hi):
@@ -813,6 +821,7 @@ def _interval_text(r: ClaimResult) -> str:
 def claims_latex(results: Sequence[ClaimResult], caption: str = "Quantitative claims of the report against the regenerated data.", label: str = "tab:claims") -> str:
     """The claims table as a LaTeX ``longtable`` (booktabs, array)."""
     verdict_macro = {AGREES: r"\verdictagrees", DIFFERS: r"\verdictdiffers", NOT_AVAILABLE: r"\verdictna"}
+    header = r"Claim & What is measured; the report's words & Stated & Regenerated [95\% interval]; rule & Verdict \\"
     lines = [
         "% Generated by finite_ntk.claims from the reduced data; do not edit.",
         r"\providecommand{\verdictagrees}{agrees}\providecommand{\verdictdiffers}{\textbf{differs}}\providecommand{\verdictna}{n/a}",
@@ -822,10 +831,10 @@ def claims_latex(results: Sequence[ClaimResult], caption: str = "Quantitative cl
         r">{\raggedright\arraybackslash}p{0.15\linewidth}@{}}",
         rf"\caption{{{caption}}}\label{{{label}}}\\",
         r"\toprule",
-        r"Claim & What is measured; the report's words & Stated & Regenerated [95\% interval]; rule & Verdict \\",
+        header,
         r"\midrule\endfirsthead",
         r"\toprule",
-        r"Claim & What is measured; the report's words & Stated & Regenerated [95\% interval]; rule & Verdict \\",
+        header,
         r"\midrule\endhead",
         r"\bottomrule\endlastfoot",
     ]
@@ -847,18 +856,8 @@ def claims_latex(results: Sequence[ClaimResult], caption: str = "Quantitative cl
 
 
 def rules_latex() -> str:
-    """The thresholds of :data:`RULES` as a LaTeX itemize."""
-    words = {
-        "near_decades": "near $y=x$: median $|\\log_{10}(\\text{measured}/\\text{scaling})|$ at most",
-        "orders_decades": "orders of magnitude: a factor $10^{x}$ with $x$ at least",
-        "similar_decades": "quantitatively similar: median $|\\log_{10}(\\text{GELU}/\\text{ReLU})|$ at most",
-        "monotone_rho": "grows monotonically: Spearman $\\rho$ with $\\beta$ at least",
-        "stable_decades": "no significant increase: growth over the $\\beta$ range below (decades)",
-        "kernel_close": "close kernels: relative Frobenius distance at most",
-        "fit_relative_mse": "good fit: relative mean squared error at most",
-        "pinn_learns": "a PINN learns: relative $L^2$ error below",
-    }
-    items = "\n".join(f"  \\item {words[name]} {latex_plain(value)}" for name, value in RULES.items())
+    """The :data:`THRESHOLDS` as a LaTeX itemize: each one's words and value."""
+    items = "\n".join(f"  \\item {t.words} {latex_plain(t.value)}" for t in THRESHOLDS.values())
     return "% Generated by finite_ntk.claims; do not edit.\n\\begin{itemize}\\setlength\\itemsep{0pt}\n" + items + "\n\\end{itemize}\n"
 
 
@@ -884,7 +883,7 @@ def read_claims_csv(path: str | Path) -> list[ClaimResult]:
         rows = list(csv.DictReader(f))
     out = []
     for row in rows:
-        values = {name: float(row[name]) if row[name] else float("nan") for name in ("value", "lo", "hi")}
+        values = {name: float(row[name]) if row[name] else NAN for name in ("value", "lo", "hi")}
         out.append(
             ClaimResult(
                 key=row["key"], number=int(row["number"]), subject=row["subject"], quote=row["quote"], source=row["source"],
@@ -911,8 +910,8 @@ def claims_dataset(results: Sequence[ClaimResult], attrs: Mapping[str, Any] | No
 
 
 __all__ = [
-    "AGREES", "DIFFERS", "NOT_AVAILABLE", "CLAIMS", "RULES", "Claim", "ClaimResult", "FnnTrainingSummary",
-    "evaluate_claims", "claims_latex", "rules_latex", "write_claims_csv", "read_claims_csv", "claims_dataset",
-    "summarise_fnn_training", "summarise_pinn_training", "stated_number", "within_interval", "verdict_counts",
-    "latex_escape", "latex_number", "growth_decades", "series",
+    "AGREES", "DIFFERS", "NOT_AVAILABLE", "VERDICTS", "CLAIMS", "THRESHOLDS", "RULES", "Claim", "ClaimInputs", "ClaimResult",
+    "Outcome", "Threshold", "FnnTrainingSummary", "TrainingRun", "TrainingPick", "evaluate_claims", "verdict_counts",
+    "claims_latex", "rules_latex", "write_claims_csv", "read_claims_csv", "claims_dataset", "summarise_fnn_training",
+    "summarise_pinn_training", "training_runs", "pick_training_runs", "stated_number", "within_interval", "growth_decades", "series",
 ]
