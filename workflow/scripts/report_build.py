@@ -13,6 +13,7 @@ missing = build_report_pdf(
         "provenance": inputs.provenance,
         "table2": inputs.table2,
         "table3": inputs.table3,
+        "figure_index": inputs.figure_index,
     },
     figures=inputs.figures,
     precise_figures=inputs.precise_figures,

@@ -37,6 +37,6 @@ text = run_macros(
     pinn=stats.get("pinn"),
     verdicts=verdict_counts(read_claims_csv(inputs.claims)),
     precise=precise,
-    training=training_attributes(inputs.training),
+    training=training_attributes(sorted(inputs.training)),  # by file name, whatever the rule's order
 )
 Path(snakemake.output[0]).write_text(text)  # noqa: F821
