@@ -1,10 +1,9 @@
-"""The claims table, the report's macros and provenance, the LaTeX build, and reproducible
-figure bytes.
+"""The report's macros and provenance, the LaTeX build, and reproducible figure bytes.
 
-Claims are checked on small synthetic ntk_stats datasets built to make each verdict come
-out both ways. The LaTeX report is compiled from synthetic inputs in a temporary
-directory (pdflatex via latexmk); the end-to-end smoke run (the ``smoke_run`` fixture of
-conftest.py) checks the real report/smoke/report.pdf.
+The LaTeX report is compiled from synthetic inputs in a temporary directory (pdflatex via
+latexmk; the claims come from tests/test_claims.py's synthetic statistics); the end-to-end
+smoke run (the ``smoke_run`` fixture of conftest.py) checks the real
+report/smoke/report.pdf.
 """
 
 from __future__ import annotations
@@ -17,18 +16,21 @@ import numpy as np
 import pytest
 import yaml
 
+from finite_ntk.config import load_config
+from finite_ntk.figures import FIGURES
 from finite_ntk.report import claims
 from finite_ntk.report.build import REPORT_FIGURES, build_report_pdf
 from finite_ntk.report.claims import CLAIMS
 from finite_ntk.report.macros import config_differences, run_macros
 from finite_ntk.report.provenance import Benchmark, collect_benchmarks, provenance_latex
+from finite_ntk.report.figure_index import figure_index_latex
 from finite_ntk.report.tables import configuration_table
 from test_claims import make_stats
 
 ROOT = Path(__file__).resolve().parents[1]
 HAVE_LATEX = shutil.which("latexmk") is not None and shutil.which("pdftotext") is not None
 
-# Every figure number of REPLICATION.md as the report prints it (captions and the index).
+# Every figure number of the original as the report prints it (captions and the index).
 FIGURE_NUMBERS = ["1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "5", "6a", "6b", "7", "8", "9", "10", "S1", "S2a", "S2b"]
 
 
@@ -37,12 +39,12 @@ FIGURE_NUMBERS = ["1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "5", "6a", "6b
 
 @pytest.fixture(scope="module")
 def smoke_config():
-    return yaml.safe_load((ROOT / "config" / "smoke.yaml").read_text())
+    return load_config(ROOT / "config" / "config.yaml", ROOT / "config" / "smoke.yaml")
 
 
 @pytest.fixture(scope="module")
 def paper_config():
-    return yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    return load_config(ROOT / "config" / "config.yaml")
 
 
 def test_macros_say_smoke_and_list_differences(smoke_config, paper_config):
@@ -129,6 +131,7 @@ def _synthetic_report_inputs(directory: Path, config: dict, paper_config: dict) 
         ),
         "table2": configuration_table("table2", config["monte_carlo"]["grid"]["table2"]),
         "table3": configuration_table("table3", config["monte_carlo"]["grid"]["table3"]),
+        "figure_index": figure_index_latex(FIGURES),
     }
     paths = {}
     for name, text in generated.items():

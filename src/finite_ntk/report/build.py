@@ -13,11 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping
 
-# The figure files report.tex includes (figures/<run>/<stem>.pdf), in the order of the report.
-REPORT_FIGURES: tuple[str, ...] = (
-    "fig1a", "fig1b", "fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b",
-    "fig5", "fig6", "fig6b", "fig7", "fig8", "fig9", "fig10", "figS1", "figS2a", "figS2b",
-)
+from ..figures import FIGURES
+
+# The figure files report.tex includes (figures/<run>/<stem>.pdf): every registered figure.
+REPORT_FIGURES: tuple[str, ...] = tuple(figure.name for figure in FIGURES)
 # The generated files report.tex reads from generated/ (name -> required?).
 GENERATED_FILES: dict[str, bool] = {
     "macros": True, "claims": True, "rules": True, "provenance": True, "table2": True, "table3": True,
