@@ -42,3 +42,10 @@ def smoke_run(tmp_path_factory) -> Path:
     if result.returncode != 0:
         pytest.fail(f"smoke workflow failed:\n{result.stdout[-4000:]}\n{result.stderr[-6000:]}")
     return work
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test of the end-to-end smoke run is slow (``pytest -m "not slow"`` skips it)."""
+    for item in items:
+        if "smoke_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

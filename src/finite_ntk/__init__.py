@@ -1,20 +1,26 @@
 """finite_ntk: finite-width, finite-depth Neural Tangent Kernel experiments.
 
-Modules (pure, typed functions; rule scripts only read, call and write):
+Pure, typed functions by area; rule scripts only read, call and write.
 
-- ``precision``  float32 / float64 switch (call before importing neural-tangents users)
-- ``config``     load and validate a workflow config
-- ``seeding``    the one rule that derives every job's PRNG key from the root seed
-- ``networks``   stax builders (``NetworkSpec``), empirical and infinite-width NTK functions
-- ``kernels``    on-diagonal K(x,x), parameter gradients
-- ``problems``   the sine target and the 2D Poisson problem
-- ``pinn``       Laplacian operators and the PINN kernels K_uu, K_rr, K_ur
-- ``theorem2``   one SGD step and the kernel before/after it
-- ``sampling``   dense Monte-Carlo sampler over replicates
-- ``reductions`` moments, bootstrap intervals, fits of C
-- ``io``         netCDF writing (atomic) and provenance attributes
+- ``config``       load, merge (as Snakemake merges --configfile) and validate configs;
+                   the schema ships in ``schemas/``
+- ``plan``         parse-time helpers of the workflow: jobs, priorities, memory, params
+- ``figures``      the figure registry (every figure declared once)
+- ``seeding``      the one rule that derives every job's PRNG key from the root seed
+- ``precision``    float32 / float64 switch (call before importing neural-tangents users)
+- ``io``, ``jobs`` atomic netCDF with provenance; job start-up, progress lines
+- ``models``       ``NetworkSpec``, stax networks, NTK diagonals, PINN operators, problems
+- ``monte_carlo``  setups, the sampler dispatch table (dense, matrix-free), threefry, the
+                   SGD step of Theorem 2, reductions and bootstrap, sample datasets
+- ``training``     Adam training with NTK snapshots, its kernels and datasets
+- ``report``       claims registry, macros, provenance, tables, the figure index, the PDF
+- ``plotting``     one plotting function per kind of figure, shared style
+- ``figdiff``      a run's figures and data against a reference set
 
-Nothing here imports neural-tangents at package import time, so that
+``plan``, ``figures``, ``config``, ``models.spec``, ``monte_carlo.setup``,
+``monte_carlo.cost`` and ``training.schedule`` import no JAX, neural-tangents, optax or
+matplotlib (Snakemake reads them when it parses the workflow). Nothing here imports
+neural-tangents at package import time, so that
 ``finite_ntk.precision.set_precision('float64')`` can run first.
 """
 
