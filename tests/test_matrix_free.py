@@ -7,8 +7,8 @@ difference has a bootstrap interval containing 0, and two-sample Kolmogorov-Smir
 not rejecting at a family-wise level of 1e-3 (Bonferroni over the module's KS_COMPARISONS
 comparisons: with 42 tests at 1e-3 each, one in 24 seeds would fail on a correct sampler;
 one did, p = 5.5e-4, and 20,000 draws of that case agreed, p = 0.22). The oracle tests check the algebra of the derivation exactly:
-with the lazy Gaussian replaced by explicit matrices, the sampler's kernels must equal
-autodiff on the same network (float round-off only).
+with the lazy Gaussian replaced by explicit matrices (tests/matrix_free_oracle.py), the
+sampler's kernels must equal autodiff on the same network (float round-off only).
 """
 
 from __future__ import annotations
@@ -22,16 +22,17 @@ import numpy as np
 import pytest
 from scipy.stats import ks_2samp
 
+from finite_ntk.monte_carlo import cost
 from finite_ntk.monte_carlo import matrix_free as mf
 from finite_ntk import seeding
 from finite_ntk.models.kernels import relu_mean_ntk_diagonal
-from finite_ntk.models.networks import NetworkSpec, build_network
-from finite_ntk.models.pinn import laplacian_fn, value_fn
+from finite_ntk.models.networks import NetworkSpec
 from finite_ntk.monte_carlo.batches import run_in_batches
 from finite_ntk.monte_carlo.dense import sample_dense
 from finite_ntk.monte_carlo.samplers import sample
 from finite_ntk.monte_carlo.setup import INPUT_DIMENSION, SAMPLE_VARIABLES, MonteCarloSetup
-from finite_ntk.monte_carlo.theorem2 import kernels_across_step
+
+from matrix_free_oracle import oracle_and_reference  # tests/, on sys.path under pytest
 
 DRAWS = 2000
 # (width, depth): beta = 0.25, 0.0625 and 0.5.
@@ -139,42 +140,6 @@ def test_relu_pinn_residual_kernel_is_zero() -> None:
 
 
 # ----------------------------------------------------------------------------- the algebra
-
-
-def dense_reference(setup: MonteCarloSetup, params) -> dict[str, np.ndarray]:
-    """What replicate_sampler computes, on given parameters."""
-    _, apply_fn, _ = build_network(setup.spec)
-    dtype = jnp.result_type(float)
-    x = jnp.asarray(setup.input_point, dtype)
-    target = jnp.asarray(setup.target(), dtype)
-    u, laplacian = value_fn(apply_fn), laplacian_fn(apply_fn)
-    outputs = {"uu": lambda p: u(p, x)}
-    if setup.model == "pinn":
-        outputs["rr"] = lambda p: laplacian(p, x)
-    measured = outputs["rr"] if setup.step_loss == "residual" else outputs["uu"]
-    result = kernels_across_step(outputs, lambda p: 0.5 * (measured(p) - target) ** 2, params, setup.learning_rate)
-    return {name: np.array([result[name][op] for op in setup.operators]) for name in result}
-
-
-def oracle_and_reference(setup: MonteCarloSetup, seed: int = 0):
-    """The matrix-free algebra on explicit hidden matrices, and autodiff on that network."""
-    static = mf._static(setup)
-    spec = setup.spec
-    hidden = spec.depth - 1
-    dtype = jnp.result_type(float)
-    G = jax.random.normal(jax.random.key(seed), (static.capacity, spec.width, spec.width), dtype)
-    key = jax.random.key(seed, impl=seeding.PRNG_IMPL)
-    result, p = jax.jit(mf._build(static, oracle=True))(key, *mf._runtime_arguments(setup, static), G)
-    scale = mf._scales(spec.parameterization, spec.b_std, spec.width, spec.W_std).s
-
-    def bias(b):
-        return None if spec.b_std is None else b
-
-    params = [[(p["W1"].T, bias(p["b1"][None])), ()]]
-    if hidden:
-        params.append([(scale * jnp.swapaxes(G[:hidden], 1, 2), bias(p["b"][:hidden, None, :])), ()])
-    params.append((p["v"][:, None], bias(p["bo"].reshape(1, 1))))
-    return {k: np.asarray(v) for k, v in result.items()}, dense_reference(setup, params)
 
 
 ORACLE_CASES = [
@@ -311,7 +276,7 @@ def test_capacity_changes_the_program_not_the_draws(monkeypatch) -> None:
     setup = make_setup("fnn", "gelu", 16, 4)
     keys = keys_for("matrix_free", "fnn", "gelu", 16, 4, 40)
     generous = mf.sample_matrix_free(setup, keys)
-    monkeypatch.setattr(mf, "PADDING_TOTAL_FLOATS", 1)
+    monkeypatch.setattr(cost, "PADDING_TOTAL_FLOATS", 1)  # read by cost.layer_capacity
     assert mf._static(setup, replicates=40).capacity == 4 < mf._static(setup).capacity
     tight = mf.sample_matrix_free(setup, keys)
     for name in generous:

@@ -1,10 +1,11 @@
-r"""Exact matrix-free Monte-Carlo sampler of K(x, x) before and after one SGD step.
+r"""Draws the NTK diagonal K(x, x) of a wide network before and after one SGD step, exactly,
+without forming its hidden weight matrices: the matrix-free Monte-Carlo sampler.
 
-Same contract as :func:`finite_ntk.sampling.sample_dense` (one key per replicate, arrays of
-shape ``(replicates, len(setup.operators))`` for ``k_init``, ``k_step`` and ``delta_k``) and
-the same law, exactly, but no hidden ``n x n`` weight matrix is ever formed: a replicate
-costs O(n d r^2) time and O(n d r) memory instead of O(n^2 d), with r = 4 revealed
-directions per hidden layer for the FNN and r = 16 for the PINN (n0 = 2).
+Same contract as :func:`finite_ntk.monte_carlo.dense.sample_dense` (one key per replicate,
+arrays of shape ``(replicates, len(setup.operators))`` for ``k_init``, ``k_step`` and
+``delta_k``) and the same law, exactly, but no hidden ``n x n`` weight matrix is ever
+formed: a replicate costs O(n d r^2) time and O(n d r) memory instead of O(n^2 d), with
+r = 4 revealed directions per hidden layer for the FNN and r = 16 for the PINN (n0 = 2).
 
 Network and notation
 --------------------
@@ -92,16 +93,20 @@ K_rr = 0 is returned without computing it, and only the value jet is propagated.
 
 Implementation
 --------------
-Vectors are rows (``(rows, n)`` arrays). The four passes (forward, backward, forward after
-the step, backward after it) are ``lax.fori_loop`` over the hidden layers, vmapped over
-replicates; per-layer results live in arrays of a fixed capacity of layers (a power of two
-at least depth - 1), and the depth is a run-time argument, so one compiled program serves
-every depth up to the capacity (``PADDING_FLOAT_BUDGET``): a sampling job compiles once
-per width instead of once per depth. The first layer (``n x n0``), the readout (a vector)
-and the biases are small and sampled densely. All randomness comes from the replicate's
-own key: every Gaussian is ``jax.random.normal`` with the threefry key of
-``fold_in(replicate key, part)`` (``KEY_STREAMS``; the fresh rows of hidden layer l and
-pass p fold in l and p as well), computed by ``finite_ntk.threefry`` as fused array code.
+Vectors are rows (``(rows, n)`` arrays). A replicate is ``_replicate``: the dense first
+layer and readout (``_edge_parameters``, ``_first_layer``, ``_outputs``,
+``_edge_gradients``), the four passes over the hidden layers (``_forward`` and
+``_backward`` before the step, then after it, given the ``_Step``), and the kernels
+(``_kernels``). The passes are ``lax.fori_loop`` over the hidden layers, vmapped over
+replicates; each layer's results are a record (``_ForwardLayer``, ``_BackwardLayer``) of
+arrays of a fixed capacity of layers (a power of two at least depth - 1), and the depth is
+a run-time argument, so one compiled program serves every depth up to the capacity
+(``cost.PADDING_FLOAT_BUDGET``): a sampling job compiles once per width instead of once
+per depth. The first layer (``n x n0``), the readout (a vector) and the biases are small
+and sampled densely. All randomness comes from the replicate's own key: every Gaussian is
+``jax.random.normal`` with the threefry key of ``fold_in(replicate key, part)``
+(``KEY_STREAMS``; the fresh rows of hidden layer l and pass p fold in l and p as well),
+computed by ``finite_ntk.monte_carlo.threefry`` as fused array code.
 So a replicate's draw depends on its key alone, not on the batch it is vmapped in:
 replicate i is the same draw whatever the replicate count and batch size. The draws
 differ from the dense sampler's draw by draw, not in law. Which compiled program
@@ -138,7 +143,7 @@ from .setup import SAMPLE_VARIABLES, MonteCarloSetup
 
 PARAMETERIZATIONS_SUPPORTED: tuple[str, ...] = ("ntk", "standard")
 # Key of each part of a replicate's draw: fold_in(replicate key, index in this tuple), as
-# threefry key data (finite_ntk.threefry), whatever the replicate key's implementation.
+# threefry key data (finite_ntk.monte_carlo.threefry), whatever the replicate key's implementation.
 KEY_STREAMS: tuple[str, ...] = (
     "first_weights", "first_bias", "readout_weights", "readout_bias", "hidden_biases", "hidden_fresh"
 )
@@ -262,7 +267,17 @@ def _combine(C: jax.Array, B: jax.Array, elementwise: bool) -> jax.Array:
     return jnp.sum(C[..., None] * B, axis=-2)
 
 
-def _reveal_pass(basis, values, other_basis, other_values, Q, fresh):
+class _PassProducts(NamedTuple):
+    """What one pass reveals of a lazy Gaussian M: its new orthonormal directions U (rows;
+    zero rows where a query revealed nothing), their products M U, and the products M Q
+    of its queries."""
+
+    U: jax.Array
+    MU: jax.Array
+    MQ: jax.Array
+
+
+def _reveal_pass(basis, values, other_basis, other_values, Q, fresh) -> _PassProducts:
     """Products M q_j of a lazy Gaussian M for the query rows of Q (m, n), given what is
     revealed. All the queries of a pass are known in advance (they do not depend on the
     products), so the pass reveals their span at once.
@@ -279,8 +294,8 @@ def _reveal_pass(basis, values, other_basis, other_values, Q, fresh):
     2. M u = P_O M u + (I - P_O) g = sum_i (u . W_i) o_i + g - sum_i (g . o_i) o_i, with
        O the other side's rows and W their products.
     3. M q = C V + T (M U).
-    Returns (U, M U, M Q): the new rows to append to ``basis`` and ``values``, and the
-    products of the queries.
+    Returns ``_PassProducts(U, M U, M Q)``: the new rows to append to ``basis`` and
+    ``values``, and the products of the queries.
     """
     m = Q.shape[0]
     ew = m > 1  # see _gram
@@ -322,7 +337,7 @@ def _reveal_pass(basis, values, other_basis, other_values, Q, fresh):
     MQ = _combine(T, MU, ew)
     for c, V in zip(coefs, values):
         MQ = MQ + _combine(c, V, ew)
-    return U, MU, MQ
+    return _PassProducts(U, MU, MQ)
 
 
 # --------------------------------------------------------------------------- activations
@@ -368,304 +383,552 @@ def _activation(name: str) -> tuple[Callable, Callable]:
 
 
 # --------------------------------------------------------------------------- the sampler
+#
+# One replicate is ``_replicate``: the dense edge parameters, the four passes over the
+# hidden layers (``_forward`` and ``_backward``, before the step and after it) and the
+# kernels (``_kernels``). Vectors are rows; per-layer results are records of arrays
+# stacked over the layer capacity.
 
 
-def _build(static: _Static, oracle: bool = False) -> Callable:
-    """The per-replicate function ``(key, hidden, x, target, lr) -> samples``.
+class _Network(NamedTuple):
+    """The fixed quantities of one compiled program, derived from ``_Static`` once."""
 
-    Jets, cotangents and revealed directions are rows (``(rows, n)`` arrays). With
-    ``oracle=True`` (tests only) it takes one more argument, explicit hidden matrices G of
-    shape (capacity, n, n), multiplies by them instead of revealing lazily, and also
-    returns the initial parameters, so the algebra can be checked against autodiff.
-    """
-    n, n0, cap = static.width, static.n0, static.capacity
-    ops = static.operators
-    dtype = jnp.dtype(static.dtype)
-    k, kb = reveals(ops, n0)
-    laplacian = k > 1
-    rows = {op: operator_rows(op, k) for op in ops}
-    m_op = static.step_operator
-    first = _scales(static.parameterization, static.b_std, n0, static.W_std)
-    mid = _scales(static.parameterization, static.b_std, n, static.W_std)
-    out = _scales(static.parameterization, static.b_std, n, static.W_std_readout)
-    # Biases that enter the kernel (beta != 0), and whether their initial value is random.
+    n: int  # width
+    n0: int  # input dimension
+    capacity: int  # hidden layers the per-layer arrays hold
+    ops: tuple[str, ...]  # operators computed
+    reported: tuple[str, ...]  # operators returned, in output order
+    step_operator: str | None  # the operator whose loss the step descends (None: no step)
+    dtype: np.dtype
+    k: int  # jet rows: right queries of a hidden layer per pass
+    kb: int  # left queries of a hidden layer per pass
+    laplacian: bool  # k > 1: the jets carry first derivatives and the Laplacian
+    rows: dict[str, int]  # jet rows of each operator's cotangents
+    top_row: dict[str, int]  # the jet row each operator reads out (u: h, Laplacian u: S)
+    shared: bool  # shares_cotangent: the S cotangent of 'rr' is the u cotangent
+    elementwise: bool  # products of several jet rows: see _gram
+    first: _Scales  # first layer (fan-in n0)
+    mid: _Scales  # hidden layers (fan-in n)
+    out: _Scales  # readout (fan-in n)
+    bias: bool  # biases enter the kernel (beta != 0)
+    bias_drawn: bool  # and their initial value is random (s_b != 0)
+    phi: Callable  # the activation
+    derivatives: Callable  # z -> its first three derivatives (_activation)
+
+
+def _network(static: _Static) -> _Network:
+    k, kb = reveals(static.operators, static.n0)
+    first = _scales(static.parameterization, static.b_std, static.n0, static.W_std)
+    mid = _scales(static.parameterization, static.b_std, static.width, static.W_std)
+    out = _scales(static.parameterization, static.b_std, static.width, static.W_std_readout)
     bias = static.b_std is not None and mid.beta != 0.0
-    bias_drawn = bias and mid.s_b != 0.0
     phi, derivatives = _activation(static.activation)
-    top_row = {"uu": 0, "rr": k - 1}
-    shared = shares_cotangent(ops)
-    elementwise = k > 1  # products of several jet rows: see _gram
+    return _Network(
+        n=static.width,
+        n0=static.n0,
+        capacity=static.capacity,
+        ops=static.operators,
+        reported=static.reported,
+        step_operator=static.step_operator,
+        dtype=jnp.dtype(static.dtype),
+        k=k,
+        kb=kb,
+        laplacian=k > 1,
+        rows={op: operator_rows(op, k) for op in static.operators},
+        top_row={"uu": 0, "rr": k - 1},
+        shared=shares_cotangent(static.operators),
+        elementwise=k > 1,
+        first=first,
+        mid=mid,
+        out=out,
+        bias=bias,
+        bias_drawn=bias and mid.s_b != 0.0,
+        phi=phi,
+        derivatives=derivatives,
+    )
 
-    def jet(Z):
-        """Pre-activation jet (k, n) -> post-activation jet."""
-        if not laplacian:
-            return phi(Z)
-        z, z1, zs = Z[0], Z[1 : 1 + n0], Z[1 + n0]
-        p1, p2, _ = derivatives(z)
-        S = p2 * jnp.sum(z1 * z1, axis=0) + p1 * zs
-        return jnp.concatenate([phi(z)[None], p1[None] * z1, S[None]], axis=0)
 
-    def jet_vjp(Z, barH):
-        """{op: bar H (rows[op], n)} -> {op: bar Z}, the transposed Jacobian of the jet:
+class _Replicate(NamedTuple):
+    """One replicate's draw: its key streams (``KEY_STREAMS``), its number of hidden layers
+    (a run-time value), its input jet ``H0`` (k, n0) and the product rule of its hidden
+    matrices, ``multiply(l, right, Q, fresh, revealed) -> _PassProducts`` (``_lazy_products``:
+    the lazy Gaussian)."""
 
-        bar z = d1 bar h + d2 sum_i z1_i bar h1_i + (d3 sum_i z1_i^2 + d2 zS) bar S,
-        bar z1_i = d1 bar h1_i + 2 d2 z1_i bar S,   bar zS = d1 bar S
-        (with both kernels, bar zS of 'rr' is bar z of 'uu' exactly: shares_cotangent).
-        """
-        z = Z[0]
-        p1, p2, p3 = derivatives(z)
-        barZ = {}
-        for op in ops:
-            bar = barH[op]
-            if op == "uu":
-                barZ[op] = (p1 * bar[0])[None]
-                continue
-            z1, zs = Z[1 : 1 + n0], Z[1 + n0]
-            bh, bh1, bS = bar[0], bar[1 : 1 + n0], bar[1 + n0]
-            bz = p1 * bh + p2 * jnp.sum(z1 * bh1, axis=0) + (p3 * jnp.sum(z1 * z1, axis=0) + p2 * zs) * bS
-            bz1 = p1[None] * bh1 + 2 * (p2 * bS)[None] * z1
-            bzS = p1 * (barH["uu"][0] if shared else bS)
-            barZ[op] = jnp.concatenate([bz[None], bz1, bzS[None]], axis=0)
-        return barZ
+    keys: dict[str, jax.Array]
+    hidden: jax.Array
+    H0: jax.Array
+    multiply: Callable
 
-    def left_queries(barZ):
-        """The cotangent rows a backward pass multiplies by A^T (the shared one once)."""
-        if shared:
-            return jnp.concatenate([barZ["uu"], barZ["rr"][:-1]])
-        return jnp.concatenate([barZ[op] for op in ops])
 
-    def left_products(GTp):
-        """{op: G^T of its cotangent rows} from the products of left_queries."""
-        if shared:
-            return {"uu": GTp[:1], "rr": jnp.concatenate([GTp[1:], GTp[:1]])}
-        starts = np.cumsum([0] + [rows[op] for op in ops])
-        return {op: GTp[starts[i] : starts[i + 1]] for i, op in enumerate(ops)}
+class _Revealed(NamedTuple):
+    """What the earlier passes revealed of one hidden G: orthonormal right rows r_j with
+    their products in Y (row j: G r_j), orthonormal left rows l_j in L with Zt (row j:
+    G^T l_j); lists of blocks, one per earlier pass."""
 
-    def gram(a, b):
-        """|sum_k a_k b_k^T|_F^2 for rows a_k, b_k."""
-        return jnp.sum(_gram(a, a, elementwise) * _gram(b, b, elementwise))
+    R: list[jax.Array]
+    Y: list[jax.Array]
+    L: list[jax.Array]
+    Zt: list[jax.Array]
 
-    def gram_change(a0, b0, a1, b1):
-        """<g1 - g0, g1 + g0> for g = sum_k a_k b_k^T, from element-wise differences."""
-        X = jnp.concatenate([a1 - a0, a0])
-        Y = jnp.concatenate([b1, b1 - b0])
-        U = jnp.concatenate([a1, a0])
-        W = jnp.concatenate([b1, b0])
-        return jnp.sum(_gram(X, U, elementwise) * _gram(Y, W, elementwise))
 
-    def sample(key, hidden, x, target, lr, G_explicit=None):
-        keys = {name: threefry.fold_in(threefry.key_data(key), i) for i, name in enumerate(KEY_STREAMS)}
-        W1 = first.s * threefry.normal(keys["first_weights"], (n, n0), dtype)
-        v = out.s * threefry.normal(keys["readout_weights"], (n,), dtype)
-        b1 = first.s_b * threefry.normal(keys["first_bias"], (n,), dtype) if bias_drawn else jnp.zeros((n,), dtype)
-        bo = out.s_b * threefry.normal(keys["readout_bias"], (), dtype) if bias_drawn else jnp.zeros((), dtype)
+class _EdgeParameters(NamedTuple):
+    """The densely sampled parameters, or their gradients: first-layer weights (n, n0),
+    readout weights (n,), and the biases of both (None in a gradient where biases do not
+    enter the kernel). The kernels sum their squares in this order."""
 
-        def bias_of(l):
-            """Initial bias of hidden layer l (its own key: independent of the capacity)."""
-            if bias_drawn:
-                return mid.s_b * threefry.normal(threefry.fold_in(keys["hidden_biases"], l), (n,), dtype)
-            return jnp.zeros((n,), dtype)
+    W1: jax.Array
+    v: jax.Array
+    b1: jax.Array | None
+    bo: jax.Array | None
 
-        # Input jet rows: x, e_1 .. e_n0, 0.
-        H0 = x[None]
-        if laplacian:
-            H0 = jnp.concatenate([H0, jnp.eye(n0, dtype=dtype), jnp.zeros((1, n0), dtype)])
 
-        def fresh(l, pass_index, count):
-            """Fresh N(0, 1) rows of hidden layer l for one pass. Drawn inside a conditional
-            that is always taken (``hidden >= 0``, which XLA cannot know): XLA does not fuse
-            across it, so the rows are computed once, not again inside every fusion that
-            reads them (1.5x slower overall without it, measured)."""
+class _ForwardLayer(NamedTuple):
+    """A hidden layer's forward pass (each array stacked over the layers): the right
+    directions it revealed, R, and their products Y (row j: G r_j), its input jet H_in and
+    its pre-activation jet Z."""
 
-            def draw():
-                layer_key = threefry.fold_in(threefry.fold_in(keys["hidden_fresh"], l), pass_index)
-                return threefry.normal(layer_key, (count, n), dtype)
+    R: jax.Array
+    Y: jax.Array
+    H_in: jax.Array
+    Z: jax.Array
 
-            return jax.lax.cond(hidden >= 0, draw, lambda: jnp.zeros((count, n), dtype))
 
-        def products(l, right, queries, g, basis, values, other_basis, other_values):
-            """G q (right) or G^T p (left) for each query row; returns the new directions,
-            their products and the products of the queries."""
-            if oracle:
-                Mq = queries @ G_explicit[l].T if right else queries @ G_explicit[l]
-                return jnp.zeros_like(queries), jnp.zeros_like(queries), Mq
-            return _reveal_pass(basis, values, other_basis, other_values, queries, g)
+class _BackwardLayer(NamedTuple):
+    """A hidden layer's backward pass before the step (each array stacked over the
+    layers): the left directions it revealed, L, their products Zt (row j: G^T l_j), and
+    the cotangents {op: bar Z} of its pre-activation jet."""
 
-        def masked_scan(body, carry, xs, reverse=False):
-            """Loop over the hidden layers 0 .. hidden-1 only (``hidden`` is a run-time
-            value; a while loop, so layers beyond the depth cost nothing but the zeros of
-            their output rows). ``xs`` are per-layer arrays of leading size ``capacity``;
-            ``body(carry, (l, *rows of layer l))`` returns the new carry and this layer's
-            output rows, stacked into arrays of leading size ``capacity``."""
-            rest = xs
+    L: jax.Array
+    Zt: jax.Array
+    barZ: dict[str, jax.Array]
 
-            def at(l):
-                return (l,) + jax.tree_util.tree_map(lambda a: a[l], rest)
 
-            ys_shape = jax.eval_shape(body, carry, at(jnp.int32(0)))[1]
-            outs = jax.tree_util.tree_map(lambda s: jnp.zeros((cap,) + s.shape, s.dtype), ys_shape)
+class _Sums(NamedTuple):
+    """An operator's hidden-layer part of the kernel: ``total`` = sum over hidden layers of
+    |dO/dA|_F^2 + |dO/db|^2 (K before the step, K' after it), ``change`` = their part of
+    K' - K (zero before the step)."""
 
-            def step(i, state):
-                carry, outs = state
-                l = hidden - 1 - i if reverse else i
-                carry, ys = body(carry, at(l))
-                return carry, jax.tree_util.tree_map(lambda o, y: o.at[l].set(y), outs, ys)
+    total: jax.Array
+    change: jax.Array
 
-            return jax.lax.fori_loop(0, hidden, step, (carry, outs))
 
-        def step_factors(step, Hin0, barZ0m):
-            """A' = s G - sum_m a_m b_m^T (a carries lr (o - target) c), step operator rows."""
-            return step * mid.c * barZ0m, Hin0[: rows[m_op]]
+class _ForwardPass(NamedTuple):
+    """The output jet of the last hidden layer (the first layer's if there is none) and the
+    hidden layers' records."""
 
-        def forward(phase, H1, xs, step):
-            """Hidden layers 2..d: (H_d, (R, Y, H_in, Z) per layer)."""
+    H: jax.Array
+    layers: _ForwardLayer
 
-            def body(H, xs_l):
-                if phase == 0:
-                    (l,) = xs_l
-                    R, Y, L, Zt = [], [], [], []
-                else:
-                    l, R0, Y0, L0, Zt0, Hin0, barZ0m = xs_l
-                    R, Y, L, Zt = [R0], [Y0], [L0], [Zt0]
-                    a, b = step_factors(step, Hin0, barZ0m)
-                u, Gu, GH = products(l, True, H, fresh(l, 2 * phase, k), R, Y, L, Zt)
-                AH = mid.s * GH
-                if phase == 1:
-                    AH = AH - _combine(_gram(H, b, elementwise), a, elementwise)
-                Z = mid.c * AH
-                if bias:
-                    b_l = bias_of(l)
-                    if phase == 1:
-                        b_l = b_l - step * mid.beta * barZ0m[0]
-                    Z = Z.at[0].add(mid.beta * b_l)
-                return jet(Z), (u, Gu, H, Z)
 
-            return masked_scan(body, H1, xs)
+class _BackwardPass(NamedTuple):
+    """The cotangents {op: bar H_1} of the first layer's output jet, the hidden-layer sums
+    {op: _Sums}, and the hidden layers' records (None after the step: nothing reads them)."""
 
-        def backward(phase, barH_top, xs, step):
-            """Hidden layers d..2: ({op: bar H_1}, {op: (sums)}), per layer (L, Zt, bar Z)."""
-            zero = jnp.zeros((), dtype)
-            acc0 = {op: (zero, zero) for op in ops}  # (K, 0) before the step, (K', dK) after
+    barH: dict[str, jax.Array]
+    sums: dict[str, _Sums]
+    layers: _BackwardLayer | None
 
-            def body(carry, xs_l):
-                barH, acc = carry
-                if phase == 0:
-                    l, R0, Y0, Z, Hin0 = xs_l
-                    R, Y, L, Zt = [R0], [Y0], [], []
-                else:
-                    l, R0, Y0, L0, Zt0, R1, Y1, Z, Hin0, Hin1, barZ0 = xs_l
-                    R, Y, L, Zt = [R0, R1], [Y0, Y1], [L0], [Zt0]
-                    a, b = step_factors(step, Hin0, barZ0[m_op])
-                barZ = jet_vjp(Z, barH)
-                w, Gw, GTp = products(l, False, left_queries(barZ), fresh(l, 2 * phase + 1, kb), L, Zt, R, Y)
-                GTp = left_products(GTp)
-                new_bar, new_acc = {}, {}
-                for op in ops:
-                    ATp = mid.s * GTp[op]
-                    if phase == 1:
-                        ATp = ATp - _combine(_gram(barZ[op], a, elementwise), b, elementwise)
-                    new_bar[op] = mid.c * ATp
-                    total, change = acc[op]
-                    if phase == 0:
-                        total = total + mid.c**2 * gram(barZ[op], Hin0[: rows[op]])
-                        if bias:
-                            total = total + mid.beta**2 * jnp.sum(barZ[op][0] ** 2)
-                    else:
-                        a0, a1 = mid.c * barZ0[op], mid.c * barZ[op]
-                        b0, b1 = Hin0[: rows[op]], Hin1[: rows[op]]
-                        total = total + gram(a1, b1)
-                        change = change + gram_change(a0, b0, a1, b1)
-                        if bias:
-                            p0, p1 = mid.beta * barZ0[op][0], mid.beta * barZ[op][0]
-                            total = total + jnp.sum(p1 * p1)
-                            change = change + jnp.sum((p1 - p0) * (p1 + p0))
-                    new_acc[op] = (total, change)
-                ys = (w, Gw, barZ) if phase == 0 else None
-                return (new_bar, new_acc), ys
 
-            return masked_scan(body, (barH_top, acc0), xs, reverse=True)
+class _Step(NamedTuple):
+    """The SGD step as the passes after it see it: ``size`` = lr (o - target), the factor
+    of every gradient it subtracts, and the passes before it."""
 
-        def top_cotangents(v):
-            return {op: jnp.zeros((rows[op], n), dtype).at[top_row[op]].set(out.c * v) for op in ops}
+    size: jax.Array
+    forward: _ForwardLayer
+    backward: _BackwardLayer
 
-        def edge_gradients(barZ1, Hd):
-            """Gradients of the dense parameters: first layer, readout and their biases."""
-            grads = {}
-            for op in ops:
-                g = {"W1": first.c * barZ1[op].T @ H0[: rows[op]], "v": out.c * Hd[top_row[op]]}
-                if bias:
-                    g["b1"] = first.beta * barZ1[op][0]
-                    g["bo"] = jnp.asarray(out.beta if op == "uu" else 0.0, dtype)
-                grads[op] = g
-            return grads
 
-        def outputs_of(v, bo, Hd):
-            o = {"uu": out.c * (v @ Hd[0]) + (out.beta * bo if bias else 0.0)}
-            if laplacian:
-                o["rr"] = out.c * (v @ Hd[k - 1])
-            return o
+class _StepFactors(NamedTuple):
+    """A hidden layer's change in the step, ``A' = s G - sum_m a_m b_m^T``: rows a =
+    lr (o - target) c bar Z (the step operator's cotangents) and b = its input jet rows."""
 
-        def first_layer(W1, b1):
-            Z1 = first.c * (H0 @ W1.T)
-            return Z1.at[0].add(first.beta * b1) if bias else Z1
+    a: jax.Array
+    b: jax.Array
 
-        def kernels(g0, g1, acc_init, acc_step):
-            result = {name: [] for name in SAMPLE_VARIABLES}
-            for op in static.reported:
-                if op not in ops:  # identically zero (ReLU Laplacian)
-                    for name in SAMPLE_VARIABLES:
-                        result[name].append(jnp.zeros((), dtype))
-                    continue
-                ki = acc_init[op][0]
-                ks, dk = (acc_step[op][0], acc_step[op][1]) if g1 is not None else (ki, jnp.zeros((), dtype))
-                for name in g0[op]:
-                    p0 = g0[op][name]
-                    ki = ki + jnp.sum(p0 * p0)
-                    if g1 is not None:
-                        p1 = g1[op][name]
-                        ks = ks + jnp.sum(p1 * p1)
-                        dk = dk + jnp.sum((p1 - p0) * (p1 + p0))
-                if g1 is None:
-                    ks = ki
-                result["k_init"].append(ki)
-                result["k_step"].append(ks)
-                result["delta_k"].append(dk)
-            return {name: jnp.stack(values) for name, values in result.items()}
 
-        # Before the step.
-        Z1 = first_layer(W1, b1)
-        Hd, (R0, Y0, Hin0, Z) = forward(0, jet(Z1), (), None)
-        o = outputs_of(v, bo, Hd)
-        (bar1, acc_init), (L0, Zt0, barZ0) = backward(0, top_cotangents(v), (R0, Y0, Z, Hin0), None)
-        g0 = edge_gradients(jet_vjp(Z1, bar1), Hd)
+# Jets and their transposed Jacobians.
 
-        if m_op is None:  # the step does not move the parameters
-            result = kernels(g0, None, acc_init, None)
+
+def _jet(net: _Network, Z: jax.Array) -> jax.Array:
+    """Pre-activation jet (k, n) -> post-activation jet:
+    h = phi(z), h1_i = phi'(z) z1_i, S = phi''(z) sum_i z1_i^2 + phi'(z) zS."""
+    if not net.laplacian:
+        return net.phi(Z)
+    n0 = net.n0
+    z, z1, zs = Z[0], Z[1 : 1 + n0], Z[1 + n0]
+    p1, p2, _ = net.derivatives(z)
+    S = p2 * jnp.sum(z1 * z1, axis=0) + p1 * zs
+    return jnp.concatenate([net.phi(z)[None], p1[None] * z1, S[None]], axis=0)
+
+
+def _jet_vjp(net: _Network, Z: jax.Array, barH: dict[str, jax.Array]) -> dict[str, jax.Array]:
+    """{op: bar H (rows[op], n)} -> {op: bar Z}, the transposed Jacobian of the jet:
+
+    bar z = d1 bar h + d2 sum_i z1_i bar h1_i + (d3 sum_i z1_i^2 + d2 zS) bar S,
+    bar z1_i = d1 bar h1_i + 2 d2 z1_i bar S,   bar zS = d1 bar S
+    (with both kernels, bar zS of 'rr' is bar z of 'uu' exactly: shares_cotangent).
+    """
+    n0 = net.n0
+    z = Z[0]
+    p1, p2, p3 = net.derivatives(z)
+    barZ = {}
+    for op in net.ops:
+        bar = barH[op]
+        if op == "uu":
+            barZ[op] = (p1 * bar[0])[None]
+            continue
+        z1, zs = Z[1 : 1 + n0], Z[1 + n0]
+        bh, bh1, bS = bar[0], bar[1 : 1 + n0], bar[1 + n0]
+        bz = p1 * bh + p2 * jnp.sum(z1 * bh1, axis=0) + (p3 * jnp.sum(z1 * z1, axis=0) + p2 * zs) * bS
+        bz1 = p1[None] * bh1 + 2 * (p2 * bS)[None] * z1
+        bzS = p1 * (barH["uu"][0] if net.shared else bS)
+        barZ[op] = jnp.concatenate([bz[None], bz1, bzS[None]], axis=0)
+    return barZ
+
+
+def _left_queries(net: _Network, barZ: dict[str, jax.Array]) -> jax.Array:
+    """The cotangent rows a backward pass multiplies by A^T (the shared one once)."""
+    if net.shared:
+        return jnp.concatenate([barZ["uu"], barZ["rr"][:-1]])
+    return jnp.concatenate([barZ[op] for op in net.ops])
+
+
+def _left_products(net: _Network, GTp: jax.Array) -> dict[str, jax.Array]:
+    """{op: G^T of its cotangent rows} from the products of _left_queries."""
+    if net.shared:
+        return {"uu": GTp[:1], "rr": jnp.concatenate([GTp[1:], GTp[:1]])}
+    starts = np.cumsum([0] + [net.rows[op] for op in net.ops])
+    return {op: GTp[starts[i] : starts[i + 1]] for i, op in enumerate(net.ops)}
+
+
+# Squared norms of low-rank gradients.
+
+
+def _norm2(net: _Network, a: jax.Array, b: jax.Array) -> jax.Array:
+    """|sum_k a_k b_k^T|_F^2 = sum_{k,m} (a_k.a_m)(b_k.b_m) for rows a_k, b_k."""
+    return jnp.sum(_gram(a, a, net.elementwise) * _gram(b, b, net.elementwise))
+
+
+def _norm2_change(net: _Network, a0: jax.Array, b0: jax.Array, a1: jax.Array, b1: jax.Array) -> jax.Array:
+    """<g1 - g0, g1 + g0> for g = sum_k a_k b_k^T, from element-wise differences:
+    g1 - g0 = sum_k (a1_k - a0_k) b1_k^T + a0_k (b1_k - b0_k)^T."""
+    X = jnp.concatenate([a1 - a0, a0])
+    Y = jnp.concatenate([b1, b1 - b0])
+    U = jnp.concatenate([a1, a0])
+    W = jnp.concatenate([b1, b0])
+    return jnp.sum(_gram(X, U, net.elementwise) * _gram(Y, W, net.elementwise))
+
+
+# A replicate's randomness.
+
+
+def _key_streams(key: jax.Array) -> dict[str, jax.Array]:
+    """{part: fold_in(replicate key, index of part in KEY_STREAMS)}, as threefry key data."""
+    return {name: threefry.fold_in(threefry.key_data(key), i) for i, name in enumerate(KEY_STREAMS)}
+
+
+def _edge_parameters(net: _Network, keys: dict[str, jax.Array]) -> _EdgeParameters:
+    """Initial first layer and readout, each with its layer's scales: W1 = s N(0, 1)
+    (n x n0), v = s N(0, 1) (n,), and the biases b1 = s_b N(0, I), bo = s_b N(0, 1) (zero
+    where not drawn)."""
+    n, dtype = net.n, net.dtype
+    W1 = net.first.s * threefry.normal(keys["first_weights"], (n, net.n0), dtype)
+    v = net.out.s * threefry.normal(keys["readout_weights"], (n,), dtype)
+    if net.bias_drawn:
+        b1 = net.first.s_b * threefry.normal(keys["first_bias"], (n,), dtype)
+        bo = net.out.s_b * threefry.normal(keys["readout_bias"], (), dtype)
+    else:
+        b1, bo = jnp.zeros((n,), dtype), jnp.zeros((), dtype)
+    return _EdgeParameters(W1=W1, v=v, b1=b1, bo=bo)
+
+
+def _hidden_bias(net: _Network, keys: dict[str, jax.Array], l: jax.Array) -> jax.Array:
+    """Initial bias of hidden layer l, s_b N(0, I) (its own key: independent of the capacity)."""
+    if net.bias_drawn:
+        return net.mid.s_b * threefry.normal(threefry.fold_in(keys["hidden_biases"], l), (net.n,), net.dtype)
+    return jnp.zeros((net.n,), net.dtype)
+
+
+def _fresh(net: _Network, rep: _Replicate, l: jax.Array, pass_index: int, count: int) -> jax.Array:
+    """Fresh N(0, 1) rows (count, n) of hidden layer l for one pass (0, 1: forward and
+    backward before the step; 2, 3: after it). Drawn inside a conditional that is always
+    taken (``hidden >= 0``, which XLA cannot know): XLA does not fuse across it, so the
+    rows are computed once, not again inside every fusion that reads them (1.5x slower
+    overall without it, measured)."""
+    n, dtype = net.n, net.dtype
+
+    def draw():
+        layer_key = threefry.fold_in(threefry.fold_in(rep.keys["hidden_fresh"], l), pass_index)
+        return threefry.normal(layer_key, (count, n), dtype)
+
+    return jax.lax.cond(rep.hidden >= 0, draw, lambda: jnp.zeros((count, n), dtype))
+
+
+def _lazy_products(l: jax.Array, right: bool, Q: jax.Array, fresh: jax.Array, revealed: _Revealed) -> _PassProducts:
+    """G q (right) or G^T p (left) for each query row of Q, revealed lazily
+    (``_reveal_pass``); l, the layer, is not needed: ``revealed`` is that layer's."""
+    if right:
+        return _reveal_pass(revealed.R, revealed.Y, revealed.L, revealed.Zt, Q, fresh)
+    return _reveal_pass(revealed.L, revealed.Zt, revealed.R, revealed.Y, Q, fresh)
+
+
+# The passes.
+
+
+def _masked_scan(net: _Network, hidden: jax.Array, body: Callable, carry, reverse: bool = False):
+    """Loop over the hidden layers 0 .. hidden-1 only (``hidden`` is a run-time value; a
+    while loop, so layers beyond the depth cost nothing but the zeros of their output
+    rows). ``body(carry, l)`` returns the new carry and layer l's output record, stacked
+    into arrays of leading size ``capacity``; returns (carry, stacked outputs)."""
+    ys_shape = jax.eval_shape(body, carry, jnp.int32(0))[1]
+    outs = jax.tree_util.tree_map(lambda s: jnp.zeros((net.capacity,) + s.shape, s.dtype), ys_shape)
+
+    def step(i, state):
+        carry, outs = state
+        l = hidden - 1 - i if reverse else i
+        carry, ys = body(carry, l)
+        return carry, jax.tree_util.tree_map(lambda o, y: o.at[l].set(y), outs, ys)
+
+    return jax.lax.fori_loop(0, hidden, step, (carry, outs))
+
+
+def _step_factors(net: _Network, size: jax.Array, H_in: jax.Array, barZ: jax.Array) -> _StepFactors:
+    """A layer's step, from its input jet and step-operator cotangent before the step:
+    a = lr (o - target) c bar Z, b = the operator's rows of H_in."""
+    return _StepFactors(a=size * net.mid.c * barZ, b=H_in[: net.rows[net.step_operator]])
+
+
+def _forward(net: _Network, rep: _Replicate, H1: jax.Array, step: _Step | None) -> _ForwardPass:
+    """Hidden layers 2..d, from the first layer's output jet H1: Z = c A H_in + beta b_l
+    (bias on the value row), H = jet(Z). Before the step (pass 0) A = s G; after it
+    (pass 2) ``A' H_in = s G H_in - a (b^T H_in)`` (``_StepFactors``) and
+    ``b_l' = b_l - lr (o - target) beta bar z``."""
+    mid, ew = net.mid, net.elementwise
+
+    def body(H, l):
+        if step is None:
+            revealed = _Revealed([], [], [], [])
         else:
-            # The step: dense parameters here, the hidden matrices lazily (step_factors).
-            step = lr * (o[m_op] - target)
-            W1s = W1 - step * g0[m_op]["W1"]
-            vs = v - step * g0[m_op]["v"]
-            b1s = b1 - step * g0[m_op]["b1"] if bias else b1
-            bos = bo - step * g0[m_op]["bo"] if bias else bo
-            # After the step.
-            Z1s = first_layer(W1s, b1s)
-            xs = (R0, Y0, L0, Zt0, Hin0, barZ0[m_op])
-            Hds, (R1, Y1, Hin1, Z) = forward(1, jet(Z1s), xs, step)
-            xs = (R0, Y0, L0, Zt0, R1, Y1, Z, Hin0, Hin1, barZ0)
-            (bar1s, acc_step), _ = backward(1, top_cotangents(vs), xs, step)
-            g1 = edge_gradients(jet_vjp(Z1s, bar1s), Hds)
-            result = kernels(g0, g1, acc_init, acc_step)
-        if oracle:
-            return result, {"W1": W1, "b1": b1, "v": v, "bo": bo, "b": jax.lax.map(bias_of, jnp.arange(cap))}
-        return result
+            before, back = step.forward, step.backward
+            revealed = _Revealed([before.R[l]], [before.Y[l]], [back.L[l]], [back.Zt[l]])
+            H_in0, barZm = before.H_in[l], back.barZ[net.step_operator][l]
+            factors = _step_factors(net, step.size, H_in0, barZm)
+        pass_index = 0 if step is None else 2
+        new = rep.multiply(l, True, H, _fresh(net, rep, l, pass_index, net.k), revealed)
+        AH = mid.s * new.MQ
+        if step is not None:
+            AH = AH - _combine(_gram(H, factors.b, ew), factors.a, ew)
+        Z = mid.c * AH
+        if net.bias:
+            b_l = _hidden_bias(net, rep.keys, l)
+            if step is not None:
+                b_l = b_l - step.size * mid.beta * barZm[0]
+            Z = Z.at[0].add(mid.beta * b_l)
+        return _jet(net, Z), _ForwardLayer(R=new.U, Y=new.MU, H_in=H, Z=Z)
 
-    return sample
+    H, layers = _masked_scan(net, rep.hidden, body, H1)
+    return _ForwardPass(H=H, layers=layers)
+
+
+def _sums_before(net: _Network, op: str, sums: _Sums, barZ: jax.Array, H_in: jax.Array) -> _Sums:
+    """Adds a layer's |dO/dA|^2 = c^2 |bar Z H_in^T|_F^2 and |dO/db|^2 = beta^2 |bar z|^2."""
+    total = sums.total + net.mid.c**2 * _norm2(net, barZ, H_in[: net.rows[op]])
+    if net.bias:
+        total = total + net.mid.beta**2 * jnp.sum(barZ[0] ** 2)
+    return _Sums(total, sums.change)
+
+
+def _sums_across(
+    net: _Network, op: str, sums: _Sums, barZ0: jax.Array, H_in0: jax.Array, barZ: jax.Array, H_in: jax.Array
+) -> _Sums:
+    """Adds a layer's gradient norms after the step, g' = c bar Z' H_in'^T, and their part
+    of K' - K, <g' - g, g' + g> (from element-wise differences), for A and b."""
+    mid, rows = net.mid, net.rows[op]
+    a0, a1 = mid.c * barZ0, mid.c * barZ
+    b0, b1 = H_in0[:rows], H_in[:rows]
+    total = sums.total + _norm2(net, a1, b1)
+    change = sums.change + _norm2_change(net, a0, b0, a1, b1)
+    if net.bias:
+        p0, p1 = mid.beta * barZ0[0], mid.beta * barZ[0]
+        total = total + jnp.sum(p1 * p1)
+        change = change + jnp.sum((p1 - p0) * (p1 + p0))
+    return _Sums(total, change)
+
+
+def _backward(
+    net: _Network, rep: _Replicate, barH_top: dict[str, jax.Array], layers: _ForwardLayer, step: _Step | None
+) -> _BackwardPass:
+    """Hidden layers d..2, from the cotangents of the last one's output jet: bar Z =
+    J_jet(Z)^T bar H, bar H_in = c A^T bar Z (``s G^T bar Z`` before the step, pass 1;
+    ``s G^T bar Z - b (a^T bar Z)`` after it, pass 3), accumulating the layers' gradient
+    norms (``_sums_before``, ``_sums_across``). ``layers``: the forward pass just made."""
+    mid, ew = net.mid, net.elementwise
+    zero = jnp.zeros((), net.dtype)
+    sums0 = {op: _Sums(zero, zero) for op in net.ops}
+
+    def body(carry, l):
+        barH, sums = carry
+        if step is None:
+            revealed = _Revealed([layers.R[l]], [layers.Y[l]], [], [])
+            Z, H_in = layers.Z[l], layers.H_in[l]
+        else:
+            before, back = step.forward, step.backward
+            R0, Y0, L0, Zt0 = before.R[l], before.Y[l], back.L[l], back.Zt[l]
+            revealed = _Revealed([R0, layers.R[l]], [Y0, layers.Y[l]], [L0], [Zt0])
+            Z, H_in0, H_in = layers.Z[l], before.H_in[l], layers.H_in[l]
+            barZ0 = jax.tree_util.tree_map(lambda a: a[l], back.barZ)
+            factors = _step_factors(net, step.size, H_in0, barZ0[net.step_operator])
+        barZ = _jet_vjp(net, Z, barH)
+        pass_index = 1 if step is None else 3
+        new = rep.multiply(l, False, _left_queries(net, barZ), _fresh(net, rep, l, pass_index, net.kb), revealed)
+        GTp = _left_products(net, new.MQ)
+        new_bar, new_sums = {}, {}
+        for op in net.ops:
+            ATp = mid.s * GTp[op]
+            if step is not None:
+                ATp = ATp - _combine(_gram(barZ[op], factors.a, ew), factors.b, ew)
+            new_bar[op] = mid.c * ATp
+            if step is None:
+                new_sums[op] = _sums_before(net, op, sums[op], barZ[op], H_in)
+            else:
+                new_sums[op] = _sums_across(net, op, sums[op], barZ0[op], H_in0, barZ[op], H_in)
+        ys = _BackwardLayer(L=new.U, Zt=new.MU, barZ=barZ) if step is None else None
+        return (new_bar, new_sums), ys
+
+    (barH, sums), records = _masked_scan(net, rep.hidden, body, (barH_top, sums0), reverse=True)
+    return _BackwardPass(barH=barH, sums=sums, layers=records)
+
+
+# The first layer and the readout (dense).
+
+
+def _input_jet(net: _Network, x: jax.Array) -> jax.Array:
+    """Input jet rows: x, then (PINN) e_1 .. e_n0 and 0."""
+    H0 = x[None]
+    if net.laplacian:
+        H0 = jnp.concatenate([H0, jnp.eye(net.n0, dtype=net.dtype), jnp.zeros((1, net.n0), net.dtype)])
+    return H0
+
+
+def _first_layer(net: _Network, H0: jax.Array, params: _EdgeParameters) -> jax.Array:
+    """Z1 = c W1 H0 + beta b1 (bias on the value row)."""
+    Z1 = net.first.c * (H0 @ params.W1.T)
+    return Z1.at[0].add(net.first.beta * params.b1) if net.bias else Z1
+
+
+def _outputs(net: _Network, params: _EdgeParameters, Hd: jax.Array) -> dict[str, jax.Array]:
+    """u = c_o v.h + beta_o bo and (PINN) Laplacian u = c_o v.S, from the last jet."""
+    o = {"uu": net.out.c * (params.v @ Hd[0]) + (net.out.beta * params.bo if net.bias else 0.0)}
+    if net.laplacian:
+        o["rr"] = net.out.c * (params.v @ Hd[net.k - 1])
+    return o
+
+
+def _top_cotangents(net: _Network, v: jax.Array) -> dict[str, jax.Array]:
+    """{op: bar H of the last jet}: c_o v on the row the operator reads out, zero elsewhere."""
+    return {op: jnp.zeros((net.rows[op], net.n), net.dtype).at[net.top_row[op]].set(net.out.c * v) for op in net.ops}
+
+
+def _edge_gradients(
+    net: _Network, H0: jax.Array, barZ1: dict[str, jax.Array], Hd: jax.Array
+) -> dict[str, _EdgeParameters]:
+    """{op: gradients of the dense parameters}: dO/dW1 = c bar Z1^T H0, dO/dv = c_o H_d
+    (the row read out), dO/db1 = beta bar z1, dO/dbo = beta_o (u) or 0 (Laplacian u)."""
+    grads = {}
+    for op in net.ops:
+        W1 = net.first.c * barZ1[op].T @ H0[: net.rows[op]]
+        v = net.out.c * Hd[net.top_row[op]]
+        b1 = bo = None
+        if net.bias:
+            b1 = net.first.beta * barZ1[op][0]
+            bo = jnp.asarray(net.out.beta if op == "uu" else 0.0, net.dtype)
+        grads[op] = _EdgeParameters(W1=W1, v=v, b1=b1, bo=bo)
+    return grads
+
+
+def _step_edges(net: _Network, params: _EdgeParameters, grad: _EdgeParameters, size: jax.Array) -> _EdgeParameters:
+    """theta' = theta - lr (o - target) do/dtheta for the dense parameters (``size`` =
+    lr (o - target), ``grad`` = do/dtheta)."""
+    W1 = params.W1 - size * grad.W1
+    v = params.v - size * grad.v
+    b1 = params.b1 - size * grad.b1 if net.bias else params.b1
+    bo = params.bo - size * grad.bo if net.bias else params.bo
+    return _EdgeParameters(W1=W1, v=v, b1=b1, bo=bo)
+
+
+def _kernels(
+    net: _Network,
+    g0: dict[str, _EdgeParameters],
+    g1: dict[str, _EdgeParameters] | None,
+    sums0: dict[str, _Sums],
+    sums1: dict[str, _Sums] | None,
+) -> dict[str, jax.Array]:
+    """{k_init, k_step, delta_k: (len(reported),)}: the hidden layers' sums plus the dense
+    parameters' squared gradients (before: g0, after: g1; None: no step, K' = K)."""
+    dtype = net.dtype
+    result = {name: [] for name in SAMPLE_VARIABLES}
+    for op in net.reported:
+        if op not in net.ops:  # identically zero (ReLU Laplacian)
+            for name in SAMPLE_VARIABLES:
+                result[name].append(jnp.zeros((), dtype))
+            continue
+        ki = sums0[op].total
+        ks, dk = (sums1[op].total, sums1[op].change) if g1 is not None else (ki, jnp.zeros((), dtype))
+        for i, p0 in enumerate(g0[op]):
+            if p0 is None:
+                continue
+            ki = ki + jnp.sum(p0 * p0)
+            if g1 is not None:
+                p1 = g1[op][i]
+                ks = ks + jnp.sum(p1 * p1)
+                dk = dk + jnp.sum((p1 - p0) * (p1 + p0))
+        if g1 is None:
+            ks = ki
+        result["k_init"].append(ki)
+        result["k_step"].append(ks)
+        result["delta_k"].append(dk)
+    return {name: jnp.stack(values) for name, values in result.items()}
+
+
+def _replicate(
+    net: _Network, multiply: Callable, key: jax.Array, hidden: jax.Array, x: jax.Array, target: jax.Array, lr: jax.Array
+) -> dict[str, jax.Array]:
+    """One replicate's samples {k_init, k_step, delta_k}: forward and backward before the
+    step, the step (dense parameters here, hidden matrices as _StepFactors), forward and
+    backward after it. ``multiply``: the hidden matrices' product rule (_Replicate)."""
+    keys = _key_streams(key)
+    params = _edge_parameters(net, keys)
+    rep = _Replicate(keys=keys, hidden=hidden, H0=_input_jet(net, x), multiply=multiply)
+
+    # Before the step.
+    Z1 = _first_layer(net, rep.H0, params)
+    forward = _forward(net, rep, _jet(net, Z1), None)
+    o = _outputs(net, params, forward.H)
+    backward = _backward(net, rep, _top_cotangents(net, params.v), forward.layers, None)
+    g0 = _edge_gradients(net, rep.H0, _jet_vjp(net, Z1, backward.barH), forward.H)
+    m_op = net.step_operator
+    if m_op is None:  # the step does not move the parameters
+        return _kernels(net, g0, None, backward.sums, None)
+
+    # The step, and after it.
+    step = _Step(size=lr * (o[m_op] - target), forward=forward.layers, backward=backward.layers)
+    params1 = _step_edges(net, params, g0[m_op], step.size)
+    Z1s = _first_layer(net, rep.H0, params1)
+    forward1 = _forward(net, rep, _jet(net, Z1s), step)
+    backward1 = _backward(net, rep, _top_cotangents(net, params1.v), forward1.layers, step)
+    g1 = _edge_gradients(net, rep.H0, _jet_vjp(net, Z1s, backward1.barH), forward1.H)
+    return _kernels(net, g0, g1, backward.sums, backward1.sums)
+
+
+def _build(static: _Static) -> Callable:
+    """The per-replicate function ``(key, hidden, x, target, lr) -> samples``, on lazy
+    Gaussian hidden matrices."""
+    return functools.partial(_replicate, _network(static), _lazy_products)
 
 
 @functools.lru_cache(maxsize=32)
 def _compiled(static: _Static, quick_compile: bool = False) -> Callable:
-    """jit(vmap(sample)) over keys; depth and the run-time constants are not batched.
+    """jit(vmap(_build(static))) over keys; depth and the run-time constants are not batched.
     ``quick_compile``: XLA backend optimisation level 0, which compiles 2 to 3x faster
     and runs about 15x slower (same draws; round-off may differ in the last bits)."""
     options = dict(COMPILER_OPTIONS, xla_backend_optimization_level="0") if quick_compile else COMPILER_OPTIONS
@@ -752,7 +1015,7 @@ def sample_matrix_free(
 ) -> dict[str, np.ndarray]:
     """Samples of every replicate key: arrays of shape (replicates, len(operators)).
 
-    Same contract and same law as :func:`finite_ntk.sampling.sample_dense`. One compiled
+    Same contract and same law as :func:`finite_ntk.monte_carlo.dense.sample_dense`. One compiled
     program serves every depth up to its layer capacity (cached per process); ``program``
     picks it (``program_plan``; default: this setup's own).
     """
