@@ -96,6 +96,7 @@ def assert_same_law(a: np.ndarray, b: np.ndarray, label: str, seed: int) -> None
 # ----------------------------------------------------------------------------- the law
 
 
+@pytest.mark.slow  # large samples: the laws of the two samplers
 @pytest.mark.parametrize("width,depth", CONFIGS)
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_fnn_same_law_as_dense(activation: str, width: int, depth: int) -> None:
@@ -107,6 +108,7 @@ def test_fnn_same_law_as_dense(activation: str, width: int, depth: int) -> None:
     assert_means_agree(mfree["delta_k"][:, 0], dense["delta_k"][:, 0], f"fnn {activation} {width}x{depth} delta_k")
 
 
+@pytest.mark.slow  # large samples: the laws of the two samplers
 @pytest.mark.parametrize("width,depth", CONFIGS)
 @pytest.mark.parametrize("activation", ["gelu", "sigmoid"])
 def test_pinn_residual_kernel_same_law_as_dense(activation: str, width: int, depth: int) -> None:
@@ -119,6 +121,7 @@ def test_pinn_residual_kernel_same_law_as_dense(activation: str, width: int, dep
         assert_means_agree(mfree["delta_k"][:, j], dense["delta_k"][:, j], f"pinn {activation} {width}x{depth} delta_k {op}")
 
 
+@pytest.mark.slow  # large samples: the laws of the two samplers
 @pytest.mark.parametrize("width,depth", CONFIGS)
 def test_relu_mean_closed_form(width: int, depth: int) -> None:
     """E[K(x, x)] = (depth + 1) |x|^2 / n0 (b_std = 0) for the matrix-free draws."""
