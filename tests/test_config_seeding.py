@@ -206,3 +206,14 @@ def test_sampling_jobs_start_longest_first():
     dense["monte_carlo"]["sampler"] = "dense"
     ranked = sampling_priorities(dense)
     assert ranked[("fnn", "relu", 4096)] > ranked[("fnn", "relu", 256)] > ranked[("fnn", "relu", 16)]
+
+
+def test_schema_allows_exactly_the_samplers_of_the_dispatch_table():
+    from finite_ntk.config import load_schema
+    from finite_ntk.monte_carlo.cost import REPLICATE_WORK
+    from finite_ntk.monte_carlo.samplers import SAMPLERS, get_sampler
+
+    allowed = load_schema()["properties"]["monte_carlo"]["properties"]["sampler"]["enum"]
+    assert set(allowed) == set(SAMPLERS) == set(REPLICATE_WORK)
+    with pytest.raises(ValueError, match="sampler: 'lazy' is not supported; allowed: dense, matrix_free"):
+        get_sampler("lazy")
