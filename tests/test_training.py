@@ -11,37 +11,36 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 import xarray as xr
-import yaml
 
+from finite_ntk.config import load_config
 from finite_ntk.models.networks import NetworkSpec, build_network, empirical_ntk_matrix_fn
 from finite_ntk.models.pinn import batched_operator, laplacian_fn, pinn_ntk_matrices
 from finite_ntk.precision import active_precision
-from finite_ntk.training.experiments import (
-    NonFiniteLossError,
-    check_training_config,
+from finite_ntk.training.adam import NonFiniteLossError
+from finite_ntk.training.datasets import (
     fnn_training_dataset,
-    fnn_training_points,
-    infinite_width_residual_ntk,
     init_kernels_dataset,
-    initial_params,
-    network_spec,
-    pinn_schedule,
     pinn_training_dataset,
-    poisson_data,
+    write_fnn_training,
+)
+from finite_ntk.training.forward import value_and_laplacian
+from finite_ntk.training.kernels import (
+    infinite_width_residual_ntk,
     residual_ntk_matrix,
     spectrum,
     unrolled_kernel_fn,
-    value_and_laplacian,
     value_ntk_matrix,
-    write_fnn_training,
 )
+from finite_ntk.training.problems import fnn_training_points, poisson_data
+from finite_ntk.training.schedule import check_training_config, pinn_schedule
+from finite_ntk.training.setup import initial_params, network_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def tiny_config() -> dict:
     """The smoke config, made smaller still (seconds per job)."""
-    config = yaml.safe_load((ROOT / "config" / "smoke.yaml").read_text())
+    config = load_config(ROOT / "config" / "config.yaml", ROOT / "config" / "smoke.yaml")
     t = config["training"]
     t["log_every"] = 10
     t["fnn"].update(n_train=24, n_test=50, epochs=40, snapshot_steps=[0, 5, 40], architectures=[[16, 1], [16, 3]],

@@ -1,0 +1,171 @@
+"""NTK matrices on point sets for the training experiments: the empirical value NTK
+(layer by layer), the empirical residual NTK K_rr, their infinite-width counterparts, and
+the spectra and relative distances recorded of them.
+
+Value NTK (FNN, PINN K_uu): for a dense layer z = c_W h W + c_b b the parameters
+contribute (G G'^T) * (c_W^2 H H'^T + c_b^2), with H the layer's inputs and G = dN/dz its
+output gradients (:func:`finite_ntk.training.forward.layer_features`). This is exact and
+costs a few N x N x width products, so the depth-10 width-512 network (2.4M parameters)
+is cheap. Residual NTK (PINN K_rr): Jacobian of the Laplacian with respect to the
+parameters, computed in chunks of points, then J J^T.
+
+The infinite-width K_rr of a smooth activation is the mixed derivative
+Laplacian_x Laplacian_x' Theta(x, x') of neural-tangents' ``kernel_fn``, taken with
+nested jvps along the inputs (an entry (i, j) of ``kernel_fn(X1, X2)`` depends only on
+x_i and x_j, so one jvp with the same tangent on every row differentiates every entry).
+For ReLU it is not available (its kernel is not twice differentiable where x = x', and
+the finite network's K_rr vanishes identically).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..models.networks import NetworkSpec, activation_layer, build_network
+from .forward import layer_features, layer_scales, value_and_laplacian
+
+Params = Any
+
+
+def value_ntk_matrix(spec: NetworkSpec, params: Params, x1: jax.Array, x2: jax.Array | None = None) -> jax.Array:
+    """Empirical NTK K(x1, x2) = <dN(x1)/dtheta, dN(x2)/dtheta> of ``build_network(spec)``
+    at ``params``, layer by layer (no Jacobian); ``x2=None`` means ``x2 = x1``."""
+    h1, g1 = layer_features(spec, params, x1)
+    h2, g2 = (h1, g1) if x2 is None else layer_features(spec, params, x2)
+    scales = layer_scales(spec)
+    cw, cb = scales.first
+    kernel = (g1[0] @ g2[0].T) * (cw**2 * (h1[0] @ h2[0].T) + cb**2)
+    if spec.depth > 1:
+        cw, cb = scales.hidden
+        gg = jnp.einsum("lia,lja->lij", g1[1], g2[1])
+        hh = jnp.einsum("lia,lja->lij", h1[1], h2[1])
+        kernel = kernel + jnp.sum(gg * (cw**2 * hh + cb**2), axis=0)
+    cw, cb = scales.readout
+    kernel = kernel + (g1[2] @ g2[2].T) * (cw**2 * (h1[2] @ h2[2].T) + cb**2)
+    return kernel
+
+
+def _flat_jacobian(fn: Callable[[Params], jax.Array], params: Params) -> jax.Array:
+    """Jacobian of ``fn: params -> (M,)`` as an (M, P) matrix."""
+    jac = jax.jacrev(fn)(params)
+    leaves = jax.tree_util.tree_leaves(jac)
+    m = leaves[0].shape[0]
+    return jnp.concatenate([leaf.reshape(m, -1) for leaf in leaves], axis=1)
+
+
+@partial(jax.jit, static_argnums=0)
+def _residual_jacobian(spec: NetworkSpec, params: Params, x: jax.Array) -> jax.Array:
+    return _flat_jacobian(lambda p: value_and_laplacian(spec, p, x)[1], params)
+
+
+def residual_ntk_matrix(spec: NetworkSpec, params: Params, x: jax.Array, chunk: int = 50) -> jax.Array:
+    """Empirical residual NTK K_rr(x_i, x_j) = <dr(x_i)/dtheta, dr(x_j)/dtheta>,
+    r = Laplacian_x u, from the parameter Jacobian of r built ``chunk`` points at a time."""
+    rows = [_residual_jacobian(spec, params, x[s : s + chunk]) for s in range(0, x.shape[0], chunk)]
+    jac = jnp.concatenate(rows, axis=0)
+    return jac @ jac.T
+
+
+# --------------------------------------------------------------------------------------
+# Infinite width (neural-tangents kernel_fn)
+# --------------------------------------------------------------------------------------
+
+
+def infinite_width_value_ntk(spec: NetworkSpec, x1: jax.Array, x2: jax.Array | None = None) -> jax.Array:
+    """Infinite-width NTK Theta(x1, x2) from neural-tangents' ``kernel_fn``."""
+    return _infinite_width_value_ntk(spec, x1, x1 if x2 is None else x2)
+
+
+@partial(jax.jit, static_argnums=0)
+def _infinite_width_value_ntk(spec: NetworkSpec, x1: jax.Array, x2: jax.Array) -> jax.Array:
+    _, _, kernel_fn = build_network(spec)
+    return kernel_fn(x1, x2, "ntk")
+
+
+def infinite_width_residual_ntk(spec: NetworkSpec, x1: jax.Array, x2: jax.Array | None = None) -> jax.Array:
+    """Infinite-width K_rr(x1, x2) = Laplacian_x Laplacian_x' Theta(x, x') from
+    neural-tangents' ``kernel_fn`` (smooth activations only)."""
+    if spec.activation == "relu":
+        raise ValueError("infinite-width K_rr: not available for relu (kernel not twice differentiable at x = x')")
+    return _infinite_width_residual_ntk(spec, x1, x1 if x2 is None else x2)
+
+
+@partial(jax.jit, static_argnums=0)
+def _infinite_width_residual_ntk(spec: NetworkSpec, x1: jax.Array, x2: jax.Array) -> jax.Array:
+    kernel_fn = unrolled_kernel_fn(spec)
+    return _laplacian_along_rows(lambda a: _laplacian_along_rows(lambda b: kernel_fn(a, b, "ntk"), x2), x1)
+
+
+def unrolled_kernel_fn(spec: NetworkSpec) -> Callable:
+    """``kernel_fn`` of ``build_network(spec)`` with the hidden layers written out instead
+    of ``stax.repeat`` (same kernel; nested derivatives of it trace and compile faster)."""
+    from neural_tangents import stax
+
+    def dense(out_dim: int, w_std: float) -> tuple:
+        return stax.Dense(out_dim, W_std=w_std, b_std=spec.b_std, parameterization=spec.parameterization)
+
+    layers = []
+    for _ in range(spec.depth):
+        layers += [dense(spec.width, spec.W_std), activation_layer(spec.activation)]
+    layers.append(dense(1, spec.W_std_readout))
+    return stax.serial(*layers)[2]
+
+
+def _laplacian_along_rows(fn: Callable[[jax.Array], jax.Array], x: jax.Array) -> jax.Array:
+    """sum_k d^2/dt^2 fn(x + t e_k) at t = 0, with the same unit tangent e_k on every row
+    of ``x`` (a vmap over k of a jvp of a jvp)."""
+
+    def second(direction: jax.Array) -> jax.Array:
+        tangent = jnp.broadcast_to(direction, x.shape)
+
+        def first(y: jax.Array) -> jax.Array:
+            return jax.jvp(fn, (y,), (tangent,))[1]
+
+        return jax.jvp(first, (x,), (tangent,))[1]
+
+    return jnp.sum(jax.vmap(second)(jnp.eye(x.shape[1], dtype=x.dtype)), axis=0)
+
+
+# --------------------------------------------------------------------------------------
+# Spectra and kernel comparisons (numpy, float64)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """Eigenvalues (descending) of a symmetric kernel matrix and its condition number.
+
+    The matrix is computed in the run's precision; its eigenvalues are found in float64.
+    Eigenvalues below ``N * eps * lambda_max`` (eps of the matrix's dtype) are round-off:
+    the condition number then uses that floor instead of lambda_min and ``resolved`` is
+    False, i.e. the value is a lower bound.
+    """
+
+    eigenvalues: np.ndarray
+    condition_number: float
+    resolved: bool
+
+
+def spectrum(matrix: Any) -> Spectrum:
+    """:class:`Spectrum` of a symmetric kernel matrix (symmetrised, then in float64)."""
+    k = np.asarray(matrix)
+    eps = np.finfo(k.dtype).eps if np.issubdtype(k.dtype, np.floating) else np.finfo(np.float64).eps
+    k = k.astype(np.float64)
+    eig = np.linalg.eigvalsh(0.5 * (k + k.T))[::-1]
+    if not eig[0] > 0:
+        return Spectrum(eig, float("nan"), False)
+    floor = eig[0] * k.shape[0] * eps
+    return Spectrum(eig, float(eig[0] / max(eig[-1], floor)), bool(eig[-1] > floor))
+
+
+def relative_distance(a: Any, b: Any) -> float:
+    """|a - b|_F / |b|_F in float64."""
+    a = np.asarray(a, np.float64)
+    b = np.asarray(b, np.float64)
+    return float(np.linalg.norm(a - b) / np.linalg.norm(b))
