@@ -306,14 +306,23 @@ def test_config_consistency_errors(config):
 
 
 def test_figures_are_written(tmp_path, fnn, pinn, pinn_relu, config):
+    """Every registered training figure, drawn through the registry from these runs."""
+    from finite_ntk.figures import FIGURES, SOURCES
     from finite_ntk.plotting.style import save_figure
-    from finite_ntk.plotting.training import TRAINING_FIGURE_NAMES, pinn_triptych, training_figure
+    from finite_ntk.plotting.training import pinn_triptych
 
-    init = init_kernels_dataset(config)
-    figures = {name: training_figure(name, fnn=[fnn], pinn=[pinn, pinn_relu], init=init) for name in TRAINING_FIGURE_NAMES}
+    data = {
+        "fnn_run": [fnn], "fnn_runs": [fnn], "pinn_run": [pinn], "pinn_runs": [pinn, pinn_relu],
+        "pinn_others": [pinn_relu], "init_kernels": [init_kernels_dataset(config)],
+    }
+    figures = {}
+    for figure in FIGURES:
+        if not set(figure.inputs.values()) <= set(data):
+            continue  # a Monte-Carlo figure
+        datasets = {arg: data[source] if SOURCES[source].many else data[source][0] for arg, source in figure.inputs.items()}
+        figures[figure.name] = figure.draw(datasets, config)
+    assert len(figures) == 8
     figures["fig6b_relu"] = pinn_triptych(pinn_relu, "rr")
-    with pytest.raises(ValueError, match="not a training figure"):
-        training_figure("fig11")
     for name, figure in figures.items():
         for path in save_figure(figure, tmp_path / name):
             assert path.stat().st_size > 1000, path

@@ -71,7 +71,7 @@ FIELD_EFFECTS = {
     ),
     "monte_carlo.bootstrap.resamples": (250, {"reduce_monte_carlo"} | MONTE_CARLO_PLOTS | REPORT_RULES),
     "monte_carlo.large_beta": (0.25, {"plot_fig1b", "plot_fig3b"} | REPORT_RULES),
-    "training.fnn.epochs": (30, {"train_fnn"} | FNN_TRAINING_PLOTS | REPORT_RULES),
+    "training.fnn.learning_rate": (2.0e-3, {"train_fnn"} | FNN_TRAINING_PLOTS | REPORT_RULES),
     "training.pinn.boundary_weight": (10.0, {"train_pinn"} | PINN_TRAINING_PLOTS | REPORT_RULES),
     "training.init_kernels.depths": ([1, 2], {"init_kernels", "plot_fig8"} | REPORT_RULES),
     "precision": (
