@@ -32,7 +32,6 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
 
 import finite_ntk  # noqa: E402,F401
 import jax  # noqa: E402
@@ -100,8 +99,7 @@ def time_baseline(setup, replicates: int) -> float:
 
 def job_startup_seconds() -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import finite_ntk, finite_ntk.monte_carlo.dense, xarray"], check=True,
-                   env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    subprocess.run([sys.executable, "-c", "import finite_ntk, finite_ntk.monte_carlo.dense, xarray"], check=True)
     return time.perf_counter() - t0
 
 

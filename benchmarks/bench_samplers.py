@@ -45,7 +45,6 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
 
 import finite_ntk  # noqa: E402,F401
 import jax  # noqa: E402
@@ -125,7 +124,6 @@ def job_startup_seconds() -> float:
     subprocess.run(
         [sys.executable, "-c", "import finite_ntk.monte_carlo.datasets, xarray"],
         check=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     return time.perf_counter() - t0
 
