@@ -154,6 +154,7 @@ ORACLE_CASES = [
 ]
 
 
+@pytest.mark.slow  # compiles many programs
 @pytest.mark.parametrize("model,activation,width,depth,network,step_loss", ORACLE_CASES)
 def test_algebra_matches_autodiff(model, activation, width, depth, network, step_loss) -> None:
     setup = MonteCarloSetup(
@@ -170,6 +171,7 @@ def test_algebra_matches_autodiff(model, activation, width, depth, network, step
         assert error < 5e-5, f"{name}: {ours[name]} vs autodiff {reference[name]} (relative error {error:.1e})"
 
 
+@pytest.mark.slow  # compiles many programs
 def test_float64() -> None:
     """With x64 on, the sampler computes in float64 and its algebra matches autodiff to ~1e-12."""
     with enable_x64():

@@ -64,6 +64,7 @@ def test_diagonal_equals_neural_tangents_matrix(activation, parameterization):
     np.testing.assert_allclose(diagonal, jnp.diag(matrix), rtol=1e-5)
 
 
+@pytest.mark.slow  # wide networks
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("depth", [1, 3])
 def test_empirical_ntk_approaches_infinite_width(activation, depth):

@@ -67,6 +67,7 @@ def test_relu_residual_kernel_is_zero_and_flagged():
     assert not residual_kernel_vanishes("gelu")
 
 
+@pytest.mark.slow  # kernel matrices on many points
 @pytest.mark.parametrize("activation", ["gelu", "sigmoid"])
 def test_kernel_matrices_agree_with_diagonals(activation):
     apply_fn, params = network(activation)

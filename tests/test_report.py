@@ -165,6 +165,7 @@ def assert_report_text(text: str, smoke: bool) -> None:
     assert ("SMOKE RUN" in text) == smoke
 
 
+@pytest.mark.slow  # compiles the LaTeX report
 @pytest.mark.skipif(not HAVE_LATEX, reason="latexmk/pdftotext not installed (tools/setup.sh installs them)")
 def test_report_compiles_from_synthetic_inputs_reproducibly(tmp_path, smoke_config, paper_config):
     generated, figures = _synthetic_report_inputs(tmp_path, smoke_config, paper_config)
@@ -179,6 +180,7 @@ def test_report_compiles_from_synthetic_inputs_reproducibly(tmp_path, smoke_conf
     assert text.count("agrees") + text.count("differs") + text.count("n/a") >= len(CLAIMS)
 
 
+@pytest.mark.slow  # compiles the LaTeX report
 @pytest.mark.skipif(not HAVE_LATEX, reason="latexmk/pdftotext not installed (tools/setup.sh installs them)")
 def test_paper_report_has_no_smoke_banner_and_shows_missing_figures(tmp_path, paper_config):
     generated, figures = _synthetic_report_inputs(tmp_path, paper_config, paper_config)

@@ -36,6 +36,8 @@ from finite_ntk.training.schedule import check_training_config, pinn_schedule
 from finite_ntk.training.setup import initial_params, network_spec
 
 ROOT = Path(__file__).resolve().parents[1]
+# Trains networks (fixtures of whole runs): part of the full suite, not the quick loop.
+pytestmark = pytest.mark.slow
 
 
 def tiny_config() -> dict:

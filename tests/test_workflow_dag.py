@@ -46,6 +46,7 @@ def dry_run_rules(cwd: Path, *arguments: str, env: dict | None = None) -> dict[s
     return counts
 
 
+@pytest.mark.slow  # four dry runs of the whole workflow
 def test_dag_is_built_without_jax_neural_tangents_optax_or_matplotlib(tmp_path):
     """Every cluster job parses the Snakefile again: importing a heavy library there would
     cost seconds per job. Packages of those names that refuse to import prove it."""
