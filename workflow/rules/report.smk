@@ -140,8 +140,9 @@ rule figdiff:
         f"{REPORT}/figdiff/summary.tsv",
     params:
         reference=REFERENCE_FIGURES,
-        figures=FIGURE_DIR,
-        data=DATA,
+        # The run's folders, from its inputs (their common parents).
+        figures=lambda wildcards, input: os.path.commonpath(input.figures),
+        data=lambda wildcards, input: os.path.commonpath(input.data),
         out=lambda wildcards, output: os.path.dirname(output[0]),
     log:
         f"{DATA}/logs/figdiff.log",
