@@ -33,6 +33,7 @@ def probe(mode: str) -> dict:
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2, reason="needs 2 CPUs")
+@pytest.mark.slow
 def test_cpu_backend_for_one_core_keeps_every_cpu() -> None:
     """One job core: fewer XLA worker threads than a backend sized for the machine, and
     afterwards every thread may run on every CPU the process had."""

@@ -135,6 +135,7 @@ def test_relu_mean_closed_form(width: int, depth: int) -> None:
     assert abs(k.mean() - expected) < 3 * se, f"E[K] {k.mean():.4f} vs closed form {expected:.4f} (SE {se:.4f})"
 
 
+@pytest.mark.slow
 def test_relu_pinn_residual_kernel_is_zero() -> None:
     out = mf.sample_matrix_free(make_setup("pinn", "relu", 16, 4), keys_for("matrix_free", "pinn", "relu", 16, 4, 64))
     for name in ("k_init", "k_step", "delta_k"):
@@ -205,6 +206,7 @@ def test_activation_derivatives_match_autodiff(activation: str) -> None:
         np.testing.assert_allclose(ours, reference, rtol=2e-5, atol=2e-6)
 
 
+@pytest.mark.slow
 def test_lazy_gaussian_is_one_matrix() -> None:
     """Passes of right and left products, with duplicate, zero and nearly dependent queries:
     the revealed directions stay orthonormal, duplicates get equal products, and every
@@ -241,6 +243,7 @@ def test_lazy_gaussian_is_one_matrix() -> None:
 # ----------------------------------------------------------------------------- contract
 
 
+@pytest.mark.slow
 def test_contract_and_determinism() -> None:
     setup = make_setup("pinn", "sigmoid", 16, 4)
     keys = keys_for("matrix_free", "pinn", "sigmoid", 16, 4, 37)
@@ -259,6 +262,7 @@ def test_contract_and_determinism() -> None:
 
 
 @pytest.mark.parametrize("model", ["fnn", "pinn"])
+@pytest.mark.slow
 def test_draws_do_not_depend_on_the_batch(model: str) -> None:
     """Each replicate draws from its own key: vmapped one at a time, in blocks of 7 or of
     64, the samples are the same numbers (up to round-off of differently compiled code)."""
@@ -275,6 +279,7 @@ def test_draws_do_not_depend_on_the_batch(model: str) -> None:
     np.testing.assert_allclose(moved["k_init"][-5:], alone["k_init"][:5], rtol=1e-5, atol=1e-6 * scale)
 
 
+@pytest.mark.slow
 def test_capacity_changes_the_program_not_the_draws(monkeypatch) -> None:
     """With many replicates the compiled layer capacity shrinks (less padding); the draws
     must not change with it."""
@@ -288,6 +293,7 @@ def test_capacity_changes_the_program_not_the_draws(monkeypatch) -> None:
         np.testing.assert_allclose(tight[name], generous[name], rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.slow
 def test_program_plan_shares_programs_across_a_job_without_changing_the_draws() -> None:
     """The depths of one sampling job share compiled programs: here each depth alone would
     compile a quick or an optimised program (two in all), the plan one. With 10,000
@@ -319,6 +325,7 @@ def test_program_plan_shares_programs_across_a_job_without_changing_the_draws() 
         mf.sample_matrix_free(setup, keys, program=mf.Program(2, True))
 
 
+@pytest.mark.slow
 def test_blocks_of_replicates_do_not_depend_on_the_count() -> None:
     """Both samplers run replicates through ``run_in_batches``, in blocks of a size fixed
     per configuration; a block cut short (fewer replicates asked for) gives its first

@@ -25,8 +25,12 @@ def zero_biases(params):
     return visit(params)
 
 
-@pytest.mark.parametrize("width,depth", [(16, 2), (32, 4)])
-@pytest.mark.parametrize("with_bias", [False, True])
+# The fast subset keeps one case; the others compile a program each.
+@pytest.mark.parametrize(
+    "width,depth,with_bias",
+    [(16, 2, True), pytest.param(16, 2, False, marks=pytest.mark.slow)]
+    + [pytest.param(32, 4, with_bias, marks=pytest.mark.slow) for with_bias in (False, True)],
+)
 def test_relu_mean_matches_closed_form(width, depth, with_bias):
     draws = 2000
     x = jnp.array([0.6, -0.8])  # |x|^2 = 1, n0 = 2
@@ -52,8 +56,9 @@ def test_relu_mean_closed_form_values():
     assert relu_mean_ntk_diagonal(4, 1.0, 1, with_bias=True) == 5.0 + 3.0
 
 
+# The fast subset keeps the ntk parameterisation; the standard one is in the full suite.
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-@pytest.mark.parametrize("parameterization", ["ntk", "standard"])
+@pytest.mark.parametrize("parameterization", ["ntk", pytest.param("standard", marks=pytest.mark.slow)])
 def test_diagonal_equals_neural_tangents_matrix(activation, parameterization):
     spec = NetworkSpec(width=32, depth=3, activation=activation, n0=2, parameterization=parameterization, b_std=0.3)
     init_fn, apply_fn, _ = build_network(spec)

@@ -22,6 +22,7 @@ def network(activation, width=24, depth=3):
 
 
 @pytest.mark.parametrize("activation", ["gelu", "sigmoid"])
+@pytest.mark.slow
 def test_residual_kernel_matches_hessian_trace(activation):
     """Independent path: reverse-over-reverse Hessian in x, trace, then an explicit
     Jacobian in the parameters."""
@@ -38,7 +39,7 @@ def test_residual_kernel_matches_hessian_trace(activation):
     assert not got.rr_vanishes
 
 
-@pytest.mark.parametrize("activation", ["gelu", "sigmoid"])
+@pytest.mark.parametrize("activation", [pytest.param("gelu", marks=pytest.mark.slow), "sigmoid"])
 def test_residual_gradient_matches_finite_differences(activation):
     """Independent path: the parameter gradient of u at x +- h e_i, combined by the
     central second difference in the input (float32, so a relative tolerance that covers
