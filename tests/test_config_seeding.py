@@ -12,6 +12,7 @@ import yaml
 
 from finite_ntk import seeding
 from finite_ntk.config import ConfigError, load_config, merge_configs, validate_config
+from finite_ntk.models.problems import AUTHORS_PINN_INPUT_POINT
 from finite_ntk.monte_carlo.datasets import samples_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,10 +27,12 @@ def smoke():
 
 
 def test_shipped_configs_are_valid_and_overrides_stay_overrides():
-    """config.yaml is the one full configuration; smoke.yaml and precise.yaml hold only
-    what differs from it (they are merged over it as Snakemake merges --configfile)."""
+    """config.yaml is the one full configuration; every other config file holds only what
+    differs from it (they are merged over it as Snakemake merges --configfile)."""
     paper = load_config(PAPER)
-    for name in ("smoke.yaml", "precise.yaml"):
+    override_files = sorted(p.name for p in (ROOT / "config").glob("*.yaml") if p != PAPER)
+    assert {"smoke.yaml", "precise.yaml", "pinn_quadrant_point.yaml"} <= set(override_files)
+    for name in override_files:
         merged = load_config(PAPER, ROOT / "config" / name)
         overrides = yaml.safe_load((ROOT / "config" / name).read_text())
         assert merged["run"] != paper["run"]
@@ -48,6 +51,11 @@ def test_shipped_configs_are_valid_and_overrides_stay_overrides():
     precise = load_config(PAPER, ROOT / "config" / "precise.yaml")
     assert precise["monte_carlo"]["replicates"] == 10000
     assert precise["training"] == paper["training"]
+    # The PINN's Monte-Carlo point is the authors' notebook's (issue 15); the previous one stays an option.
+    assert tuple(paper["monte_carlo"]["models"]["pinn"]["input_point"]) == AUTHORS_PINN_INPUT_POINT
+    quadrant = load_config(PAPER, ROOT / "config" / "pinn_quadrant_point.yaml")
+    assert quadrant["monte_carlo"]["models"]["pinn"]["input_point"] == [0.25, 0.25]
+    assert quadrant["monte_carlo"]["models"]["fnn"] == paper["monte_carlo"]["models"]["fnn"]
 
 
 def test_merge_replaces_lists_and_merges_mappings():
@@ -139,6 +147,7 @@ def test_same_seed_bit_identical_different_seed_differs(smoke):
     assert not np.array_equal(first["k_init"].values, different["k_init"].values)
 
 
+@pytest.mark.slow
 def test_replicate_draws_do_not_depend_on_replicate_count(smoke):
     more = copy.deepcopy(smoke)
     more["monte_carlo"]["replicates"] = smoke["monte_carlo"]["replicates"] + 5
@@ -148,6 +157,7 @@ def test_replicate_draws_do_not_depend_on_replicate_count(smoke):
     np.testing.assert_array_equal(a["k_init"].values, b["k_init"].values[:n])
 
 
+@pytest.mark.slow
 def test_float64_switch_is_recorded_and_used(tmp_path, smoke):
     config = copy.deepcopy(smoke)
     config["precision"] = "float64"

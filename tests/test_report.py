@@ -21,7 +21,7 @@ from finite_ntk.figures import FIGURES
 from finite_ntk.report import claims
 from finite_ntk.report.build import REPORT_FIGURES, build_report_pdf
 from finite_ntk.report.claims import CLAIMS
-from finite_ntk.report.macros import config_differences, run_macros
+from finite_ntk.report.macros import config_differences, pinn_point_macros, run_macros
 from finite_ntk.report.provenance import Benchmark, collect_benchmarks, provenance_latex
 from finite_ntk.report.figure_index import figure_index_latex
 from finite_ntk.report.tables import configuration_table
@@ -207,3 +207,20 @@ def test_smoke_report_pdf(smoke_run):
     rows = claims.read_claims_csv(smoke_run / "report" / "smoke" / "claims.csv")
     assert [r.key for r in rows] == [c.key for c in CLAIMS]
     assert "missing from this run" not in text, "every figure of REPLICATION.md is produced"
+
+
+def test_pinn_point_macros_name_the_source_and_the_exact_target():
+    """The authors' point is named as theirs; any other as the config's. The value-step
+    target is u*(x) = sin(pi x) sin(pi y), here from math rather than the package's JAX code."""
+    import math
+
+    authors = pinn_point_macros({"input_point": [0.00729382, 0.02089119], "step_loss": "value"})
+    text = "\n".join(authors)
+    assert "authors' PINN notebook}" in text and "set in this run's configuration" not in text
+    target = math.sin(math.pi * 0.00729382) * math.sin(math.pi * 0.02089119)
+    assert abs(target - 1.5e-3) < 5e-5
+    assert f"$u_*(x) =$ {target:.5f}" in text  # three significant digits: 0.00150
+    assert r"\newcommand{\PinnInputNormSquared}{$4.90\times10^{-4}$}" in text
+    other = "\n".join(pinn_point_macros({"input_point": [0.25, 0.25], "step_loss": "residual"}))
+    assert "set in this run's configuration (the authors' PINN notebook used (0.00729382, 0.02089119))" in other
+    assert r"$f(x) =$ $-9.87$" in other  # -2 pi^2 sin(pi/4)^2 = -pi^2

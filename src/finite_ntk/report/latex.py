@@ -43,12 +43,12 @@ def latex_number(x: float, digits: int = 3) -> str:
     return f"${mantissa:.{digits - 1}f}\\times10^{{{exponent}}}$"
 
 
-def latex_plain(x: float) -> str:
-    """A configured value (not a measurement) for LaTeX, in its shortest form (``%g``):
-    ``0.001``, ``0.5``, ``1.4142``, ``$2\\times10^{-5}$``."""
+def latex_plain(x: float, digits: int = 6) -> str:
+    """A configured value (not a measurement) for LaTeX, in its shortest form with at most
+    ``digits`` significant digits (``%g``): ``0.001``, ``0.5``, ``1.4142``, ``$2\\times10^{-5}$``."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
-    text = f"{x:g}"
+    text = f"{x:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         exponent = str(int(exponent))

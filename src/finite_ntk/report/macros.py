@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import xarray as xr
 
+from ..models.problems import AUTHORS_PINN_INPUT_POINT, poisson_exact, poisson_source
 from .latex import latex_escape, latex_number, latex_plain, macro
 
 # The sigmoid-like activation is erf-shaped (1/2 erf(x / s) + 1/2); the report calls it erf.
@@ -77,7 +78,34 @@ def _value_interval(value: float, lo: float, hi: float) -> str:
 
 
 def _point(values: Sequence[float]) -> str:
-    return "(" + ", ".join(latex_plain(float(v)) for v in values) + ")"
+    # Coordinates are printed to all the digits a config gives them (the authors' PINN point has 7).
+    return "(" + ", ".join(latex_plain(float(v), digits=10) for v in values) + ")"
+
+
+def pinn_point_macros(pinn: Mapping[str, Any] | None) -> list[str]:
+    """Where the PINN's Monte-Carlo point comes from, its |x|^2 and the one-step target there.
+
+    ``PinnInputSource`` names the authors' notebook when the config's point is theirs;
+    ``PinnStepTarget`` is u*(x), the exact solution at the point (``value`` step loss) or
+    f(x) (``residual``)."""
+    if pinn is None:
+        return [macro(name, "n/a") for name in ("PinnInputSource", "PinnInputNormSquared", "PinnStepTarget")]
+    point = tuple(float(v) for v in pinn["input_point"])
+    if point == AUTHORS_PINN_INPUT_POINT:
+        source = "the first of the 1000 interior collocation points of the authors' PINN notebook"
+    else:
+        source = ("set in this run's configuration (the authors' PINN notebook used "
+                  + _point(AUTHORS_PINN_INPUT_POINT) + ")")
+    xy = np.asarray(point, dtype=np.float64)
+    if pinn["step_loss"] == "value":
+        target = "the exact solution $u_*(x) =$ " + latex_number(float(poisson_exact(xy)))
+    else:
+        target = "the source term $f(x) =$ " + latex_number(float(poisson_source(xy)))
+    return [
+        macro("PinnInputSource", source),
+        macro("PinnInputNormSquared", latex_number(float(xy @ xy))),
+        macro("PinnStepTarget", target),
+    ]
 
 
 def stats_macros(prefix: str, stats: xr.Dataset | None, activations: Sequence[str]) -> list[str]:
@@ -157,6 +185,7 @@ def run_macros(
     lines.append(macro("FnnNZero", len(models["fnn"]["input_point"]) if "fnn" in models else "n/a"))
     lines.append(macro("PinnNZero", len(models["pinn"]["input_point"]) if "pinn" in models else "n/a"))
     lines.append(macro("PinnStepLoss", latex_escape(models["pinn"]["step_loss"]) if "pinn" in models else "n/a"))
+    lines += pinn_point_macros(models.get("pinn"))
     lines += stats_macros("Fnn", fnn, ("relu", "gelu", "sigmoid"))
     lines += stats_macros("Pinn", pinn, ("relu", "gelu", "sigmoid"))
 
