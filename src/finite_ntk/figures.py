@@ -46,6 +46,13 @@ SOURCES: dict[str, Source] = {
     "pinn_others": Source(("training/pinn_*.nc",), many=True),
     # The NTK at initialisation over widths and depths (Figure 8).
     "init_kernels": Source(("training/ntk_init.nc",), many=False),
+    # Seed 002: the deep kernel against depth for synthetic and digit points (Figures 4,
+    # 5), the projection term (6), the smallest eigenvalue (7), Table 1's widths.
+    "seed002_convergence_synthetic": Source(("seed002/convergence_synthetic.nc",), many=False),
+    "seed002_convergence_digits": Source(("seed002/convergence_digits.nc",), many=False),
+    "seed002_projection": Source(("seed002/projection.nc",), many=False),
+    "seed002_eigenvalues": Source(("seed002/eigenvalues.nc",), many=False),
+    "seed002_lazy": Source(("seed002/lazy/w*.nc",), many=True),
 }
 
 
@@ -110,6 +117,8 @@ class Figure:
 
 
 _MC = "finite_ntk.plotting.monte_carlo:"
+_SEED002 = "finite_ntk.plotting.deep_kernel:"
+SEED002 = "Seed 002: the deep NTK"
 _TRAINING = "finite_ntk.plotting.training:"
 MONTE_CARLO = "Monte Carlo: Theorems 1 and 2"
 TRAINING = "Training"
@@ -165,6 +174,18 @@ FIGURES: tuple[Figure, ...] = (
            TRAINING, "FNN", {"ds": "fnn_run"}, _TRAINING + "plot_training_comparison", {"label": "Figure 10: "}),
     Figure("figS1", "(footnote 1)", "Relative NTK change abs(K_t - K_0)_F / abs(K_0)_F against the training step for several beta (the report's footnote 1).",
            TRAINING, "NTK evolution", {"datasets": "fnn_runs", "pinn": "pinn_runs"}, _TRAINING + "plot_kernel_evolution"),
+    Figure("seed002fig4", "Seed 002, Figure 4", "Synthetic points (uniform in a box, projected onto the sphere) and one evaluation point x: against depth L, one curve per pair, 1 - rho^(L) with the law 9 pi^2/(2 L^2), the normalised NTK (limit 1/4) and its gap to 1/4.",
+           SEED002, "Kernel against depth", {"ds": "seed002_convergence_synthetic"}, _SEED002 + "plot_convergence",
+           {"title": "Synthetic points on the sphere"}),
+    Figure("seed002fig5", "Seed 002, Figure 5", "The same for images of scikit-learn's bundled digits (8 x 8, in place of the paper's MNIST) projected onto the sphere.",
+           SEED002, "Kernel against depth", {"ds": "seed002_convergence_digits"}, _SEED002 + "plot_convergence",
+           {"title": "scikit-learn digits on the sphere"}),
+    Figure("seed002fig6", "Seed 002, Figure 6", "Norm of the projection term Theta(x, X) Theta^-1 (I - exp(-t Theta)) of the NTK predictor against depth, for bounded stopping times t and t = inf (largest and median over evaluation points); synthetic points and scikit-learn digits on the sphere.",
+           SEED002, "NTK predictor", {"ds": "seed002_projection"}, _SEED002 + "plot_projection"),
+    Figure("seed002fig7", "Seed 002, Figure 7", "Smallest eigenvalue of the normalised NTK matrix against depth for several data-set sizes n, points uniform on the sphere.",
+           SEED002, "NTK predictor", {"ds": "seed002_eigenvalues"}, _SEED002 + "plot_smallest_eigenvalue"),
+    Figure("seed002table1", "Seed 002, Table 1 (scaled)", "Two-layer ReLU network in the NTK scaling trained on a one-hot token task: the last hidden layer's aggregate deviation from initialisation and its single neurons' deviations against width (log-log).",
+           SEED002, "Lazy regime", {"datasets": "seed002_lazy"}, _SEED002 + "plot_lazy_deviation"),
 )
 
 FIGURES_BY_NAME: dict[str, Figure] = {figure.name: figure for figure in FIGURES}

@@ -65,9 +65,28 @@ PINN_FIGURE_FILE = PINN_PATTERN.format(
 )
 
 
+# ---- seed 002 outputs (workflow/rules/seed002.smk)
+SEED002 = config["seed002"]
+SEED002_DIR = f"{DATA}/seed002"
+SEED002_CONVERGENCE_PATTERN = f"{SEED002_DIR}/convergence_{{dataset}}.nc"
+SEED002_LAZY_PATTERN = f"{SEED002_DIR}/lazy/w{{width}}.nc"
+SEED002_FILES = {
+    "seed002_convergence_synthetic": [SEED002_CONVERGENCE_PATTERN.format(dataset="synthetic")],
+    "seed002_convergence_digits": [SEED002_CONVERGENCE_PATTERN.format(dataset="digits")],
+    "seed002_projection": [f"{SEED002_DIR}/projection.nc"],
+    "seed002_eigenvalues": [f"{SEED002_DIR}/eigenvalues.nc"],
+    "seed002_digits_table": [f"{SEED002_DIR}/digits_table.nc"],
+    "seed002_lazy": [SEED002_LAZY_PATTERN.format(width=width) for width in SEED002["lazy_features"]["widths"]],
+}
+SEED002_TARGETS = [path for paths in SEED002_FILES.values() for path in paths]
+SEED002_SOURCES = set(SEED002_FILES)
+
+
 # ---- the figure registry's data sources (finite_ntk.figures.SOURCES) as this run's files
 def source_files(source, figure):
     """The files of data source ``source`` for ``figure`` in this run."""
+    if source in SEED002_FILES:
+        return SEED002_FILES[source]
     if source in ("stats_fnn", "stats_pinn"):
         return [stats_path(source.removeprefix("stats_"))]
     if source == "fnn_run":

@@ -17,6 +17,10 @@ rule report_claims:
         stats=ALL_STATS,
         training=TRAINING_TARGETS,
         precise=PRECISE_STATS,
+        seed002_convergence=SEED002_FILES["seed002_convergence_synthetic"] + SEED002_FILES["seed002_convergence_digits"],
+        seed002_projection=SEED002_FILES["seed002_projection"],
+        seed002_eigenvalues=SEED002_FILES["seed002_eigenvalues"],
+        seed002_lazy=SEED002_FILES["seed002_lazy"],
     output:
         tex=f"{REPORT}/claims.tex",
         rules=f"{REPORT}/rules.tex",
@@ -65,7 +69,7 @@ rule report_provenance:
     input:
         stats=ALL_STATS,
         training=TRAINING_TARGETS,
-        after=MONTE_CARLO_TARGETS + FIGURE_TARGETS,
+        after=MONTE_CARLO_TARGETS + FIGURE_TARGETS + SEED002_TARGETS,
         claims=f"{REPORT}/claims.tex",
         macros=f"{REPORT}/macros.tex",
     output:
@@ -97,6 +101,7 @@ rule build_report:
         table2=f"{REPORT}/tables/table2.tex",
         table3=f"{REPORT}/tables/table3.tex",
         figure_index=f"{REPORT}/figure_index.tex",
+        seed002=SEED002_REPORT,
         figures=[path for path in FIGURE_TARGETS if path.endswith(".pdf")],
         precise_figures=PRECISE_FIGURE_FILES,
     output:
@@ -135,7 +140,7 @@ rule figdiff:
     # differs; the side-by-side page report/<run>/figdiff/index.html stays either way.
     input:
         figures=[path for path in FIGURE_TARGETS if path.endswith(".png")],
-        data=ALL_STATS + TRAINING_TARGETS,
+        data=ALL_STATS + TRAINING_TARGETS + SEED002_TARGETS,
     output:
         f"{REPORT}/figdiff/summary.tsv",
     params:

@@ -14,6 +14,7 @@ missing = build_report_pdf(
         "table2": inputs.table2,
         "table3": inputs.table3,
         "figure_index": inputs.figure_index,
+        "seed002": inputs.seed002,
     },
     figures=inputs.figures,
     precise_figures=inputs.precise_figures,

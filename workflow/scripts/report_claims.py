@@ -36,6 +36,21 @@ picked = claims.pick_training_runs(
 )
 print(f"training runs used for claims 7 and 8: {picked}", file=log)
 
+def load(path):
+    with xr.open_dataset(path) as ds:
+        return ds.load()
+
+
+# Seed 002's datasets (claims 9-12), when this run has them.
+seed002 = None
+if len(inputs.seed002_convergence):
+    seed002 = claims.Seed002Data(
+        convergence={str(ds.attrs["dataset"]): ds for ds in map(load, inputs.seed002_convergence)},
+        projection=load(inputs.seed002_projection[0]),
+        eigenvalues=load(inputs.seed002_eigenvalues[0]),
+        lazy=[load(path) for path in inputs.seed002_lazy],
+    )
+
 results = claims.evaluate_claims(
     stats.get("fnn"),
     stats.get("pinn"),
@@ -43,6 +58,7 @@ results = claims.evaluate_claims(
     fnn_shallow=claims.summarise_fnn_training(datasets[picked.shallow]) if picked.shallow else None,
     fnn_deep=claims.summarise_fnn_training(datasets[picked.deep]) if picked.deep else None,
     pinn_errors={activation: claims.summarise_pinn_training(datasets[name]) for activation, name in picked.pinn.items()},
+    seed002=seed002,
 )
 for r in results:
     print(f"{r.key:22s} {r.verdict:8s} value={r.value!r} [{r.lo!r}, {r.hi!r}] {r.note}", file=log)

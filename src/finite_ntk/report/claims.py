@@ -81,6 +81,12 @@ THRESHOLDS: Mapping[str, Threshold] = MappingProxyType({
     "kernel_close": Threshold(0.1, "close kernels: relative Frobenius distance at most"),
     "fit_relative_mse": Threshold(0.1, "good fit: relative mean squared error at most"),
     "pinn_learns": Threshold(0.1, "a PINN learns: relative $L^2$ error below"),
+    # Seed 002 (claims 9-12).
+    "limit_equal": Threshold(0.01, "equal off-diagonal entries: largest $|\\bar\\Theta^{(L)} - 1/4|$ at the largest depth at most"),
+    "limit_invertible": Threshold(0.5, "invertible limit: smallest eigenvalue of the normalised NTK matrix at the largest depth at least"),
+    "stable_eigenvalue": Threshold(0.1, "stabilised: relative increase of $\\lambda_{\\min}$ per added layer below"),
+    "bounded_growth": Threshold(10.0, "bounded: largest projection-term norm over depth, relative to the smallest depth, at most"),
+    "vanishing_slope": Threshold(-0.25, "vanishes with width: log-log slope against width at most (aggregate: above)"),
 })
 RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
 
@@ -101,6 +107,15 @@ class FnnTrainingSummary(NamedTuple):
     relative_mse: float  # mean (f - y)^2 / mean y^2 on the test grid, after training
 
 
+class Seed002Data(NamedTuple):
+    """Seed 002's datasets (``data/<run>/seed002/``), read by claims 9-12."""
+
+    convergence: Mapping[str, xr.Dataset]  # convergence_<name>.nc by name (synthetic, digits)
+    projection: xr.Dataset  # projection.nc
+    eigenvalues: xr.Dataset  # eigenvalues.nc
+    lazy: Sequence[xr.Dataset]  # lazy/w<width>.nc
+
+
 class ClaimInputs(NamedTuple):
     """The data every check reads; ``None`` where this run lacks it (the rows say n/a)."""
 
@@ -110,6 +125,7 @@ class ClaimInputs(NamedTuple):
     fnn_shallow: FnnTrainingSummary | None = None  # claim 7, the report's depth 1
     fnn_deep: FnnTrainingSummary | None = None  # claim 7, the report's depth 10
     pinn_errors: Mapping[str, float] = MappingProxyType({})  # claim 8: final relative L2 error by activation
+    seed002: Seed002Data | None = None  # claims 9-12 (seed 002)
 
 
 class Outcome(NamedTuple):
@@ -140,7 +156,7 @@ class Claim:
 
     @property
     def number(self) -> int:
-        """The claim's number in REPLICATION.md (1-8)."""
+        """The claim's number: 1-8 are REPLICATION.md's claims of seed 000, 9-12 seed 002's."""
         return int(self.key.partition(".")[0])
 
     def evaluate(self, inputs: ClaimInputs) -> ClaimResult:
@@ -637,6 +653,93 @@ def pinn_training(activation: str, learns: bool) -> Check:
 
 # The report's statements, in table order. Numbers in `stated` are quotes of seed 000;
 # nothing else here is. The report's "erf" activation is our `sigmoid` (sigmoid-like erf).
+# --------------------------------------------------------------------------- claims 9-12: seed 002
+
+RULE_LIMIT_EQUAL = f"agrees when ≤ {RULES['limit_equal']:g}"
+RULE_LIMIT_INVERTIBLE = f"agrees when ≥ {RULES['limit_invertible']:g} (the limit 3/4 I + 1/4 J, J all ones, has 3/4)"
+RULE_STABLE_DEPTH = f"agrees when our stabilisation depth (increase per layer < {100 * RULES['stable_eigenvalue']:g}% from there on) is at most the stated depth"
+RULE_BOUNDED = f"agrees when ≤ {RULES['bounded_growth']:g}"
+RULE_VANISHES = f"agrees when the slope is ≤ {RULES['vanishing_slope']:g}"
+RULE_PERSISTS = f"agrees when the slope is > {RULES['vanishing_slope']:g}"
+
+
+def kernel_limit_check(part: str) -> Check:
+    """Claim 9: at the largest depth of Figures 4 and 5, the normalised NTK's off-diagonal
+    entries are all near 1/4 (``part='equal'``) and its matrix is invertible, with the
+    smallest eigenvalue near the limit's 3/4 (``'invertible'``)."""
+    measure = ("largest |normalised NTK − 1/4| over the pairs of Figures 4 and 5 at the largest depth" if part == "equal"
+               else "smallest eigenvalue of the normalised NTK matrix of Figures 4 and 5 at the largest depth")
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        from .seed002 import kernel_limit
+
+        if inputs.seed002 is None:
+            return Outcome(measure, note="no seed-002 data in this run")
+        limit = kernel_limit(inputs.seed002.convergence)
+        note = f"depth {limit.depth}; (1 − ρ) / (9 pi² / (2L²)) ≥ {limit.gap_ratio:.4g}"
+        if part == "equal":
+            return Outcome(measure, limit.largest_gap, verdict=_verdict(limit.largest_gap <= RULES["limit_equal"]), note=note)
+        value = limit.smallest_eigenvalue
+        return Outcome(measure, value, verdict=_verdict(value >= RULES["limit_invertible"]), note=note)
+
+    return check
+
+
+def eigenvalue_stabilises(claim: Claim, inputs: ClaimInputs) -> Outcome:
+    """Claim 10: the depth from which the smallest eigenvalue of the normalised NTK matrix
+    (points uniform on the sphere, the largest data set of Figure 7) grows by less than
+    ``stable_eigenvalue`` per added layer, against the stated depth."""
+    from .seed002 import stabilisation_depth
+
+    measure = "depth from which λ_min of the normalised NTK grows by less than the threshold per layer (largest n)"
+    if inputs.seed002 is None:
+        return Outcome(measure, note="no seed-002 data in this run")
+    found = stabilisation_depth(inputs.seed002.eigenvalues, RULES["stable_eigenvalue"])
+    stated, _ = stated_number(claim.stated)
+    last = int(inputs.seed002.eigenvalues["depth"].max())
+    note = f"n = {found.size}; λ_min grows by {100 * found.increase_at_5:.3g}% from depth 5 to 6"
+    if found.depth < 0:
+        return Outcome(measure, verdict=DIFFERS, note=note + f"; not reached by depth {last}")
+    return Outcome(measure, float(found.depth), verdict=_verdict(found.depth <= stated), note=note)
+
+
+def projection_bounded(claim: Claim, inputs: ClaimInputs) -> Outcome:
+    """Claim 11: the projection term :math:`\\Theta(x, X)\\Theta^{-1}(I - e^{-t\\Theta})` of
+    Figure 6 (unnormalised NTK on the sphere, so the stopping time grows with depth in the
+    normalised kernel's units) stays bounded over depth: its largest norm over depths
+    relative to the smallest depth, the worst over data sets and stopping times."""
+    from .seed002 import projection_growth
+
+    measure = "max over depth of the projection term's norm / its value at depth 1 (worst data set and stopping time)"
+    if inputs.seed002 is None:
+        return Outcome(measure, note="no seed-002 data in this run")
+    growth = projection_growth(inputs.seed002.projection)
+    depth = int(inputs.seed002.projection["depth"].max())
+    note = f"largest norm {growth.largest:.3g}; {growth.last:.3g} at depth {depth}"
+    return Outcome(measure, growth.growth, verdict=_verdict(growth.growth <= RULES["bounded_growth"]), note=note)
+
+
+def lazy_slope(which: str) -> Check:
+    """Claim 12: the log-log slope against width of the mean single-neuron deviation
+    (``'neuron'``: vanishes, slope at most ``vanishing_slope``) or of the aggregate
+    deviation of the last hidden layer (``'aggregate'``: does not vanish)."""
+    measure = f"log-log slope of the {'mean single-neuron' if which == 'neuron' else 'aggregate'} deviation against width"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        from .seed002 import summarise_lazy
+
+        if inputs.seed002 is None or len(inputs.seed002.lazy) < 2:
+            return Outcome(measure, note="no seed-002 widths in this run")
+        summary = summarise_lazy(inputs.seed002.lazy)
+        slope = summary.neuron_slope if which == "neuron" else summary.aggregate_slope
+        values = summary.neuron if which == "neuron" else summary.aggregate
+        ok = slope.value <= RULES["vanishing_slope"] if which == "neuron" else slope.value > RULES["vanishing_slope"]
+        note = f"widths {int(summary.widths[0])} to {int(summary.widths[-1])}: {values[0]:.3g} to {values[-1]:.3g}"
+        return Outcome(measure, slope.value, slope.lo, slope.hi, _verdict(ok), note)
+
+    return check
+
+
 CLAIMS: tuple[Claim, ...] = (
     # 1. FNN second moment (Section 5.1.2).
     Claim("1.relu.start", "FNN, ReLU: E[K²]/E[K]² at the smallest β", "increased from approximately 1.00", "Sec. 5.1.2",
@@ -712,6 +815,30 @@ CLAIMS: tuple[Claim, ...] = (
           None, RULE_LEARNS, pinn_training("sigmoid", learns=True)),
     Claim("8.relu", "PINN, ReLU: relative L2 error of the trained solution", "the network did not train successfully", "App. D.1.2",
           None, RULE_NOT_LEARNS, pinn_training("relu", learns=False)),
+    # Seed 002, "Revisiting the NTK: the role of large width and depth" (its symbols were
+    # lost in extraction; the quotes keep the words that survive).
+    # 9. Theorem 2: the normalised NTK tends to an invertible matrix with equal off-diagonal entries.
+    Claim("9.equal", "Seed 002: normalised NTK off the diagonal at large depth (synthetic and digit points)",
+          "the (normalized) infinite-width NTK approaches an invertible matrix", "Seed 002, Sec. 2.3, Thm. 2",
+          None, RULE_LIMIT_EQUAL, kernel_limit_check("equal")),
+    Claim("9.invertible", "Seed 002: smallest eigenvalue of the normalised NTK matrix at large depth",
+          "the (normalized) infinite-width NTK approaches an invertible matrix", "Seed 002, Sec. 2.3, Thm. 2",
+          None, RULE_LIMIT_INVERTIBLE, kernel_limit_check("invertible")),
+    # 10. Figure 7: the smallest eigenvalue against depth.
+    Claim("10.depth", "Seed 002: depth at which λ_min of the normalised NTK (points uniform on the sphere) stabilises",
+          "For large values of n, a depth of 5 stabilizes the smallest eigenvalue", "Seed 002, Sec. 6.4, Fig. 7",
+          "5", RULE_STABLE_DEPTH, eigenvalue_stabilises),
+    # 11. Figure 6 and Theorem 3: the projection term with a bounded stopping time.
+    Claim("11.bounded", "Seed 002: norm of the NTK predictor's projection term against depth, bounded stopping times",
+          "it is possible to control the norm of the projection term using a proper stopping time and scaling the depth appropriately",
+          "Seed 002, Sec. 6.4, Fig. 6", None, RULE_BOUNDED, projection_bounded),
+    # 12. Table 1 (scaled): the last hidden layer's deviation from initialisation.
+    Claim("12.neuron", "Seed 002, Table 1 scaled: single-neuron deviation of the last hidden layer as width grows",
+          "the individual neuron deviations are close to their initial value", "Seed 002, Sec. 5, Table 1",
+          None, RULE_VANISHES, lazy_slope("neuron")),
+    Claim("12.aggregate", "Seed 002, Table 1 scaled: aggregate deviation of the last hidden layer as width grows",
+          "the total aggregate deviation of the full hidden layer ... does not converge to 0", "Seed 002, Sec. 5, Table 1",
+          None, RULE_PERSISTS, lazy_slope("aggregate")),
 )
 
 
@@ -722,10 +849,11 @@ def evaluate_claims(
     fnn_shallow: FnnTrainingSummary | None = None,
     fnn_deep: FnnTrainingSummary | None = None,
     pinn_errors: Mapping[str, float] | None = None,
+    seed002: Seed002Data | None = None,
 ) -> list[ClaimResult]:
     """Every claim of :data:`CLAIMS` checked on the given data (fields of
     :class:`ClaimInputs`), in table order."""
-    inputs = ClaimInputs(fnn, pinn, large_beta, fnn_shallow, fnn_deep, MappingProxyType(dict(pinn_errors or {})))
+    inputs = ClaimInputs(fnn, pinn, large_beta, fnn_shallow, fnn_deep, MappingProxyType(dict(pinn_errors or {})), seed002)
     return [claim.evaluate(inputs) for claim in CLAIMS]
 
 
@@ -911,7 +1039,7 @@ def claims_dataset(results: Sequence[ClaimResult], attrs: Mapping[str, Any] | No
 
 __all__ = [
     "AGREES", "DIFFERS", "NOT_AVAILABLE", "VERDICTS", "CLAIMS", "THRESHOLDS", "RULES", "Claim", "ClaimInputs", "ClaimResult",
-    "Outcome", "Threshold", "FnnTrainingSummary", "TrainingRun", "TrainingPick", "evaluate_claims", "verdict_counts",
+    "Outcome", "Threshold", "Seed002Data", "FnnTrainingSummary", "TrainingRun", "TrainingPick", "evaluate_claims", "verdict_counts",
     "claims_latex", "rules_latex", "write_claims_csv", "read_claims_csv", "claims_dataset", "summarise_fnn_training",
     "summarise_pinn_training", "training_runs", "pick_training_runs", "stated_number", "within_interval", "growth_decades", "series",
 ]

@@ -1,0 +1,133 @@
+# Seed 002, "Revisiting the NTK: the role of large width and depth" (docs/replication.md).
+# Paths are in common.smk (SEED002_FILES); the figures are registry entries (figures.smk).
+#
+#   data/<run>/seed002/convergence_{synthetic,digits}.nc   Figures 4, 5: kernel against depth
+#   data/<run>/seed002/projection.nc                        Figure 6: projection term of f_t
+#   data/<run>/seed002/eigenvalues.nc                       Figure 7: smallest eigenvalue
+#   data/<run>/seed002/digits_table.nc                      Table 2: NTK predictor on digits
+#   data/<run>/seed002/lazy/w<width>.nc                     Table 1: last hidden layer's deviation
+#   report/<run>/seed002.tex                                the chapter's numbers and tables
+#
+# Every job is deterministic (numpy generators and JAX keys from the root seed) and writes
+# atomically; its params are exactly the config fields its output depends on.
+from finite_ntk.deep_kernel.settings import (
+    CONVERGENCE_DATASETS,
+    CONVERGENCE_FIELDS,
+    DIGITS_TABLE_FIELDS,
+    EIGENVALUE_FIELDS,
+    LAZY_FIELDS,
+    PROJECTION_FIELDS,
+    check_seed002_config,
+)
+
+try:
+    check_seed002_config(config)
+except ValueError as error:
+    raise WorkflowError(f"invalid configuration: {error}") from None
+
+
+rule seed002_convergence:
+    output:
+        SEED002_CONVERGENCE_PATTERN,
+    wildcard_constraints:
+        dataset="|".join(CONVERGENCE_DATASETS),
+    params:
+        settings=lambda wildcards: config_subset(config, CONVERGENCE_FIELDS[wildcards.dataset]),
+    log:
+        f"{DATA}/logs/seed002/convergence_{{dataset}}.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed002_convergence_{{dataset}}.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/seed002_convergence.py"
+
+
+rule seed002_projection:
+    output:
+        SEED002_FILES["seed002_projection"],
+    params:
+        settings=config_subset(config, PROJECTION_FIELDS),
+    log:
+        f"{DATA}/logs/seed002/projection.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed002_projection.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/seed002_projection.py"
+
+
+rule seed002_eigenvalues:
+    output:
+        SEED002_FILES["seed002_eigenvalues"],
+    params:
+        settings=config_subset(config, EIGENVALUE_FIELDS),
+    log:
+        f"{DATA}/logs/seed002/eigenvalues.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed002_eigenvalues.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/seed002_eigenvalues.py"
+
+
+rule seed002_digits_table:
+    output:
+        SEED002_FILES["seed002_digits_table"],
+    params:
+        settings=config_subset(config, DIGITS_TABLE_FIELDS),
+    log:
+        f"{DATA}/logs/seed002/digits_table.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed002_digits_table.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/seed002_digits_table.py"
+
+
+rule seed002_lazy_features:
+    output:
+        SEED002_LAZY_PATTERN,
+    wildcard_constraints:
+        width=r"\d+",
+    params:
+        settings=config_subset(config, LAZY_FIELDS),
+    log:
+        f"{DATA}/logs/seed002/lazy_w{{width}}.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed002_lazy_w{{width}}.tsv"
+    # The widest network holds three weight matrices and their gradients (8000 x 8000 in
+    # float32: 0.8 GB).
+    resources:
+        mem_mb=3000,
+    conda:
+        ENV
+    script:
+        "../scripts/seed002_lazy_features.py"
+
+
+rule seed002_report_tables:
+    # The seed-002 chapter's numbers (macros) and Tables 1 and 2, from the data.
+    input:
+        digits_table=SEED002_FILES["seed002_digits_table"],
+        lazy=SEED002_FILES["seed002_lazy"],
+        convergence=SEED002_FILES["seed002_convergence_synthetic"] + SEED002_FILES["seed002_convergence_digits"],
+        projection=SEED002_FILES["seed002_projection"],
+        eigenvalues=SEED002_FILES["seed002_eigenvalues"],
+    output:
+        f"{REPORT}/seed002.tex",
+    log:
+        f"{DATA}/logs/seed002/report_tables.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed002_report_tables.tsv"
+    localrule: True
+    conda:
+        ENV
+    script:
+        "../scripts/seed002_report_tables.py"
+
+
+SEED002_REPORT = rules.seed002_report_tables.output[0]
