@@ -3,7 +3,8 @@
 Seleznova & Kutyniok, "Analyzing Finite Neural Networks: Can We Trust NTK Theory?",
 Section 2, Lemma 2 and Appendix E, after Poole et al. (2016), Schoenholz et al. (2016) and
 Karakida et al. (2018). This module uses numpy and scipy only (no JAX, no neural-tangents,
-no matplotlib), so that the workflow can import it when it parses.
+no matplotlib), and imports scipy on first use, so that the workflow can import it cheaply
+when it parses.
 
 Network and conventions
 -----------------------
@@ -54,7 +55,8 @@ NTK is Theta = alpha M (Lambda + O(1/M)) with::
     kappa_1(x)        = sum_{l=1}^{L+1} (alpha_{l-1} / alpha) qhat^{l-1}(x) p^l(x)
     kappa_2(x_s, x_r) = sum_{l=1}^{L+1} (alpha_{l-1} / alpha) qhat^{l-1}_sr p^l_sr
 
-Exactly, in mean-field theory: Theta(x_s, x_r) = alpha M kappa_2 + [trained biases]
+Exactly, in mean-field theory and standard parameterisation: Theta(x, x) = alpha M kappa_1
++ [trained biases] sum_l p^l and Theta(x_s, x_r) = alpha M kappa_2 + [trained biases]
 sum_l p^l_sr. kappa_1 and kappa_2 are the diagonal and off-diagonal entries of the
 (normalised) deterministic NTK matrix, not moments of the random finite-width K(x, x).
 
@@ -67,8 +69,9 @@ Appendix E, corrected (the tests check each against neural-tangents and quadratu
   with q the previous layer's pre-activation (co)variances; the paper prints sqrt(q_sr) and
   (1 + 2 sqrt(q))^2 - 4 q_sr (it mixes standard deviations a, b with variances).
 * The p_sr recursions multiply p^l_sr, not p^l.
-* The first layer: q^1 = sigma_w^2 |x|^2 / n0 + sigma_b^2 (the input is not passed through
-  phi), not q^1 = V(q^0)-based as E.1 applied at l = 1 would give.
+* The first layer: E.1 starts q^l = (sigma_w^2 / 2) q^{l-1} + sigma_b^2 at q^0 = 1, which
+  would pass the input through phi; the input is not activated, so
+  q^1 = sigma_w^2 |x|^2 / n0 + sigma_b^2 (qhat^0 = |x|^2 / n0 above).
 The erf single-input formulas of E.2 are correct (arctan(a^2 / sqrt(a^2 + 1/4)) equals
 arcsin(2 a^2 / (1 + 2 a^2))).
 
@@ -86,10 +89,13 @@ ReLU and erf use closed forms; tanh, GELU, the sigmoid-like erf and any ``Activa
 against the Gaussian density, refined where phi(sqrt(q) z) changes (z = 0 for one input;
 the two rays u_s = 0 and u_r = 0 in polar coordinates for two). Plain Gauss-Hermite, as
 neural-tangents' ElementwiseNumerical, loses 1e-3 on tanh's D(q) at q = 5 with 100 nodes
-and 1e-2 on ReLU's cross terms with 200^2; these rules agree with the closed forms and with
-adaptive quadrature to about 1e-12 (measured; ``tests/test_mean_field.py``). Arguments ``weight_variance``, ``bias_variance``, ``readout_weight_variance``, the
-input lengths and covariance broadcast together into a grid shape G; outputs have shape
-G, or G + (layers,) for recursions, all depths at once.
+and 1e-2 on ReLU's cross terms with 200^2; these rules agree with the closed forms, with
+adaptive quadrature and with a dense tensor rule to 1e-11 or better for q up to 10 (one
+input: up to 100; ``tests/test_mean_field.py``).
+
+Arguments ``weight_variance``, ``bias_variance``, ``readout_weight_variance``, the input
+lengths and covariance broadcast together into a grid shape G; outputs have shape G, or
+G + (layers,) for recursions, all depths at once.
 """
 
 from __future__ import annotations
@@ -99,7 +105,6 @@ from dataclasses import dataclass
 from typing import Callable, Literal, NamedTuple
 
 import numpy as np
-from scipy import optimize, special
 
 from finite_ntk.models.spec import PARAMETERIZATIONS, SIGMOID_LIKE_SCALE
 
@@ -128,7 +133,6 @@ ArrayLike = float | np.ndarray
 Method = Literal["auto", "closed_form", "quadrature"]
 
 
-
 @dataclass(frozen=True)
 class Activation:
     """An activation phi and its derivative phi', both numpy ufunc-like (elementwise)."""
@@ -146,6 +150,16 @@ def _relu_derivative(x: np.ndarray) -> np.ndarray:
     return np.asarray(x > 0, dtype=float)
 
 
+# scipy is imported where it is used: scipy.optimize alone costs about a second at import,
+# and the workflow may import this module when it parses.
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    from scipy import special
+
+    return special.erf(x)
+
+
 def _erf_derivative(x: np.ndarray) -> np.ndarray:
     return 2.0 / np.sqrt(np.pi) * np.exp(-np.square(x))
 
@@ -155,15 +169,19 @@ def _tanh_derivative(x: np.ndarray) -> np.ndarray:
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:  # exact x Phi(x), as stax.Gelu(approximate=False)
+    from scipy import special
+
     return x * special.ndtr(x)
 
 
 def _gelu_derivative(x: np.ndarray) -> np.ndarray:
+    from scipy import special
+
     return special.ndtr(x) + x * np.exp(-0.5 * np.square(x)) / np.sqrt(2.0 * np.pi)
 
 
 def _sigmoid_like(x: np.ndarray) -> np.ndarray:  # stax.Sigmoid_like, the project's "sigmoid"
-    return 0.5 * special.erf(x / SIGMOID_LIKE_SCALE) + 0.5
+    return 0.5 * _erf(x / SIGMOID_LIKE_SCALE) + 0.5
 
 
 def _sigmoid_like_derivative(x: np.ndarray) -> np.ndarray:
@@ -176,7 +194,7 @@ _NAMED: dict[str, Activation] = {
     "gelu": Activation("gelu", _gelu, _gelu_derivative),
     "sigmoid": Activation("sigmoid", _sigmoid_like, _sigmoid_like_derivative),
     "tanh": Activation("tanh", np.tanh, _tanh_derivative),
-    "erf": Activation("erf", special.erf, _erf_derivative),
+    "erf": Activation("erf", _erf, _erf_derivative),
 }
 MEAN_FIELD_ACTIVATIONS: tuple[str, ...] = tuple(_NAMED)
 CLOSED_FORM_ACTIVATIONS: tuple[str, ...] = ("relu", "erf")
@@ -339,7 +357,7 @@ def gaussian_moments(
     Closed forms: ReLU V = q/2, D = 1/2; erf V = (2/pi) arctan(q / sqrt(q + 1/4))
     = (2/pi) arcsin(2q / (1 + 2q)), D = (2/pi) / sqrt(q + 1/4) (Appendix E, correct as
     printed). Otherwise a composite Gauss-Legendre rule in z, refined geometrically towards
-    z = 0 (relative error about 1e-14 for tanh and GELU at q from 1e-2 to 1e2, measured
+    z = 0 (relative error about 1e-14 for tanh, GELU and sigmoid at q from 1e-4 to 1e2, measured
     against adaptive quadrature). ``method`` forces ``"quadrature"`` (or insists on
     ``"closed_form"``).
     """
@@ -460,7 +478,9 @@ class Propagation:
 
     @property
     def log_chi(self) -> np.ndarray:
-        """log chi^l = log(sigma_w^2 D(q^l)), l = 1 .. L: the slope of the correlation map at c = 1."""
+        """log chi^l = log(sigma_w^2 D(q^l)), l = 1 .. L: the growth p^l / p^{l+1} of the gradient
+        length through hidden layer l; at q^l = q* it is chi_1, the slope of the correlation
+        map at c = 1."""
         return np.log(self.weight_variance)[..., None] + self.log_derivative_moment
 
     @property
@@ -651,6 +671,12 @@ def log_gradient_lengths(propagation: Propagation, depth: int | None = None) -> 
 # --- Fixed point and the order/chaos border ------------------------------------------------
 
 
+def _brent(f: Callable[[float], float], lower: float, upper: float, **options) -> float:
+    from scipy import optimize
+
+    return optimize.brentq(f, lower, upper, **options)
+
+
 def _scalar_moments(act: Activation, q: float, method: Method) -> tuple[float, float]:
     log_v, log_d = _log_moments(act, _log(np.asarray(q, dtype=float)), method)
     return float(np.exp(log_v)), float(np.exp(log_d))
@@ -680,7 +706,7 @@ def _fixed_point_scalar(act: Activation, weight: float, bias: float, method: Met
         upper *= 4.0
         if upper > 1e300:
             return float("inf")  # the length map grows without bound (e.g. ReLU-like, chaotic)
-    return float(optimize.brentq(excess, lower, upper, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500))
+    return float(_brent(excess, lower, upper, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500))
 
 
 def fixed_point_length(
@@ -752,7 +778,7 @@ def _border_scalar(act: Activation, bias: float, method: Method) -> float:
             upper *= 4.0
             if upper > 1e300:
                 return float("nan")
-        q = float(optimize.brentq(excess, 0.0, upper, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500))
+        q = float(_brent(excess, 0.0, upper, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500))
     return 1.0 / _scalar_moments(act, q, method)[1]
 
 
@@ -870,8 +896,10 @@ def ntk_correlation(
     trained_biases: bool = True,
 ) -> np.ndarray:
     """Theta(x_s, x_r) / sqrt(Theta(x_s, x_s) Theta(x_r, x_r)) for every depth (a ``propagate_pair``
-    result), shape G + (depth,). Theta(x_s, x_r) = sum_l p^l_sr t^l_sr with t^l_sr the terms of
-    ``log_ntk_diagonal`` with qhat_sr; multiply by exp((log Theta_ss + log Theta_rr) / 2)."""
+    result), shape G + (depth,), in [-1, 1]. Theta(x_s, x_r) = sum_l p^l_sr t^l_sr with t^l_sr
+    the terms of ``log_ntk_diagonal`` with qhat_sr in place of qhat: multiply by
+    exp((log Theta_ss + log Theta_rr) / 2), where log Theta_rr is ``log_ntk_diagonal`` of
+    ``propagate(..., input_length=|x_r|^2 / n0)``."""
     return _ntk_pairs(propagation, parameterization, width, input_dimension, trained_biases).correlation
 
 
