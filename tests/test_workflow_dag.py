@@ -22,6 +22,9 @@ PINN_TRAINING_PLOTS = {
 }
 ALL_PLOTS = {f"plot_{f.name}" for f in FIGURES}
 TRAINING = {"train_fnn", "train_pinn", "init_kernels"}
+SEED002_PLOTS = {f"plot_{f.name}" for f in FIGURES if any(s.startswith("seed002_") for s in f.inputs.values())}
+SEED002_DATA = {"seed002_convergence", "seed002_projection", "seed002_eigenvalues", "seed002_digits_table", "seed002_lazy_features"}
+SEED002_LAZY = {"seed002_lazy_features", "plot_seed002table1", "seed002_report_tables"}
 
 
 def dry_run_rules(cwd: Path, *arguments: str, env: dict | None = None) -> dict[str, int]:
@@ -66,6 +69,7 @@ FIELD_EFFECTS = {
     ),
     "root_seed": (
         1, {"sample_fnn", "sample_pinn", "reduce_monte_carlo"} | TRAINING | ALL_PLOTS | REPORT_RULES
+        | SEED002_DATA | {"seed002_report_tables"}
     ),
     "monte_carlo.models.pinn.input_point": (
         [0.5, 0.125], {"sample_pinn", "reduce_monte_carlo"} | PINN_MONTE_CARLO_PLOTS | REPORT_RULES
@@ -75,9 +79,19 @@ FIELD_EFFECTS = {
     "training.fnn.learning_rate": (2.0e-3, {"train_fnn"} | FNN_TRAINING_PLOTS | REPORT_RULES),
     "training.pinn.boundary_weight": (10.0, {"train_pinn"} | PINN_TRAINING_PLOTS | REPORT_RULES),
     "training.init_kernels.depths": ([1, 2], {"init_kernels", "plot_fig8"} | REPORT_RULES),
+    # Seed 002's kernels are float64 whatever the precision; its Table 1 training is not.
     "precision": (
-        "float64", {"sample_fnn", "sample_pinn", "reduce_monte_carlo"} | TRAINING | ALL_PLOTS | REPORT_RULES
+        "float64", {"sample_fnn", "sample_pinn", "reduce_monte_carlo"} | TRAINING | (ALL_PLOTS - SEED002_PLOTS)
+        | SEED002_LAZY | REPORT_RULES
     ),
+    "seed002.convergence.max_depth": (
+        100, {"seed002_convergence", "plot_seed002fig4", "plot_seed002fig5", "seed002_report_tables"} | REPORT_RULES
+    ),
+    "seed002.synthetic.dimension": (
+        4, {"seed002_convergence", "seed002_projection", "plot_seed002fig4", "plot_seed002fig6", "seed002_report_tables"}
+        | REPORT_RULES
+    ),
+    "seed002.lazy_features.steps": (10, SEED002_LAZY | REPORT_RULES),
 }
 
 

@@ -169,3 +169,31 @@ def test_snakemake_html_report_has_every_figure_by_category(smoke_run, tmp_path)
     assert pngs == {f"{figure.name}.png" for figure in FIGURES}
     for figure in FIGURES:
         assert figure.category in html
+
+
+def test_seed002_outputs(smoke_run, config):
+    """Seed 002's data, figures and chapter numbers exist in the smoke run, with the sizes
+    of config/smoke.yaml and the kernel's exact diagonal."""
+    section = config["seed002"]
+    data = smoke_run / "data/smoke/seed002"
+    for name in ("synthetic", "digits"):
+        with xr.open_dataset(data / f"convergence_{name}.nc") as ds:
+            n = section["convergence"]["points"] + 1
+            assert ds.sizes["pair"] == n * (n - 1) // 2
+            assert int(ds["depth"].max()) == section["convergence"]["max_depth"]
+            np.testing.assert_array_equal(ds["diagonal_ntk"], ds["depth"] + 1.0)
+    with xr.open_dataset(data / "projection.nc") as ds:
+        assert ds.sizes["test_point"] == section["projection"]["n_test"]
+        assert np.isfinite(ds["projection_norm"]).all()
+    with xr.open_dataset(data / "eigenvalues.nc") as ds:
+        assert list(ds["size"].values) == section["eigenvalues"]["sizes"]
+    with xr.open_dataset(data / "digits_table.nc") as ds:
+        assert list(ds["depth"].values) == section["digits_table"]["depths"]
+        assert ((ds["accuracy"] >= 0) & (ds["accuracy"] <= 1)).all()
+    for width in section["lazy_features"]["widths"]:
+        with xr.open_dataset(data / f"lazy/w{width}.nc") as ds:
+            assert ds.attrs["width"] == width and ds["loss"].values[-1] < ds["loss"].values[0]
+    for figure in FIGURES:
+        if figure.name.startswith("seed002"):
+            assert (smoke_run / f"figures/smoke/{figure.name}.pdf").exists()
+    assert r"\SeedTwoTableOne" in (smoke_run / "report/smoke/seed002.tex").read_text()

@@ -1,0 +1,311 @@
+"""Seed 002: the deep infinite-width ReLU kernel (finite_ntk.deep_kernel), checked two
+independent ways: neural-tangents' kernel_fn at moderate depth, and the closed forms and
+asymptotics at large depth; the NTK predictor, the experiments' datasets, the Table 1
+network, the config checks and claims 9-12."""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from finite_ntk.config import ConfigError, load_config, validate_config
+from finite_ntk.deep_kernel import experiments, predictor
+from finite_ntk.deep_kernel.recursion import (
+    GAP_CONSTANT,
+    arc_cosine,
+    gap_asymptote,
+    nngp_matrix,
+    ntk_matrix,
+    one_minus_cosine,
+    relu_kernels,
+    theta_minus_sin,
+)
+from finite_ntk.deep_kernel.settings import check_seed002_config
+
+ROOT = Path(__file__).resolve().parents[1]
+# 1 - rho^(0) of pairs from nearly parallel to antipodal.
+GAPS = np.array([1e-12, 1e-6, 0.01, 0.3, 1.0, 1.7, 2.0])
+
+
+@pytest.fixture(scope="module")
+def smoke():
+    return load_config(ROOT / "config" / "config.yaml", ROOT / "config" / "smoke.yaml")
+
+
+# --------------------------------------------------------------------------- the recursion
+
+
+def test_arc_cosine_maps_match_the_plain_formulas_away_from_rho_one():
+    rho = np.linspace(-1.0, 0.99, 200)
+    kappa0, one_minus_kappa1 = arc_cosine(1.0 - rho)
+    theta = np.arccos(rho)
+    np.testing.assert_allclose(kappa0, (np.pi - theta) / np.pi, rtol=1e-14, atol=1e-15)
+    kappa1 = (np.sqrt(1 - rho**2) + (np.pi - theta) * rho) / np.pi
+    np.testing.assert_allclose(1.0 - one_minus_kappa1, kappa1, rtol=1e-13, atol=1e-15)
+
+
+def test_theta_minus_sin_series_joins_the_difference():
+    theta = np.array([0.4999999, 0.5, 0.5000001])
+    np.testing.assert_allclose(theta_minus_sin(theta), theta - np.sin(theta), rtol=1e-12)
+    # small angles: the series keeps what the difference loses
+    assert theta_minus_sin(np.array([1e-6]))[0] == pytest.approx(1e-18 / 6, rel=1e-12)
+
+
+def test_near_rho_one_the_gap_follows_its_expansion():
+    """1 - kappa_1(1 - delta) = delta - (2 sqrt 2 / (3 pi)) delta^(3/2) + O(delta^2): the
+    stable form keeps it at delta = 1e-12, where arccos of rho = 1 - delta cannot."""
+    delta = np.array([1e-12, 1e-10, 1e-8])
+    expansion = delta - 2 * math.sqrt(2) / (3 * math.pi) * delta**1.5
+    np.testing.assert_allclose(arc_cosine(delta).one_minus_kappa1, expansion, rtol=1e-7)
+    rho = 1.0 - delta
+    plain = 1.0 - (np.sqrt(1 - rho**2) + (np.pi - np.arccos(rho)) * rho) / np.pi
+    assert np.max(np.abs(plain / expansion - 1)) > 1e-5  # the plain form has lost digits
+
+
+@pytest.mark.slow  # neural-tangents start-up and five kernel_fn compilations (about 8 s)
+def test_recursion_matches_neural_tangents_up_to_depth_50():
+    """neural-tangents' stax.serial(Dense(1), [Relu, Dense(sqrt 2)] * L) without biases is
+    Theta^(L) / n0 and Sigma^(L) / n0 (its first layer divides by the input dimension)."""
+    import jax
+    from jax.experimental import enable_x64
+    from neural_tangents import stax
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(5, 7)) * rng.uniform(0.5, 2.0, size=(5, 1))
+    x[1] = -0.7 * x[0]  # an antipodal pair (rho0 = -1)
+    y = rng.normal(size=(3, 7))
+    with enable_x64():
+        for depth in (1, 2, 5, 20, 50):
+            layers = [stax.Dense(1, W_std=1.0, b_std=None)]
+            layers += [stax.Relu(), stax.Dense(1, W_std=math.sqrt(2.0), b_std=None)] * depth
+            kernel = stax.serial(*layers)[2](jax.numpy.asarray(x), jax.numpy.asarray(y), ("nngp", "ntk"))
+            ntk, nngp = np.asarray(kernel.ntk) * x.shape[1], np.asarray(kernel.nngp) * x.shape[1]
+            assert ntk.dtype == np.float64
+            np.testing.assert_allclose(ntk_matrix(x, y, depth), ntk, rtol=1e-12, atol=1e-12 * np.abs(ntk).max())
+            np.testing.assert_allclose(nngp_matrix(x, y, depth), nngp, rtol=1e-12, atol=1e-12 * np.abs(nngp).max())
+
+
+def test_diagonal_is_exactly_depth_plus_one_times_the_squared_norm():
+    kernel = relu_kernels(np.zeros(3), [0, 1, 7, 100, 10_000])
+    np.testing.assert_array_equal(kernel.ntk, (kernel.depths + 1.0)[:, None] * np.ones((1, 3)))
+    np.testing.assert_array_equal(kernel.one_minus_rho, 0.0)
+    x = np.array([[3.0, 4.0], [0.0, 2.0]])
+    for depth in (1, 10, 1000):
+        np.testing.assert_allclose(np.diag(ntk_matrix(x, None, depth)), (depth + 1) * np.array([25.0, 4.0]), rtol=1e-15)
+
+
+def test_gap_follows_nine_pi_squared_over_two_L_squared():
+    depths = [100, 1000, 10_000]
+    kernel = relu_kernels(GAPS, depths)
+    ratio = kernel.one_minus_rho / gap_asymptote(depths)[:, None]
+    print("(1 - rho^(L)) / (9 pi^2 / (2 L^2)) at depths 1e2, 1e3, 1e4 (rows) for 1 - rho0 =", GAPS, "\n", ratio)
+    # At 1e4 the law holds within 1% for pairs that start apart (1 - rho0 >= 0.3), and every
+    # pair approaches it; a nearly parallel pair needs L >> 1 / sqrt(1 - rho0) first (the
+    # paper's Corollary 1): 1e-6 is at 0.36 of the law at 1e4.
+    np.testing.assert_allclose(ratio[-1, 3:], 1.0, rtol=1e-2)
+    assert (np.abs(ratio[-1] - 1) < np.abs(ratio[0] - 1)).all()
+    assert 0.3 < ratio[-1, 1] < 0.4
+    assert GAP_CONSTANT == pytest.approx(44.41321980490211)
+
+
+def test_normalised_off_diagonal_tends_to_one_quarter():
+    depths = [10, 100, 1000, 10_000]
+    # pairs that start apart (nearly parallel ones converge later, as for the gap above)
+    kernel = relu_kernels(GAPS[3:], depths)
+    distance = np.abs(kernel.normalised - 0.25)
+    slopes = np.diff(np.log(distance), axis=0) / np.diff(np.log(depths))[:, None]
+    print("|normalised NTK - 1/4| at depths", depths, "\n", distance, "\nlog-log rate per decade:\n", slopes)
+    assert (distance[-1] < 1e-3).all()
+    # the rate: about 1 / L up to a logarithm (slope between -1 and -0.8 over the last decade)
+    assert ((slopes[-1] > -1.0) & (slopes[-1] < -0.8)).all()
+    # all normalised entries stay in [0, 1] beyond depth 1 (Proposition 5)
+    assert ((kernel.normalised >= 0) & (kernel.normalised <= 1)).all()
+
+
+def test_one_minus_cosine_has_no_cancellation():
+    x = np.array([[1.0, 0.0], [1.0, 1e-9], [-2.0, 0.0]])
+    gap = one_minus_cosine(x)
+    assert gap[0, 0] == 0.0 and gap[0, 2] == pytest.approx(2.0)
+    assert gap[0, 1] == pytest.approx(0.5e-18, rel=1e-9)  # 1 - x.x' would give 0
+    with pytest.raises(ValueError, match="zero input"):
+        one_minus_cosine(np.zeros((1, 2)))
+
+
+def test_depths_must_increase():
+    with pytest.raises(ValueError, match="depths"):
+        relu_kernels(GAPS, [5, 3])
+
+
+# --------------------------------------------------------------------------- the predictor
+
+
+def test_projection_term_limits_and_bound():
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(6, 6))
+    k_train = a @ a.T + 0.1 * np.eye(6)
+    k_test = rng.normal(size=(2, 6))
+    regression = predictor.projection_term(k_test, k_train, math.inf)
+    np.testing.assert_allclose(regression, k_test @ np.linalg.inv(k_train), rtol=1e-10)
+    np.testing.assert_allclose(predictor.projection_term(k_test, k_train, 1e8), regression, rtol=1e-8)
+    # a short time: P_t ~ t Theta(x, X), and |P_t| <= t |Theta(x, X)|
+    t = 1e-6
+    np.testing.assert_allclose(predictor.projection_term(k_test, k_train, t), t * k_test, rtol=1e-4)
+    for t in (0.1, 1.0, 10.0):
+        norms = np.linalg.norm(predictor.projection_term(k_test, k_train, t), axis=1)
+        assert (norms <= t * np.linalg.norm(k_test, axis=1) * (1 + 1e-12)).all()
+    # the depth limit 3/4 I + 1/4 11^T with Theta(x, X) = 1/4: P = 1^T / (n + 3)
+    n = 5
+    limit = predictor.projection_term(np.full((1, n), 0.25), 0.75 * np.eye(n) + 0.25, math.inf)
+    np.testing.assert_allclose(limit, np.full((1, n), 1.0 / (n + 3)), rtol=1e-12)
+    with pytest.raises(ValueError, match="not positive definite"):
+        predictor.projection_term(k_test, -k_train, 1.0)
+
+
+def test_classification_scores():
+    prediction = np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.0, 0.0, 1.0]])
+    scores = predictor.classification_scores(prediction, np.array([0, 1, 1, 2]), 3)
+    assert scores.accuracy == 0.75
+    assert scores.mse == pytest.approx(np.mean((prediction - np.eye(3)[[0, 1, 1, 2]]) ** 2))
+    # F1 per class: 0 -> 0.8 (precision 1/2, recall 1), 1 -> 2/3, 2 -> 1
+    assert scores.f1 == pytest.approx((2 / 3 + 2 / 3 + 1.0) / 3)
+
+
+# --------------------------------------------------------------------------- experiments
+
+
+def test_convergence_dataset_is_deterministic_and_consistent(smoke):
+    points, labels = experiments.convergence_points(smoke, "digits")
+    again, _ = experiments.convergence_points(smoke, "digits")
+    np.testing.assert_array_equal(points, again)
+    np.testing.assert_allclose(np.linalg.norm(points, axis=1), 1.0, rtol=1e-15)
+    ds = experiments.convergence_dataset(points, labels, experiments.log_depths(200, 12))
+    n = len(points)
+    assert ds.sizes["pair"] == n * (n - 1) // 2 and labels[-1] == "x"
+    np.testing.assert_array_equal(ds["diagonal_ntk"], ds["depth"] + 1.0)
+    assert float(np.abs(ds["off_diagonal_gap"].isel(depth=-1)).max()) < float(np.abs(ds["off_diagonal_gap"].isel(depth=0)).max())
+    assert (ds["rho0"] >= 0).all()  # pixel intensities are non-negative
+
+
+def test_eigenvalues_grow_with_depth_toward_three_quarters():
+    ds = experiments.eigenvalue_dataset(7, [20, 40], 3, 12)
+    smallest = ds["smallest_eigenvalue"].values[:, 1:]
+    assert (np.diff(smallest, axis=1) > 0).all()
+    assert (smallest < 0.75).all() and (smallest > 0).all()
+    assert (ds["largest_eigenvalue"].values[:, 1:] <= ds["size"].values[:, None]).all()
+
+
+def test_digits_table_scores(smoke):
+    ds = experiments.digits_table_dataset(smoke["root_seed"], 100, 100, [1, 3, 1000], None)
+    accuracy = ds["accuracy"].values
+    assert accuracy[0] > 0.8  # kernel regression on digits works at small depth
+    assert accuracy[-1] < accuracy[0]  # and degrades as the kernel nears its data-independent limit
+
+
+def test_projection_dataset_shapes(smoke):
+    sets = {name: experiments.projection_points(smoke, name) for name in ("synthetic", "digits")}
+    ds = experiments.projection_dataset(sets, [1, 5, 20], [1.0])
+    assert ds["projection_norm"].dims == ("dataset", "depth", "stopping_time", "test_point")
+    assert list(ds["stopping_time"].values) == [1.0, math.inf]
+    assert np.isfinite(ds["projection_norm"]).all()
+
+
+# --------------------------------------------------------------------------- Table 1 network
+
+
+def test_lazy_network_fits_and_measures_its_last_layer():
+    from finite_ntk.deep_kernel import lazy
+    from finite_ntk.deep_kernel.datasets import generator
+    from finite_ntk.seeding import job_key
+
+    task = lazy.token_task(generator(3, "test"), 8, 4)
+    assert sorted(np.bincount(task.labels)) == [2, 2, 2, 2]
+    ds = lazy.lazy_features_dataset(job_key(3, "test", width=64), task, 64, 0.5, 30)
+    assert ds["loss"].values[-1] < 0.1 * ds["loss"].values[0]
+    np.testing.assert_allclose(ds["relative_deviation"], ds["aggregate_deviation"] / np.linalg.norm(
+        np.asarray(lazy.last_hidden(lazy.init_params(job_key(3, "test", width=64), 8, 64, 4, np.float32), task.inputs)), axis=1), rtol=1e-4)
+    assert (ds["neuron_deviation_max"] >= ds["neuron_deviation_mean"]).all()
+    assert (ds["aggregate_deviation"] <= ds["neuron_deviation_max"] * np.sqrt(64) * (1 + 1e-6)).all()
+
+
+# --------------------------------------------------------------------------- config
+
+
+@pytest.mark.parametrize(
+    "mutate,field",
+    [
+        (lambda s: s["synthetic"].update(low=1.0, high=1.0), "seed002.synthetic.low"),
+        (lambda s: s["convergence"].update(depth_points=500, max_depth=100), "seed002.convergence.depth_points"),
+        (lambda s: s["digits_table"].update(n_train=1500, n_test=400), "seed002.digits_table.n_train"),
+        (lambda s: s["lazy_features"].update(classes=9, tokens=8), "seed002.lazy_features.classes"),
+        (lambda s: s["digits_table"].update(depths=[5, 1]), "seed002.digits_table.depths"),
+    ],
+)
+def test_inconsistent_seed002_settings_name_the_field(smoke, mutate, field):
+    config = copy.deepcopy(smoke)
+    mutate(config["seed002"])
+    validate_config(config)
+    with pytest.raises(ValueError, match=re.escape(f"config field '{field}'")):
+        check_seed002_config(config)
+
+
+@pytest.mark.parametrize(
+    "mutate,field",
+    [
+        (lambda s: s["projection"].update(stopping_times=[0.0]), "seed002.projection.stopping_times[0]"),
+        (lambda s: s["eigenvalues"].update(sizes=[1]), "seed002.eigenvalues.sizes[0]"),
+        (lambda s: s["lazy_features"].update(width=3), "seed002.lazy_features"),
+    ],
+)
+def test_bad_seed002_schema_values_name_the_field(smoke, mutate, field):
+    config = copy.deepcopy(smoke)
+    mutate(config["seed002"])
+    with pytest.raises(ConfigError, match=re.escape(f"config field '{field}'")):
+        validate_config(config)
+
+
+# --------------------------------------------------------------------------- claims 9-12
+
+
+def test_seed002_claims_measure_and_decide(smoke):
+    import xarray as xr
+
+    from finite_ntk.report import claims
+    from finite_ntk.report.seed002 import log_log_slope, stabilisation_depth
+
+    convergence = {}
+    for name in ("synthetic", "digits"):
+        points, labels = experiments.convergence_points(smoke, name)
+        convergence[name] = experiments.convergence_dataset(points, labels, experiments.log_depths(10_000, 20))
+    eigenvalues = xr.Dataset(
+        {"smallest_eigenvalue": (("size", "depth"), np.array([[0.0, 0.1, 0.2, 0.26, 0.3, 0.32, 0.33, 0.335, 0.34]]))},
+        coords={"size": [50], "depth": np.arange(9)},
+    )
+    # increases per layer 100%, 30%, 15%, 6.7%, 3.3%, 1.5%, 1.5%: below 10% from depth 4 on
+    assert stabilisation_depth(eigenvalues, 0.1).depth == 4
+    sets = {name: experiments.projection_points(smoke, name) for name in ("synthetic", "digits")}
+    projection = experiments.projection_dataset(sets, [1, 5, 20], [1.0])
+    widths = [100, 400, 1600]
+    lazy = [
+        xr.Dataset(
+            {"aggregate_deviation": ("token", [1.0, 1.2]), "neuron_deviation_mean": ("token", [w**-0.5, 1.1 * w**-0.5]),
+             "neuron_deviation_max": ("token", [1.0, 1.0]), "relative_deviation": ("token", [0.1, 0.1]), "loss": ("step", [1.0, 0.1])},
+            attrs={"width": w},
+        )
+        for w in widths
+    ]
+    assert log_log_slope(widths, [w**-0.5 for w in widths]).value == pytest.approx(-0.5)
+    data = claims.Seed002Data(convergence, projection, eigenvalues, lazy)
+    results = {r.key: r for r in claims.evaluate_claims(seed002=data)}
+    assert results["9.equal"].verdict == claims.AGREES and results["9.equal"].value < 1e-3
+    assert results["9.invertible"].verdict == claims.AGREES and 0.7 < results["9.invertible"].value < 0.75
+    assert results["10.depth"].value == 4 and results["10.depth"].verdict == claims.AGREES
+    assert results["11.bounded"].verdict == claims.AGREES
+    assert results["12.neuron"].value == pytest.approx(-0.5) and results["12.neuron"].verdict == claims.AGREES
+    assert results["12.aggregate"].value == pytest.approx(0.0, abs=1e-12) and results["12.aggregate"].verdict == claims.AGREES
+    # without seed-002 data the rows say n/a
+    assert {r.verdict for r in claims.evaluate_claims() if r.number >= 9} == {claims.NOT_AVAILABLE}
