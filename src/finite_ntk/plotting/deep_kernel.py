@@ -56,6 +56,7 @@ def plot_projection(ds: xr.Dataset) -> plt.Figure:
             label = "$t = \\infty$" if np.isinf(t) else f"$t = {t:g}$"
             ax.semilogx(depth, norm.sel(stopping_time=t).max("test_point"), color=colours[k], lw=1.2, label=label + " (max)")
             ax.semilogx(depth, norm.sel(stopping_time=t).median("test_point"), color=colours[k], lw=1, ls=":")
+        ax.plot([], [], color="gray", lw=1, ls=":", label="median")
         ax.set_title(f"{name} on the sphere, n = {int(ds.attrs['n_train'])}")
         ax.set_xlabel("depth $L$")
         ax.set_ylabel(r"$|\Theta(x, X)\Theta^{-1}(I - e^{-t\Theta})|_2$")
@@ -88,7 +89,7 @@ def plot_lazy_deviation(datasets: Sequence[xr.Dataset]) -> plt.Figure:
     apply_style()
     ordered = sorted(datasets, key=lambda ds: int(ds.attrs["width"]))
     widths = np.array([int(ds.attrs["width"]) for ds in ordered])
-    fig, ax = plt.subplots()
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))  # room for the legend on the right
     series = (
         ("aggregate_deviation", r"aggregate $|\Delta h_2|_2$", "tab:red"),
         ("neuron_deviation_mean", r"single neuron $|\Delta h_{2,j}|$, mean over $j$", "tab:blue"),
@@ -103,9 +104,11 @@ def plot_lazy_deviation(datasets: Sequence[xr.Dataset]) -> plt.Figure:
     ax.loglog(widths, reference[0] * np.sqrt(widths[0] / widths), "k:", lw=1, label=r"$\propto n^{-1/2}$")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.set_xticks(widths, [str(w) for w in widths])
+    ax.minorticks_off()
     ax.set_xlabel("width $n$ of both hidden layers")
     ax.set_ylabel("deviation from initialisation")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     fig.tight_layout()
     return fig
 
