@@ -36,20 +36,19 @@ picked = claims.pick_training_runs(
 )
 print(f"training runs used for claims 7 and 8: {picked}", file=log)
 
+
 def load(path):
     with xr.open_dataset(path) as ds:
         return ds.load()
 
 
-# Seed 002's datasets (claims 9-12), when this run has them.
-seed002 = None
-if len(inputs.seed002_convergence):
-    seed002 = claims.Seed002Data(
-        convergence={str(ds.attrs["dataset"]): ds for ds in map(load, inputs.seed002_convergence)},
-        projection=load(inputs.seed002_projection[0]),
-        eigenvalues=load(inputs.seed002_eigenvalues[0]),
-        lazy=[load(path) for path in inputs.seed002_lazy],
-    )
+# Seed 002's datasets (claims 9-12).
+seed002 = claims.Seed002Data(
+    convergence={str(ds.attrs["dataset"]): ds for ds in map(load, inputs.seed002_convergence)},
+    projection=load(inputs.seed002_projection[0]),
+    eigenvalues=load(inputs.seed002_eigenvalues[0]),
+    lazy=[load(path) for path in inputs.seed002_lazy],
+)
 
 results = claims.evaluate_claims(
     stats.get("fnn"),

@@ -18,7 +18,10 @@ the reduced data:
   :math:`\\exp(C\\beta)` with its interval. The PINN claims use the value kernel
   :math:`K_{uu}`;
 - the training netCDFs (claims 7, 8), summarised by :func:`summarise_fnn_training` and
-  :func:`summarise_pinn_training`.
+  :func:`summarise_pinn_training`;
+- seed 002's netCDFs (claims 9-12, :class:`Seed002Data`), summarised by
+  :mod:`.seed002`: the deep kernel at its largest depth, the smallest eigenvalue against
+  depth, the projection term against depth, and Table 1's deviations against width.
 
 Every check returns an :class:`Outcome` (what was measured, our value with an interval where
 one exists, the verdict ``agrees``, ``differs`` or ``n/a`` and a note); ``n/a`` means the
@@ -54,6 +57,7 @@ import numpy as np
 import xarray as xr
 
 from .latex import latex_escape, latex_number, latex_plain
+from .seed002 import kernel_limit, projection_growth, stabilisation_depth, summarise_lazy
 
 AGREES = "agrees"
 DIFFERS = "differs"
@@ -651,8 +655,6 @@ def pinn_training(activation: str, learns: bool) -> Check:
 
 # --------------------------------------------------------------------------- the registry
 
-# The report's statements, in table order. Numbers in `stated` are quotes of seed 000;
-# nothing else here is. The report's "erf" activation is our `sigmoid` (sigmoid-like erf).
 # --------------------------------------------------------------------------- claims 9-12: seed 002
 
 RULE_LIMIT_EQUAL = f"agrees when ≤ {RULES['limit_equal']:g}"
@@ -671,8 +673,6 @@ def kernel_limit_check(part: str) -> Check:
                else "smallest eigenvalue of the normalised NTK matrix of Figures 4 and 5 at the largest depth")
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
-        from .seed002 import kernel_limit
-
         if inputs.seed002 is None:
             return Outcome(measure, note="no seed-002 data in this run")
         limit = kernel_limit(inputs.seed002.convergence)
@@ -689,8 +689,6 @@ def eigenvalue_stabilises(claim: Claim, inputs: ClaimInputs) -> Outcome:
     """Claim 10: the depth from which the smallest eigenvalue of the normalised NTK matrix
     (points uniform on the sphere, the largest data set of Figure 7) grows by less than
     ``stable_eigenvalue`` per added layer, against the stated depth."""
-    from .seed002 import stabilisation_depth
-
     measure = "depth from which λ_min of the normalised NTK grows by less than the threshold per layer (largest n)"
     if inputs.seed002 is None:
         return Outcome(measure, note="no seed-002 data in this run")
@@ -708,8 +706,6 @@ def projection_bounded(claim: Claim, inputs: ClaimInputs) -> Outcome:
     Figure 6 (unnormalised NTK on the sphere, so the stopping time grows with depth in the
     normalised kernel's units) stays bounded over depth: its largest norm over depths
     relative to the smallest depth, the worst over data sets and stopping times."""
-    from .seed002 import projection_growth
-
     measure = "max over depth of the projection term's norm / its value at depth 1 (worst data set and stopping time)"
     if inputs.seed002 is None:
         return Outcome(measure, note="no seed-002 data in this run")
@@ -726,8 +722,6 @@ def lazy_slope(which: str) -> Check:
     measure = f"log-log slope of the {'mean single-neuron' if which == 'neuron' else 'aggregate'} deviation against width"
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
-        from .seed002 import summarise_lazy
-
         if inputs.seed002 is None or len(inputs.seed002.lazy) < 2:
             return Outcome(measure, note="no seed-002 widths in this run")
         summary = summarise_lazy(inputs.seed002.lazy)
@@ -740,6 +734,8 @@ def lazy_slope(which: str) -> Check:
     return check
 
 
+# The report's statements, in table order. Numbers in `stated` are quotes of seed 000 and
+# of seed 002 (claim 10's "a depth of 5"); nothing else here is. The report's "erf" activation is our `sigmoid` (sigmoid-like erf).
 CLAIMS: tuple[Claim, ...] = (
     # 1. FNN second moment (Section 5.1.2).
     Claim("1.relu.start", "FNN, ReLU: E[K²]/E[K]² at the smallest β", "increased from approximately 1.00", "Sec. 5.1.2",
