@@ -13,12 +13,13 @@ Pure, typed functions by area; rule scripts only read, call and write.
 - ``monte_carlo``  setups, the sampler dispatch table (dense, matrix-free), threefry, the
                    SGD step of Theorem 2, reductions and bootstrap, sample datasets
 - ``training``     Adam training with NTK snapshots, its kernels and datasets
+- ``deep_kernel``  seed 002: the deep infinite-width ReLU NTK, the NTK predictor, Table 1
 - ``report``       claims registry, macros, provenance, tables, the figure index, the PDF
 - ``plotting``     one plotting function per kind of figure, shared style
 - ``figdiff``      a run's figures and data against a reference set
 
 ``plan``, ``figures``, ``config``, ``models.spec``, ``monte_carlo.setup``,
-``monte_carlo.cost`` and ``training.schedule`` import no JAX, neural-tangents, optax or
+``monte_carlo.cost``, ``training.schedule`` and ``deep_kernel.settings`` import no JAX, neural-tangents, optax or
 matplotlib (Snakemake reads them when it parses the workflow). Nothing here imports
 neural-tangents at package import time, so that
 ``finite_ntk.precision.set_precision('float64')`` can run first.

@@ -6,7 +6,8 @@ feature deviations of a wide two-layer ReLU network (the paper's Table 1, scaled
                  up to any depth, propagating 1 - rho; the normalised kernel (numpy only)
 - ``predictor``  the NTK predictor with a stopping time, its projection term, metrics
 - ``datasets``   the seed's data: points on the sphere, scikit-learn's digits on the sphere
-- ``experiments`` the datasets behind Figures 4-7 and Table 2 (numpy only)
+- ``experiments`` the datasets behind Figures 4-7 and Table 2
+- ``settings``   parse-time: each rule's config fields, the section's cross-field checks
 - ``lazy``       Table 1: a two-layer ReLU network in the NTK scaling trained by gradient
                  descent on a one-hot token task, its last hidden layer's deviation (JAX)
 

@@ -128,7 +128,8 @@ class DeepKernel(NamedTuple):
 
 def iterate_relu_kernels(one_minus_rho0: ArrayLike, max_depth: int) -> Iterator[tuple[int, FloatArray, FloatArray]]:
     """Yield ``(L, 1 - rho^(L), Theta~^(L))`` for ``L = 0 .. max_depth`` (unit-vector NTK;
-    arrays of the shape of ``one_minus_rho0``, reused between steps: copy what you keep)."""
+    arrays of the shape of ``one_minus_rho0``), one depth at a time, so that a caller keeps
+    only what it needs of a large matrix."""
     if isinstance(max_depth, bool) or int(max_depth) != max_depth or max_depth < 0:
         raise ValueError(f"max_depth: must be an integer >= 0, got {max_depth!r}")
     gap = np.clip(np.array(one_minus_rho0, dtype=np.float64), 0.0, 2.0)

@@ -39,8 +39,8 @@ def check_seed002_config(config: Mapping[str, Any]) -> None:
     if not box["low"] < box["high"]:
         raise ValueError(f"config field 'seed002.synthetic.low': must be below high ({box['high']!r}), got {box['low']!r}")
     for name in ("convergence", "projection"):
-        if section[name]["depth_points"] > section[name]["max_depth"] + 1:
-            raise ValueError(f"config field 'seed002.{name}.depth_points': at most max_depth + 1 distinct depths exist")
+        if section[name]["depth_points"] > section[name]["max_depth"]:
+            raise ValueError(f"config field 'seed002.{name}.depth_points': at most max_depth distinct depths (1 .. max_depth) exist")
     digits_needed = {
         "seed002.convergence.points": section["convergence"]["points"] + 1,
         "seed002.projection.n_train": section["projection"]["n_train"] + section["projection"]["n_test"],
