@@ -217,6 +217,7 @@ def test_pinn_point_macros_name_the_source_and_the_exact_target():
     authors = pinn_point_macros({"input_point": [0.00729382, 0.02089119], "step_loss": "value"})
     text = "\n".join(authors)
     assert "authors' PINN notebook}" in text and "set in this run's configuration" not in text
+    assert r"\authorspinnpointtrue" in text
     target = math.sin(math.pi * 0.00729382) * math.sin(math.pi * 0.02089119)
     assert abs(target - 1.5e-3) < 5e-5
     assert f"$u_*(x) =$ {target:.5f}" in text  # three significant digits: 0.00150
@@ -224,3 +225,4 @@ def test_pinn_point_macros_name_the_source_and_the_exact_target():
     other = "\n".join(pinn_point_macros({"input_point": [0.25, 0.25], "step_loss": "residual"}))
     assert "set in this run's configuration (the authors' PINN notebook used (0.00729382, 0.02089119))" in other
     assert r"$f(x) =$ $-9.87$" in other  # -2 pi^2 sin(pi/4)^2 = -pi^2
+    assert r"\authorspinnpointfalse" in other

@@ -85,12 +85,15 @@ def _point(values: Sequence[float]) -> str:
 def pinn_point_macros(pinn: Mapping[str, Any] | None) -> list[str]:
     """Where the PINN's Monte-Carlo point comes from, its |x|^2 and the one-step target there.
 
-    ``PinnInputSource`` names the authors' notebook when the config's point is theirs;
+    ``PinnInputSource`` names the authors' notebook when the config's point is theirs (and
+    ``\ifauthorspinnpoint`` is true);
     ``PinnStepTarget`` is u*(x), the exact solution at the point (``value`` step loss) or
     f(x) (``residual``)."""
+    switch = [r"\newif\ifauthorspinnpoint"]
     if pinn is None:
-        return [macro(name, "n/a") for name in ("PinnInputSource", "PinnInputNormSquared", "PinnStepTarget")]
+        return switch + [macro(name, "n/a") for name in ("PinnInputSource", "PinnInputNormSquared", "PinnStepTarget")]
     point = tuple(float(v) for v in pinn["input_point"])
+    switch.append(r"\authorspinnpointtrue" if point == AUTHORS_PINN_INPUT_POINT else r"\authorspinnpointfalse")
     if point == AUTHORS_PINN_INPUT_POINT:
         source = "the first of the 1000 interior collocation points of the authors' PINN notebook"
     else:
@@ -101,7 +104,7 @@ def pinn_point_macros(pinn: Mapping[str, Any] | None) -> list[str]:
         target = "the exact solution $u_*(x) =$ " + latex_number(float(poisson_exact(xy)))
     else:
         target = "the source term $f(x) =$ " + latex_number(float(poisson_source(xy)))
-    return [
+    return switch + [
         macro("PinnInputSource", source),
         macro("PinnInputNormSquared", latex_number(float(xy @ xy))),
         macro("PinnStepTarget", target),
