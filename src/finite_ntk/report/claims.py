@@ -653,8 +653,6 @@ def pinn_training(activation: str, learns: bool) -> Check:
     return check
 
 
-# --------------------------------------------------------------------------- the registry
-
 # --------------------------------------------------------------------------- claims 9-12: seed 002
 
 RULE_LIMIT_EQUAL = f"agrees when ≤ {RULES['limit_equal']:g}"
@@ -733,6 +731,8 @@ def lazy_slope(which: str) -> Check:
 
     return check
 
+
+# --------------------------------------------------------------------------- the registry
 
 # The report's statements, in table order. Numbers in `stated` are quotes of seed 000 and
 # of seed 002 (claim 10's "a depth of 5"); nothing else here is. The report's "erf" activation is our `sigmoid` (sigmoid-like erf).
