@@ -227,3 +227,13 @@ def test_schema_allows_exactly_the_samplers_of_the_dispatch_table():
     assert set(allowed) == set(SAMPLERS) == set(REPLICATE_WORK)
     with pytest.raises(ValueError, match="sampler: 'lazy' is not supported; allowed: dense, matrix_free"):
         get_sampler("lazy")
+
+
+def test_training_file_stems():
+    from finite_ntk.training.schedule import parse_training_stem
+
+    assert parse_training_stem("fnn_w32_d4") == ("fnn", None, 32, 4)
+    assert parse_training_stem("pinn_sigmoid_w512_d2") == ("pinn", "sigmoid", 512, 2)
+    for bad in ("ntk_init", "fnn_w32", "pinn_w512_d2", "fnn_w32_d4.nc"):
+        with pytest.raises(ValueError, match="expected fnn_w<width>_d<depth>"):
+            parse_training_stem(bad)

@@ -320,6 +320,73 @@ def test_roundoff_run_exits_0_and_says_so(tmp_path, reference, capsys):
         "training/fnn_w8_d1.nc:eigenvalues", "training/fnn_w8_d1.nc:prediction"}
 
 
+def separated(ds: xr.Dataset, relative: float, steps=slice(1, None)) -> xr.Dataset:
+    """Every floating trajectory variable moved by ``relative`` x its scale at ``steps``:
+    what Adam makes of another machine's rounding once the runs have separated."""
+    out = ds.copy(deep=True)
+    for name, var in ds.data_vars.items():
+        if var.dtype.kind == "f" and var.dims[0] in ("step", "train_step"):
+            values = var.values.astype(np.float64)
+            values[steps] += relative * np.abs(values).max()
+            out[name] = (var.dims, values.astype(var.dtype))
+    return out
+
+
+def envelope_of(ds: xr.Dataset, separation: float) -> xr.Dataset:
+    """A round-off envelope: 0 at the first step, ``separation`` after it."""
+    data_vars = {}
+    for name, var in ds.data_vars.items():
+        if var.dtype.kind == "f" and var.dims[0] in ("step", "train_step"):
+            values = np.full(var.shape[0], separation)
+            values[0] = 0.0
+            data_vars[name] = ((var.dims[0],), values)
+    return xr.Dataset(data_vars, coords={d: ds[d] for d in ("step",) if d in ds.coords})
+
+
+def test_separated_training_trajectory_within_its_roundoff_envelope():
+    """Training carries round-off far beyond a few ulp; with the reference's envelope a
+    trajectory that separates within TWIN_FACTOR x the twin's separation is round-off,
+    a changed start, or a separation beyond it, is not."""
+    ref = training("float32")
+    envelope = envelope_of(ref, 1e-4)
+    run = separated(ref, 1e-3)  # 10 x the twin's separation: within the factor of 16
+    rows = figdiff.compare_datasets(ref, run, "t.nc", envelope=envelope)
+    got = statuses(rows)
+    for name in ("ntk", "eigenvalues", "prediction", "loss"):
+        assert got[f"t.nc:{name}"] == figdiff.ROUNDOFF, name
+    row = next(r for r in rows if r.name == "t.nc:prediction")
+    assert "from step 10" in row.detail and "twin" in row.tolerance and 0.5 < row.value <= 1
+    # Without the envelope it differs; so does a separation beyond the factor ...
+    assert statuses(figdiff.compare_datasets(ref, run, "t.nc"))["t.nc:prediction"] == figdiff.DIFFERS
+    far = statuses(figdiff.compare_datasets(ref, separated(ref, 3e-3), "t.nc", envelope=envelope))
+    assert far["t.nc:prediction"] == figdiff.DIFFERS
+    # ... and a change of 1e-3 relative at the start, where twin and job coincide.
+    start = statuses(figdiff.compare_datasets(ref, perturbed(ref, relative=1e-3), "t.nc", envelope=envelope))
+    for name in ("ntk", "prediction", "loss"):
+        assert start[f"t.nc:{name}"] == figdiff.DIFFERS, name
+    # --exact ignores the envelope.
+    exact = statuses(figdiff.compare_datasets(ref, run, "t.nc", roundoff=False, envelope=envelope))
+    assert exact["t.nc:prediction"] == figdiff.DIFFERS
+
+
+def test_reference_envelope_is_exported_and_used(tmp_path, capsys):
+    """End to end: a run's envelopes travel into the reference set, and a run from
+    'another machine' whose trajectories separated passes against it."""
+    ref_training = training("float32")
+    figures = make_run(tmp_path, "paper", stats(), training_data=ref_training)
+    roundoff_dir = tmp_path / "data" / "paper" / "training" / figdiff.ENVELOPE_DIR
+    roundoff_dir.mkdir()
+    envelope_of(ref_training, 1e-4).to_netcdf(roundoff_dir / "fnn_w8_d1.nc")
+    reference = tmp_path / "figures" / "reference"
+    figdiff.export_reference(figures, tmp_path / "data" / "paper", reference)
+    assert (reference / "data" / "training" / figdiff.ENVELOPE_DIR / "fnn_w8_d1.nc").is_file()
+    other = make_run(tmp_path, "other_cpu", stats(), training_data=separated(ref_training, 1e-3))
+    assert figdiff.main([str(other), str(reference), "--out", str(tmp_path / "out")]) == 0
+    assert "identical within round-off: 0 of" in capsys.readouterr().out.splitlines()[-1]
+    changed = make_run(tmp_path, "changed", stats(), training_data=separated(ref_training, 1e-3, steps=slice(0, None)))
+    assert figdiff.main([str(changed), str(reference), "--out", str(tmp_path / "out2")]) == 1
+
+
 def test_figure_with_changed_pixels_passes_when_its_data_changed_by_roundoff(tmp_path, reference):
     """Round-off can flip a drawing decision (a near-zero eigenvalue leaving a log axis):
     pixels that changed over data within round-off pass; over identical data they do not."""

@@ -328,3 +328,25 @@ def test_figures_are_written(tmp_path, fnn, pinn, pinn_relu, config):
     for name, figure in figures.items():
         for path in save_figure(figure, tmp_path / name):
             assert path.stat().st_size > 1000, path
+
+
+def test_roundoff_twin_and_its_envelope(fnn, config):
+    """The round-off twin starts where the job starts, then separates by round-off-sized
+    amounts; its envelope is 0 at step 0, non-decreasing, and measures that separation."""
+    from finite_ntk.training.roundoff import TWIN_ULPS, roundoff_envelope, twin_dataset
+
+    twin = twin_dataset(config, "fnn_w16_d3")
+    xr.testing.assert_identical(twin["ntk"].isel(step=0), fnn["ntk"].isel(step=0))
+    assert not np.array_equal(twin["ntk"].values[-1], fnn["ntk"].values[-1])
+    envelope = roundoff_envelope(fnn, twin)
+    assert set(envelope.data_vars) >= {"ntk", "eigenvalues", "prediction", "loss", "relative_change"}
+    assert "condition_number_resolved" not in envelope.data_vars  # flags are compared exactly
+    for name, values in envelope.data_vars.items():
+        assert values.values[0] == 0, name
+        assert np.all(np.diff(values.values) >= 0), name
+    # After 40 steps the separation is still far below the trajectory's own change, yet
+    # above one rounding: Adam has amplified the injected noise.
+    eps = np.finfo(np.dtype(fnn.attrs["precision"])).eps
+    change = np.abs(fnn["prediction"].values[-1] - fnn["prediction"].values[0]).max() / np.abs(fnn["prediction"].values).max()
+    assert eps < envelope["prediction"].values[-1] < 1e-2 * change
+    assert envelope.attrs["twin_gradient_noise_ulps"] == TWIN_ULPS

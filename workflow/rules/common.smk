@@ -13,7 +13,7 @@ from finite_ntk.plan import (
     sampling_priorities,
     sampling_settings,
 )
-from finite_ntk.training.schedule import check_training_config, pinn_schedule
+from finite_ntk.training.schedule import check_training_config, parse_training_stem, pinn_schedule
 
 try:
     check_training_config(config)

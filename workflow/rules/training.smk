@@ -3,6 +3,9 @@
 #   data/<run>/training/fnn_w<width>_d<depth>.nc                    FNN on the sine target
 #   data/<run>/training/pinn_<activation>_w<width>_d<depth>.nc      Poisson PINN
 #   data/<run>/training/ntk_init.nc                                 NTK at init, widths x depths
+#   data/<run>/training/roundoff/<job>.nc   `snakemake roundoff_envelope`: how far round-off
+#                                           carries through each job (for the figure diff's
+#                                           reference set; not part of `all`)
 #
 # Each training job is deterministic (keys from the root seed, full-batch Adam) and
 # writes its netCDF atomically, so a job killed part-way leaves nothing and its re-run
@@ -98,3 +101,48 @@ rule init_kernels:
 
 
 TRAINING_TARGETS = FNN_TRAINING_FILES + PINN_TRAINING_FILES + [INIT_KERNELS_FILE]
+
+
+def training_job_settings(wildcards):
+    """The params of the training job ``wildcards.job`` (a file stem)."""
+    model, activation, _, _ = parse_training_stem(wildcards.job)
+    if model == "fnn":
+        return FNN_SETTINGS
+    return {**PINN_SETTINGS, "schedule": pinn_schedule(TRAINING["pinn"], activation)}
+
+
+rule training_envelope:
+    # The job's round-off twin (finite_ntk.training.roundoff): trains it again with
+    # round-off-sized noise on every gradient and records how far the two separate.
+    input:
+        f"{TRAINING_DIR}/{{job}}.nc",
+    output:
+        f"{TRAINING_DIR}/roundoff/{{job}}.nc",
+    wildcard_constraints:
+        job=r"(fnn|pinn_[a-z]+)_w\d+_d\d+",
+    params:
+        settings=training_job_settings,
+    log:
+        f"{DATA}/logs/training/roundoff_{{job}}.log",
+    benchmark:
+        f"{DATA}/benchmarks/training_envelope_{{job}}.tsv"
+    priority: TRAINING_PRIORITY
+    resources:
+        mem_mb=4000,
+    conda:
+        ENV
+    script:
+        "../scripts/training_envelope.py"
+
+
+ROUNDOFF_ENVELOPE_TARGETS = [
+    f"{TRAINING_DIR}/roundoff/{os.path.basename(path)}" for path in FNN_TRAINING_FILES + PINN_TRAINING_FILES
+]
+
+
+# `snakemake roundoff_envelope --cores all`: the round-off envelopes of every training job,
+# which a reference set needs so that the figure diff can tell another machine's rounding
+# from a change (figures/reference/README.md).
+rule roundoff_envelope:
+    input:
+        ROUNDOFF_ENVELOPE_TARGETS,

@@ -1,10 +1,11 @@
 """Full-batch Adam (optax) with the loss recorded at every step and snapshots taken at
-chosen steps; a non-finite loss stops training with :class:`NonFiniteLossError`."""
+chosen steps; a non-finite loss stops training with :class:`NonFiniteLossError`.
+:class:`GradientNoise` makes a *round-off twin* (:mod:`finite_ntk.training.roundoff`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -20,6 +21,30 @@ LossFn = Callable[[Params], tuple[jax.Array, dict[str, jax.Array]]]
 
 class NonFiniteLossError(RuntimeError):
     """The training loss became NaN or infinite."""
+
+
+class GradientNoise(NamedTuple):
+    """Relative noise of round-off size put on every gradient component at every step:
+
+    g_t <- g_t * (1 + ulps * eps * s_t),   s_t = +-1 (Rademacher, from fold_in(key, t)),
+
+    with ``eps`` the machine epsilon of the gradient's dtype. Another CPU, BLAS or XLA
+    build computes each gradient with a different rounding of the same size; a run with
+    this noise shows how far such round-off carries through training."""
+
+    ulps: float
+    key: jax.Array
+
+
+def _noisy(grads: Params, noise: GradientNoise, step: jax.Array) -> Params:
+    """``grads`` times ``1 + ulps * eps * s`` (see :class:`GradientNoise`)."""
+    leaves, tree = jax.tree_util.tree_flatten(grads)
+    key = jax.random.fold_in(noise.key, step)
+    noisy = [
+        g * (1 + noise.ulps * jnp.finfo(g.dtype).eps * jax.random.rademacher(jax.random.fold_in(key, i), g.shape, dtype=g.dtype))
+        for i, g in enumerate(leaves)
+    ]
+    return jax.tree_util.tree_unflatten(tree, noisy)
 
 
 @dataclass
@@ -82,21 +107,26 @@ def train_adam(
     label: str,
     progress: Progress | None = None,
     log_every: int = 500,
+    gradient_noise: GradientNoise | None = None,
 ) -> TrainingTrace:
     """Full-batch Adam (optax) for ``steps`` updates.
 
     ``loss_fn(params) -> (loss, parts)``. Records the loss at every step t = 0..steps (the
     loss of the parameters after t updates), calls ``snapshot_fn`` at every snapshot step
     and logs a progress line every ``log_every`` steps. Raises :class:`NonFiniteLossError`
-    naming ``label`` and the first step whose loss is NaN or infinite.
+    naming ``label`` and the first step whose loss is NaN or infinite. With
+    ``gradient_noise`` every gradient carries that noise (a round-off twin); without it
+    the update is plain Adam.
     """
     progress = progress or (lambda message: None)
     snapshot_steps = check_snapshot_steps(snapshot_steps, steps, label)
     optimizer = optax.adam(learning_rate)
 
     @jax.jit
-    def update(params: Params, state: Any) -> tuple[Params, Any, jax.Array, dict[str, jax.Array]]:
+    def update(params: Params, state: Any, step: jax.Array) -> tuple[Params, Any, jax.Array, dict[str, jax.Array]]:
         (loss, parts), grads = jax.value_and_grad(loss_fn, has_aux=True)(params)
+        if gradient_noise is not None:
+            grads = _noisy(grads, gradient_noise, step)
         updates, state = optimizer.update(grads, state, params)
         return optax.apply_updates(params, updates), state, loss, parts
 
@@ -110,7 +140,7 @@ def train_adam(
     for boundary in boundaries:
         first = t
         while t < boundary:
-            params, state, loss, parts = update(params, state)
+            params, state, loss, parts = update(params, state, jnp.uint32(t))
             log.add(loss, parts)
             t += 1
         log.flush(first)

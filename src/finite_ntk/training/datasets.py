@@ -24,7 +24,7 @@ import xarray as xr
 from ..io import provenance_attributes, write_netcdf_atomic
 from ..models.networks import NetworkSpec, build_network
 from ..models.problems import poisson_exact, sine_target
-from .adam import Params, Progress, TrainingTrace, train_adam
+from .adam import GradientNoise, Params, Progress, TrainingTrace, train_adam
 from .kernels import (
     Spectrum,
     infinite_width_residual_ntk,
@@ -146,11 +146,12 @@ def _to_numpy(x: Any) -> np.ndarray:
 def _train(
     config: Mapping[str, Any], cfg: Mapping[str, Any], loss_fn: Any, params: Params, steps: int,
     snapshot_steps: Any, snapshot: Any, label: str, progress: Progress | None,
+    gradient_noise: GradientNoise | None = None,
 ) -> TrainingTrace:
     """:func:`train_adam` with the learning rate of ``cfg`` and the run's ``log_every``."""
     return train_adam(
         loss_fn, params, float(cfg["learning_rate"]), steps, snapshot_steps, snapshot, label, progress,
-        int(config["training"]["log_every"]),
+        int(config["training"]["log_every"]), gradient_noise,
     )
 
 
@@ -160,9 +161,11 @@ def _train(
 
 
 def fnn_training_dataset(
-    config: Mapping[str, Any], width: int, depth: int, progress: Progress | None = None
+    config: Mapping[str, Any], width: int, depth: int, progress: Progress | None = None,
+    gradient_noise: GradientNoise | None = None,
 ) -> xr.Dataset:
-    """Train the FNN of (width, depth) on the sine target; kernels at the snapshot steps."""
+    """Train the FNN of (width, depth) on the sine target; kernels at the snapshot steps
+    (``gradient_noise``: a round-off twin, :mod:`finite_ntk.training.roundoff`)."""
     cfg = config["training"]["fnn"]
     dtype = jnp.result_type(float)
     spec = network_spec(config, cfg["activation"], width, depth, n0=1)
@@ -179,7 +182,7 @@ def fnn_training_dataset(
     k_inf = _to_numpy(infinite_width_value_ntk(spec, x))
     trace = _train(
         config, cfg, fnn_loss_fn(apply_fn, x, y), params, int(cfg["epochs"]), cfg["snapshot_steps"], snapshot,
-        architecture_label(config, "fnn", spec), progress,
+        architecture_label(config, "fnn", spec), progress, gradient_noise,
     )
     return _fnn_dataset(config, spec, trace, k_inf, x, y, x_test)
 
@@ -231,10 +234,12 @@ def _fnn_dataset(
 
 
 def pinn_training_dataset(
-    config: Mapping[str, Any], activation: str, width: int, depth: int, progress: Progress | None = None
+    config: Mapping[str, Any], activation: str, width: int, depth: int, progress: Progress | None = None,
+    gradient_noise: GradientNoise | None = None,
 ) -> xr.Dataset:
     """Train the Poisson PINN of (activation, width, depth); K_uu and K_rr at the
-    snapshot steps, the relative L2 error on the test grid, the loss and its parts."""
+    snapshot steps, the relative L2 error on the test grid, the loss and its parts
+    (``gradient_noise`` as in :func:`fnn_training_dataset`)."""
     cfg = config["training"]["pinn"]
     steps, snapshot_steps = pinn_schedule(cfg, activation)
     dtype = jnp.result_type(float)
@@ -261,7 +266,7 @@ def pinn_training_dataset(
     k_rr_inf = _to_numpy(infinite_width_residual_ntk(spec, data.kernel_points)) if activation != "relu" else None
     trace = _train(
         config, cfg, pinn_loss_fn(spec, apply_fn, data, float(cfg["boundary_weight"])), params, steps,
-        snapshot_steps, snapshot, architecture_label(config, "pinn", spec), progress,
+        snapshot_steps, snapshot, architecture_label(config, "pinn", spec), progress, gradient_noise,
     )
     return _pinn_dataset(config, spec, steps, data, trace, exact, k_uu_inf, k_rr_inf)
 

@@ -1,12 +1,13 @@
-"""Snapshot schedules and the checks of the ``training`` config that its schema cannot
-express. Read when Snakemake parses the workflow, so it imports no JAX, neural-tangents,
+"""Snapshot schedules, the checks of the ``training`` config that its schema cannot
+express, and the names of training job files. Read when Snakemake parses the workflow, so it imports no JAX, neural-tangents,
 optax or matplotlib."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping, Sequence
 
-__all__ = ["check_snapshot_steps", "check_training_config", "pinn_schedule"]
+__all__ = ["check_snapshot_steps", "check_training_config", "parse_training_stem", "pinn_schedule"]
 
 
 def check_snapshot_steps(snapshot_steps: Sequence[int], steps: int, where: str) -> list[int]:
@@ -63,3 +64,16 @@ def _check_listed(field: str, chosen: Mapping[str, list], listed_field: str, lis
             raise ValueError(
                 f"config field '{field}.{name}': {architecture} is not one of {listed_field} {listed}"
             )
+
+
+_TRAINING_STEM = re.compile(r"(?P<model>fnn)_w(?P<width>\d+)_d(?P<depth>\d+)|(?P<pinn>pinn)_(?P<activation>[a-z]+)_w(?P<pwidth>\d+)_d(?P<pdepth>\d+)")
+
+
+def parse_training_stem(stem: str) -> tuple[str, str | None, int, int]:
+    """``fnn_w32_d4`` -> ('fnn', None, 32, 4); ``pinn_relu_w512_d2`` -> ('pinn', 'relu', 512, 2)."""
+    match = _TRAINING_STEM.fullmatch(stem)
+    if match is None:
+        raise ValueError(f"training file stem {stem!r}: expected fnn_w<width>_d<depth> or pinn_<activation>_w<width>_d<depth>")
+    if match["model"]:
+        return "fnn", None, int(match["width"]), int(match["depth"])
+    return "pinn", match["activation"], int(match["pwidth"]), int(match["pdepth"])
