@@ -98,3 +98,18 @@ def test_underflow_of_one_configuration_does_not_hide_the_activation():
     assert np.isfinite(ratio[0]) and np.isnan(ratio[1])
     assert stats["zero_fraction"].sel(activation="gelu", operator="uu").values.tolist() == [0.0, 1.0]
     assert np.isfinite(stats["fitted_C"].sel(activation="gelu", operator="uu"))
+
+
+def test_second_moment_ratio_is_scale_free_and_never_overflows():
+    """K grows like (sigma_w^2 / 2)^L in the chaotic phase: E[K^2]/E[K]^2 must not
+    overflow where K^2 does, and must equal the plain formula bit for bit elsewhere."""
+    rng = np.random.default_rng(3)
+    k = rng.lognormal(sigma=1.5, size=(5, 200))
+    plain = np.mean(k * k, axis=-1) / np.mean(k, axis=-1) ** 2
+    np.testing.assert_array_equal(second_moment_ratio(k), plain)
+    for scale in (2.0**900, 2.0**-900):  # K^2 overflows, or underflows to zero, in float64
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            naive = np.mean((k * scale) ** 2, axis=-1) / np.mean(k * scale, axis=-1) ** 2
+        assert not np.allclose(naive, plain)
+        np.testing.assert_array_equal(second_moment_ratio(k * scale), plain)
+    assert np.isnan(second_moment_ratio(np.zeros(4)))
