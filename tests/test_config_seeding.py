@@ -83,7 +83,7 @@ def test_paper_grid_is_the_report_grid():
 @pytest.mark.parametrize(
     "mutate,field",
     [
-        (lambda c: c.update(activations=["relu", "tanh"]), "activations[1]"),
+        (lambda c: c.update(activations=["relu", "softplus"]), "activations[1]"),
         (lambda c: c["monte_carlo"]["grid"]["table2"].__setitem__(0, [0, 4]), "monte_carlo.grid.table2[0][0]"),
         (lambda c: c["monte_carlo"]["grid"]["table3"].__setitem__(0, [16, -2]), "monte_carlo.grid.table3[0][1]"),
         (lambda c: c["monte_carlo"].__setitem__("replicates", "many"), "monte_carlo.replicates"),

@@ -27,6 +27,7 @@ from finite_ntk.monte_carlo import matrix_free as mf
 from finite_ntk import seeding
 from finite_ntk.models.kernels import relu_mean_ntk_diagonal
 from finite_ntk.models.networks import NetworkSpec
+from finite_ntk.models.spec import ACTIVATIONS as SPEC_ACTIVATIONS
 from finite_ntk.monte_carlo.batches import run_in_batches
 from finite_ntk.monte_carlo.dense import sample_dense
 from finite_ntk.monte_carlo.samplers import sample
@@ -38,12 +39,18 @@ DRAWS = 2000
 # (width, depth): beta = 0.25, 0.0625 and 0.5.
 CONFIGS = [(16, 4), (32, 2), (16, 8)]
 ACTIVATIONS = ["relu", "gelu", "sigmoid"]
+# Seed 001's activations: law-tested on one configuration (the largest beta), so that the
+# slow tests do not grow by two thirds; their derivatives are tested with the others.
+SEED001_ACTIVATIONS = ["tanh", "erf"]
+SEED001_CONFIG = (16, 8)
+ALL_ACTIVATIONS = list(SPEC_ACTIVATIONS)
 INPUT_POINT = {"fnn": (-1.0,), "pinn": (0.25, 0.25)}
 SEEDS = {"dense": 101, "matrix_free": 202}
 MEAN_SE = 4.0
-# KS comparisons in this module: FNN 3 activations x 3 configurations x (K, K'), PINN
-# 2 activations x 3 configurations x 2 operators x (K, K').
-KS_COMPARISONS = 3 * len(CONFIGS) * 2 + 2 * len(CONFIGS) * 2 * 2
+# KS comparisons in this module: FNN 3 activations x 3 configurations x (K, K') and
+# 2 activations x 1 configuration x (K, K'), PINN 2 activations x 3 configurations x
+# 2 operators x (K, K').
+KS_COMPARISONS = 3 * len(CONFIGS) * 2 + len(SEED001_ACTIVATIONS) * 2 + 2 * len(CONFIGS) * 2 * 2
 KS_P = 1e-3 / KS_COMPARISONS
 BOOTSTRAP_RESAMPLES = 4000
 BOOTSTRAP_ALPHA = 1e-3
@@ -97,8 +104,10 @@ def assert_same_law(a: np.ndarray, b: np.ndarray, label: str, seed: int) -> None
 
 
 @pytest.mark.slow  # large samples: the laws of the two samplers
-@pytest.mark.parametrize("width,depth", CONFIGS)
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize(
+    "activation,width,depth",
+    [(a, w, d) for a in ACTIVATIONS for w, d in CONFIGS] + [(a, *SEED001_CONFIG) for a in SEED001_ACTIVATIONS],
+)
 def test_fnn_same_law_as_dense(activation: str, width: int, depth: int) -> None:
     mfree = draws_of("matrix_free", "fnn", activation, width, depth)
     dense = draws_of("dense", "fnn", activation, width, depth)
@@ -152,6 +161,9 @@ ORACLE_CASES = [
     ("fnn", "sigmoid", 8, 1, {"b_std": None}, "value"),
     ("pinn", "gelu", 12, 3, {}, "value"),
     ("pinn", "sigmoid", 12, 3, {"b_std": 0.5}, "residual"),
+    # Seed 001's: the PINN, whose jets use all three closed-form derivatives.
+    ("pinn", "tanh", 12, 3, {}, "residual"),
+    ("pinn", "erf", 12, 3, {"b_std": 0.5}, "value"),
 ]
 
 
@@ -190,7 +202,7 @@ def test_float64() -> None:
             np.testing.assert_allclose(ours[name], reference[name], rtol=1e-9, atol=1e-12 * np.abs(reference["k_init"]).max())
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", ALL_ACTIVATIONS)
 def test_activation_derivatives_match_autodiff(activation: str) -> None:
     """The closed-form first three derivatives of the jets against autodiff of stax's activation."""
     phi, derivatives = mf._activation(activation)
@@ -204,6 +216,19 @@ def test_activation_derivatives_match_autodiff(activation: str) -> None:
     expected.append(d(lambda t: d(lambda u: d(phi)(u))(t))(z))
     for ours, reference in zip(derivatives(z), expected):
         np.testing.assert_allclose(ours, reference, rtol=2e-5, atol=2e-6)
+
+
+@pytest.mark.parametrize("activation", ["relu", "gelu", "tanh", "erf"])
+def test_activation_derivatives_keep_the_dtype(activation: str) -> None:
+    """float32 stays float32 with x64 on (the sampler's float32 programs). Not sigmoid: its
+    constant b / sqrt(pi) is a numpy float64 and promotes; it stays as it is, so that the
+    seed-000 runs (x64 off, where it does not matter) keep their arithmetic."""
+    phi, derivatives = mf._activation(activation)
+    with enable_x64():
+        for dtype in (jnp.float32, jnp.float64):
+            z = jnp.linspace(-2.0, 2.0, 9, dtype=dtype)
+            assert phi(z).dtype == dtype
+            assert [d.dtype for d in derivatives(z)] == [dtype] * 3
 
 
 @pytest.mark.slow

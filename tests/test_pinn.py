@@ -21,7 +21,7 @@ def network(activation, width=24, depth=3):
     return apply_fn, params
 
 
-@pytest.mark.parametrize("activation", ["gelu", "sigmoid"])
+@pytest.mark.parametrize("activation", ["gelu", "sigmoid", "tanh", "erf"])
 @pytest.mark.slow
 def test_residual_kernel_matches_hessian_trace(activation):
     """Independent path: reverse-over-reverse Hessian in x, trace, then an explicit
@@ -39,7 +39,10 @@ def test_residual_kernel_matches_hessian_trace(activation):
     assert not got.rr_vanishes
 
 
-@pytest.mark.parametrize("activation", [pytest.param("gelu", marks=pytest.mark.slow), "sigmoid"])
+# 4 to 9 s each: the fast subset keeps sigmoid and tanh.
+@pytest.mark.parametrize(
+    "activation", [pytest.param("gelu", marks=pytest.mark.slow), "sigmoid", "tanh", pytest.param("erf", marks=pytest.mark.slow)]
+)
 def test_residual_gradient_matches_finite_differences(activation):
     """Independent path: the parameter gradient of u at x +- h e_i, combined by the
     central second difference in the input (float32, so a relative tolerance that covers
@@ -65,7 +68,8 @@ def test_relu_residual_kernel_is_zero_and_flagged():
     got = pinn_ntk_diagonal(apply_fn, params, jnp.array([0.3, 0.7]), "relu")
     assert float(got.rr) == 0.0
     assert got.rr_vanishes and residual_kernel_vanishes("relu")
-    assert not residual_kernel_vanishes("gelu")
+    for smooth in ("gelu", "sigmoid", "tanh", "erf"):
+        assert not residual_kernel_vanishes(smooth)
 
 
 @pytest.mark.slow  # kernel matrices on many points

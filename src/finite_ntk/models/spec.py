@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-ACTIVATIONS: tuple[str, ...] = ("relu", "gelu", "sigmoid")
+ACTIVATIONS: tuple[str, ...] = ("relu", "gelu", "sigmoid", "tanh", "erf")
 PARAMETERIZATIONS: tuple[str, ...] = ("ntk", "standard")
 
-Activation = Literal["relu", "gelu", "sigmoid"]
+Activation = Literal["relu", "gelu", "sigmoid", "tanh", "erf"]
 Parameterization = Literal["ntk", "standard"]
 
 # 1/2 erf(x / SIGMOID_LIKE_SCALE) + 1/2 is neural-tangents' Sigmoid_like: the erf curve

@@ -350,7 +350,9 @@ def _activation(name: str) -> tuple[Callable, Callable]:
     gelu (exact): phi = z Phi(z), d1 = Phi + z rho, d2 = rho (2 - z^2), d3 = z rho (z^2 - 4)
     with Phi, rho the standard normal cdf and density; sigmoid (stax Sigmoid_like,
     1/2 erf(b z) + 1/2 with b = 1 / SIGMOID_LIKE_SCALE): d1 = e = b exp(-b^2 z^2) / sqrt(pi),
-    d2 = -2 b^2 z e, d3 = (4 b^4 z^2 - 2 b^2) e; relu: d1 = 1[z > 0], d2 = d3 = 0.
+    d2 = -2 b^2 z e, d3 = (4 b^4 z^2 - 2 b^2) e; relu: d1 = 1[z > 0], d2 = d3 = 0;
+    tanh: t = tanh z, d1 = 1 - t^2, d2 = -2 t d1, d3 = (6 t^2 - 2) d1; erf (plain erf(z)):
+    d1 = e = 2 exp(-z^2) / sqrt(pi), d2 = -2 z e, d3 = (4 z^2 - 2) e.
     """
     _, act_apply, _ = activation_layer(name)
 
@@ -376,6 +378,19 @@ def _activation(name: str) -> tuple[Callable, Callable]:
         def derivatives(z):
             e = (b / np.sqrt(np.pi)) * jnp.exp(-(b * b) * z * z)
             return e, (-2 * b * b) * z * e, (4 * b**4 * z * z - 2 * b * b) * e
+
+    elif name == "tanh":
+
+        def derivatives(z):
+            t = jnp.tanh(z)
+            d1 = 1 - t * t
+            return d1, -2 * t * d1, (6 * t * t - 2) * d1
+
+    elif name == "erf":
+
+        def derivatives(z):
+            e = jnp.exp(-z * z) * np.asarray(2 / np.sqrt(np.pi), z.dtype)
+            return e, -2 * z * e, (4 * z * z - 2) * e
 
     else:
         raise ValueError(f"activation: {name!r} is not supported by the matrix-free sampler")

@@ -19,7 +19,8 @@ from ..models.problems import AUTHORS_PINN_INPUT_POINT, poisson_exact, poisson_s
 from .latex import latex_escape, latex_number, latex_plain, macro
 
 # The sigmoid-like activation is erf-shaped (1/2 erf(x / s) + 1/2); the report calls it erf.
-ACTIVATION_NAMES = {"relu": "ReLU", "gelu": "GELU", "sigmoid": "sigmoid-like (erf)"}
+# "tanh" and "erf" (plain erf(x)) are seed 001's.
+ACTIVATION_NAMES = {"relu": "ReLU", "gelu": "GELU", "sigmoid": "sigmoid-like (erf)", "tanh": "tanh", "erf": "erf"}
 
 # Settings the report's text states, quoted for the report's "what differs" paragraph
 # (REPLICATION.md lists where the authors' notebooks used other values).
