@@ -35,13 +35,14 @@ def explicit_products(G: jax.Array) -> Callable:
 
 
 def build_oracle(static: mf._Static) -> Callable:
-    """``(key, hidden, x, target, lr, G) -> (samples, initial parameters)``: the sampler's
-    replicate on explicit hidden matrices G of shape (capacity, n, n) (A = s G), and
-    {W1, b1, v, bo, b: hidden biases (capacity, n)}."""
-    net = mf._network(static)
+    """``(key, hidden, x, target, lr, scales, G) -> (samples, initial parameters)``: the
+    sampler's replicate on explicit hidden matrices G of shape (capacity, n, n) (A = s G),
+    and {W1, b1, v, bo, b: hidden biases (capacity, n)}."""
+    static_net = mf._network(static)
 
-    def sample(key, hidden, x, target, lr, G):
-        result = mf._replicate(net, explicit_products(G), key, hidden, x, target, lr)
+    def sample(key, hidden, x, target, lr, scales, G):
+        result = mf._replicate(static_net, explicit_products(G), key, hidden, x, target, lr, scales)
+        net = mf._with_scales(static_net, scales)
         keys = mf._key_streams(key)
         p = mf._edge_parameters(net, keys)
         b = jax.lax.map(lambda l: mf._hidden_bias(net, keys, l), jnp.arange(static.capacity))

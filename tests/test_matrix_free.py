@@ -381,6 +381,56 @@ def test_one_program_serves_several_depths() -> None:
     assert a == b
 
 
+def test_one_program_serves_every_sigma() -> None:
+    """sigma_w^2 and sigma_b^2 are run-time arguments (seed 001's grids): setups that
+    differ only in W_std, W_std_readout and b_std share a compiled program, unless b_std
+    decides whether biases are drawn at all."""
+    def seed001(W_std, b_std):
+        return make_setup("fnn", "tanh", 16, 4, parameterization="standard", W_std=W_std, W_std_readout=W_std, b_std=b_std)
+
+    a, b = mf._static(seed001(1.0, 1.0)), mf._static(seed001(2.0, 0.5))
+    assert a == b
+    assert mf._static(seed001(2.0, 0.0)) != a  # no bias draws at sigma_b = 0 (the bias still trains)
+    no_bias = make_setup("fnn", "tanh", 16, 4, parameterization="standard", b_std=None)
+    assert mf._static(no_bias) != mf._static(seed001(2.0, 0.0)) != a
+
+
+@pytest.mark.slow  # compiles programs
+def test_sigma_at_run_time_matches_autodiff_and_compiles_once() -> None:
+    """Seed 001's network (standard parameterisation, the readout with sigma_w, n0 = 100,
+    |x|^2 / n0 = 1, no step): the sampler's algebra on explicit matrices equals autodiff
+    at several (sigma_w^2, sigma_b^2), through one compiled program."""
+    x = tuple(float(v) for v in np.random.default_rng(0).standard_normal(100))
+    x = tuple(v * 10.0 / float(np.linalg.norm(x)) for v in x)
+    for activation in ("tanh", "relu"):
+        setups = [
+            MonteCarloSetup("fnn", NetworkSpec(16, 5, activation, 100, "standard", w**0.5, w**0.5, b**0.5), x, 0.0, "none")
+            for w, b in ((1.0, 1.0), (3.0, 1.0), (1.5, 0.2))
+        ]
+        assert len({mf._static(setup) for setup in setups}) == 1
+        for setup in setups:
+            ours, reference = oracle_and_reference(setup)
+            np.testing.assert_allclose(ours["k_init"], reference["k_init"], rtol=5e-5)
+            np.testing.assert_array_equal(ours["k_step"], ours["k_init"])
+            assert np.all(ours["delta_k"] == 0) and np.all(reference["delta_k"] == 0)
+
+
+@pytest.mark.slow
+def test_kernel_only_draws_the_same_kernels_without_the_step() -> None:
+    """step_loss 'none': the same K as the run with a step (same keys), K' = K, dK = 0,
+    in both samplers."""
+    keys = keys_for("matrix_free", "fnn", "gelu", 16, 4, 64)
+    with_step = make_setup("fnn", "gelu", 16, 4)
+    without = MonteCarloSetup("fnn", with_step.spec, with_step.input_point, 0.0, "none")
+    for sample in (mf.sample_matrix_free, lambda setup, keys: sample_dense(setup, keys)):
+        stepped, only = sample(with_step, keys), sample(without, keys)
+        np.testing.assert_allclose(only["k_init"], stepped["k_init"], rtol=1e-6)
+        np.testing.assert_array_equal(only["k_step"], only["k_init"])
+        assert np.all(only["delta_k"] == 0)
+    with pytest.raises(ValueError, match="learning_rate: must be 0 without a step"):
+        MonteCarloSetup("fnn", with_step.spec, with_step.input_point, 0.1, "none")
+
+
 def test_too_narrow_for_the_revealed_directions_raises() -> None:
     """The PINN reveals 4 right and 4 left directions per pass (n0 = 2): width 8 at least."""
     assert mf.reveals(("uu", "rr"), 2) == (4, 4)

@@ -65,11 +65,12 @@ def floats_per_layer(operators: tuple[str, ...], n0: int) -> int:
 
 
 def computed_operators(setup: MonteCarloSetup) -> tuple[tuple[str, ...], str | None]:
-    """Operators actually computed and the step operator. ReLU's Laplacian and its
-    gradient are identically zero (as in the dense sampler's autodiff): K_rr = 0 is
-    returned without computing it, and a residual step does not move the parameters."""
+    """Operators actually computed and the step operator (None: no step). ReLU's
+    Laplacian and its gradient are identically zero (as in the dense sampler's autodiff):
+    K_rr = 0 is returned without computing it, and a residual step does not move the
+    parameters."""
     operators = tuple(setup.operators)
-    step = "rr" if setup.step_loss == "residual" else "uu"
+    step = {"residual": "rr", "value": "uu", "none": None}[setup.step_loss]
     if setup.spec.activation == "relu" and "rr" in operators:
         return tuple(op for op in operators if op != "rr"), None if step == "rr" else step
     return operators, step

@@ -20,7 +20,7 @@ from ..models.networks import build_network
 from ..models.pinn import laplacian_fn, value_fn
 from .batches import run_in_batches
 from .setup import SAMPLE_VARIABLES, MonteCarloSetup, dense_batch_size
-from .theorem2 import kernels_across_step
+from .theorem2 import kernels_across_step, kernels_without_step
 
 
 def replicate_sampler(setup: MonteCarloSetup) -> Callable[[jax.Array], dict[str, jax.Array]]:
@@ -42,7 +42,10 @@ def replicate_sampler(setup: MonteCarloSetup) -> Callable[[jax.Array], dict[str,
 
     def sample(key: jax.Array) -> dict[str, jax.Array]:
         _, params = init_fn(key, (1, setup.spec.n0))
-        result = kernels_across_step(outputs, loss, params, setup.learning_rate)
+        if setup.has_step:
+            result = kernels_across_step(outputs, loss, params, setup.learning_rate)
+        else:
+            result = kernels_without_step(outputs, params)
         return {name: jnp.stack([result[name][op] for op in setup.operators]) for name in SAMPLE_VARIABLES}
 
     return sample

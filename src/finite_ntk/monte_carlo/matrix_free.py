@@ -102,7 +102,11 @@ replicates; each layer's results are a record (``_ForwardLayer``, ``_BackwardLay
 arrays of a fixed capacity of layers (a power of two at least depth - 1), and the depth is
 a run-time argument, so one compiled program serves every depth up to the capacity
 (``cost.PADDING_FLOAT_BUDGET``): a sampling job compiles once per width instead of once
-per depth. The first layer (``n x n0``), the readout (a vector) and the biases are small
+per depth. The layers' scales (``_LayerScales``: c, s, beta, s_b from W_std,
+W_std_readout, b_std) are run-time arguments too, so a grid over sigma_w^2 and sigma_b^2
+shares the program; the scales that are 1 in the parameterization whatever the sigmas
+stay constants (``UNIT_SCALES``). Without a step (``step_loss`` 'none': the kernel
+only) a replicate stops after the first backward pass. The first layer (``n x n0``), the readout (a vector) and the biases are small
 and sampled densely. All randomness comes from the replicate's own key: every Gaussian is
 ``jax.random.normal`` with the threefry key of ``fold_in(replicate key, part)``
 (``KEY_STREAMS``; the fresh rows of hidden layer l and pass p fold in l and p as well),
@@ -125,7 +129,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..models.networks import activation_layer
-from ..models.spec import SIGMOID_LIKE_SCALE
+from ..models.spec import SIGMOID_LIKE_SCALE, NetworkSpec
 from . import threefry
 from .batches import run_in_batches
 from .cost import (
@@ -163,14 +167,15 @@ QUICK_COMPILE_WORK = 2**24
 
 
 class _Static(NamedTuple):
-    """Everything the compiled program depends on. The depth, input point, target and
-    learning rate are run-time arguments, so one program serves a whole sampling job."""
+    """Everything the compiled program depends on. The depth, input point, target,
+    learning rate and the layers' scales (from W_std, W_std_readout, b_std: ``_LayerScales``)
+    are run-time arguments, so one program serves a whole sampling job and every sigma_w,
+    sigma_b of it; only whether biases exist and are drawn is compiled in."""
 
     activation: str
     parameterization: str
-    W_std: float
-    W_std_readout: float
-    b_std: float | None
+    bias: bool  # biases enter the kernel (b_std not None, and beta != 0)
+    bias_drawn: bool  # and their initial value is random (s_b != 0)
     width: int
     n0: int
     operators: tuple[str, ...]  # the ones computed ('rr' dropped where it vanishes)
@@ -187,6 +192,30 @@ class _Scales(NamedTuple):
     s: float
     beta: float
     s_b: float
+
+
+class _LayerScales(NamedTuple):
+    """The scales of the first layer, the hidden layers and the readout, and the squares
+    of the hidden layers' c and beta, each computed in float64 and rounded once to the
+    run's precision (a run-time argument of the compiled program)."""
+
+    first: _Scales
+    mid: _Scales
+    out: _Scales
+    mid_c_squared: float
+    mid_beta_squared: float
+
+
+def _layer_scales(spec: NetworkSpec) -> _LayerScales:
+    """``_LayerScales`` of a network, in Python floats (float64)."""
+    mid = _scales(spec.parameterization, spec.b_std, spec.width, spec.W_std)
+    return _LayerScales(
+        first=_scales(spec.parameterization, spec.b_std, spec.n0, spec.W_std),
+        mid=mid,
+        out=_scales(spec.parameterization, spec.b_std, spec.width, spec.W_std_readout),
+        mid_c_squared=mid.c**2,
+        mid_beta_squared=mid.beta**2,
+    )
 
 
 def _scales(parameterization: str, b_std: float | None, fan_in: int, W_std: float) -> _Scales:
@@ -225,12 +254,13 @@ def check_supported(setup: MonteCarloSetup) -> None:
 def _static(setup: MonteCarloSetup, replicates: int | None = None) -> _Static:
     spec = setup.spec
     operators, step = computed_operators(setup)
+    mid = _scales(spec.parameterization, spec.b_std, spec.width, spec.W_std)
+    bias = spec.b_std is not None and mid.beta != 0.0
     return _Static(
         activation=spec.activation,
         parameterization=spec.parameterization,
-        W_std=float(spec.W_std),
-        W_std_readout=float(spec.W_std_readout),
-        b_std=None if spec.b_std is None else float(spec.b_std),
+        bias=bias,
+        bias_drawn=bias and mid.s_b != 0.0,
         width=spec.width,
         n0=spec.n0,
         operators=operators,
@@ -406,10 +436,12 @@ def _activation(name: str) -> tuple[Callable, Callable]:
 
 
 class _Network(NamedTuple):
-    """The fixed quantities of one compiled program, derived from ``_Static`` once."""
+    """The fixed quantities of one compiled program, derived from ``_Static`` once, and
+    the layers' scales, filled in from the run-time ``_LayerScales`` by ``_replicate``."""
 
     n: int  # width
     n0: int  # input dimension
+    parameterization: str
     capacity: int  # hidden layers the per-layer arrays hold
     ops: tuple[str, ...]  # operators computed
     reported: tuple[str, ...]  # operators returned, in output order
@@ -422,9 +454,11 @@ class _Network(NamedTuple):
     top_row: dict[str, int]  # the jet row each operator reads out (u: h, Laplacian u: S)
     shared: bool  # shares_cotangent: the S cotangent of 'rr' is the u cotangent
     elementwise: bool  # products of several jet rows: see _gram
-    first: _Scales  # first layer (fan-in n0)
-    mid: _Scales  # hidden layers (fan-in n)
-    out: _Scales  # readout (fan-in n)
+    first: _Scales | None  # first layer (fan-in n0)
+    mid: _Scales | None  # hidden layers (fan-in n)
+    out: _Scales | None  # readout (fan-in n)
+    mid_c_squared: jax.Array | None  # mid.c ** 2 (rounded once)
+    mid_beta_squared: jax.Array | None  # mid.beta ** 2 (rounded once)
     bias: bool  # biases enter the kernel (beta != 0)
     bias_drawn: bool  # and their initial value is random (s_b != 0)
     phi: Callable  # the activation
@@ -433,14 +467,11 @@ class _Network(NamedTuple):
 
 def _network(static: _Static) -> _Network:
     k, kb = reveals(static.operators, static.n0)
-    first = _scales(static.parameterization, static.b_std, static.n0, static.W_std)
-    mid = _scales(static.parameterization, static.b_std, static.width, static.W_std)
-    out = _scales(static.parameterization, static.b_std, static.width, static.W_std_readout)
-    bias = static.b_std is not None and mid.beta != 0.0
     phi, derivatives = _activation(static.activation)
     return _Network(
         n=static.width,
         n0=static.n0,
+        parameterization=static.parameterization,
         capacity=static.capacity,
         ops=static.operators,
         reported=static.reported,
@@ -453,14 +484,31 @@ def _network(static: _Static) -> _Network:
         top_row={"uu": 0, "rr": k - 1},
         shared=shares_cotangent(static.operators),
         elementwise=k > 1,
-        first=first,
-        mid=mid,
-        out=out,
-        bias=bias,
-        bias_drawn=bias and mid.s_b != 0.0,
+        first=None,
+        mid=None,
+        out=None,
+        mid_c_squared=None,
+        mid_beta_squared=None,
+        bias=static.bias,
+        bias_drawn=static.bias_drawn,
         phi=phi,
         derivatives=derivatives,
     )
+
+
+# Scales that are 1 in a parameterization whatever W_std and b_std: they stay Python
+# constants in the compiled program (XLA drops the multiplications, as before these
+# scales became run-time arguments, so the draws keep their bits).
+UNIT_SCALES: dict[str, tuple[str, ...]] = {"ntk": ("s", "s_b"), "standard": ("c", "beta")}
+
+
+def _with_scales(net: _Network, scales: _LayerScales) -> _Network:
+    """``net`` with the run-time ``scales`` filled in, those of ``UNIT_SCALES`` as 1.0."""
+    unit = UNIT_SCALES[net.parameterization]
+    first, mid, out = (layer._replace(**{name: 1.0 for name in unit}) for layer in (scales.first, scales.mid, scales.out))
+    beta_squared = 1.0 if "beta" in unit else scales.mid_beta_squared
+    c_squared = 1.0 if "c" in unit else scales.mid_c_squared
+    return net._replace(first=first, mid=mid, out=out, mid_c_squared=c_squared, mid_beta_squared=beta_squared)
 
 
 class _Replicate(NamedTuple):
@@ -747,9 +795,9 @@ def _forward(net: _Network, rep: _Replicate, H1: jax.Array, step: _Step | None) 
 
 def _sums_before(net: _Network, op: str, sums: _Sums, barZ: jax.Array, H_in: jax.Array) -> _Sums:
     """Adds a layer's |dO/dA|^2 = c^2 |bar Z H_in^T|_F^2 and |dO/db|^2 = beta^2 |bar z|^2."""
-    total = sums.total + net.mid.c**2 * _norm2(net, barZ, H_in[: net.rows[op]])
+    total = sums.total + net.mid_c_squared * _norm2(net, barZ, H_in[: net.rows[op]])
     if net.bias:
-        total = total + net.mid.beta**2 * jnp.sum(barZ[0] ** 2)
+        total = total + net.mid_beta_squared * jnp.sum(barZ[0] ** 2)
     return _Sums(total, sums.change)
 
 
@@ -906,11 +954,14 @@ def _kernels(
 
 
 def _replicate(
-    net: _Network, multiply: Callable, key: jax.Array, hidden: jax.Array, x: jax.Array, target: jax.Array, lr: jax.Array
+    net: _Network, multiply: Callable, key: jax.Array, hidden: jax.Array, x: jax.Array, target: jax.Array, lr: jax.Array,
+    scales: _LayerScales,
 ) -> dict[str, jax.Array]:
     """One replicate's samples {k_init, k_step, delta_k}: forward and backward before the
     step, the step (dense parameters here, hidden matrices as _StepFactors), forward and
-    backward after it. ``multiply``: the hidden matrices' product rule (_Replicate)."""
+    backward after it. ``multiply``: the hidden matrices' product rule (_Replicate);
+    ``scales``: the layers' scales (run-time arrays)."""
+    net = _with_scales(net, scales)
     keys = _key_streams(key)
     params = _edge_parameters(net, keys)
     rep = _Replicate(keys=keys, hidden=hidden, H0=_input_jet(net, x), multiply=multiply)
@@ -936,8 +987,8 @@ def _replicate(
 
 
 def _build(static: _Static) -> Callable:
-    """The per-replicate function ``(key, hidden, x, target, lr) -> samples``, on lazy
-    Gaussian hidden matrices."""
+    """The per-replicate function ``(key, hidden, x, target, lr, scales) -> samples``, on
+    lazy Gaussian hidden matrices."""
     return functools.partial(_replicate, _network(static), _lazy_products)
 
 
@@ -947,7 +998,7 @@ def _compiled(static: _Static, quick_compile: bool = False) -> Callable:
     ``quick_compile``: XLA backend optimisation level 0, which compiles 2 to 3x faster
     and runs about 15x slower (same draws; round-off may differ in the last bits)."""
     options = dict(COMPILER_OPTIONS, xla_backend_optimization_level="0") if quick_compile else COMPILER_OPTIONS
-    return jax.jit(jax.vmap(_build(static), in_axes=(0, None, None, None, None)), compiler_options=options)
+    return jax.jit(jax.vmap(_build(static), in_axes=(0, None, None, None, None, None)), compiler_options=options)
 
 
 def _quick_compile(static: _Static, hidden: int, replicates: int) -> bool:
@@ -1018,6 +1069,7 @@ def _runtime_arguments(setup: MonteCarloSetup, static: _Static) -> tuple:
         jnp.asarray(setup.input_point, dtype),
         jnp.asarray(setup.target(), dtype),
         jnp.asarray(setup.learning_rate, dtype),
+        jax.tree_util.tree_map(lambda value: jnp.asarray(value, dtype), _layer_scales(setup.spec)),
     )
 
 

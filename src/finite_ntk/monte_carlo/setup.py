@@ -12,8 +12,10 @@ from ..models.spec import NetworkSpec
 MODELS: tuple[str, ...] = ("fnn", "pinn")
 # Kernels measured per model: 'uu' the value NTK, 'rr' the residual-operator NTK.
 OPERATORS: dict[str, tuple[str, ...]] = {"fnn": ("uu",), "pinn": ("uu", "rr")}
-STEP_LOSSES: dict[str, tuple[str, ...]] = {"fnn": ("value",), "pinn": ("value", "residual")}
-INPUT_DIMENSION: dict[str, int] = {"fnn": 1, "pinn": 2}
+# The one-point loss of the SGD step; "none": kernel only, no step (K' = K, dK = 0, and
+# the samplers skip the step's passes).
+STEP_LOSSES: dict[str, tuple[str, ...]] = {"fnn": ("value", "none"), "pinn": ("value", "residual", "none")}
+INPUT_DIMENSION: dict[str, int] = {"fnn": 1, "pinn": 2}  # seed 000's; a setup may choose the FNN's
 SAMPLE_VARIABLES: tuple[str, ...] = ("k_init", "k_step", "delta_k")
 
 # Floats of parameters vmapped at once by the dense sampler (about 16 MiB in float32 per
@@ -34,6 +36,8 @@ class MonteCarloSetup:
     def __post_init__(self) -> None:
         if self.model not in MODELS:
             raise ValueError(f"model: {self.model!r} is not supported; allowed: {', '.join(MODELS)}")
+        if self.model == "pinn" and self.spec.n0 != INPUT_DIMENSION["pinn"]:
+            raise ValueError(f"n0: the PINN's input is a point of the unit square (n0 = 2), got n0={self.spec.n0}")
         if len(self.input_point) != self.spec.n0:
             raise ValueError(
                 f"input_point: has {len(self.input_point)} coordinates, the {self.model} network takes n0={self.spec.n0}"
@@ -43,19 +47,28 @@ class MonteCarloSetup:
                 f"step_loss: {self.step_loss!r} is not supported for {self.model}; "
                 f"allowed: {', '.join(STEP_LOSSES[self.model])}"
             )
-        if not self.learning_rate > 0:
+        if self.step_loss != "none" and not self.learning_rate > 0:
             raise ValueError(f"learning_rate: must be positive, got {self.learning_rate!r}")
+        if self.step_loss == "none" and self.learning_rate != 0:
+            raise ValueError(f"learning_rate: must be 0 without a step (step_loss 'none'), got {self.learning_rate!r}")
 
     @property
     def operators(self) -> tuple[str, ...]:
         return OPERATORS[self.model]
 
+    @property
+    def has_step(self) -> bool:
+        return self.step_loss != "none"
+
     def target(self) -> float:
-        """N*(x) of the one-step loss (sine target, or the exact Poisson solution)."""
+        """N*(x) of the one-step loss (sine target, or the exact Poisson solution); 0
+        without a step."""
         import jax.numpy as jnp
 
         from ..models.problems import poisson_exact, poisson_source, sine_target
 
+        if not self.has_step:
+            return 0.0
         x = jnp.asarray(self.input_point)
         if self.model == "fnn":
             return float(sine_target(x))

@@ -45,3 +45,15 @@ def kernels_across_step(
         total = jax.tree_util.tree_map(lambda a, b: a + b, after, before)
         out["delta_k"][name] = tree_dot(difference, total)
     return out
+
+
+def kernels_without_step(
+    output_fns: Mapping[str, Callable[[Params], jax.Array]], params: Params
+) -> dict[str, dict[str, jax.Array]]:
+    """The kernels of :func:`kernels_across_step` without a step: K' = K and dK = 0."""
+    out: dict[str, dict[str, jax.Array]] = {"k_init": {}, "k_step": {}, "delta_k": {}}
+    for name, fn in output_fns.items():
+        k = tree_squared_norm(jax.grad(fn)(params))
+        out["k_init"][name] = out["k_step"][name] = k
+        out["delta_k"][name] = jax.numpy.zeros_like(k)
+    return out
