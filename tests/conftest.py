@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def smoke_run(tmp_path_factory) -> Path:
-    """The whole workflow run on config/smoke.yaml in a temporary copy of the checkout
+    """The whole workflow run on config/smoke.yaml, with ``roundoff_envelope``, in a temporary copy of the checkout
     (tracked and untracked-not-ignored files); returns that directory.
 
     Set FINITE_NTK_SMOKE_DIR to a directory holding a finished smoke run to reuse it
@@ -36,7 +36,8 @@ def smoke_run(tmp_path_factory) -> Path:
             shutil.copy2(source, work / name)
     shutil.copytree(ROOT / ".git", work / ".git", symlinks=True)  # for the git revision attribute
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "config/smoke.yaml"],
+        # Everything, and the training runs' round-off envelopes (a reference set's part).
+        [sys.executable, "-m", "snakemake", "all", "roundoff_envelope", "--cores", "2", "--configfile", "config/smoke.yaml"],
         cwd=work, capture_output=True, text=True, timeout=900,
     )
     if result.returncode != 0:

@@ -417,8 +417,14 @@ def test_smoke_run_against_itself(smoke_run, tmp_path):
     """The real smoke figures and data, exported as a reference and diffed against the run."""
     reference = tmp_path / "reference"
     figdiff.export_reference(smoke_run / "figures" / "smoke", smoke_run / "data" / "smoke", reference)
+    envelopes = sorted(p.name for p in (reference / "data" / "training" / figdiff.ENVELOPE_DIR).glob("*.nc"))
+    jobs = sorted(p.name for p in (smoke_run / "data" / "smoke" / "training").glob("*.nc") if p.name != "ntk_init.nc")
+    assert envelopes == jobs
     rows = figdiff.run_figdiff(smoke_run / "figures" / "smoke", reference, tmp_path / "out", data=smoke_run / "data" / "smoke")
     assert rows and all(r.status == figdiff.IDENTICAL for r in rows)
+    # The smoke PINN's twin separates from it, yet by no more than training makes of round-off.
+    with xr.open_dataset(reference / "data" / "training" / figdiff.ENVELOPE_DIR / "pinn_sigmoid_w32_d2.nc") as envelope:
+        assert envelope["loss"].values[0] == 0 and 0 < envelope["loss"].values[-1] < 0.1
     # One changed value in the copy of the data is caught and named.
     path = reference / "data" / "ntk_stats_pinn.nc"
     with xr.open_dataset(path) as ds:
