@@ -87,6 +87,8 @@ def pinn_relu(config) -> xr.Dataset:
         dict(width=12, depth=4, activation="gelu", n0=2, b_std=0.3),
         dict(width=10, depth=3, activation="sigmoid", n0=2, parameterization="standard", b_std=0.1),
         dict(width=10, depth=2, activation="relu", n0=3, b_std=None),
+        dict(width=12, depth=3, activation="tanh", n0=2, b_std=0.3),
+        dict(width=10, depth=2, activation="erf", n0=2),
     ],
 )
 def test_layerwise_ntk_and_laplacian_match_neural_tangents(kwargs):
@@ -134,6 +136,25 @@ def test_infinite_width_residual_kernel_matches_reverse_mode_hessians():
         np.testing.assert_allclose(got[i, j], mixed(x[i], x[j]), rtol=2e-3)
     with pytest.raises(ValueError, match="relu"):
         infinite_width_residual_ntk(NetworkSpec(width=8, depth=2, activation="relu", n0=2), x)
+
+
+def test_tanh_infinite_width_residual_kernel_is_the_wide_network_mean():
+    """tanh's infinite-width K_rr (smooth quadrature) against the Monte-Carlo mean of the
+    empirical K_rr of 16 networks of width 1024, every entry within 4 standard errors
+    (measured: within 1.1). ElementwiseNumerical's own derivatives gave a negative diagonal
+    here (-11.4, -2.5, -1.1 against 51.7, 24.6, 20.0)."""
+    spec = NetworkSpec(width=1024, depth=2, activation="tanh", n0=2)
+    x = jnp.array([[0.2, 0.3], [0.7, 0.4], [0.5, 0.9]])
+    init_fn = build_network(spec)[0]
+    draws = []
+    for seed in range(16):
+        _, params = init_fn(jax.random.key(seed, impl="rbg"), (-1, 2))
+        draws.append(np.asarray(residual_ntk_matrix(spec, params, x), dtype=np.float64))
+    draws = np.array(draws)
+    mean, standard_error = draws.mean(axis=0), draws.std(axis=0, ddof=1) / np.sqrt(len(draws))
+    infinite = np.asarray(infinite_width_residual_ntk(spec, x), dtype=np.float64)
+    assert np.all(np.diag(infinite) > 0)
+    assert np.all(np.abs(mean - infinite) < 4 * standard_error), (mean, infinite, standard_error)
 
 
 def test_spectrum_flags_round_off():

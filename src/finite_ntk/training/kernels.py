@@ -14,7 +14,9 @@ Laplacian_x Laplacian_x' Theta(x, x') of neural-tangents' ``kernel_fn``, taken w
 nested jvps along the inputs (an entry (i, j) of ``kernel_fn(X1, X2)`` depends only on
 x_i and x_j, so one jvp with the same tangent on every row differentiates every entry).
 For ReLU it is not available (its kernel is not twice differentiable where x = x', and
-the finite network's K_rr vanishes identically).
+the finite network's K_rr vanishes identically). For tanh, whose kernel is a quadrature
+(stax.ElementwiseNumerical), the hidden layers are ``smooth_quadrature_layer``: the same
+rule, but with derivatives that stay right where x = x' (ElementwiseNumerical's do not).
 """
 
 from __future__ import annotations
@@ -93,7 +95,15 @@ def infinite_width_residual_ntk(spec: NetworkSpec, x1: jax.Array, x2: jax.Array 
     neural-tangents' ``kernel_fn`` (smooth activations only)."""
     if spec.activation == "relu":
         raise ValueError("infinite-width K_rr: not available for relu (kernel not twice differentiable at x = x')")
-    return _infinite_width_residual_ntk(spec, x1, x1 if x2 is None else x2)
+    x2 = x1 if x2 is None else x2
+    if spec.activation != "tanh":
+        return _infinite_width_residual_ntk(spec, x1, x2)
+    # tanh's quadrature holds TANH_RESIDUAL_QUADRATURE_DEGREE^2 values per entry (and per
+    # derivative): blocks of rows of one shape (the last padded), one compiled program.
+    n, rows = x1.shape[0], TANH_RESIDUAL_ROWS
+    padded = jnp.concatenate([x1, jnp.broadcast_to(x1[:1], (-n % rows, x1.shape[1]))])
+    blocks = [_infinite_width_residual_ntk(spec, padded[s : s + rows], x2) for s in range(0, padded.shape[0], rows)]
+    return jnp.concatenate(blocks)[:n]
 
 
 @partial(jax.jit, static_argnums=0)
@@ -104,17 +114,122 @@ def _infinite_width_residual_ntk(spec: NetworkSpec, x1: jax.Array, x2: jax.Array
 
 def unrolled_kernel_fn(spec: NetworkSpec) -> Callable:
     """``kernel_fn`` of ``build_network(spec)`` with the hidden layers written out instead
-    of ``stax.repeat`` (same kernel; nested derivatives of it trace and compile faster)."""
+    of ``stax.repeat`` (same kernel; nested derivatives of it trace and compile faster).
+    tanh: ``smooth_quadrature_layer`` in place of ElementwiseNumerical (its rule, with
+    TANH_RESIDUAL_QUADRATURE_DEGREE nodes, differentiable along the inputs where x = x')."""
     from neural_tangents import stax
 
     def dense(out_dim: int, w_std: float) -> tuple:
         return stax.Dense(out_dim, W_std=w_std, b_std=spec.b_std, parameterization=spec.parameterization)
 
+    def activation() -> tuple:
+        if spec.activation == "tanh":
+            return smooth_quadrature_layer(TANH, TANH_RESIDUAL_QUADRATURE_DEGREE)
+        return activation_layer(spec.activation)
+
     layers = []
     for _ in range(spec.depth):
-        layers += [dense(spec.width, spec.W_std), activation_layer(spec.activation)]
+        layers += [dense(spec.width, spec.W_std), activation()]
     layers.append(dense(1, spec.W_std_readout))
     return stax.serial(*layers)[2]
+
+
+# Nodes per axis of tanh's K_rr kernel: its fourth derivatives along the inputs need more
+# than the kernel's TANH_QUADRATURE_DEGREE. Error of K_rr(x, x') relative to
+# sqrt(K_rr(x, x) K_rr(x', x')) against 300 nodes (float64, depth 2, W_std^2 = 2), largest at
+# the largest pre-activation variance q of the PINN's kernel points (q = 1.85, the cell
+# centre (0.975, 0.95)): 3e-3 with 75 nodes, 4e-4 with 100, 8e-5 with 120, 9e-6 with 150;
+# with 120, 1e-8 between the other points tested (q <= 0.85).
+TANH_RESIDUAL_QUADRATURE_DEGREE = 120
+# Rows of K_rr per compiled block for tanh: 25 x 200 entries x 120^2 nodes, 290 MB per
+# float32 intermediate. The PINN's 200 kernel points, depth 2: 77 s (45 of them compiling)
+# and 0.74 GB on 2 cores.
+TANH_RESIDUAL_ROWS = 25
+
+# neural-tangents' ElementwiseNumerical writes (u, v) ~ N(0, [[q1, c], [c, q2]]) as
+# u = sqrt(q1) z, v = (c / sqrt(q1)) z + sqrt(r) y, r = q2 - c^2 / q1, and differentiates
+# sqrt(r) with a jvp it sets to 0 at r = 0: its kernel is right, but derivatives along the
+# inputs are wrong where x = x' (the K_rr diagonal of a depth-2 tanh network came out
+# negative, that of ElementwiseNumerical(erf) 1e12 against 110 from stax.Erf). The integral
+# over y, E[g(m + sqrt(r) Y)], is smooth in r (it solves the heat equation, d/dr = 1/2
+# E[g''(m + sqrt(r) Y)]), so ``_gaussian_mean`` takes its derivatives from that, in any order.
+
+
+def _derivative(g: Callable) -> Callable:
+    if isinstance(g, TanhPolynomial):
+        return g.derivative()
+    return lambda t: jax.jvp(g, (t,), (jnp.ones_like(t),))[1]
+
+
+@dataclass(frozen=True)
+class TanhPolynomial:
+    """z -> sum_k coefficients[k] tanh(z)^k, with its derivative in closed form
+    (d/dz tanh = 1 - tanh^2): the nested derivatives of the K_rr kernel then trace as
+    polynomials, not nested jvps (compiles in a third of the time)."""
+
+    coefficients: tuple[float, ...]
+    __name__ = "tanh"  # stax.Elementwise names its layer after it
+
+    def __call__(self, z: jax.Array) -> jax.Array:
+        t = jnp.tanh(z)
+        out = jnp.full_like(z, self.coefficients[-1])
+        for c in self.coefficients[-2::-1]:
+            out = out * t + c
+        return out
+
+    def derivative(self) -> TanhPolynomial:
+        d = np.polynomial.Polynomial(self.coefficients).deriv() * np.polynomial.Polynomial([1.0, 0.0, -1.0])
+        return TanhPolynomial(tuple(float(c) for c in d.coef))
+
+
+TANH = TanhPolynomial((0.0, 1.0))
+
+
+def _hermite_rule(deg: int, dtype: Any) -> tuple[jax.Array, jax.Array]:
+    """Nodes and weights of E[h(Y)], Y ~ N(0, 1) (the nodes of ElementwiseNumerical, times sqrt 2)."""
+    y, w = np.polynomial.hermite_e.hermegauss(deg)
+    return jnp.asarray(y, dtype), jnp.asarray(w / w.sum(), dtype)
+
+
+@partial(jax.custom_jvp, nondiff_argnums=(0, 1))
+def _gaussian_mean(g: Callable, deg: int, m: jax.Array, r: jax.Array) -> jax.Array:
+    """E[g(m + sqrt(r) Y)], Y ~ N(0, 1), r >= 0, by ``deg``-node Gauss-Hermite."""
+    y, w = _hermite_rule(deg, m.dtype)
+    return g(m[..., None] + jnp.sqrt(jnp.maximum(r, 0))[..., None] * y) @ w
+
+
+@_gaussian_mean.defjvp
+def _gaussian_mean_jvp(g, deg, primals, tangents):
+    m, r = primals
+    dm, dr = tangents
+    dg = _derivative(g)
+    tangent = _gaussian_mean(dg, deg, m, r) * dm + 0.5 * _gaussian_mean(_derivative(dg), deg, m, r) * dr
+    return _gaussian_mean(g, deg, m, r), tangent
+
+
+def _bivariate_mean(f: Callable, g: Callable, deg: int, c: jax.Array, q1: jax.Array, q2: jax.Array) -> jax.Array:
+    """E[f(u) g(v)], (u, v) ~ N(0, [[q1, c], [c, q2]]), q1 > 0: ``deg`` x ``deg`` nodes."""
+    z, w = _hermite_rule(deg, c.dtype)
+    s = jnp.sqrt(q1)
+    inner = _gaussian_mean(g, deg, (c / s)[..., None] * z, jnp.broadcast_to((q2 - c * c / q1)[..., None], z.shape))
+    return (f(s[..., None] * z) * inner) @ w
+
+
+def smooth_quadrature_layer(fn: Callable, deg: int) -> tuple[Callable, Callable, Callable]:
+    """stax layer of the activation ``fn`` (smooth; its finite network applies ``fn``) whose
+    kernel is ElementwiseNumerical's ``deg``-node Gauss-Hermite rule, written so that its
+    derivatives along the inputs are right everywhere, x = x' included (see above)."""
+    from neural_tangents import stax
+
+    dfn = _derivative(fn)
+
+    def nngp_fn(c, q1, q2):
+        return _bivariate_mean(fn, fn, deg, c, q1, q2)
+
+    def d_nngp_fn(c, q1, q2):
+        return _bivariate_mean(dfn, dfn, deg, c, q1, q2)
+
+    return stax.Elementwise(fn, nngp_fn, d_nngp_fn)
 
 
 def _laplacian_along_rows(fn: Callable[[jax.Array], jax.Array], x: jax.Array) -> jax.Array:
