@@ -27,10 +27,10 @@ Two comparisons:
   separation a round-off twin of the job reached by ``t`` (the largest over the job's
   variables along the same steps: they are all functions of one parameter trajectory, and
   one twin's separation of a single scalar is a noisy measure of it), times the
-  variable's scale, and still counts as ``within round-off``. The initial state, where the twin and the job
-  coincide, keeps the plain round-off tolerance, so a changed initialisation, target or
-  kernel still fails; a change made after the trajectories have separated, and smaller than
-  that separation, cannot be told from round-off.
+  variable's scale, and still counts as ``within round-off``. The initial state, where
+  the twin and the job coincide, keeps the plain round-off tolerance, so a changed
+  initialisation, target or kernel still fails; a change made after the trajectories have
+  separated, and smaller than that separation, cannot be told from round-off.
 - **Pictures**, per PNG: byte-identical, or the fraction of pixels whose colour changes by
   more than ``pixel_threshold`` (0..1 on any channel), with the RMS difference.
 
@@ -113,8 +113,8 @@ ROUNDOFF_RELATIVE_ONLY: tuple[str, ...] = ("theory_*",)
 # (figures/reference/README.md).
 ENVELOPE_DIR = "roundoff"
 TWIN_FACTOR = 16.0
-ENVELOPE_PATTERNS: tuple[str, ...] = tuple(
-    f"{os.path.dirname(p)}/{ENVELOPE_DIR}/{os.path.basename(p)}" for p in DATA_PATTERNS if p.startswith("training/")
+ENVELOPE_PATTERNS: tuple[str, ...] = tuple(  # the training jobs' (fnn_*, pinn_*), not ntk_init
+    f"{os.path.dirname(p)}/{ENVELOPE_DIR}/{os.path.basename(p)}" for p in DATA_PATTERNS if p.startswith("training/") and "*" in p
 )
 
 

@@ -28,20 +28,22 @@ import xarray as xr
 
 from .. import seeding
 from ..io import provenance_attributes, write_netcdf_atomic
+from .adam import GradientNoise
+from .datasets import fnn_training_dataset, pinn_training_dataset
 from .schedule import parse_training_stem
 
-# Noise of the twin's gradients, in units of the run precision's eps. 128 is the figure
-# diff's own round-off allowance (figdiff.ROUNDOFF_ULPS): the twin separates from the job
-# at least as early as another machine's run does (checked on two machines' runs of the
-# paper config; README of figures/reference).
+# Noise of the twin's gradients, in units of the run precision's eps: the figure diff's
+# own round-off allowance (figdiff.ROUNDOFF_ULPS). With 1 ulp the twin of the FNN w128 d4
+# separated 300 steps later than another machine's run did; with 128 it separates about
+# as early or earlier (paper config, two machines: figures/reference/README.md).
 TWIN_ULPS = 128
 TRAJECTORY_DIMS = ("step", "train_step")
 # The twin's key: a job identity of its own, so it shares no stream with any job.
 TWIN_EXPERIMENT = "roundoff_twin"
-def twin_noise(root_seed: int, stem: str) -> Any:
-    """The :class:`GradientNoise` of the twin of training job ``stem``."""
-    from .adam import GradientNoise
 
+
+def twin_noise(root_seed: int, stem: str) -> GradientNoise:
+    """The :class:`GradientNoise` of the twin of training job ``stem``."""
     parse_training_stem(stem)
     return GradientNoise(float(TWIN_ULPS), seeding.job_key(root_seed, TWIN_EXPERIMENT, job=stem))
 
@@ -87,8 +89,6 @@ def roundoff_envelope(job: xr.Dataset, twin: xr.Dataset) -> xr.Dataset:
 
 def twin_dataset(config: Mapping[str, Any], stem: str, progress: Any = None) -> xr.Dataset:
     """Train the round-off twin of training job ``stem`` (same settings, noisy gradients)."""
-    from .datasets import fnn_training_dataset, pinn_training_dataset
-
     model, activation, width, depth = parse_training_stem(stem)
     noise = twin_noise(config["root_seed"], stem)
     if model == "fnn":
