@@ -84,7 +84,7 @@ def _point(values: Sequence[float]) -> str:
 
 
 def pinn_point_macros(pinn: Mapping[str, Any] | None) -> list[str]:
-    """Where the PINN's Monte-Carlo point comes from, its |x|^2 and the one-step target there.
+    r"""Where the PINN's Monte-Carlo point comes from, its |x|^2 and the one-step target there.
 
     ``PinnInputSource`` names the authors' notebook when the config's point is theirs (and
     ``\ifauthorspinnpoint`` is true);
