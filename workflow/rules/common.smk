@@ -59,6 +59,43 @@ PINN_TRAINING_FILES = [
     for w, d in TRAINING["pinn"]["architectures"]
 ]
 INIT_KERNELS_FILE = f"{TRAINING_DIR}/ntk_init.nc"
+# The config entries each kind of job depends on, as params: Snakemake reruns a job when
+# one of them changes (not when, say, another architecture is added).
+COMMON_SETTINGS = {
+    "root_seed": config["root_seed"],
+    "precision": config["precision"],
+    "network": {**config["network"], **TRAINING.get("network", {})},
+}
+FNN_SETTINGS = {
+    **COMMON_SETTINGS,
+    "fnn": {k: v for k, v in TRAINING["fnn"].items() if k not in ("architectures", "figures")},
+}
+PINN_SETTINGS = {
+    **COMMON_SETTINGS,
+    "pinn": {
+        k: v
+        for k, v in TRAINING["pinn"].items()
+        # Which jobs exist and the figure's choice are not a job's settings; its steps come
+        # with its schedule (training_settings), per activation.
+        if k not in ("activations", "architectures", "figure", "steps", "snapshot_steps", "steps_by_activation")
+    },
+}
+INIT_SETTINGS = {
+    **COMMON_SETTINGS,
+    "init_kernels": TRAINING["init_kernels"],
+    "activation": TRAINING["fnn"]["activation"],
+    "n_train": TRAINING["fnn"]["n_train"],
+}
+
+
+def training_settings(model, activation=None):
+    """The params of a training job of ``model`` ('fnn', or 'pinn' with its activation,
+    whose schedule of steps and snapshots is its own)."""
+    if model == "fnn":
+        return FNN_SETTINGS
+    return {**PINN_SETTINGS, "schedule": pinn_schedule(TRAINING["pinn"], activation)}
+
+
 PINN_FIGURE = TRAINING["pinn"]["figure"]
 PINN_FIGURE_FILE = PINN_PATTERN.format(
     activation=PINN_FIGURE["activation"], width=PINN_FIGURE["architecture"][0], depth=PINN_FIGURE["architecture"][1]

@@ -11,34 +11,6 @@
 # writes its netCDF atomically, so a job killed part-way leaves nothing and its re-run
 # gives the same file as an uninterrupted run.
 
-# The config entries each kind of job depends on, as params: Snakemake reruns a job when
-# one of them changes (not when, say, another architecture is added).
-COMMON_SETTINGS = {
-    "root_seed": config["root_seed"],
-    "precision": config["precision"],
-    "network": {**config["network"], **TRAINING.get("network", {})},
-}
-FNN_SETTINGS = {
-    **COMMON_SETTINGS,
-    "fnn": {k: v for k, v in TRAINING["fnn"].items() if k not in ("architectures", "figures")},
-}
-PINN_SETTINGS = {
-    **COMMON_SETTINGS,
-    "pinn": {
-        k: v
-        for k, v in TRAINING["pinn"].items()
-        # Which jobs exist and the figure's choice are not a job's settings; its steps come
-        # with its schedule below, per activation.
-        if k not in ("activations", "architectures", "figure", "steps", "snapshot_steps", "steps_by_activation")
-    },
-}
-INIT_SETTINGS = {
-    **COMMON_SETTINGS,
-    "init_kernels": TRAINING["init_kernels"],
-    "activation": TRAINING["fnn"]["activation"],
-    "n_train": TRAINING["fnn"]["n_train"],
-}
-
 
 rule train_fnn:
     output:
@@ -69,7 +41,7 @@ rule train_pinn:
         width=r"\d+",
         depth=r"\d+",
     params:
-        settings=lambda wildcards: {**PINN_SETTINGS, "schedule": pinn_schedule(TRAINING["pinn"], wildcards.activation)},
+        settings=lambda wildcards: training_settings("pinn", wildcards.activation),
     log:
         f"{DATA}/logs/training/pinn_{{activation}}_w{{width}}_d{{depth}}.log",
     benchmark:
@@ -103,14 +75,6 @@ rule init_kernels:
 TRAINING_TARGETS = FNN_TRAINING_FILES + PINN_TRAINING_FILES + [INIT_KERNELS_FILE]
 
 
-def training_job_settings(wildcards):
-    """The params of the training job ``wildcards.job`` (a file stem)."""
-    model, activation, _, _ = parse_training_stem(wildcards.job)
-    if model == "fnn":
-        return FNN_SETTINGS
-    return {**PINN_SETTINGS, "schedule": pinn_schedule(TRAINING["pinn"], activation)}
-
-
 rule training_envelope:
     # The job's round-off twin (finite_ntk.training.roundoff): trains it again with
     # round-off-sized noise on every gradient and records how far the two separate.
@@ -121,7 +85,7 @@ rule training_envelope:
     wildcard_constraints:
         job=r"(fnn|pinn_[a-z]+)_w\d+_d\d+",
     params:
-        settings=training_job_settings,
+        settings=lambda wildcards: training_settings(*parse_training_stem(wildcards.job)[:2]),
     log:
         f"{DATA}/logs/training/roundoff_{{job}}.log",
     benchmark:
