@@ -18,6 +18,7 @@ import numpy as np
 from finite_ntk import seeding
 from finite_ntk.models.networks import build_network
 from finite_ntk.models.pinn import laplacian_fn, value_fn
+from finite_ntk.models.scales import dense_scales
 from finite_ntk.monte_carlo import matrix_free as mf
 from finite_ntk.monte_carlo.setup import MonteCarloSetup
 from finite_ntk.monte_carlo.theorem2 import kernels_across_step
@@ -75,7 +76,7 @@ def oracle_and_reference(setup: MonteCarloSetup, seed: int = 0):
     G = jax.random.normal(jax.random.key(seed), (static.capacity, spec.width, spec.width), dtype)
     key = jax.random.key(seed, impl=seeding.PRNG_IMPL)
     result, p = jax.jit(build_oracle(static))(key, *mf._runtime_arguments(setup, static), G)
-    scale = mf._scales(spec.parameterization, spec.b_std, spec.width, spec.W_std).s
+    scale = dense_scales(spec.parameterization, spec.b_std, spec.width, spec.W_std).s
 
     def bias(b):
         return None if spec.b_std is None else b

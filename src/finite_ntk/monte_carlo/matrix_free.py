@@ -106,8 +106,8 @@ per depth. The layers' scales (``_LayerScales``: c, s, beta, s_b from W_std,
 W_std_readout, b_std) are run-time arguments too, so a grid over sigma_w^2 and sigma_b^2
 shares the program; the scales that are 1 in the parameterization whatever the sigmas
 stay constants (``UNIT_SCALES``). Without a step (``step_loss`` 'none': the kernel
-only) a replicate stops after the first backward pass. The first layer (``n x n0``), the readout (a vector) and the biases are small
-and sampled densely. All randomness comes from the replicate's own key: every Gaussian is
+only) a replicate stops after the first backward pass. The first layer (``n x n0``), the
+readout (a vector) and the biases are small and sampled densely. All randomness comes from the replicate's own key: every Gaussian is
 ``jax.random.normal`` with the threefry key of ``fold_in(replicate key, part)``
 (``KEY_STREAMS``; the fresh rows of hidden layer l and pass p fold in l and p as well),
 computed by ``finite_ntk.monte_carlo.threefry`` as fused array code.
@@ -129,6 +129,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..models.networks import activation_layer
+from ..models.scales import DenseScales, dense_scales
 from ..models.spec import SIGMOID_LIKE_SCALE, NetworkSpec
 from . import threefry
 from .batches import run_in_batches
@@ -145,7 +146,6 @@ from .cost import (
 )
 from .setup import SAMPLE_VARIABLES, MonteCarloSetup
 
-PARAMETERIZATIONS_SUPPORTED: tuple[str, ...] = ("ntk", "standard")
 # Key of each part of a replicate's draw: fold_in(replicate key, index in this tuple), as
 # threefry key data (finite_ntk.monte_carlo.threefry), whatever the replicate key's implementation.
 KEY_STREAMS: tuple[str, ...] = (
@@ -185,55 +185,34 @@ class _Static(NamedTuple):
     dtype: str
 
 
-class _Scales(NamedTuple):
-    """z = c A h + beta b with A = s G and b = s_b N(0, 1) for a layer of fan-in m."""
-
-    c: float
-    s: float
-    beta: float
-    s_b: float
-
-
 class _LayerScales(NamedTuple):
     """The scales of the first layer, the hidden layers and the readout, and the squares
     of the hidden layers' c and beta, each computed in float64 and rounded once to the
     run's precision (a run-time argument of the compiled program)."""
 
-    first: _Scales
-    mid: _Scales
-    out: _Scales
+    first: DenseScales
+    mid: DenseScales
+    out: DenseScales
     mid_c_squared: float
     mid_beta_squared: float
 
 
 def _layer_scales(spec: NetworkSpec) -> _LayerScales:
     """``_LayerScales`` of a network, in Python floats (float64)."""
-    mid = _scales(spec.parameterization, spec.b_std, spec.width, spec.W_std)
+    mid = dense_scales(spec.parameterization, spec.b_std, spec.width, spec.W_std)
     return _LayerScales(
-        first=_scales(spec.parameterization, spec.b_std, spec.n0, spec.W_std),
+        first=dense_scales(spec.parameterization, spec.b_std, spec.n0, spec.W_std),
         mid=mid,
-        out=_scales(spec.parameterization, spec.b_std, spec.width, spec.W_std_readout),
+        out=dense_scales(spec.parameterization, spec.b_std, spec.width, spec.W_std_readout),
         mid_c_squared=mid.c**2,
         mid_beta_squared=mid.beta**2,
-    )
-
-
-def _scales(parameterization: str, b_std: float | None, fan_in: int, W_std: float) -> _Scales:
-    b = 0.0 if b_std is None else float(b_std)
-    if parameterization == "ntk":
-        return _Scales(W_std / fan_in**0.5, 1.0, b, 1.0)
-    if parameterization == "standard":
-        return _Scales(1.0, W_std / fan_in**0.5, 1.0, b)
-    raise ValueError(
-        f"parameterization: {parameterization!r} is not supported by the matrix-free sampler; "
-        f"allowed: {', '.join(PARAMETERIZATIONS_SUPPORTED)}"
     )
 
 
 def check_supported(setup: MonteCarloSetup) -> None:
     """Raise a clear ValueError for setups the matrix-free sampler cannot draw exactly."""
     spec = setup.spec
-    _scales(spec.parameterization, spec.b_std, 1, 1.0)
+    dense_scales(spec.parameterization, spec.b_std, 1, 1.0)
     if setup.model not in MODELS_SUPPORTED:
         raise ValueError(
             f"model: {setup.model!r} is not supported by the matrix-free sampler; allowed: {', '.join(MODELS_SUPPORTED)}"
@@ -254,7 +233,7 @@ def check_supported(setup: MonteCarloSetup) -> None:
 def _static(setup: MonteCarloSetup, replicates: int | None = None) -> _Static:
     spec = setup.spec
     operators, step = computed_operators(setup)
-    mid = _scales(spec.parameterization, spec.b_std, spec.width, spec.W_std)
+    mid = dense_scales(spec.parameterization, spec.b_std, spec.width, spec.W_std)
     bias = spec.b_std is not None and mid.beta != 0.0
     return _Static(
         activation=spec.activation,
@@ -454,9 +433,9 @@ class _Network(NamedTuple):
     top_row: dict[str, int]  # the jet row each operator reads out (u: h, Laplacian u: S)
     shared: bool  # shares_cotangent: the S cotangent of 'rr' is the u cotangent
     elementwise: bool  # products of several jet rows: see _gram
-    first: _Scales | None  # first layer (fan-in n0)
-    mid: _Scales | None  # hidden layers (fan-in n)
-    out: _Scales | None  # readout (fan-in n)
+    first: DenseScales | None  # first layer (fan-in n0)
+    mid: DenseScales | None  # hidden layers (fan-in n)
+    out: DenseScales | None  # readout (fan-in n)
     mid_c_squared: jax.Array | None  # mid.c ** 2 (rounded once)
     mid_beta_squared: jax.Array | None  # mid.beta ** 2 (rounded once)
     bias: bool  # biases enter the kernel (beta != 0)
@@ -497,8 +476,9 @@ def _network(static: _Static) -> _Network:
 
 
 # Scales that are 1 in a parameterization whatever W_std and b_std: they stay Python
-# constants in the compiled program (XLA drops the multiplications, as before these
-# scales became run-time arguments, so the draws keep their bits).
+# constants in the compiled program, and XLA drops the multiplications by them. (With the
+# other scales at run time the draws still moved by about 1 ulp against the program that
+# had every scale compiled in.)
 UNIT_SCALES: dict[str, tuple[str, ...]] = {"ntk": ("s", "s_b"), "standard": ("c", "beta")}
 
 
