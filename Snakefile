@@ -31,6 +31,7 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"  # paths, the figure registry's inputs, helpers
 include: "workflow/rules/monte_carlo.smk"  # sampling, reductions, Tables 2-3 (Theorems 1, 2)
 include: "workflow/rules/training.smk"  # Adam training with NTK snapshots
+include: "workflow/rules/seed001.smk"  # seed 001 at initialisation: NTK phase diagrams
 include: "workflow/rules/seed002.smk"  # seed 002: the deep infinite-width NTK, Tables 1-2
 include: "workflow/rules/figures.smk"  # one plotting job per registered figure
 include: "workflow/rules/report.smk"  # claims, macros, provenance, the PDF, figure diff
@@ -40,6 +41,7 @@ rule all:
     input:
         MONTE_CARLO_TARGETS,
         TRAINING_TARGETS,
+        SEED001_TARGETS,
         SEED002_TARGETS,
         FIGURE_TARGETS,
         REPORT_TARGETS,
@@ -54,6 +56,14 @@ rule monte_carlo:
     input:
         MONTE_CARLO_TARGETS,
         figure_targets(MONTE_CARLO_SOURCES),
+
+
+# Seed 001 alone (Seleznova & Kutyniok, at initialisation): its samples, statistics and
+# figures: `snakemake seed001 --cores all`.
+rule seed001:
+    input:
+        SEED001_TARGETS,
+        figure_targets(SEED001_SOURCES),
 
 
 # Seed 002 alone ("Revisiting the NTK: the role of large width and depth"): its data,

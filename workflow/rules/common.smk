@@ -13,6 +13,7 @@ from finite_ntk.plan import (
     sampling_priorities,
     sampling_settings,
 )
+from finite_ntk.phase_diagram.settings import sampling_jobs as seed001_sampling_jobs
 from finite_ntk.training.schedule import check_training_config, parse_training_stem, pinn_schedule
 
 try:
@@ -102,6 +103,27 @@ PINN_FIGURE_FILE = PINN_PATTERN.format(
 )
 
 
+# ---- seed 001 outputs (workflow/rules/seed001.smk)
+SEED001_DIR = f"{DATA}/seed001"
+SEED001_JOBS = {job.stem: job for job in seed001_sampling_jobs(config)}
+SEED001_SAMPLE_PATTERN = f"{SEED001_DIR}/samples/{{activation}}/sb{{bias_variance}}_w{{width}}.nc"
+SEED001_SAMPLE_FILES = [f"{SEED001_DIR}/samples/{stem}.nc" for stem in SEED001_JOBS]
+SEED001_FILES = {
+    "seed001_phase": [f"{SEED001_DIR}/phase_stats.nc"],
+    "seed001_kappa": [f"{SEED001_DIR}/kappa.nc"],
+}
+SEED001_TARGETS = [path for paths in SEED001_FILES.values() for path in paths]
+SEED001_SOURCES = set(SEED001_FILES)
+
+
+def seed001_job(wildcards):
+    """The SamplingJob of a seed-001 sampling output (its sigma_w^2 values are its params)."""
+    stem = f"{wildcards.activation}/sb{wildcards.bias_variance}_w{wildcards.width}"
+    if stem not in SEED001_JOBS:
+        raise WorkflowError(f"seed001: no sampling job {stem!r} in this config; known: {', '.join(SEED001_JOBS)}")
+    return SEED001_JOBS[stem]
+
+
 # ---- seed 002 outputs (workflow/rules/seed002.smk)
 SEED002 = config["seed002"]
 SEED002_DIR = f"{DATA}/seed002"
@@ -124,6 +146,8 @@ def source_files(source, figure):
     """The files of data source ``source`` for ``figure`` in this run."""
     if source in SEED002_FILES:
         return SEED002_FILES[source]
+    if source in SEED001_FILES:
+        return SEED001_FILES[source]
     if source in ("stats_fnn", "stats_pinn"):
         return [stats_path(source.removeprefix("stats_"))]
     if source == "fnn_run":

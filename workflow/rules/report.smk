@@ -69,7 +69,7 @@ rule report_provenance:
     input:
         stats=ALL_STATS,
         training=TRAINING_TARGETS,
-        after=MONTE_CARLO_TARGETS + FIGURE_TARGETS + SEED002_TARGETS,
+        after=MONTE_CARLO_TARGETS + FIGURE_TARGETS + SEED001_TARGETS + SEED002_TARGETS,
         claims=f"{REPORT}/claims.tex",
         macros=f"{REPORT}/macros.tex",
     output:
@@ -140,7 +140,7 @@ rule figdiff:
     # differs; the side-by-side page report/<run>/figdiff/index.html stays either way.
     input:
         figures=[path for path in FIGURE_TARGETS if path.endswith(".png")],
-        data=ALL_STATS + TRAINING_TARGETS + SEED002_TARGETS,
+        data=ALL_STATS + TRAINING_TARGETS + SEED001_TARGETS + SEED002_TARGETS,
     output:
         f"{REPORT}/figdiff/summary.tsv",
     params:

@@ -1005,13 +1005,16 @@ def _own_program(setup: MonteCarloSetup, static: _Static, replicates: int, batch
     return Program(static.capacity, _quick_compile(static, setup.spec.depth - 1, computed))
 
 
-def program_plan(setups: Sequence[MonteCarloSetup], replicates: int) -> list[Program]:
-    """The program of each setup of one sampling job (setups that differ only in depth),
-    chosen so that the job compiles few programs: deepest first, a setup runs on a program
-    already planned for the same block of replicates when that program's capacity holds
-    its depth and padding the extra layers costs less than compiling (PADDING_TOTAL_FLOATS),
-    preferring an optimised program to a quick one. A pure function of the setups, so a
-    configuration sampled alone with its job's plan gets the job's bits."""
+def program_plan(setups: Sequence[MonteCarloSetup], replicates: int, quick_compile: bool = True) -> list[Program]:
+    """The program of each setup of one sampling job (setups that differ only in depth and
+    in the layers' scales), chosen so that the job compiles few programs: deepest first, a
+    setup runs on a program already planned for the same block of replicates when that
+    program's capacity holds its depth and padding the extra layers costs less than
+    compiling (PADDING_TOTAL_FLOATS), preferring an optimised program to a quick one. A
+    pure function of the setups, so a configuration sampled alone with its job's plan gets
+    the job's bits. ``quick_compile=False``: every program optimised, for a job that runs
+    each program many times (seed 001's sigma grids), where a setup's own small work would
+    otherwise choose the quick compile that runs 15x slower."""
     statics = [_static(setup, replicates) for setup in setups]
     if len({static._replace(capacity=0) for static in statics}) > 1:
         raise ValueError("program_plan: the setups of one plan may differ only in depth")
@@ -1023,6 +1026,8 @@ def program_plan(setups: Sequence[MonteCarloSetup], replicates: int) -> list[Pro
         block = min(batch_size, replicates)
         computed = computed_replicates(replicates, batch_size)
         own = _own_program(setups[i], static, replicates, batch_size)
+        if not quick_compile:
+            own = own._replace(quick_compile=False)
         per_layer = static.width * floats_per_layer(static.operators, static.n0)
 
         def usable(program: Program) -> bool:

@@ -3,9 +3,9 @@ empirical-NTK implementations): a new sampler is one entry of ``SAMPLERS``.
 
 Every sampler has the same contract: ``sample(setup, keys, plan, progress)`` returns the
 arrays ``k_init``, ``k_step`` and ``delta_k`` of shape ``(replicates, len(operators))``,
-one row per key, and ``plan(setups, replicates)`` chooses, for the setups of one sampling
-job, what each runs on (the matrix-free sampler's compiled programs; nothing for the dense
-one). Samplers may differ draw by draw, never in law (tests/test_matrix_free.py).
+one row per key, and ``plan(setups, replicates, quick_compile=True)`` chooses, for the setups of one
+sampling job, what each runs on (the matrix-free sampler's compiled programs; nothing for
+the dense one; ``quick_compile=False`` when the job runs each program many times). Samplers may differ draw by draw, never in law (tests/test_matrix_free.py).
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ class Sampler(NamedTuple):
     ``sample``; ``None`` where the sampler plans nothing)."""
 
     sample: Callable[[MonteCarloSetup, jax.Array, Any, Progress | None], dict[str, np.ndarray]]
-    plan: Callable[[Sequence[MonteCarloSetup], int], list[Any]]
+    plan: Callable[..., list[Any]]  # (setups, replicates, quick_compile=True)
 
 
-def _no_plan(setups: Sequence[MonteCarloSetup], replicates: int) -> list[None]:
+def _no_plan(setups: Sequence[MonteCarloSetup], replicates: int, quick_compile: bool = True) -> list[None]:
     return [None] * len(setups)
 
 

@@ -1,0 +1,77 @@
+# Seed 001 at initialisation, Seleznova & Kutyniok (docs/replication.md): maps of
+# R = E[K^2]/E[K]^2 over (sigma_w^2, depth) with mean-field theory. Paths are in common.smk
+# (SEED001_FILES); the figures are registry entries (figures.smk).
+#
+#   data/<run>/seed001/samples/<activation>/sb<sigma_b^2>_w<width>.nc   K(x,x) of one job's cells
+#   data/<run>/seed001/phase_stats.nc      Figures 1, 2, 7: R, intervals, saturation, theory
+#   data/<run>/seed001/kappa.nc            Figures 5, 6: Lemma 2's kappas (closed forms)
+#
+# One sampling job per (activation, sigma_b^2, width) covers all its sigma_w^2 and depths
+# (one compiled program); its params are the config fields its draws depend on and its
+# own sigma_w^2 values, so adding a sigma_w^2 reruns only the jobs that sample it.
+from finite_ntk.phase_diagram.settings import (
+    KAPPA_FIELDS,
+    REDUCTION_FIELDS as SEED001_REDUCTION_FIELDS,
+    SAMPLING_FIELDS as SEED001_SAMPLING_FIELDS,
+    check_seed001_config,
+)
+
+try:
+    check_seed001_config(config)
+except ValueError as error:
+    raise WorkflowError(f"invalid configuration: {error}") from None
+
+
+rule seed001_sample:
+    output:
+        SEED001_SAMPLE_PATTERN,
+    wildcard_constraints:
+        activation="[a-z]+",
+        bias_variance=r"[0-9.e+-]+",
+        width=r"\d+",
+    params:
+        job=seed001_job,
+        settings=config_subset(config, SEED001_SAMPLING_FIELDS),
+    log:
+        f"{DATA}/logs/seed001/sample_{{activation}}_sb{{bias_variance}}_w{{width}}.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed001_sample_{{activation}}_sb{{bias_variance}}_w{{width}}.tsv"
+    group:
+        "sampling"
+    conda:
+        ENV
+    script:
+        "../scripts/seed001_sample.py"
+
+
+rule seed001_reduce:
+    input:
+        SEED001_SAMPLE_FILES,
+    output:
+        SEED001_FILES["seed001_phase"],
+    params:
+        settings=config_subset(config, SEED001_REDUCTION_FIELDS),
+    log:
+        f"{DATA}/logs/seed001/reduce.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed001_reduce.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/seed001_reduce.py"
+
+
+rule seed001_kappa:
+    output:
+        SEED001_FILES["seed001_kappa"],
+    params:
+        settings=config_subset(config, KAPPA_FIELDS),
+    log:
+        f"{DATA}/logs/seed001/kappa.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed001_kappa.tsv"
+    localrule: True
+    conda:
+        ENV
+    script:
+        "../scripts/seed001_kappa.py"
