@@ -53,6 +53,10 @@ SOURCES: dict[str, Source] = {
     "seed002_projection": Source(("seed002/projection.nc",), many=False),
     "seed002_eigenvalues": Source(("seed002/eigenvalues.nc",), many=False),
     "seed002_lazy": Source(("seed002/lazy/w*.nc",), many=True),
+    # Seed 001: R = E[K^2]/E[K]^2 over (activation, sigma_b^2, width, sigma_w^2, depth) with
+    # the order/chaos border (Figures 1, 2, 7); Lemma 2's kappas against depth (5, 6).
+    "seed001_phase": Source(("seed001/phase_stats.nc",), many=False),
+    "seed001_kappa": Source(("seed001/kappa.nc",), many=False),
 }
 
 
@@ -119,6 +123,9 @@ class Figure:
 _MC = "finite_ntk.plotting.monte_carlo:"
 _SEED002 = "finite_ntk.plotting.deep_kernel:"
 SEED002 = "Seed 002: the deep NTK"
+_SEED001 = "finite_ntk.plotting.phase_diagram:"
+SEED001 = "Seed 001: NTK phase diagrams"
+SEED001_THRESHOLDS = FromConfig("seed001.relative_std_thresholds")
 _TRAINING = "finite_ntk.plotting.training:"
 MONTE_CARLO = "Monte Carlo: Theorems 1 and 2"
 TRAINING = "Training"
@@ -186,6 +193,29 @@ FIGURES: tuple[Figure, ...] = (
            SEED002, "NTK predictor", {"ds": "seed002_eigenvalues"}, _SEED002 + "plot_smallest_eigenvalue"),
     Figure("seed002table1", "Seed 002, Table 1 (scaled)", "Two-layer ReLU network in the NTK scaling trained on a one-hot token task: the last hidden layer's aggregate deviation from initialisation and its single neurons' deviations against width (log-log).",
            SEED002, "Lazy regime", {"datasets": "seed002_lazy"}, _SEED002 + "plot_lazy_deviation"),
+    Figure("seed001fig1a", "Seed 001, Figure 1a", "tanh: log10 of R = E[K(x,x)^2]/E[K(x,x)]^2 over (sigma_w^2, depth L), one panel per width M; contours where std/mean reaches each of the config's thresholds (R = 1 + t^2), dashed: the order/chaos border chi_1 = 1, x: saturated estimates, blank: not sampled.",
+           SEED001, "Maps of the second moment", {"stats": "seed001_phase"}, _SEED001 + "plot_phase_maps",
+           {"activation": "tanh", "panels": "width", "bias_variances": FromConfig("seed001.maps.bias_variance"),
+            "relative_std_thresholds": SEED001_THRESHOLDS, "title": "tanh: NTK second moment over depth and weight variance"}),
+    Figure("seed001fig1b", "Seed 001, Figure 1b", "The same for ReLU, whose border lies at sigma_w^2 = 2.",
+           SEED001, "Maps of the second moment", {"stats": "seed001_phase"}, _SEED001 + "plot_phase_maps",
+           {"activation": "relu", "panels": "width", "bias_variances": FromConfig("seed001.maps.bias_variance"),
+            "relative_std_thresholds": SEED001_THRESHOLDS, "title": "ReLU: NTK second moment over depth and weight variance"}),
+    Figure("seed001fig2", "Seed 001, Figure 2", "ReLU: R against depth L (a) and against L/M (b) at four (sigma_w^2, sigma_b^2), one curve per width M; bands: bootstrap intervals, hollow: saturated estimates.",
+           SEED001, "Second moment against depth", {"stats": "seed001_phase"}, _SEED001 + "plot_depth_curves",
+           {"activation": FromConfig("seed001.depth_curves.activation"), "points": FromConfig("seed001.depth_curves.points"),
+            "relative_std_thresholds": SEED001_THRESHOLDS, "title": "R against depth and depth-to-width ratio"}),
+    Figure("seed001fig5", "Seed 001, Figure 5", "kappa_2 of Lemma 2 against depth for erf (top) and ReLU (bottom) at one point of the ordered phase, of the border and of the chaotic phase; colour: input covariance q^0_sr, dashed: kappa_1.",
+           SEED001, "Lemma 2's kappas", {"kappa": "seed001_kappa"}, _SEED001 + "plot_kappa",
+           {"quantity": "kappa_2", "title": r"$\kappa_2$ against depth"}),
+    Figure("seed001fig6", "Seed 001, Figure 6", "kappa_1/kappa_2 against depth at the same points; colour: input covariance q^0_sr.",
+           SEED001, "Lemma 2's kappas", {"kappa": "seed001_kappa"}, _SEED001 + "plot_kappa",
+           {"quantity": "kappa_ratio", "title": r"$\kappa_1 / \kappa_2$ against depth"}),
+    Figure("seed001fig7", "Seed 001, Figure 7", "As Figure 1 at one width for several sigma_b^2, tanh (top) and ReLU (bottom): the tanh border moves with sigma_b^2, the ReLU border stays at sigma_w^2 = 2.",
+           SEED001, "Maps of the second moment", {"stats": "seed001_phase"}, _SEED001 + "plot_phase_maps",
+           {"activation": FromConfig("seed001.activations"), "panels": "bias_variance",
+            "widths": FromConfig("seed001.bias_maps.width"), "bias_variances": FromConfig("seed001.bias_maps.bias_variances"),
+            "relative_std_thresholds": SEED001_THRESHOLDS, "title": "NTK second moment for several bias variances"}),
 )
 
 FIGURES_BY_NAME: dict[str, Figure] = {figure.name: figure for figure in FIGURES}
