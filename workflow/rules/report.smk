@@ -21,6 +21,7 @@ rule report_claims:
         seed002_projection=SEED002_FILES["seed002_projection"],
         seed002_eigenvalues=SEED002_FILES["seed002_eigenvalues"],
         seed002_lazy=SEED002_FILES["seed002_lazy"],
+        seed001=SEED001_FILES["seed001_phase"],
     output:
         tex=f"{REPORT}/claims.tex",
         rules=f"{REPORT}/rules.tex",
@@ -102,6 +103,7 @@ rule build_report:
         table3=f"{REPORT}/tables/table3.tex",
         figure_index=f"{REPORT}/figure_index.tex",
         seed002=SEED002_REPORT,
+        seed001=SEED001_REPORT,
         figures=[path for path in FIGURE_TARGETS if path.endswith(".pdf")],
         precise_figures=PRECISE_FIGURE_FILES,
     output:

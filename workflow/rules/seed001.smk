@@ -75,3 +75,24 @@ rule seed001_kappa:
         ENV
     script:
         "../scripts/seed001_kappa.py"
+
+
+rule seed001_report:
+    # The seed-001 chapter's settings and numbers (macros), from the data.
+    input:
+        stats=SEED001_FILES["seed001_phase"],
+        kappa=SEED001_FILES["seed001_kappa"],
+    output:
+        f"{REPORT}/seed001.tex",
+    params:
+        settings=config_subset(config, ["seed001"]),
+    log:
+        f"{DATA}/logs/seed001/report.log",
+    localrule: True
+    conda:
+        ENV
+    script:
+        "../scripts/seed001_report.py"
+
+
+SEED001_REPORT = rules.seed001_report.output[0]

@@ -15,6 +15,7 @@ missing = build_report_pdf(
         "table3": inputs.table3,
         "figure_index": inputs.figure_index,
         "seed002": inputs.seed002,
+        "seed001": inputs.seed001,
     },
     figures=inputs.figures,
     precise_figures=inputs.precise_figures,

@@ -50,6 +50,17 @@ seed002 = claims.Seed002Data(
     lazy=[load(path) for path in inputs.seed002_lazy],
 )
 
+# Seed 001's statistics and the config values its claims read (claims 13-20).
+seed001_config = snakemake.config["seed001"]  # noqa: F821
+seed001 = claims.Seed001Data(
+    stats=load(inputs.seed001[0]),
+    std_thresholds=tuple(seed001_config["relative_std_thresholds"]),
+    maps_bias_variance=float(seed001_config["maps"]["bias_variance"]),
+    bias_maps_width=int(seed001_config["bias_maps"]["width"]),
+    curves_activation=seed001_config["depth_curves"]["activation"],
+    curves_points=tuple((float(w), float(b)) for w, b in seed001_config["depth_curves"]["points"]),
+)
+
 results = claims.evaluate_claims(
     stats.get("fnn"),
     stats.get("pinn"),
@@ -58,6 +69,7 @@ results = claims.evaluate_claims(
     fnn_deep=claims.summarise_fnn_training(datasets[picked.deep]) if picked.deep else None,
     pinn_errors={activation: claims.summarise_pinn_training(datasets[name]) for activation, name in picked.pinn.items()},
     seed002=seed002,
+    seed001=seed001,
 )
 for r in results:
     print(f"{r.key:22s} {r.verdict:8s} value={r.value!r} [{r.lo!r}, {r.hi!r}] {r.note}", file=log)

@@ -19,6 +19,11 @@ the reduced data:
   :math:`K_{uu}`;
 - the training netCDFs (claims 7, 8), summarised by :func:`summarise_fnn_training` and
   :func:`summarise_pinn_training`;
+- seed 001's ``phase_stats.nc`` (claims 13-20, :class:`Seed001Data`), summarised by
+  :mod:`.seed001`: std/mean of K(x, x) in the ordered phase, on the border and for
+  shallow networks against the config's std/mean classes, the trends of R with depth and
+  width, the collapse of Figure 2 against L/M, and the Monte-Carlo transition against
+  sigma_b^2 (Figure 7);
 - seed 002's netCDFs (claims 9-12, :class:`Seed002Data`), summarised by
   :mod:`.seed002`: the deep kernel at its largest depth, the smallest eigenvalue against
   depth, the projection term against depth, and Table 1's deviations against width.
@@ -57,6 +62,8 @@ import numpy as np
 import xarray as xr
 
 from .latex import latex_escape, latex_number, latex_plain
+from . import seed001 as phase
+from .seed001 import Seed001Data
 from .seed002 import kernel_limit, projection_growth, stabilisation_depth, summarise_lazy
 
 AGREES = "agrees"
@@ -91,6 +98,11 @@ THRESHOLDS: Mapping[str, Threshold] = MappingProxyType({
     "stable_eigenvalue": Threshold(0.1, "stabilised: relative increase of $\\lambda_{\\min}$ per added layer below"),
     "bounded_growth": Threshold(10.0, "bounded: largest projection-term norm over depth, relative to the smallest depth, at most"),
     "vanishing_slope": Threshold(-0.25, "vanishes with width: log-log slope against width at most (aggregate: above)"),
+    # Seed 001 (claims 13-20); its std/mean classes are the config's relative_std_thresholds.
+    "collapse_ratio": Threshold(0.5, "curves collapse against $L/M$: spread across widths at equal $L/M$ over the spread at equal $L$ at most"),
+    "decreasing_rho": Threshold(-0.8, "decreases with width: median Spearman $\\rho$ of $R$ with $M$ at most"),
+    "border_moves": Threshold(0.5, "the border moves: range of the border's $\\sigma_w^2$ over the $\\sigma_b^2$ of Figure 7 at least (below it: stays)"),
+    "shallow_depth": Threshold(2, "shallow networks: depth $L$ at most"),
 })
 RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
 
@@ -130,6 +142,7 @@ class ClaimInputs(NamedTuple):
     fnn_deep: FnnTrainingSummary | None = None  # claim 7, the report's depth 10
     pinn_errors: Mapping[str, float] = MappingProxyType({})  # claim 8: final relative L2 error by activation
     seed002: Seed002Data | None = None  # claims 9-12 (seed 002)
+    seed001: Seed001Data | None = None  # claims 13-20 (seed 001)
 
 
 class Outcome(NamedTuple):
@@ -160,7 +173,8 @@ class Claim:
 
     @property
     def number(self) -> int:
-        """The claim's number: 1-8 are REPLICATION.md's claims of seed 000, 9-12 seed 002's."""
+        """The claim's number: 1-8 are REPLICATION.md's claims of seed 000, 9-12 seed 002's,
+        13-20 seed 001's."""
         return int(self.key.partition(".")[0])
 
     def evaluate(self, inputs: ClaimInputs) -> ClaimResult:
@@ -732,6 +746,148 @@ def lazy_slope(which: str) -> Check:
     return check
 
 
+# --------------------------------------------------------------------------- claims 13-20: seed 001
+
+NO_SEED001 = "no seed-001 data in this run"
+
+
+def _seed001_cells(inputs: ClaimInputs, activation: str, bias_variance: float | None = None) -> xr.Dataset | None:
+    """Seed 001's cells of one activation at ``bias_variance`` (default: the maps'), or None."""
+    data = inputs.seed001
+    if data is None:
+        return None
+    stats = data.stats
+    bias = data.maps_bias_variance if bias_variance is None else bias_variance
+    if activation not in stats["activation"].values or bias not in stats["bias_variance"].values:
+        return None
+    return stats.sel(activation=activation, bias_variance=bias)
+
+
+def _std_threshold(inputs: ClaimInputs, which: int) -> float:
+    return float(inputs.seed001.std_thresholds[which])
+
+
+def seed001_largest_std(activation: str, cells: str, below: int) -> Check:
+    """Claims 13, 16, 17: the largest std/mean = sqrt(R - 1) over the clearly ordered
+    (chi_1 <= ORDERED_CHI), border (the sampled sigma_w^2 nearest it) or shallow (depth <=
+    shallow_depth, every sigma_w^2) cells of the maps, every width and depth; agrees when
+    at most the config's relative-std threshold number ``below`` (0: nearly deterministic,
+    -1: std below the mean)."""
+    what = {"ordered": "clearly ordered (χ₁ ≤ 0.8)", "border": "border", "shallow": "shallow"}[cells]
+    measure = f"{activation}: largest std/mean = √(R − 1) over the {what} cells of the maps"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        data = _seed001_cells(inputs, activation)
+        if data is None:
+            return Outcome(measure, note=NO_SEED001)
+        if cells == "ordered":
+            mask = phase.chi_mask(data, "ordered")
+        elif cells == "border":
+            mask = phase.border_mask(data)
+        else:
+            mask = data["depth"] <= RULES["shallow_depth"]
+        found = phase.largest_relative_std(data, mask)
+        if found.cells == 0:
+            return Outcome(measure, note="no such cells in this run")
+        bound = _std_threshold(inputs, below)
+        note = f"at {found.where}; {found.cells} cells; threshold {bound:g}"
+        return Outcome(measure, found.value, found.lo, found.hi, _verdict(found.value <= bound), note)
+
+    return check
+
+
+def seed001_trend(activation: str, cells: str, along: str) -> Check:
+    """Claims 14, 15: Spearman's rho of R against depth (grows: median at least
+    monotone_rho) or width (decreases: median at most decreasing_rho), over the lines of
+    the clearly chaotic (chi_1 >= CHAOTIC_CHI) or ordered cells of the maps; saturated
+    estimates left out."""
+    what = "clearly chaotic (χ₁ ≥ 1.25)" if cells == "chaotic" else "clearly ordered (χ₁ ≤ 0.8)"
+    measure = f"{activation}: median Spearman ρ of R with {'depth L' if along == 'depth' else 'width M'} over the {what} lines of the maps"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        data = _seed001_cells(inputs, activation)
+        if data is None:
+            return Outcome(measure, note=NO_SEED001)
+        rhos = phase.rank_correlations(data, phase.chi_mask(data, cells), along)
+        if rhos.size == 0:
+            return Outcome(measure, note="no line with three unsaturated points in this run")
+        value = float(np.median(rhos))
+        draws = np.median(_rng(int(inputs.seed001.stats.attrs.get("root_seed", 0)), claim.key).choice(rhos, (2000, rhos.size)), axis=1)
+        lo, hi = _interval(draws, 0.95)
+        ok = value >= RULES["monotone_rho"] if along == "depth" else value <= RULES["decreasing_rho"]
+        return Outcome(measure, value, lo, hi, _verdict(ok), f"{rhos.size} lines")
+
+    return check
+
+
+def seed001_collapse(claim: Claim, inputs: ClaimInputs) -> Outcome:
+    """Claim 18: at Figure 2's chaotic point (the largest sigma_w^2 of its points), the
+    curves of log10 R for the widths lie closer together against L/M than against L."""
+    measure = "Figure 2, chaotic point: spread of log₁₀ R across widths at equal L/M over that at equal L"
+    data = inputs.seed001
+    if data is None:
+        return Outcome(measure, note=NO_SEED001)
+    weight, bias = max(data.curves_points)
+    found = phase.collapse(data.stats, data.curves_activation, weight, bias)
+    if not np.isfinite(found.ratio):
+        return Outcome(measure, note="fewer than two widths with unsaturated points")
+    note = (f"{data.curves_activation} at (σw², σb²) = ({weight:g}, {bias:g}): {found.spread_ratio:.3g} against "
+            f"{found.spread_depth:.3g} decades")
+    return Outcome(measure, found.ratio, verdict=_verdict(found.ratio <= RULES["collapse_ratio"]), note=note)
+
+
+def seed001_sharpens(activation: str) -> Check:
+    """Claim 19: the transition sharpens as M grows: the fraction of map cells in the
+    middle class (std/mean between the two thresholds) falls with the width."""
+    measure = f"{activation}: Spearman ρ of the middle class's share of the map with width M"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        data = _seed001_cells(inputs, activation)
+        if data is None:
+            return Outcome(measure, note=NO_SEED001)
+        fractions = phase.class_fraction(data, _std_threshold(inputs, 0), _std_threshold(inputs, -1))
+        widths = data["width"].values
+        ok = np.isfinite(fractions)
+        rho = phase.spearman(widths[ok], fractions[ok])
+        note = ", ".join(f"M = {int(w)}: {f:.2f}" for w, f in zip(widths[ok], fractions[ok]))
+        if not np.isfinite(rho):
+            return Outcome(measure, note="fewer than three widths" + (f" ({note})" if note else ""))
+        return Outcome(measure, rho, verdict=_verdict(rho <= RULES["decreasing_rho"]), note=note)
+
+    return check
+
+
+def seed001_border_moves(activation: str, moves: bool) -> Check:
+    """Claim 20: across Figure 7's sigma_b^2 (sigma_b^2 > 0), the range of the Monte-Carlo
+    transition (the smallest sigma_w^2 whose std/mean at the deepest depth reaches the
+    first threshold) is at least ``border_moves`` for tanh (the border moves) and below it
+    for ReLU (it stays); the mean-field borders are in the note."""
+    measure = f"{activation}: range over σb² > 0 of the σw² where the Figure 7 map leaves the nearly deterministic class"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        data = inputs.seed001
+        if data is None or activation not in data.stats["activation"].values:
+            return Outcome(measure, note=NO_SEED001)
+        stats = data.stats.sel(activation=activation)
+        if data.bias_maps_width not in stats["width"].values:
+            return Outcome(measure, note=f"no width {data.bias_maps_width} in this run")
+        biases = [float(b) for b in stats["bias_variance"].values if b > 0]
+        found = {
+            b: phase.empirical_transition(stats.sel(bias_variance=b, width=data.bias_maps_width), _std_threshold(inputs, 0))
+            for b in biases
+        }
+        found = {b: t for b, t in found.items() if np.isfinite(t)}
+        if len(found) < 2:
+            return Outcome(measure, note="fewer than two σb² > 0 with a transition on the grid")
+        spread = max(found.values()) - min(found.values())
+        theory = ", ".join(f"{b:g}: {float(stats['border_weight_variance'].sel(bias_variance=b)):.3g}" for b in found)
+        note = "transition at " + ", ".join(f"σb² = {b:g}: {t:g}" for b, t in found.items()) + f"; mean-field border {theory}"
+        ok = spread >= RULES["border_moves"] if moves else spread < RULES["border_moves"]
+        return Outcome(measure, spread, verdict=_verdict(ok), note=note)
+
+    return check
+
+
 # --------------------------------------------------------------------------- the registry
 
 # The report's statements, in table order. Numbers in `stated` are quotes of seed 000 and
@@ -835,6 +991,57 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("12.aggregate", "Seed 002, Table 1 scaled: aggregate deviation of the last hidden layer as width grows",
           "the total aggregate deviation of the full hidden layer ... does not converge to 0", "Seed 002, Sec. 5, Table 1",
           None, RULE_PERSISTS, lazy_slope("aggregate")),
+    # Seed 001, Seleznova & Kutyniok, at initialisation (Section 3, Figures 1, 2, 7).
+    # 13. Figure 1: the ordered phase.
+    Claim("13.tanh", "Seed 001, tanh: std/mean of K(x,x) in the ordered phase, every depth",
+          "when σw² is small enough (ordered phase), the NTK variance is small and does not increase with depth L",
+          "Seed 001, Sec. 3, Fig. 1a", None, "agrees when at most the first std/mean threshold", seed001_largest_std("tanh", "ordered", 0)),
+    Claim("13.relu", "Seed 001, ReLU: std/mean of K(x,x) in the ordered phase, every depth",
+          "when σw² is small enough (ordered phase), the NTK variance is small and does not increase with depth L",
+          "Seed 001, Sec. 3, Fig. 1b", None, "agrees when at most the first std/mean threshold", seed001_largest_std("relu", "ordered", 0)),
+    # 14. Figure 1: the chaotic phase grows with depth.
+    Claim("14.tanh", "Seed 001, tanh: R against depth in the chaotic phase",
+          "for large σw² (chaotic phase) the variance grows significantly with L", "Seed 001, Sec. 3, Fig. 1a",
+          None, RULE_MONOTONE, seed001_trend("tanh", "chaotic", "depth")),
+    Claim("14.relu", "Seed 001, ReLU: R against depth in the chaotic phase",
+          "for large σw² (chaotic phase) the variance grows significantly with L", "Seed 001, Sec. 3, Fig. 1b",
+          None, RULE_MONOTONE, seed001_trend("relu", "chaotic", "depth")),
+    # 15. Fixed depth, growing width: the variance decreases.
+    Claim("15.chaotic", "Seed 001, ReLU: R against width at fixed depth, chaotic phase",
+          "when depth L is fixed and width M increases, the NTK variance decreases in the chaotic phase", "Seed 001, Sec. 3",
+          None, f"agrees when ρ ≤ {RULES['decreasing_rho']:g}", seed001_trend("relu", "chaotic", "width")),
+    # 16. The border.
+    Claim("16.tanh", "Seed 001, tanh: std/mean of K(x,x) on the border, every depth",
+          "At the EOC, the variance of the NTK is a fraction of its mean even for very deep networks", "Seed 001, Sec. 3",
+          None, "agrees when below the second std/mean threshold (std below the mean)", seed001_largest_std("tanh", "border", -1)),
+    Claim("16.relu", "Seed 001, ReLU: std/mean of K(x,x) on the border, every depth",
+          "At the EOC, the variance of the NTK is a fraction of its mean even for very deep networks", "Seed 001, Sec. 3",
+          None, "agrees when below the second std/mean threshold (std below the mean)", seed001_largest_std("relu", "border", -1)),
+    # 17. Shallow networks.
+    Claim("17.tanh", "Seed 001, tanh: std/mean of K(x,x) of shallow networks, every σw²",
+          "the NTK variance is small for sufficiently shallow NNs with any σw² value", "Seed 001, Sec. 3",
+          None, "agrees when at most the first std/mean threshold", seed001_largest_std("tanh", "shallow", 0)),
+    Claim("17.relu", "Seed 001, ReLU: std/mean of K(x,x) of shallow networks, every σw²",
+          "the NTK variance is small for sufficiently shallow NNs with any σw² value", "Seed 001, Sec. 3",
+          None, "agrees when at most the first std/mean threshold", seed001_largest_std("relu", "shallow", 0)),
+    # 18. Figure 2: collapse against L/M.
+    Claim("18.collapse", "Seed 001, Figure 2: R of several widths against L/M in the chaotic phase",
+          "in the chaotic phase (σw² = 3) the ratio grows exponentially as a function of L/M", "Seed 001, Sec. 3, Fig. 2",
+          None, f"agrees when ≤ {RULES['collapse_ratio']:g}", seed001_collapse),
+    # 19. The transition sharpens with width.
+    Claim("19.tanh", "Seed 001, tanh: share of the middle class (std comparable with the mean) against width",
+          "as M grows, the vertical red region gets narrower, i.e. the transition becomes sharper", "Seed 001, Sec. 3, Fig. 1a",
+          None, f"agrees when ρ ≤ {RULES['decreasing_rho']:g}", seed001_sharpens("tanh")),
+    Claim("19.relu", "Seed 001, ReLU: share of the middle class (std comparable with the mean) against width",
+          "as M grows, the vertical red region gets narrower, i.e. the transition becomes sharper", "Seed 001, Sec. 3, Fig. 1b",
+          None, f"agrees when ρ ≤ {RULES['decreasing_rho']:g}", seed001_sharpens("relu")),
+    # 20. Figure 7: the border and sigma_b^2.
+    Claim("20.tanh", "Seed 001, tanh: where the map leaves the deterministic class, against σb² (Figure 7)",
+          "For tanh networks the location of the border between phases depends on σb²", "Seed 001, App. C, Fig. 7a",
+          None, f"agrees when the range is ≥ {RULES['border_moves']:g}", seed001_border_moves("tanh", moves=True)),
+    Claim("20.relu", "Seed 001, ReLU: where the map leaves the deterministic class, against σb² (Figure 7)",
+          "while for ReLU networks it is the same for all the σb² values", "Seed 001, App. C, Fig. 7b",
+          None, f"agrees when the range is < {RULES['border_moves']:g}", seed001_border_moves("relu", moves=False)),
 )
 
 
@@ -846,10 +1053,11 @@ def evaluate_claims(
     fnn_deep: FnnTrainingSummary | None = None,
     pinn_errors: Mapping[str, float] | None = None,
     seed002: Seed002Data | None = None,
+    seed001: Seed001Data | None = None,
 ) -> list[ClaimResult]:
     """Every claim of :data:`CLAIMS` checked on the given data (fields of
     :class:`ClaimInputs`), in table order."""
-    inputs = ClaimInputs(fnn, pinn, large_beta, fnn_shallow, fnn_deep, MappingProxyType(dict(pinn_errors or {})), seed002)
+    inputs = ClaimInputs(fnn, pinn, large_beta, fnn_shallow, fnn_deep, MappingProxyType(dict(pinn_errors or {})), seed002, seed001)
     return [claim.evaluate(inputs) for claim in CLAIMS]
 
 
@@ -1035,7 +1243,7 @@ def claims_dataset(results: Sequence[ClaimResult], attrs: Mapping[str, Any] | No
 
 __all__ = [
     "AGREES", "DIFFERS", "NOT_AVAILABLE", "VERDICTS", "CLAIMS", "THRESHOLDS", "RULES", "Claim", "ClaimInputs", "ClaimResult",
-    "Outcome", "Threshold", "Seed002Data", "FnnTrainingSummary", "TrainingRun", "TrainingPick", "evaluate_claims", "verdict_counts",
+    "Outcome", "Threshold", "Seed001Data", "Seed002Data", "FnnTrainingSummary", "TrainingRun", "TrainingPick", "evaluate_claims", "verdict_counts",
     "claims_latex", "rules_latex", "write_claims_csv", "read_claims_csv", "claims_dataset", "summarise_fnn_training",
     "summarise_pinn_training", "training_runs", "pick_training_runs", "stated_number", "within_interval", "growth_decades", "series",
 ]

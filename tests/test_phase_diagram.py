@@ -1,0 +1,181 @@
+"""Seed 001 at initialisation (finite_ntk.phase_diagram, finite_ntk.report.seed001): the
+grid as sampling jobs, the sampling job's contract, the reduction's numbers and the
+claims' measures, on data whose answers are known."""
+
+import copy
+import math
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from finite_ntk import mean_field
+from finite_ntk.config import load_config
+from finite_ntk.monte_carlo.reductions import second_moment_ratio
+from finite_ntk.phase_diagram.kappa import kappa_dataset
+from finite_ntk.phase_diagram.reduction import phase_statistics
+from finite_ntk.phase_diagram.settings import check_seed001_config, sampling_jobs
+from finite_ntk.report import seed001 as summary
+
+from conftest import ROOT
+
+CONFIG = load_config(ROOT / "config/config.yaml")
+NETWORK = CONFIG["seed001"]["network"]
+
+
+def test_sampling_jobs_are_the_union_of_what_the_figures_read():
+    jobs = {(job.activation, job.bias_variance, job.width): job.weight_variances for job in sampling_jobs(CONFIG)}
+    section = CONFIG["seed001"]
+    grid = tuple(section["weight_variances"])
+    # Figures 1a, 1b: every activation x width at sigma_b^2 = 1, the whole sigma_w^2 grid.
+    for activation in ("tanh", "relu"):
+        for width in section["widths"]:
+            assert jobs[(activation, 1.0, width)] == grid
+        # Figure 7: the bias maps at width 100.
+        for bias in section["bias_maps"]["bias_variances"]:
+            assert jobs[(activation, float(bias), 100)] == grid
+    # Figure 2's (2, 0) adds ReLU at sigma_b^2 = 0 for the other widths, with sigma_w^2 = 2 only;
+    # (1.5, 1) is on the grid already.
+    for width in (50, 200, 500):
+        assert jobs[("relu", 0.0, width)] == (2.0,)
+    assert len(jobs) == 2 * 4 + 2 * 3 + 3
+    assert sum(len(v) for v in jobs.values()) == 2 * 4 * 19 + 2 * 3 * 19 + 3
+
+
+@pytest.mark.parametrize("field", ["depths", "widths", "weight_variances"])
+def test_unsorted_grid_is_refused_naming_the_field(field):
+    bad = copy.deepcopy(CONFIG)
+    bad["seed001"][field] = list(reversed(bad["seed001"][field]))
+    with pytest.raises(ValueError, match=f"seed001.{field}"):
+        check_seed001_config(bad)
+
+
+def _samples(rng, activation="relu", bias=1.0, width=8, weights=(1.0, 3.0), depths=(1, 4), replicates=50, scale=None):
+    """A sampling job's dataset with lognormal K (sigma of log K = ``scale`` per cell)."""
+    shape = (len(weights), len(depths), replicates)
+    sigma = np.full(shape[:2], 0.3) if scale is None else scale
+    k = np.exp(sigma[..., None] * rng.standard_normal(shape)) * 1e3
+    return xr.Dataset(
+        {"ntk": (("weight_variance", "depth", "replicate"), k.astype(np.float32))},
+        coords={"weight_variance": list(weights), "depth": list(depths), "replicate": np.arange(replicates)},
+        attrs={"activation": activation, "bias_variance": bias, "width": width},
+    )
+
+
+def test_reduction_numbers_on_known_samples():
+    rng = np.random.default_rng(0)
+    a = _samples(rng)
+    b = _samples(rng, activation="tanh", bias=0.0, width=16, weights=(3.0,), depths=(4,))
+    # One cell with one huge draw: R near the replicate count, flagged saturated.
+    b["ntk"][0, 0, 0] = 1e30
+    ds = phase_statistics([a, b], NETWORK, root_seed=7, resamples=400, confidence=0.95, saturation_fraction=0.5)
+    assert list(ds["activation"].values) == ["relu", "tanh"]
+    assert list(ds["weight_variance"].values) == [1.0, 3.0] and list(ds["depth"].values) == [1, 4]
+    cell = ds.sel(activation="relu", bias_variance=1.0, width=8, weight_variance=3.0, depth=4)
+    k = a["ntk"].sel(weight_variance=3.0, depth=4).values.astype(np.float64)
+    assert float(cell["second_moment_ratio"]) == pytest.approx(np.mean(k**2) / np.mean(k) ** 2, rel=1e-12)
+    assert float(cell["mean_k"]) == pytest.approx(np.mean(k), rel=1e-12)
+    assert cell["second_moment_ratio_lo"] < cell["second_moment_ratio"] < cell["second_moment_ratio_hi"]
+    assert int(cell["saturated"]) == 0
+    huge = ds.sel(activation="tanh", bias_variance=0.0, width=16, weight_variance=3.0, depth=4)
+    assert float(huge["second_moment_ratio"]) == pytest.approx(50, rel=1e-6) and int(huge["saturated"]) == 1
+    # Cells no job sampled are NaN (and not saturated).
+    empty = ds.sel(activation="tanh", bias_variance=1.0)
+    assert np.isnan(empty["second_moment_ratio"]).all() and (empty["saturated"] == 0).all()
+    # Mean-field theory beside it: ReLU's border is 2, chi_1 = sigma_w^2 / 2.
+    assert float(ds["border_weight_variance"].sel(activation="relu", bias_variance=1.0)) == 2.0
+    np.testing.assert_allclose(ds["chi_1"].sel(activation="relu", bias_variance=1.0), [0.5, 1.5])
+    assert float(ds["border_weight_variance"].sel(activation="tanh", bias_variance=1.0)) == pytest.approx(3.44321091, rel=1e-8)
+    # Deterministic: the bootstrap is seeded by the root seed and the cell.
+    again = phase_statistics([a, b], NETWORK, root_seed=7, resamples=400, confidence=0.95, saturation_fraction=0.5)
+    xr.testing.assert_identical(ds, again)
+
+
+def test_infinite_width_ntk_matches_mean_field_directly():
+    """mean_k_infinite is Theta(x, x) of the same network: standard parameterisation with
+    trained biases, readout sigma_w^2, n0 = 100, |x|^2 / n0 = 1."""
+    ds = phase_statistics([_samples(np.random.default_rng(1), activation="tanh")], NETWORK, 0, 50, 0.95, 0.5)
+    propagation = mean_field.propagate("tanh", 3.0, 1.0, 4, input_length=1.0)
+    direct = np.exp(mean_field.log_ntk_diagonal(propagation, parameterization="standard", width=8, input_dimension=100))
+    got = ds["mean_k_infinite"].sel(activation="tanh", bias_variance=1.0, width=8, weight_variance=3.0).values
+    np.testing.assert_allclose(got, direct[[0, 3]], rtol=1e-12)
+
+
+def test_kappa_dataset_points_and_values():
+    section = CONFIG["seed001"]["kappa"]
+    ds = kappa_dataset(section, 1.0)
+    np.testing.assert_allclose(ds["weight_variance"].sel(activation="relu"), [1.0, 2.0, 3.0])
+    border = float(mean_field.order_chaos_border("erf", 1.0))
+    np.testing.assert_allclose(ds["weight_variance"].sel(activation="erf"), [0.5 * border, border, 1.5 * border])
+    # Identical inputs (covariance = length): kappa_2 = kappa_1, ratio 1. (In the chaotic
+    # phase correlation 1 is an unstable fixed point: round-off grows like chi_1^L, to 6e-7
+    # relative at depth 64 for erf; the ReLU cross integral near c = 1 loses some 1e-8 even
+    # at shallow depths through its sqrt(1 - c^2).)
+    same = ds.sel(input_covariance=1.0)
+    np.testing.assert_allclose(same["kappa_2"], ds["kappa_1"], rtol=1e-5)
+    np.testing.assert_allclose(same["kappa_ratio"], 1.0, rtol=1e-5)
+    np.testing.assert_allclose(same["kappa_2"].sel(depth=slice(1, 8)), ds["kappa_1"].sel(depth=slice(1, 8)), rtol=1e-7)
+    # ReLU, depth 1, orthogonal inputs: kappa_1 = (alpha_0 qhat^0 p^1 + qhat^1 p^2) / alpha with
+    # alpha = 1, qhat^0 = 1, q^1 = sigma_w^2 + sigma_b^2, qhat^1 = q^1 / 2, p^2 = 1, p^1 = sigma_w^2 / 2.
+    for phase, weight in zip(("ordered", "border", "chaotic"), (1.0, 2.0, 3.0)):
+        expected = weight / 2 + (weight + 1.0) / 2
+        assert float(ds["kappa_1"].sel(activation="relu", phase=phase, depth=1)) == pytest.approx(expected, rel=1e-12)
+    # Chaotic erf: the ratio grows with depth (orthogonal inputs decorrelate); ordered: it
+    # tends to 1 (a degenerate matrix). ReLU's correlation map has c = 1 attracting in
+    # every phase, so its ratio stays of order one.
+    chaotic = ds["kappa_ratio"].sel(activation="erf", phase="chaotic", input_covariance=0.0).values
+    assert chaotic[-1] > 1e3 * chaotic[0] > 1
+    ordered = ds["kappa_ratio"].sel(activation="erf", phase="ordered", input_covariance=0.0).values
+    assert ordered[-1] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_claim_measures_on_synthetic_maps():
+    """R = exp(c L / M) in the chaotic phase and 1 + 0.01 in the ordered one: the measures
+    read the right things."""
+    widths, depths, weights = [50, 100, 200], [1, 2, 4, 8, 16, 32, 64], [1.0, 2.0, 3.0]
+    ratio = np.empty((len(widths), len(weights), len(depths)))
+    for i, m in enumerate(widths):
+        for j, w in enumerate(weights):
+            ratio[i, j] = np.exp(2.0 * np.asarray(depths) / m) if w == 3.0 else 1.01 + 0 * np.asarray(depths)
+    cells = xr.Dataset(
+        {
+            "second_moment_ratio": (("width", "weight_variance", "depth"), ratio),
+            "second_moment_ratio_lo": (("width", "weight_variance", "depth"), ratio * 0.9),
+            "second_moment_ratio_hi": (("width", "weight_variance", "depth"), ratio * 1.1),
+            "saturated": (("width", "weight_variance", "depth"), np.zeros(ratio.shape, np.int8)),
+            "chi_1": (("weight_variance",), np.asarray(weights) / 2),
+            "border_weight_variance": 2.0,
+        },
+        coords={"width": widths, "weight_variance": weights, "depth": depths},
+    )
+    ordered = summary.largest_relative_std(cells, summary.chi_mask(cells, "ordered"))
+    assert ordered.value == pytest.approx(0.1) and ordered.cells == len(widths) * len(depths)
+    chaotic = summary.rank_correlations(cells, summary.chi_mask(cells, "chaotic"), "depth")
+    np.testing.assert_allclose(chaotic, 1.0)
+    by_width = summary.rank_correlations(cells, summary.chi_mask(cells, "chaotic"), "width")
+    np.testing.assert_allclose(by_width, -1.0)
+    assert summary.border_mask(cells).values.tolist() == [False, True, False]
+    stats = cells.expand_dims(activation=["relu"], bias_variance=[1.0])
+    found = summary.collapse(stats, "relu", 3.0, 1.0)
+    assert found.spread_ratio == pytest.approx(0.0, abs=1e-12) and found.spread_depth > 0.1
+    # std/mean = sqrt(R - 1) at the deepest depth reaches 0.3 first at sigma_w^2 = 3.
+    assert summary.empirical_transition(cells.sel(width=50), 0.3) == 3.0
+
+
+def test_sample_job_contract_and_cell_independence():
+    """A small job: dimensions, attributes, run precision; a cell's draws depend on the cell
+    alone (the same with other sigma_w^2 in the job)."""
+    from finite_ntk.phase_diagram.sampling import sample_job
+    from finite_ntk.phase_diagram.settings import SamplingJob
+
+    config = copy.deepcopy(CONFIG)
+    config["seed001"].update(depths=[1, 3], replicates=16)
+    both = sample_job(config, SamplingJob("tanh", 1.0, 8, (1.0, 4.0)))
+    alone = sample_job(config, SamplingJob("tanh", 1.0, 8, (4.0,)))
+    assert both["ntk"].dims == ("weight_variance", "depth", "replicate") and both["ntk"].shape == (2, 2, 16)
+    assert both.attrs["parameterization"] == "standard" and both.attrs["input_dimension"] == 100
+    assert both["ntk"].dtype == np.float32
+    np.testing.assert_array_equal(both["ntk"].sel(weight_variance=4.0).values, alone["ntk"].sel(weight_variance=4.0).values)
+    assert (both["ntk"].values > 0).all()
+    # K grows with sigma_w^2 (standard parameterisation): mean at 4 above mean at 1.
+    assert float(both["ntk"].sel(weight_variance=4.0, depth=3).mean()) > float(both["ntk"].sel(weight_variance=1.0, depth=3).mean())
