@@ -197,3 +197,33 @@ def test_seed002_outputs(smoke_run, config):
         if figure.name.startswith("seed002"):
             assert (smoke_run / f"figures/smoke/{figure.name}.pdf").exists()
     assert r"\SeedTwoTableOne" in (smoke_run / "report/smoke/seed002.tex").read_text()
+
+
+def test_seed001_outputs(smoke_run, config):
+    """Seed 001's samples, statistics, kappas, figures and chapter numbers exist in the smoke
+    run, on the grid of config/smoke.yaml, with R within its bounds."""
+    section = config["seed001"]
+    data = smoke_run / "data/smoke/seed001"
+    from finite_ntk.phase_diagram.settings import sampling_jobs
+
+    for job in sampling_jobs(config):
+        with xr.open_dataset(data / f"samples/{job.stem}.nc") as ds:
+            assert ds["ntk"].shape == (len(job.weight_variances), len(section["depths"]), section["replicates"])
+            assert (ds["ntk"].values > 0).all()
+    with xr.open_dataset(data / "phase_stats.nc") as ds:
+        assert list(ds["width"].values) == section["widths"]
+        assert list(ds["depth"].values) == section["depths"]
+        ratio = ds["second_moment_ratio"].values
+        sampled = ratio[np.isfinite(ratio)]
+        assert sampled.size == sum(len(job.weight_variances) for job in sampling_jobs(config)) * len(section["depths"])
+        assert (sampled >= 1 - 1e-12).all() and (sampled <= section["replicates"]).all()
+        assert float(ds["border_weight_variance"].sel(activation="relu", bias_variance=1.0)) == 2.0
+    with xr.open_dataset(data / "kappa.nc") as ds:
+        assert int(ds["depth"].max()) == section["kappa"]["max_depth"]
+    for figure in FIGURES:
+        if figure.name.startswith("seed001"):
+            assert (smoke_run / f"figures/smoke/{figure.name}.pdf").exists()
+    assert r"\SeedOneBorderTanh" in (smoke_run / "report/smoke/seed001.tex").read_text()
+    with open(smoke_run / "report/smoke/claims.csv") as f:
+        keys = {line.split(",")[0] for line in f}
+    assert {"13.tanh", "18.collapse", "20.relu"} <= keys

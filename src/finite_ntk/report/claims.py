@@ -773,7 +773,7 @@ def seed001_largest_std(activation: str, cells: str, below: int) -> Check:
     shallow_depth, every sigma_w^2) cells of the maps, every width and depth; agrees when
     at most the config's relative-std threshold number ``below`` (0: nearly deterministic,
     -1: std below the mean)."""
-    what = {"ordered": "clearly ordered (χ₁ ≤ 0.8)", "border": "border", "shallow": "shallow"}[cells]
+    what = {"ordered": f"clearly ordered (χ₁ ≤ {phase.ORDERED_CHI:g})", "border": "border", "shallow": "shallow"}[cells]
     measure = f"{activation}: largest std/mean = √(R − 1) over the {what} cells of the maps"
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
@@ -801,7 +801,8 @@ def seed001_trend(activation: str, cells: str, along: str) -> Check:
     monotone_rho) or width (decreases: median at most decreasing_rho), over the lines of
     the clearly chaotic (chi_1 >= CHAOTIC_CHI) or ordered cells of the maps; saturated
     estimates left out."""
-    what = "clearly chaotic (χ₁ ≥ 1.25)" if cells == "chaotic" else "clearly ordered (χ₁ ≤ 0.8)"
+    what = (f"clearly chaotic (χ₁ ≥ {phase.CHAOTIC_CHI:g})" if cells == "chaotic"
+            else f"clearly ordered (χ₁ ≤ {phase.ORDERED_CHI:g})")
     measure = f"{activation}: median Spearman ρ of R with {'depth L' if along == 'depth' else 'width M'} over the {what} lines of the maps"
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
