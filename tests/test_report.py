@@ -226,3 +226,21 @@ def test_pinn_point_macros_name_the_source_and_the_exact_target():
     assert "set in this run's configuration (the authors' PINN notebook used (0.00729382, 0.02089119))" in other
     assert r"$f(x) =$ $-9.87$" in other  # -2 pi^2 sin(pi/4)^2 = -pi^2
     assert r"\authorspinnpointfalse" in other
+
+
+def test_every_character_of_the_claims_table_is_declared_for_latex():
+    """pdflatex stops at a Unicode character the preamble does not declare: every non-ASCII
+    character the claims table can print (subjects, quotes, rules, measures, notes of a
+    run without data) must have a DeclareUnicodeCharacter in report/src/report.tex."""
+    import re
+    from pathlib import Path
+
+    from finite_ntk.report.claims import THRESHOLDS, evaluate_claims
+
+    preamble = (Path(__file__).resolve().parents[1] / "report/src/report.tex").read_text()
+    declared = {chr(int(code, 16)) for code in re.findall(r"\\DeclareUnicodeCharacter\{([0-9A-F]+)\}", preamble)}
+    text = "".join(
+        r.subject + r.quote + r.source + r.rule + r.measure + r.note + (r.stated or "") for r in evaluate_claims()
+    ) + "".join(t.words for t in THRESHOLDS.values())
+    undeclared = sorted({c for c in text if ord(c) > 127} - declared)
+    assert not undeclared, f"declare these in report/src/report.tex: {undeclared}"
