@@ -174,8 +174,27 @@ def test_sample_job_contract_and_cell_independence():
     alone = sample_job(config, SamplingJob("tanh", 1.0, 8, (4.0,)))
     assert both["ntk"].dims == ("weight_variance", "depth", "replicate") and both["ntk"].shape == (2, 2, 16)
     assert both.attrs["parameterization"] == "standard" and both.attrs["input_dimension"] == 100
-    assert both["ntk"].dtype == np.float32
+    assert both["ntk"].dtype == np.float64 and both.attrs["float64_cells"] == ""
+    np.testing.assert_array_equal(both["ntk"].values, both["ntk"].values.astype(np.float32))  # float32 draws
     np.testing.assert_array_equal(both["ntk"].sel(weight_variance=4.0).values, alone["ntk"].sel(weight_variance=4.0).values)
     assert (both["ntk"].values > 0).all()
     # K grows with sigma_w^2 (standard parameterisation): mean at 4 above mean at 1.
     assert float(both["ntk"].sel(weight_variance=4.0, depth=3).mean()) > float(both["ntk"].sel(weight_variance=1.0, depth=3).mean())
+
+
+@pytest.mark.slow  # compiles a float64 program
+def test_cells_beyond_float32_are_drawn_again_in_float64():
+    """ReLU at sigma_w^2 = 5, width 16, depth 250: K grows like (5/2)^L and leaves float32
+    for most draws; the cell comes back finite, from float64 draws, and says so."""
+    from finite_ntk.phase_diagram.sampling import sample_job
+    from finite_ntk.phase_diagram.settings import SamplingJob
+
+    config = copy.deepcopy(CONFIG)
+    config["seed001"].update(depths=[4, 250], replicates=8)
+    ds = sample_job(config, SamplingJob("relu", 1.0, 16, (5.0,)))
+    assert ds.attrs["float64_cells"] == "sigma_w^2=5/depth=250"
+    deep = ds["ntk"].sel(depth=250).values
+    assert np.isfinite(deep).all() and deep.max() > np.finfo(np.float32).max
+    shallow = ds["ntk"].sel(depth=4).values
+    np.testing.assert_array_equal(shallow, shallow.astype(np.float32))
+    assert np.isfinite(second_moment_ratio(deep)).all()

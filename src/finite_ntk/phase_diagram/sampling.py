@@ -73,7 +73,9 @@ def sample_job(
     config: Mapping[str, Any], job: SamplingJob, progress: Progress = _quiet
 ) -> xr.Dataset:
     """K(x, x) of every (sigma_w^2, depth) of ``job``: variable ``ntk`` with dimensions
-    (weight_variance, depth, replicate), in the run's precision.
+    (weight_variance, depth, replicate), drawn in the run's precision and stored in float64.
+    A cell whose float32 K leaves the float32 range is drawn again in float64 (attribute
+    ``float64_cells`` lists them; other draws of the same law).
 
     The sampler (``seed001.sampler``) plans all the job's setups at once; for the
     matrix-free one that is one optimised program per layer capacity, reused for every
@@ -92,13 +94,27 @@ def sample_job(
     # One plan over the job: the sigma_w^2 values share its programs (their statics agree).
     flat = [setup for row in setups for setup in row]
     plan = get_sampler(sampler).plan(flat, replicates, quick_compile=False)
-    ntk = None
+    # float64 whatever the run's precision: the float32 draws convert exactly, and cells
+    # drawn again in float64 keep their bits.
+    ntk = np.empty((len(job.weight_variances), len(depths), replicates), dtype=np.float64)
+    redrawn: list[str] = []
     for i, weight in enumerate(job.weight_variances):
         for j, depth in enumerate(depths):
             keys = replicate_keys(cell_key(config["root_seed"], job.activation, job.bias_variance, job.width, weight, depth), replicates)
             k = sample(setups[i][j], keys, sampler, plan=plan[i * len(depths) + j])["k_init"][:, 0]
-            if ntk is None:
-                ntk = np.empty((len(job.weight_variances), len(depths), replicates), dtype=k.dtype)
+            if not np.all(np.isfinite(k)) and k.dtype == np.float32:
+                # Deep in the chaotic phase K grows like chi_1^L and leaves float32 (above
+                # 3.4e38): the cell is drawn again in float64 (other draws, the same law).
+                from jax.experimental import enable_x64
+
+                with enable_x64():
+                    k = sample(setups[i][j], keys, sampler, plan=plan[i * len(depths) + j])["k_init"][:, 0]
+                redrawn.append(f"sigma_w^2={weight:g}/depth={depth}")
+                progress(f"sigma_w^2 = {weight:g}, depth {depth}: K left float32, drawn again in float64")
+            if not np.all(np.isfinite(k)):
+                raise FloatingPointError(
+                    f"seed001 {job.stem}: K(x,x) at sigma_w^2 = {weight:g}, depth {depth} is not finite even in float64"
+                )
             ntk[i, j] = k
         progress(f"sigma_w^2 = {weight:g} ({i + 1} of {len(job.weight_variances)}): depths {depths[0]} .. {depths[-1]} done")
     network = section["network"]
@@ -122,6 +138,7 @@ def sample_job(
             "readout_weight_variance": "sigma_w^2" if network["readout_weight_variance"] is None
             else float(network["readout_weight_variance"]),
             "root_seed": int(config["root_seed"]),
+            "float64_cells": ", ".join(redrawn),
         },
     )
 
