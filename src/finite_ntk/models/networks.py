@@ -20,7 +20,7 @@ import jax.numpy as jnp
 import neural_tangents as nt
 from neural_tangents import stax
 
-from .spec import ACTIVATIONS, NetworkSpec
+from .spec import ACTIVATIONS, NetworkSpec, check_positive_int
 
 # Gauss-Hermite nodes per axis of the infinite-width tanh kernel (neural-tangents 0.6.5 has
 # no closed form for tanh: stax.ElementwiseNumerical). Its NTK agrees with
@@ -59,17 +59,21 @@ def _dense(spec: NetworkSpec, out_dim: int, W_std: float) -> tuple[Callable, Cal
     return stax.Dense(out_dim, W_std=W_std, b_std=spec.b_std, parameterization=spec.parameterization)
 
 
-def build_network(spec: NetworkSpec) -> tuple[Callable, Callable, Callable]:
+def build_network(spec: NetworkSpec, outputs: int = 1) -> tuple[Callable, Callable, Callable]:
     """``(init_fn, apply_fn, kernel_fn)`` of the network described by ``spec``.
 
-    Layout: Dense(width) -> act -> repeat(Dense(width) -> act, depth - 1) -> Dense(1).
+    Layout: Dense(width) -> act -> repeat(Dense(width) -> act, depth - 1) -> Dense(outputs).
+    ``outputs`` is 1 (the scalar readout) everywhere but seed 001's training, which reads
+    out one value per class (``apply_fn`` then returns ``(batch, outputs)``); its readout
+    draws every column like the scalar one (``W_std_readout``, ``b_std``).
     """
+    check_positive_int("outputs", outputs)
     hidden = stax.serial(_dense(spec, spec.width, spec.W_std), activation_layer(spec.activation))
     layers = [hidden]
     if spec.depth > 1:
         block = stax.serial(_dense(spec, spec.width, spec.W_std), activation_layer(spec.activation))
         layers.append(stax.repeat(block, spec.depth - 1))
-    layers.append(_dense(spec, 1, spec.W_std_readout))
+    layers.append(_dense(spec, outputs, spec.W_std_readout))
     return stax.serial(*layers)
 
 
