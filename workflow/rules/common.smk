@@ -14,6 +14,7 @@ from finite_ntk.plan import (
     sampling_settings,
 )
 from finite_ntk.phase_diagram.settings import sampling_jobs as seed001_sampling_jobs
+from finite_ntk.phase_diagram.settings import training_jobs as seed001_training_jobs
 from finite_ntk.training.schedule import check_training_config, parse_training_stem, pinn_schedule
 
 try:
@@ -108,9 +109,13 @@ SEED001_DIR = f"{DATA}/seed001"
 SEED001_JOBS = {job.stem: job for job in seed001_sampling_jobs(config)}
 SEED001_SAMPLE_PATTERN = f"{SEED001_DIR}/samples/{{activation}}/sb{{bias_variance}}_w{{width}}.nc"
 SEED001_SAMPLE_FILES = [f"{SEED001_DIR}/samples/{stem}.nc" for stem in SEED001_JOBS]
+SEED001_TRAINING_JOBS = {job.stem: job for job in seed001_training_jobs(config)}
+SEED001_TRAINING_PATTERN = f"{SEED001_DIR}/training/{{activation}}/w{{width}}_d{{depth}}.nc"
+SEED001_TRAINING_FILES = [f"{SEED001_DIR}/training/{stem}.nc" for stem in SEED001_TRAINING_JOBS]
 SEED001_FILES = {
     "seed001_phase": [f"{SEED001_DIR}/phase_stats.nc"],
     "seed001_kappa": [f"{SEED001_DIR}/kappa.nc"],
+    "seed001_training": [f"{SEED001_DIR}/training_stats.nc"],
 }
 SEED001_TARGETS = [path for paths in SEED001_FILES.values() for path in paths]
 SEED001_SOURCES = set(SEED001_FILES)
@@ -122,6 +127,14 @@ def seed001_job(wildcards):
     if stem not in SEED001_JOBS:
         raise WorkflowError(f"seed001: no sampling job {stem!r} in this config; known: {', '.join(SEED001_JOBS)}")
     return SEED001_JOBS[stem]
+
+
+def seed001_training_job(wildcards):
+    """The TrainingJob of a seed-001 training output (its sigma_w^2 values are its params)."""
+    stem = f"{wildcards.activation}/w{wildcards.width}_d{wildcards.depth}"
+    if stem not in SEED001_TRAINING_JOBS:
+        raise WorkflowError(f"seed001: no training job {stem!r} in this config; known: {', '.join(SEED001_TRAINING_JOBS)}")
+    return SEED001_TRAINING_JOBS[stem]
 
 
 # ---- seed 002 outputs (workflow/rules/seed002.smk)

@@ -22,6 +22,7 @@ rule report_claims:
         seed002_eigenvalues=SEED002_FILES["seed002_eigenvalues"],
         seed002_lazy=SEED002_FILES["seed002_lazy"],
         seed001=SEED001_FILES["seed001_phase"],
+        seed001_training=SEED001_FILES["seed001_training"],
     output:
         tex=f"{REPORT}/claims.tex",
         rules=f"{REPORT}/rules.tex",

@@ -5,12 +5,16 @@
 #   data/<run>/seed001/samples/<activation>/sb<sigma_b^2>_w<width>.nc   K(x,x) of one job's cells
 #   data/<run>/seed001/phase_stats.nc      Figures 1, 2, 7: R, intervals, saturation, theory
 #   data/<run>/seed001/kappa.nc            Figures 5, 6: Lemma 2's kappas (closed forms)
+#   data/<run>/seed001/training/<activation>/w<width>_d<depth>.nc   one training job
+#   data/<run>/seed001/training_stats.nc   Figures 3, 4, 8-11: NTK change, minimal loss
 #
 # One sampling job per (activation, sigma_b^2, width) covers all its sigma_w^2 and depths
 # (one compiled program); its params are the config fields its draws depend on and its
 # own sigma_w^2 values, so adding a sigma_w^2 reruns only the jobs that sample it.
 from finite_ntk.phase_diagram.settings import (
     KAPPA_FIELDS,
+    TRAINING_FIELDS as SEED001_TRAINING_FIELDS,
+    TRAINING_REDUCTION_FIELDS as SEED001_TRAINING_REDUCTION_FIELDS,
     REDUCTION_FIELDS as SEED001_REDUCTION_FIELDS,
     SAMPLING_FIELDS as SEED001_SAMPLING_FIELDS,
     check_seed001_config,
@@ -77,11 +81,50 @@ rule seed001_kappa:
         "../scripts/seed001_kappa.py"
 
 
+rule seed001_train:
+    # Gradient descent from seed 001's initialisation for every sigma_w^2 of one
+    # (activation, width, depth): one compiled program serves them all.
+    output:
+        SEED001_TRAINING_PATTERN,
+    wildcard_constraints:
+        activation="[a-z]+",
+        width=r"\d+",
+        depth=r"\d+",
+    params:
+        job=seed001_training_job,
+        settings=config_subset(config, SEED001_TRAINING_FIELDS),
+    log:
+        f"{DATA}/logs/seed001/train_{{activation}}_w{{width}}_d{{depth}}.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed001_train_{{activation}}_w{{width}}_d{{depth}}.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/seed001_train.py"
+
+
+rule seed001_training_reduce:
+    input:
+        SEED001_TRAINING_FILES,
+    output:
+        SEED001_FILES["seed001_training"],
+    params:
+        settings=config_subset(config, SEED001_TRAINING_REDUCTION_FIELDS),
+    log:
+        f"{DATA}/logs/seed001/training_reduce.log",
+    localrule: True
+    conda:
+        ENV
+    script:
+        "../scripts/seed001_training_reduce.py"
+
+
 rule seed001_report:
     # The seed-001 chapter's settings and numbers (macros), from the data.
     input:
         stats=SEED001_FILES["seed001_phase"],
         kappa=SEED001_FILES["seed001_kappa"],
+        training=SEED001_FILES["seed001_training"],
     output:
         f"{REPORT}/seed001.tex",
     params:

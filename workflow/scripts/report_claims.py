@@ -50,7 +50,7 @@ seed002 = claims.Seed002Data(
     lazy=[load(path) for path in inputs.seed002_lazy],
 )
 
-# Seed 001's statistics and the config values its claims read (claims 13-20).
+# Seed 001's statistics and the config values its claims read (claims 13-25).
 seed001_config = snakemake.config["seed001"]  # noqa: F821
 seed001 = claims.Seed001Data(
     stats=load(inputs.seed001[0]),
@@ -59,6 +59,7 @@ seed001 = claims.Seed001Data(
     bias_maps_width=int(seed001_config["bias_maps"]["width"]),
     curves_activation=seed001_config["depth_curves"]["activation"],
     curves_points=tuple((float(w), float(b)) for w, b in seed001_config["depth_curves"]["points"]),
+    training=load(inputs.seed001_training[0]),
 )
 
 results = claims.evaluate_claims(

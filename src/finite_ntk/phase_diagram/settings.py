@@ -39,6 +39,22 @@ REDUCTION_FIELDS: tuple[str, ...] = (
     "seed001.saturation_fraction",
 )
 KAPPA_FIELDS: tuple[str, ...] = ("seed001.network.input_length", "seed001.kappa")
+# A training job's outputs: its network and data, the protocol (its sigma_w^2 values are its
+# own params; which widths and depths exist is what jobs there are).
+TRAINING_FIELDS: tuple[str, ...] = (
+    "root_seed",
+    "precision",
+    "seed001.network.parameterization",
+    "seed001.network.readout_weight_variance",
+    "seed001.training.data",
+    "seed001.training.bias_variance",
+    "seed001.training.learning_rate",
+    "seed001.training.max_steps",
+    "seed001.training.snapshot_steps",
+    "seed001.training.patience",
+    "seed001.training.min_decrease",
+)
+TRAINING_REDUCTION_FIELDS: tuple[str, ...] = ("seed001.training.main_width", "seed001.training.bias_variance")
 KAPPA_PHASES: tuple[str, ...] = ("ordered", "border", "chaotic")
 
 
@@ -86,6 +102,33 @@ def sampling_jobs(config: Mapping[str, Any]) -> list[SamplingJob]:
     ]
 
 
+class TrainingJob(NamedTuple):
+    """One training job: every sigma_w^2 of (activation, width, depth), one compiled program."""
+
+    activation: str
+    width: int
+    depth: int
+    weight_variances: tuple[float, ...]
+
+    @property
+    def stem(self) -> str:
+        """The job's file name without extension, under ``seed001/training/``."""
+        return f"{self.activation}/w{self.width}_d{self.depth}"
+
+
+def training_jobs(config: Mapping[str, Any]) -> list[TrainingJob]:
+    """Every training job: activations x widths x depths of ``seed001.training``, each with
+    every sigma_w^2, in config order."""
+    section = config["seed001"]["training"]
+    weights = tuple(float(w) for w in section["weight_variances"])
+    return [
+        TrainingJob(activation, int(width), int(depth), weights)
+        for activation in section["activations"]
+        for width in section["widths"]
+        for depth in section["depths"]
+    ]
+
+
 def check_seed001_config(config: Mapping[str, Any]) -> None:
     """Raise ValueError naming the field when the ``seed001`` section is inconsistent in a
     way the schema cannot see."""
@@ -96,9 +139,25 @@ def check_seed001_config(config: Mapping[str, Any]) -> None:
             raise ValueError(f"config field 'seed001.{field}': must be strictly increasing, got {values}")
     if not section["bias_maps"]["bias_variances"] == sorted(set(section["bias_maps"]["bias_variances"])):
         raise ValueError("config field 'seed001.bias_maps.bias_variances': must be strictly increasing")
+    training = section["training"]
+    for field in ("widths", "depths", "weight_variances", "snapshot_steps"):
+        values = list(training[field])
+        if values != sorted(set(values)):
+            raise ValueError(f"config field 'seed001.training.{field}': must be strictly increasing, got {values}")
+    if training["main_width"] not in training["widths"]:
+        raise ValueError(
+            f"config field 'seed001.training.main_width': must be one of widths {training['widths']}, got {training['main_width']}"
+        )
+    if max(training["snapshot_steps"]) > training["max_steps"]:
+        raise ValueError(
+            f"config field 'seed001.training.snapshot_steps': at most max_steps ({training['max_steps']}), "
+            f"got {max(training['snapshot_steps'])}"
+        )
+    if training["data"]["dataset"] == "mnist" and not training["data"]["mnist_path"]:
+        raise ValueError("config field 'seed001.training.data.mnist_path': dataset mnist needs the directory of its IDX files")
 
 
 __all__ = [
-    "SAMPLING_FIELDS", "REDUCTION_FIELDS", "KAPPA_FIELDS", "KAPPA_PHASES", "SamplingJob", "job_stem",
-    "sampling_jobs", "check_seed001_config",
+    "SAMPLING_FIELDS", "REDUCTION_FIELDS", "KAPPA_FIELDS", "KAPPA_PHASES", "TRAINING_FIELDS", "TRAINING_REDUCTION_FIELDS",
+    "SamplingJob", "job_stem", "sampling_jobs", "TrainingJob", "training_jobs", "check_seed001_config",
 ]

@@ -98,11 +98,12 @@ THRESHOLDS: Mapping[str, Threshold] = MappingProxyType({
     "stable_eigenvalue": Threshold(0.1, "stabilised: relative increase of $\\lambda_{\\min}$ per added layer below"),
     "bounded_growth": Threshold(10.0, "bounded: largest projection-term norm over depth, relative to the smallest depth, at most"),
     "vanishing_slope": Threshold(-0.25, "vanishes with width: log-log slope against width at most (aggregate: above)"),
-    # Seed 001 (claims 13-20); its std/mean classes are the config's relative_std_thresholds.
+    # Seed 001 (claims 13-25); its std/mean classes are the config's relative_std_thresholds.
     "collapse_ratio": Threshold(0.5, "curves collapse against $L/M$: spread across widths at equal $L/M$ over the spread at equal $L$ at most"),
     "decreasing_rho": Threshold(-0.8, "decreases with width: median Spearman $\\rho$ of $R$ with $M$ at most"),
     "border_moves": Threshold(0.5, "the border moves: range of the border's $\\sigma_w^2$ over the $\\sigma_b^2$ of Figure 7 at least (below it: stays)"),
     "shallow_depth": Threshold(2, "shallow networks: depth $L$ at most"),
+    "untrained_loss_ratio": Threshold(0.9, "does not train: minimal over initial training loss at least"),
 })
 RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
 
@@ -142,7 +143,7 @@ class ClaimInputs(NamedTuple):
     fnn_deep: FnnTrainingSummary | None = None  # claim 7, the report's depth 10
     pinn_errors: Mapping[str, float] = MappingProxyType({})  # claim 8: final relative L2 error by activation
     seed002: Seed002Data | None = None  # claims 9-12 (seed 002)
-    seed001: Seed001Data | None = None  # claims 13-20 (seed 001)
+    seed001: Seed001Data | None = None  # claims 13-25 (seed 001)
 
 
 class Outcome(NamedTuple):
@@ -174,7 +175,7 @@ class Claim:
     @property
     def number(self) -> int:
         """The claim's number: 1-8 are REPLICATION.md's claims of seed 000, 9-12 seed 002's,
-        13-20 seed 001's."""
+        13-25 seed 001's."""
         return int(self.key.partition(".")[0])
 
     def evaluate(self, inputs: ClaimInputs) -> ClaimResult:
@@ -889,6 +890,110 @@ def seed001_border_moves(activation: str, moves: bool) -> Check:
     return check
 
 
+# --------------------------------------------------------------------------- claims 21-25: seed 001 in training
+
+NO_SEED001_TRAINING = "no seed-001 training data in this run"
+
+
+def _training(inputs: ClaimInputs, activation: str) -> xr.Dataset | None:
+    data = inputs.seed001
+    if data is None or data.training is None or activation not in data.training["activation"].values:
+        return None
+    return data.training
+
+
+def seed001_training_change(activation: str, which: str) -> Check:
+    """Claims 21-23 on the relative NTK change at the end of training: the largest over
+    the clearly ordered cells at the main width (``'ordered'``: small, at most kernel_close),
+    the median Spearman rho with depth over the clearly chaotic sigma_w^2 at the main width
+    (``'chaotic'``: grows, at least monotone_rho), or with width over every (sigma_w^2,
+    depth) (``'width'``: falls, at most decreasing_rho). Diverged runs are left out and counted."""
+    measure = {
+        "ordered": f"{activation}: largest relative NTK change at the end, clearly ordered cells, main width",
+        "chaotic": f"{activation}: median Spearman ρ of the relative NTK change with depth, clearly chaotic σw², main width",
+        "width": f"{activation}: median Spearman ρ of the relative NTK change with width M at fixed (σw², L)",
+    }[which]
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        training = _training(inputs, activation)
+        if training is None:
+            return Outcome(measure, note=NO_SEED001_TRAINING)
+        stats = training.sel(activation=activation)
+        change = stats["ntk_change_end"].where(stats["status"] != 2)
+        diverged = int((stats["status"] == 2).sum())
+        main = int(training.attrs["main_width"])
+        if which == "ordered":
+            mask = phase.training_phase_mask(training, "ordered").sel(activation=activation)
+            cells = change.sel(width=main).where(mask)
+            if int(cells.notnull().sum()) == 0:
+                return Outcome(measure, note="no clearly ordered cell in this run")
+            at = {dim: int(i) for dim, i in cells.argmax(...).items()}
+            cell = cells.isel(at)
+            value = float(cell)
+            note = f"at σw² = {float(cell['weight_variance']):g}, depth {int(cell['depth'])}; {diverged} diverged runs"
+            return Outcome(measure, value, verdict=_verdict(value <= RULES["kernel_close"]), note=note)
+        if which == "chaotic":
+            mask = phase.training_phase_mask(training, "chaotic").sel(activation=activation)
+            lines = change.sel(width=main).where(mask).transpose("weight_variance", "depth")
+            rhos = np.array([phase.spearman(training["depth"].values, row) for row in lines.values])
+        else:
+            lines = change.stack(line=("weight_variance", "depth")).transpose("line", "width")
+            rhos = np.array([phase.spearman(training["width"].values, row) for row in lines.values])
+        rhos = rhos[np.isfinite(rhos)]
+        if rhos.size == 0:
+            return Outcome(measure, note="no line with three trained points in this run")
+        value = float(np.median(rhos))
+        ok = value >= RULES["monotone_rho"] if which == "chaotic" else value <= RULES["decreasing_rho"]
+        return Outcome(measure, value, verdict=_verdict(ok), note=f"{rhos.size} lines; {diverged} diverged runs")
+
+    return check
+
+
+def seed001_untrainable(activation: str) -> Check:
+    """Claim 24: networks deep in the ordered phase do not train: the median over the clearly
+    ordered sigma_w^2 of min loss / initial loss at the deepest depth and the main width;
+    agrees when at least untrained_loss_ratio (the loss fell by less than 1 - that)."""
+    measure = f"{activation}: median of min loss / initial loss at the deepest depth, clearly ordered σw², main width"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        training = _training(inputs, activation)
+        if training is None:
+            return Outcome(measure, note=NO_SEED001_TRAINING)
+        stats = training.sel(activation=activation, width=int(training.attrs["main_width"]))
+        mask = phase.training_phase_mask(training, "ordered").sel(activation=activation)
+        ratio = (stats["min_loss"] / stats["initial_loss"]).where(mask)
+        deep, shallow = ratio.isel(depth=-1).dropna("weight_variance"), ratio.isel(depth=0).dropna("weight_variance")
+        if deep.size == 0:
+            return Outcome(measure, note="no clearly ordered cell in this run")
+        value = float(np.median(deep.values))
+        note = (f"depth {int(training['depth'][-1])}; at depth {int(training['depth'][0])}: "
+                f"{float(np.median(shallow.values)):.3g}; {int(training.attrs['max_steps'])} steps at most")
+        return Outcome(measure, value, verdict=_verdict(value >= RULES["untrained_loss_ratio"]), note=note)
+
+    return check
+
+
+def seed001_steps_against_change(claim: Claim, inputs: ClaimInputs) -> Outcome:
+    """Claim 25: networks that take more steps change their kernel less: Spearman's rho of
+    the step count with the relative NTK change at the end over every trained, not diverged
+    cell of the main width; n/a when every run stopped at the cap (no early stop)."""
+    measure = "Spearman ρ of the number of steps with the relative NTK change at the end (main width)"
+    data = inputs.seed001
+    if data is None or data.training is None:
+        return Outcome(measure, note=NO_SEED001_TRAINING)
+    training = data.training.sel(width=int(data.training.attrs["main_width"]))
+    ok = (training["status"] >= 0) & (training["status"] != 2)
+    steps = training["steps"].where(ok).values.ravel()
+    change = training["ntk_change_end"].where(ok).values.ravel()
+    keep = np.isfinite(steps) & np.isfinite(change)
+    steps, change = steps[keep], change[keep]
+    if steps.size < 3 or np.ptp(steps) == 0:
+        return Outcome(measure, note=f"every run took the same number of steps ({int(steps[0]) if steps.size else 0}): "
+                                     "no run stopped early in this run's protocol")
+    rho = phase.spearman(steps, change)
+    return Outcome(measure, rho, verdict=_verdict(rho <= RULES["decreasing_rho"]), note=f"{steps.size} runs")
+
+
 # --------------------------------------------------------------------------- the registry
 
 # The report's statements, in table order. Numbers in `stated` are quotes of seed 000 and
@@ -1043,6 +1148,34 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("20.relu", "Seed 001, ReLU: where the map leaves the deterministic class, against σb² (Figure 7)",
           "while for ReLU networks it is the same for all the σb² values", "Seed 001, App. C, Fig. 7b",
           None, f"agrees when the range is < {RULES['border_moves']:g}", seed001_border_moves("relu", moves=False)),
+    # Seed 001 in training (Section 4, Figures 3, 4, 8-11).
+    Claim("21.tanh", "Seed 001, tanh: relative NTK change in training, ordered phase",
+          "In the ordered phase, the relative change in the NTK matrix norm is small throughout training for any depth",
+          "Seed 001, Sec. 4, Fig. 3a", None, f"agrees when ≤ {RULES['kernel_close']:g}", seed001_training_change("tanh", "ordered")),
+    Claim("21.relu", "Seed 001, ReLU: relative NTK change in training, ordered phase",
+          "In the ordered phase, the relative change in the NTK matrix norm is small throughout training for any depth",
+          "Seed 001, Sec. 4, Fig. 4a", None, f"agrees when ≤ {RULES['kernel_close']:g}", seed001_training_change("relu", "ordered")),
+    Claim("22.tanh", "Seed 001, tanh: relative NTK change against depth, chaotic phase",
+          "in the chaotic phase ... the NTK changes significantly during training ... grows with L", "Seed 001, Sec. 4, Fig. 3a",
+          None, RULE_MONOTONE, seed001_training_change("tanh", "chaotic")),
+    Claim("22.relu", "Seed 001, ReLU: relative NTK change against depth, chaotic phase",
+          "in the chaotic phase ... the NTK changes significantly during training ... grows with L", "Seed 001, Sec. 4, Fig. 4a",
+          None, RULE_MONOTONE, seed001_training_change("relu", "chaotic")),
+    Claim("23.tanh", "Seed 001, tanh: relative NTK change against width at fixed (σw², L)",
+          "wider networks change less", "Seed 001, App. D, Fig. 10",
+          None, f"agrees when ρ ≤ {RULES['decreasing_rho']:g}", seed001_training_change("tanh", "width")),
+    Claim("23.relu", "Seed 001, ReLU: relative NTK change against width at fixed (σw², L)",
+          "wider networks change less", "Seed 001, App. D, Fig. 11",
+          None, f"agrees when ρ ≤ {RULES['decreasing_rho']:g}", seed001_training_change("relu", "width")),
+    Claim("24.tanh", "Seed 001, tanh: loss reached by deep networks in the ordered phase",
+          "Networks become untrainable with depth much faster in the ordered phase than in the chaotic phase", "Seed 001, Sec. 4, Fig. 3b",
+          None, f"agrees when ≥ {RULES['untrained_loss_ratio']:g}", seed001_untrainable("tanh")),
+    Claim("24.relu", "Seed 001, ReLU: loss reached by deep networks in the ordered phase",
+          "Networks become untrainable with depth much faster in the ordered phase than in the chaotic phase", "Seed 001, Sec. 4, Fig. 4b",
+          None, f"agrees when ≥ {RULES['untrained_loss_ratio']:g}", seed001_untrainable("relu")),
+    Claim("25.steps", "Seed 001: NTK change against the number of training steps",
+          "networks that need more iterations to train mostly show small changes in the NTK", "Seed 001, Sec. 4",
+          None, f"agrees when ρ ≤ {RULES['decreasing_rho']:g}", seed001_steps_against_change),
 )
 
 

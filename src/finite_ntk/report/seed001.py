@@ -35,6 +35,7 @@ class Seed001Data(NamedTuple):
     bias_maps_width: int  # seed001.bias_maps.width
     curves_activation: str  # seed001.depth_curves.activation
     curves_points: tuple[tuple[float, float], ...]  # seed001.depth_curves.points
+    training: xr.Dataset | None = None  # training_stats.nc (claims 21-25)
 
 
 class Extreme(NamedTuple):
@@ -163,8 +164,23 @@ def empirical_transition(cells: xr.Dataset, threshold: float) -> float:
     return float(reached.min()) if reached.size else NAN
 
 
-def seed001_latex(stats: xr.Dataset, kappa: xr.Dataset, config: Mapping[str, Any]) -> str:
-    """``report/<run>/seed001.tex``: the chapter's settings and numbers as macros."""
+def training_phase_mask(training: xr.Dataset, phase: str) -> xr.DataArray:
+    """Clearly ordered / chaotic sigma_w^2 of the training grid (chi_1 from mean-field theory at
+    the training's bias variance), per activation."""
+    from .. import mean_field
+
+    weights = training["weight_variance"].values
+    chi = np.stack([
+        mean_field.chi_1(str(a), weights, float(training.attrs["bias_variance"])) for a in training["activation"].values
+    ])
+    chi = xr.DataArray(chi, dims=("activation", "weight_variance"), coords={
+        "activation": training["activation"], "weight_variance": training["weight_variance"]})
+    return chi <= ORDERED_CHI if phase == "ordered" else chi >= CHAOTIC_CHI
+
+
+def seed001_latex(stats: xr.Dataset, kappa: xr.Dataset, config: Mapping[str, Any], training: xr.Dataset | None = None) -> str:
+    """``report/<run>/seed001.tex``: the chapter's settings and numbers as macros (the
+    training part's from ``training_stats.nc`` when given)."""
     section = config["seed001"]
     thresholds = section["relative_std_thresholds"]
 
@@ -213,6 +229,28 @@ def seed001_latex(stats: xr.Dataset, kappa: xr.Dataset, config: Mapping[str, Any
             continue
         points = kappa["weight_variance"].sel(activation=activation).values
         lines.append(macro(f"SeedOneKappaPoints{name}", ", ".join(latex_number(float(v), 3) for v in points)))
+    if training is not None:
+        section = config["seed001"]["training"]
+        status = training["status"].values
+        lines += [
+            macro("SeedOneTrainingData", str(training.attrs["dataset_description"])),
+            macro("SeedOneTrainingSamples", str(int(training.attrs["samples"]))),
+            macro("SeedOneTrainingInputScale", str(training.attrs["input_scale"]).replace("_", "\\_")),
+            macro("SeedOneTrainingWidths", values(section["widths"])),
+            macro("SeedOneTrainingMainWidth", str(int(section["main_width"]))),
+            macro("SeedOneTrainingDepths", values(section["depths"])),
+            macro("SeedOneTrainingWeights", values(section["weight_variances"])),
+            macro("SeedOneTrainingBias", latex_plain(float(section["bias_variance"]))),
+            macro("SeedOneTrainingRate", latex_plain(float(section["learning_rate"]))),
+            macro("SeedOneTrainingMaxSteps", f"{int(section['max_steps']):,}".replace(",", "{,}")),
+            macro("SeedOneTrainingSnapshots", values(section["snapshot_steps"])),
+            macro("SeedOneTrainingPatience", str(int(section["patience"]))),
+            macro("SeedOneTrainingMinDecrease", latex_plain(float(section["min_decrease"]))),
+            macro("SeedOneTrainingRuns", str(int((status >= 0).sum()))),
+            macro("SeedOneTrainingConverged", str(int((status == 0).sum()))),
+            macro("SeedOneTrainingCapped", str(int((status == 1).sum()))),
+            macro("SeedOneTrainingDiverged", str(int((status == 2).sum()))),
+        ]
     return "\n".join(lines) + "\n"
 
 
