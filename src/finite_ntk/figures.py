@@ -57,6 +57,10 @@ SOURCES: dict[str, Source] = {
     # the order/chaos border (Figures 1, 2, 7); Lemma 2's kappas against depth (5, 6).
     "seed001_phase": Source(("seed001/phase_stats.nc",), many=False),
     "seed001_kappa": Source(("seed001/kappa.nc",), many=False),
+    # Seed 001: gradient-descent training over (activation, width, sigma_w^2, depth): the
+    # NTK's relative change at snapshot steps and at the end, the minimal loss, the run's
+    # status (Figures 3, 4, 8-11).
+    "seed001_training": Source(("seed001/training_stats.nc",), many=False),
 }
 
 
@@ -216,6 +220,24 @@ FIGURES: tuple[Figure, ...] = (
            {"activation": FromConfig("seed001.activations"), "panels": "bias_variance",
             "widths": FromConfig("seed001.bias_maps.width"), "bias_variances": FromConfig("seed001.bias_maps.bias_variances"),
             "relative_std_thresholds": SEED001_THRESHOLDS, "title": "NTK second moment for several bias variances"}),
+    Figure("seed001fig3", "Seed 001, Figure 3", "tanh networks of the main width trained by full-batch gradient descent on 128 training samples (by default scikit-learn's digits, a substitute for MNIST; the figure's title names the data set): (a) the relative NTK change ||Theta_T - Theta_0||_F / ||Theta_0||_F at the end of training and (b) the minimal loss reached, over (sigma_w^2, depth L), log colour scales. Dashed: the order/chaos border chi_1 = 1, hatched: diverged runs, dot: stopped early (the others ran to the step cap), blank: not trained.",
+           SEED001, "Training", {"stats": "seed001_training"}, _SEED001 + "plot_training_maps",
+           {"activation": "tanh", "panels": "quantity", "title": "NTK change and minimal loss after training"}),
+    Figure("seed001fig4", "Seed 001, Figure 4", "The same for ReLU networks, whose border lies at sigma_w^2 = 2.",
+           SEED001, "Training", {"stats": "seed001_training"}, _SEED001 + "plot_training_maps",
+           {"activation": "relu", "panels": "quantity", "title": "NTK change and minimal loss after training"}),
+    Figure("seed001fig8", "Seed 001, Figure 8", "tanh, main width: the relative NTK change after each snapshot number of gradient-descent steps (one shared log colour scale), trained as in Figure 3 on 128 training samples (by default scikit-learn's digits, a substitute for MNIST; the figure's title names the data set); hatched: diverged runs, dot: stopped early by that step, blank: not trained or no value at that step.",
+           SEED001, "Training", {"stats": "seed001_training"}, _SEED001 + "plot_training_maps",
+           {"activation": "tanh", "panels": "snapshot", "title": "NTK change after each snapshot step"}),
+    Figure("seed001fig9", "Seed 001, Figure 9", "The same for ReLU networks, trained as in Figure 4.",
+           SEED001, "Training", {"stats": "seed001_training"}, _SEED001 + "plot_training_maps",
+           {"activation": "relu", "panels": "snapshot", "title": "NTK change after each snapshot step"}),
+    Figure("seed001fig10", "Seed 001, Figure 10", "tanh: the relative NTK change at the end of training for each width M (one shared log colour scale), trained as in Figure 3 on 128 training samples (by default scikit-learn's digits, a substitute for MNIST; the figure's title names the data set); hatched: diverged runs, dot: stopped early, blank: not trained.",
+           SEED001, "Training", {"stats": "seed001_training"}, _SEED001 + "plot_training_maps",
+           {"activation": "tanh", "panels": "width", "title": "NTK change at the end of training for each width"}),
+    Figure("seed001fig11", "Seed 001, Figure 11", "The same for ReLU networks, trained as in Figure 4.",
+           SEED001, "Training", {"stats": "seed001_training"}, _SEED001 + "plot_training_maps",
+           {"activation": "relu", "panels": "width", "title": "NTK change at the end of training for each width"}),
 )
 
 FIGURES_BY_NAME: dict[str, Figure] = {figure.name: figure for figure in FIGURES}

@@ -1,33 +1,40 @@
 """Seed 001's figures (Seleznova & Kutyniok): the NTK's normalised second moment over the
-(sigma_w^2, depth) plane and Lemma 2's kappas, from ``seed001/phase_stats.nc`` and
-``seed001/kappa.nc`` (formats: the reduction in :mod:`finite_ntk.phase_diagram`).
+(sigma_w^2, depth) plane, Lemma 2's kappas and the NTK's change in training, from
+``seed001/phase_stats.nc``, ``seed001/kappa.nc`` (formats: the reduction in
+:mod:`finite_ntk.phase_diagram`) and ``seed001/training_stats.nc``.
 
-Three kinds of figure, one function each:
+Four kinds of figure, one function each:
 
 - :func:`plot_phase_maps`    maps of R = E[K^2]/E[K]^2 over (sigma_w^2, L), one panel per
   width (Figures 1a, 1b) or per sigma_b^2 (Figure 7), rows = activations; one shared
   logarithmic colour scale, contours at std/mean = t (R = 1 + t^2), the order/chaos border
   chi_1 = 1 dashed, saturated estimates marked x, unsampled cells blank
+- :func:`plot_training_maps` maps of the relative NTK change ||Theta_T - Theta_0||_F / ||Theta_0||_F
+  and the minimal loss after training (Figures 3, 4), of the change after each snapshot
+  step (8, 9) or at each width (10, 11); log colour scales, the border dashed, diverged
+  runs hatched, early-stopped runs dotted, untrained cells blank
 - :func:`plot_depth_curves`  R against L and against L/M, one curve per width, one column
   per (sigma_w^2, sigma_b^2) (Figure 2)
 - :func:`plot_kappa`         kappa_2 or kappa_1/kappa_2 against depth, rows = activations,
   columns = phases, one curve per input covariance q^0_sr (Figures 5, 6)
 
-A requested activation, width, bias variance, point or phase that the data lacks is a
-``ValueError`` that names it and lists what the data has.
+Every map is drawn by one helper (:func:`_draw_plane`). A requested activation, width,
+bias variance, snapshot, point or phase that the data lacks is a ``ValueError`` that names
+it and lists what the data has.
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import Literal, Sequence
+from typing import Callable, Literal, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 from matplotlib import colors, patheffects, ticker
+from matplotlib.collections import PatchCollection, QuadMesh
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from .style import ACTIVATION_LABELS, apply_style
 
@@ -107,40 +114,65 @@ def _threshold_style(k: int) -> tuple[str, str]:
     return THRESHOLD_STYLES[k % len(THRESHOLD_STYLES)]
 
 
+def _draw_plane(
+    ax: plt.Axes,
+    weight: np.ndarray,
+    depth: np.ndarray,
+    values: np.ndarray,
+    border: float,
+    norm: colors.Normalize,
+    cmap: str = MAP_CMAP,
+    empty_text: str = "not sampled",
+    overlay: Callable[[np.ndarray], None] | None = None,
+) -> QuadMesh:
+    """A map over (sigma_w^2, depth): ``values`` (depth, sigma_w^2) coloured by ``norm``
+    (NaN cells blank), the depths evenly spaced and labelled, the order/chaos border
+    ``border`` dashed (gid "border"), ``empty_text`` where no cell has a value.
+    ``overlay(rows)`` draws marks between the colours and the border (rows: the depths'
+    y positions)."""
+    rows = np.arange(depth.size)
+    shown = np.ma.masked_invalid(values)
+    image = ax.pcolormesh(_edges(weight), _edges(rows), shown, cmap=cmap, norm=norm, shading="flat")
+    if overlay is not None:
+        overlay(rows)
+    if np.isfinite(border):
+        ax.axvline(border, color=BORDER_COLOUR, ls="--", lw=1.5, gid="border", zorder=4)
+    if shown.count() == 0:
+        ax.text(0.5, 0.5, empty_text, transform=ax.transAxes, ha="center", va="center", fontsize=8)
+    ax.set_xlim(_edges(weight)[[0, -1]])
+    ax.set_ylim(-0.5, depth.size - 0.5)
+    ax.set_yticks(rows, [str(int(L)) for L in depth])
+    ax.grid(False)
+    return image
+
+
 def _draw_map(
     ax: plt.Axes,
     cell: xr.Dataset,
     border: float,
     norm: colors.Normalize,
     thresholds: Sequence[float],
-) -> plt.cm.ScalarMappable:
+) -> QuadMesh:
     """One panel: log10 R over (sigma_w^2, depth index), contours, saturation marks, border."""
     weight = cell["weight_variance"].values.astype(float)
     depth = cell["depth"].values
-    rows = np.arange(depth.size)
     ratio = cell["second_moment_ratio"].transpose("depth", "weight_variance").values
     log_ratio = np.ma.masked_invalid(np.log10(np.where(ratio > 0, ratio, np.nan)))
-    image = ax.pcolormesh(_edges(weight), _edges(rows), log_ratio, cmap=MAP_CMAP, norm=norm, shading="flat")
-    if log_ratio.count() >= 4 and min(log_ratio.shape) >= 2:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "no contour levels were found" where all cells lie on one side
-            for k, t in enumerate(thresholds):
-                colour, style = _threshold_style(k)
-                ax.contour(weight, rows, log_ratio, levels=[np.log10(1 + t * t)], colors=[colour],
-                           linestyles=[style], linewidths=1.3)
     saturated = cell["saturated"].transpose("depth", "weight_variance").values.astype(bool) & np.isfinite(ratio)
-    if saturated.any():
-        d, w = np.nonzero(saturated)
-        ax.scatter(weight[w], rows[d], marker="x", s=14, linewidths=0.9, color="black", zorder=3, gid="saturated")
-    if np.isfinite(border):
-        ax.axvline(border, color=BORDER_COLOUR, ls="--", lw=1.5, gid="border", zorder=4)
-    if log_ratio.count() == 0:
-        ax.text(0.5, 0.5, "not sampled", transform=ax.transAxes, ha="center", va="center", fontsize=8)
-    ax.set_xlim(_edges(weight)[[0, -1]])
-    ax.set_ylim(-0.5, depth.size - 0.5)
-    ax.set_yticks(rows, [str(int(L)) for L in depth])
-    ax.grid(False)
-    return image
+
+    def overlay(rows: np.ndarray) -> None:
+        if log_ratio.count() >= 4 and min(log_ratio.shape) >= 2:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "no contour levels were found" where all cells lie on one side
+                for k, t in enumerate(thresholds):
+                    colour, style = _threshold_style(k)
+                    ax.contour(weight, rows, log_ratio, levels=[np.log10(1 + t * t)], colors=[colour],
+                               linestyles=[style], linewidths=1.3)
+        if saturated.any():
+            d, w = np.nonzero(saturated)
+            ax.scatter(weight[w], rows[d], marker="x", s=14, linewidths=0.9, color="black", zorder=3, gid="saturated")
+
+    return _draw_plane(ax, weight, depth, log_ratio.filled(np.nan), border, norm, overlay=overlay)
 
 
 def plot_phase_maps(
@@ -235,6 +267,219 @@ def plot_phase_maps(
 
 def _outline() -> patheffects.AbstractPathEffect:
     return patheffects.withStroke(linewidth=2.8, foreground="0.35")
+
+
+# ---- training maps ---------------------------------------------------------------------
+
+# status codes of seed001/training_stats.nc (attribute status_codes)
+NOT_TRAINED, CONVERGED, CAP, DIVERGED = -1, 0, 1, 2
+DIVERGED_HATCH = "xxxx"
+DIVERGED_COLOUR = "0.15"
+TRAINING_LABELS = {
+    "ntk_change_end": r"$\|\Theta_T - \Theta_0\|_F \,/\, \|\Theta_0\|_F$",
+    "ntk_change": r"$\|\Theta_t - \Theta_0\|_F \,/\, \|\Theta_0\|_F$",
+    "min_loss": "minimal training loss",
+    "initial_loss": "initial training loss",
+}
+TRAINING_TITLES = {
+    "ntk_change_end": "relative NTK change at the end",
+    "ntk_change": "relative NTK change",
+    "min_loss": "minimal loss reached",
+    "initial_loss": "loss at initialisation",
+}
+TRAINING_DEFAULTS = {"quantity": ("ntk_change_end", "min_loss"), "snapshot": "ntk_change", "width": "ntk_change_end"}
+_CELL_DIMS = ("activation", "width", "weight_variance", "depth")
+
+
+def _panel_letter(k: int) -> str:
+    return f"({chr(ord('a') + k)})"
+
+
+def _log_norm(values: Sequence[np.ndarray]) -> colors.LogNorm:
+    """A logarithmic colour scale over the positive finite values of ``values``."""
+    every = np.concatenate([np.ravel(v) for v in values]) if values else np.array([])
+    every = every[np.isfinite(every) & (every > 0)]
+    if every.size == 0:
+        return colors.LogNorm(vmin=0.1, vmax=1.0)
+    low, high = float(every.min()), float(every.max())
+    if high <= low * 1.01:
+        low, high = low / 1.5, high * 1.5
+    return colors.LogNorm(vmin=low, vmax=high)
+
+
+def _training_attribute(stats: xr.Dataset, name: str) -> object:
+    if name not in stats.attrs:
+        raise ValueError(f"the training data has no attribute {name!r}; it has: {', '.join(sorted(stats.attrs)) or 'none'}")
+    return stats.attrs[name]
+
+
+def _training_quantities(stats: xr.Dataset, requested: str | Sequence[str], per_snapshot: bool) -> list[str]:
+    candidates = [n for n, v in stats.data_vars.items()
+                  if set(_CELL_DIMS) <= set(v.dims) and (("snapshot" in v.dims) == per_snapshot)
+                  and v.dtype.kind == "f"]
+    quantities = _as_list(requested)
+    for q in quantities:
+        if q not in candidates:
+            kind = "per-snapshot" if per_snapshot else "end-of-training"
+            raise ValueError(f"quantity {q!r} is not one of the training data's {kind} variables; available: {', '.join(candidates) or 'none'}")
+    return quantities
+
+
+def _draw_training_map(
+    ax: plt.Axes,
+    values: xr.DataArray,
+    status: xr.DataArray,
+    stopped: xr.DataArray,
+    border: float,
+    norm: colors.LogNorm,
+    cmap: str,
+) -> tuple[QuadMesh, bool, bool]:
+    """One panel: a positive quantity over (sigma_w^2, depth) on a log colour scale; the
+    cells whose run diverged hatched (gid "diverged", coloured beneath where a value was
+    recorded), those flagged in ``stopped`` dotted (gid "stopped_early"), untrained cells
+    blank. Returns the mesh and whether any cell was diverged / dotted."""
+    weight = values["weight_variance"].values.astype(float)
+    depth = values["depth"].values
+    grid = values.transpose("depth", "weight_variance").values.astype(float)
+    code = status.transpose("depth", "weight_variance").values.astype(int)
+    dotted = stopped.transpose("depth", "weight_variance").values.astype(bool) & (code == CONVERGED)
+    grid = np.where(code == NOT_TRAINED, np.nan, grid)
+    # a trained cell never disappears: a non-positive value takes the scale's lowest colour
+    grid = np.where(np.isfinite(grid) & (grid <= 0), norm.vmin, grid)
+    diverged = code == DIVERGED
+    w_edges = _edges(weight)
+
+    def overlay(rows: np.ndarray) -> None:
+        if diverged.any():
+            d, w = np.nonzero(diverged)
+            cells = [Rectangle((w_edges[j], rows[i] - 0.5), w_edges[j + 1] - w_edges[j], 1.0) for i, j in zip(d, w)]
+            ax.add_collection(PatchCollection(cells, facecolor="none", edgecolor=DIVERGED_COLOUR, hatch=DIVERGED_HATCH,
+                                              linewidth=0.0, zorder=2, gid="diverged"))
+        if dotted.any():
+            d, w = np.nonzero(dotted)
+            ax.scatter(weight[w], rows[d], marker="o", s=10, facecolor="white", edgecolor="black", linewidths=0.6,
+                       zorder=3, gid="stopped_early")
+
+    empty = "not trained" if (code == NOT_TRAINED).all() else "no values"
+    image = _draw_plane(ax, weight, depth, grid, border, norm, cmap, empty_text=empty, overlay=overlay)
+    return image, bool(diverged.any()), bool(dotted.any())
+
+
+def plot_training_maps(
+    stats: xr.Dataset,
+    activation: str,
+    panels: Literal["quantity", "snapshot", "width"] = "quantity",
+    quantities: str | Sequence[str] | None = None,
+    width: int | None = None,
+    widths: int | Sequence[int] | None = None,
+    snapshots: int | Sequence[int] | None = None,
+    title: str = "",
+) -> plt.Figure:
+    """Seed 001's training results (``seed001/training_stats.nc``) as maps over
+    (:math:`\\sigma_w^2`, depth :math:`L`) for one activation, one panel each:
+
+    - ``panels="quantity"`` (Figures 3, 4): one panel per quantity of ``quantities``
+      (default the relative NTK change at the end and the minimal loss), at ``width``
+      (None: the data's ``main_width``), each with its own colour bar;
+    - ``panels="snapshot"`` (Figures 8, 9): the relative change ``ntk_change`` after each
+      step of ``snapshots`` (None: all) at ``width``, one shared colour bar;
+    - ``panels="width"`` (Figures 10, 11): the change at the end for each of ``widths``
+      (None: all), one shared colour bar.
+
+    Logarithmic colour scales; the order/chaos border :math:`\\chi_1 = 1` dashed; runs
+    that diverged hatched (never dropped: coloured beneath where a value was recorded, e.g.
+    the minimal loss before the divergence, or a snapshot before it); runs that stopped
+    early (the loss stalled; by that step, in the snapshot panels) marked with a dot, the
+    others ran to the step cap; untrained cells blank. The suptitle names the activation,
+    ``title`` and the training data set (attribute ``dataset_description`` or
+    ``dataset_name``). A requested activation, width, snapshot or quantity the data lacks
+    is a ``ValueError`` naming it.
+    """
+    if panels not in TRAINING_DEFAULTS:
+        raise ValueError(f"panels must be one of {', '.join(map(repr, TRAINING_DEFAULTS))}, got {panels!r}")
+    (activation,) = _pick(stats, "activation", activation, "activation")
+    names = _training_quantities(stats, TRAINING_DEFAULTS[panels] if quantities is None else quantities,
+                                 per_snapshot=panels == "snapshot")
+    if panels != "quantity" and len(names) != 1:
+        raise ValueError(f"plot_training_maps(panels={panels!r}) draws one quantity, got {names!r}")
+    dataset = _training_attribute(stats, "dataset_description" if "dataset_description" in stats.attrs else "dataset_name")
+    if panels == "width":
+        if width is not None:
+            raise ValueError("plot_training_maps(panels='width') takes widths, not width")
+        columns = _pick(stats, "width", widths, "width")
+    else:
+        if widths is not None:
+            raise ValueError(f"plot_training_maps(panels={panels!r}) takes one width, not widths")
+        requested = width if width is not None else _training_attribute(stats, "main_width")
+        what = "width" if width is not None else "main width (attribute main_width)"
+        (width,) = _pick(stats, "width", requested, what)
+        columns = _pick(stats, "snapshot", snapshots, "snapshot") if panels == "snapshot" else names
+    at = stats.sel(activation=activation)
+    border = float(at["border_weight_variance"]) if "border_weight_variance" in at else float("nan")
+
+    # (values, status, dotted, panel title) of each panel
+    drawn = []
+    for k, column in enumerate(columns):
+        if panels == "quantity":
+            cell = at.sel(width=width)
+            values, name = cell[column], column
+            dotted = cell["status"] == CONVERGED
+            text = TRAINING_TITLES.get(column, column)
+        elif panels == "snapshot":
+            cell = at.sel(width=width)
+            values, name = cell[names[0]].sel(snapshot=column), names[0]
+            dotted = (cell["status"] == CONVERGED) & (cell["steps"] <= column)
+            text = f"after {int(column):,} steps"
+        else:
+            cell = at.sel(width=column)
+            values, name = cell[names[0]], names[0]
+            dotted = cell["status"] == CONVERGED
+            text = f"$M = {int(column)}$"
+        drawn.append((values, cell["status"], dotted, f"{_panel_letter(k)} {text}", name))
+
+    apply_style()
+    n = len(drawn)
+    # a colour bar per panel (quantity) or one for all
+    size = (4.3 * n, 3.7) if panels == "quantity" else (3.3 * n + 0.9, 3.7)
+    fig, axes = plt.subplots(1, n, figsize=size, sharex=True, sharey=True, squeeze=False, layout="constrained")
+    axes = axes[0]
+    shared = None if panels == "quantity" else _log_norm([values.values for values, *_ in drawn])
+    any_diverged = any_dotted = False
+    for ax, (values, status, dotted, text, name) in zip(axes, drawn):
+        norm = shared if shared is not None else _log_norm([values.values])
+        image, diverged, dots = _draw_training_map(ax, values, status, dotted, border, norm, MAP_CMAP)
+        any_diverged |= diverged
+        any_dotted |= dots
+        ax.set_title(text, fontsize=9)
+        ax.set_xlabel(r"$\sigma_w^2$")
+        if panels == "quantity":
+            fig.colorbar(image, ax=ax, shrink=0.9, label=TRAINING_LABELS.get(name, name))
+    axes[0].set_ylabel("depth $L$")
+    if panels != "quantity":
+        fig.colorbar(image, ax=list(axes), shrink=0.9, label=TRAINING_LABELS.get(names[0], names[0]))
+
+    handles = [Line2D([], [], color=BORDER_COLOUR, ls="--", lw=1.5, label=r"border $\chi_1 = 1$")]
+    if any_diverged:
+        handles.append(Patch(facecolor="white", edgecolor=DIVERGED_COLOUR, hatch=DIVERGED_HATCH, lw=0.6, label="diverged"))
+    if any_dotted:
+        cap = stats.attrs.get("max_steps")
+        others = f"; others ran to the {int(cap):,}-step cap" if cap is not None else ""
+        when = "by this step" if panels == "snapshot" else "loss stalled"
+        handles.append(Line2D([], [], color="black", marker="o", mfc="white", mec="black", mew=0.6, ms=4, ls="none",
+                              label=f"stopped early ({when}){others}"))
+    handles.append(Patch(facecolor="white", edgecolor="0.5", lw=0.6, label="blank: not trained"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=7.5, frameon=False)
+
+    details = [str(dataset)]
+    if "samples" in stats.attrs:
+        details.append(f"{int(stats.attrs['samples'])} samples")
+    if panels != "width":
+        details.append(f"$M = {int(width)}$")
+    if "learning_rate" in stats.attrs:
+        details.append(f"learning rate {float(stats.attrs['learning_rate']):g}")
+    head = f"{_activation_label(activation)}: {title}" if title else _activation_label(activation)
+    fig.suptitle(head + "\n" + ", ".join(details), fontsize=9.5)
+    return fig
 
 
 # ---- depth curves ----------------------------------------------------------------------
@@ -387,4 +632,4 @@ def plot_kappa(
     return fig
 
 
-__all__ = ["plot_phase_maps", "plot_depth_curves", "plot_kappa"]
+__all__ = ["plot_phase_maps", "plot_training_maps", "plot_depth_curves", "plot_kappa"]
