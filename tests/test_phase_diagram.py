@@ -198,3 +198,108 @@ def test_cells_beyond_float32_are_drawn_again_in_float64():
     shallow = ds["ntk"].sel(depth=4).values
     np.testing.assert_array_equal(shallow, shallow.astype(np.float32))
     assert np.isfinite(second_moment_ratio(deep)).all()
+
+
+# ----------------------------------------------------------------------------- training grid
+
+
+def _smoke_training_config():
+    from finite_ntk.config import merge_configs
+
+    config = copy.deepcopy(CONFIG)
+    return merge_configs(config, {"seed001": {"training": {
+        "data": {"samples": 20}, "widths": [8, 16], "main_width": 8, "weight_variances": [1.0, 4.0],
+        "depths": [1, 3], "max_steps": 30, "snapshot_steps": [10, 30], "patience": 10,
+    }}})
+
+
+def test_training_jobs_and_their_checks():
+    from finite_ntk.phase_diagram.settings import training_jobs
+
+    jobs = training_jobs(CONFIG)
+    section = CONFIG["seed001"]["training"]
+    assert len(jobs) == len(section["activations"]) * len(section["widths"]) * len(section["depths"])
+    assert {job.weight_variances for job in jobs} == {tuple(section["weight_variances"])}
+    bad = copy.deepcopy(CONFIG)
+    bad["seed001"]["training"]["main_width"] = 100
+    with pytest.raises(ValueError, match="seed001.training.main_width"):
+        check_seed001_config(bad)
+    bad = copy.deepcopy(CONFIG)
+    bad["seed001"]["training"]["snapshot_steps"] = [10, 5000]
+    with pytest.raises(ValueError, match="seed001.training.snapshot_steps"):
+        check_seed001_config(bad)
+
+
+@pytest.mark.slow  # trains 2 networks twice (compiles)
+def test_training_job_contract_determinism_and_statistics():
+    """A tiny training job: its dataset's contract, the same bytes when run again (a rerun
+    after a killed job writes what the first run would have), and the reduction's grid."""
+    from finite_ntk.phase_diagram.settings import TrainingJob
+    from finite_ntk.phase_diagram.training_grid import train_job, training_statistics
+
+    config = _smoke_training_config()
+    job = TrainingJob("tanh", 8, 3, (1.0, 4.0))
+    first, again = train_job(config, job), train_job(config, job)
+    xr.testing.assert_identical(first, again)
+    assert first["loss"].shape == (2, 31) and set(first["status"].values) <= {0, 1, 2}
+    assert (first["steps"] <= 30).all() and np.isfinite(first["ntk_change"]).all()
+    assert first.attrs["dataset_description"].endswith("substitute for MNIST)")
+    # The loss falls (gradient descent at a stable rate) and the minimum is the recorded minimum.
+    assert (first["min_loss"] <= first["initial_loss"]).all()
+    np.testing.assert_allclose(first["min_loss"], np.nanmin(first["loss"].values, axis=1), rtol=1e-6)
+    relu = train_job(config, TrainingJob("relu", 16, 1, (1.0,)))
+    stats = training_statistics([first, relu], main_width=8, bias_variance=1.0)
+    assert list(stats["activation"].values) == ["tanh", "relu"]
+    assert list(stats["width"].values) == [8, 16] and list(stats["depth"].values) == [1, 3]
+    assert int(stats["status"].sel(activation="relu", width=8, depth=1, weight_variance=1.0)) == -1
+    assert np.isnan(float(stats["ntk_change_end"].sel(activation="tanh", width=16, depth=1, weight_variance=1.0)))
+    cell = stats.sel(activation="tanh", width=8, depth=3, weight_variance=4.0)
+    assert float(cell["ntk_change_end"]) == float(first["ntk_change_end"].sel(weight_variance=4.0))
+    assert float(stats["border_weight_variance"].sel(activation="relu")) == 2.0
+    assert stats.attrs["main_width"] == 8 and stats.attrs["samples"] == 20
+
+
+def _training_stats(change, status=None, steps=None, min_ratio=0.5):
+    """training_stats-shaped data on a (width, sigma_w^2, depth) grid for ReLU."""
+    widths, weights, depths = [64, 128, 256], [1.0, 2.0, 3.0], [1, 2, 4, 8]
+    shape = (1, len(widths), len(weights), len(depths))
+    grid = np.fromfunction(lambda a, w, s, d: change(np.asarray(widths)[w.astype(int)], np.asarray(weights)[s.astype(int)],
+                                                      np.asarray(depths)[d.astype(int)]), shape)
+    dims = ("activation", "width", "weight_variance", "depth")
+    return xr.Dataset(
+        {
+            "ntk_change_end": (dims, grid),
+            "min_loss": (dims, np.full(shape, min_ratio)),
+            "initial_loss": (dims, np.ones(shape)),
+            "status": (dims, np.ones(shape, np.int8) if status is None else status),
+            "steps": (dims, np.full(shape, 1000) if steps is None else steps),
+        },
+        coords={"activation": ["relu"], "width": widths, "weight_variance": weights, "depth": depths},
+        attrs={"main_width": 128, "bias_variance": 1.0, "max_steps": 1000},
+    )
+
+
+def test_training_claims_on_known_data():
+    """Claims 21-25 read the right cells: change = depth x (sigma_w^2 - 1) / width."""
+    from finite_ntk.report import claims
+    from finite_ntk.report.seed001 import Seed001Data
+
+    stats = _training_stats(lambda m, w, d: d * (w - 1.0) / m + 1e-4, min_ratio=0.95)
+    # A real (tiny, tanh-only) phase dataset beside it: claims 13-20 of ReLU have nothing to read.
+    phase = phase_statistics([_samples(np.random.default_rng(3), activation="tanh")], NETWORK, 0, 50, 0.95, 0.5)
+    data = Seed001Data(phase, (0.3, 1.0), 1.0, 128, "relu", ((3.0, 1.0),), stats)
+    results = {r.key: r for r in claims.evaluate_claims(seed001=data) if r.number >= 21}
+    # Ordered (sigma_w^2 = 1, chi_1 = 0.5): change 1e-4 everywhere, small.
+    assert results["21.relu"].verdict == claims.AGREES and results["21.relu"].value == pytest.approx(1e-4)
+    # Chaotic (sigma_w^2 = 3, chi_1 = 1.5): grows with depth; every line falls with width.
+    assert results["22.relu"].verdict == claims.AGREES and results["22.relu"].value == pytest.approx(1.0)
+    assert results["23.relu"].verdict == claims.AGREES and results["23.relu"].value == pytest.approx(-1.0)
+    assert results["24.relu"].verdict == claims.AGREES and results["24.relu"].value == pytest.approx(0.95)
+    assert results["25.steps"].verdict == claims.NOT_AVAILABLE  # every run took 1000 steps
+    assert results["21.tanh"].verdict == claims.NOT_AVAILABLE  # no tanh in the data
+    # More steps, less change: rho = -1 over the main width.
+    steps = (1000 - 10 * np.arange(12)).reshape(1, 1, 3, 4).repeat(3, axis=1)
+    stats = _training_stats(lambda m, w, d: 1e-3 * (w * 10 + d), steps=steps)
+    data = data._replace(training=stats)
+    rho = {r.key: r for r in claims.evaluate_claims(seed001=data)}["25.steps"]
+    assert rho.value == pytest.approx(-1.0) and rho.verdict == claims.AGREES

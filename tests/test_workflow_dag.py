@@ -27,6 +27,8 @@ SEED002_DATA = {"seed002_convergence", "seed002_projection", "seed002_eigenvalue
 SEED002_LAZY = {"seed002_lazy_features", "plot_seed002table1", "seed002_report_tables"}
 SEED001_PHASE_PLOTS = {f"plot_{f.name}" for f in FIGURES if "seed001_phase" in f.inputs.values()}
 SEED001_KAPPA_PLOTS = {f"plot_{f.name}" for f in FIGURES if "seed001_kappa" in f.inputs.values()}
+SEED001_TRAINING_PLOTS = {f"plot_{f.name}" for f in FIGURES if "seed001_training" in f.inputs.values()}
+SEED001_TRAINING = {"seed001_train", "seed001_training_reduce", "seed001_report"} | SEED001_TRAINING_PLOTS
 SEED001_SAMPLING = {"seed001_sample", "seed001_reduce", "seed001_report"} | SEED001_PHASE_PLOTS
 
 
@@ -72,7 +74,7 @@ FIELD_EFFECTS = {
     ),
     "root_seed": (
         1, {"sample_fnn", "sample_pinn", "reduce_monte_carlo"} | TRAINING | (ALL_PLOTS - SEED001_KAPPA_PLOTS)
-        | REPORT_RULES | SEED002_DATA | {"seed002_report_tables"} | SEED001_SAMPLING
+        | REPORT_RULES | SEED002_DATA | {"seed002_report_tables"} | SEED001_SAMPLING | SEED001_TRAINING
     ),
     "monte_carlo.models.pinn.input_point": (
         [0.5, 0.125], {"sample_pinn", "reduce_monte_carlo"} | PINN_MONTE_CARLO_PLOTS | REPORT_RULES
@@ -86,6 +88,7 @@ FIELD_EFFECTS = {
     "precision": (
         "float64", {"sample_fnn", "sample_pinn", "reduce_monte_carlo"} | TRAINING
         | (ALL_PLOTS - SEED002_PLOTS - SEED001_KAPPA_PLOTS) | SEED002_LAZY | REPORT_RULES | SEED001_SAMPLING
+        | SEED001_TRAINING
     ),
     "seed002.convergence.max_depth": (
         100, {"seed002_convergence", "plot_seed002fig4", "plot_seed002fig5", "seed002_report_tables"} | REPORT_RULES
@@ -102,6 +105,7 @@ FIELD_EFFECTS = {
         [0.5, 1.0], (SEED001_PHASE_PLOTS | {"seed001_report"}) | REPORT_RULES
     ),
     "seed001.kappa.max_depth": (6, {"seed001_kappa", "seed001_report"} | SEED001_KAPPA_PLOTS | REPORT_RULES),
+    "seed001.training.max_steps": (40, SEED001_TRAINING | REPORT_RULES),
 }
 
 

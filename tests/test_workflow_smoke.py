@@ -226,4 +226,26 @@ def test_seed001_outputs(smoke_run, config):
     assert r"\SeedOneBorderTanh" in (smoke_run / "report/smoke/seed001.tex").read_text()
     with open(smoke_run / "report/smoke/claims.csv") as f:
         keys = {line.split(",")[0] for line in f}
-    assert {"13.tanh", "18.collapse", "20.relu"} <= keys
+    assert {"13.tanh", "18.collapse", "20.relu", "21.tanh", "25.steps"} <= keys
+
+
+def test_seed001_training_outputs(smoke_run, config):
+    """Seed 001's training jobs and their statistics in the smoke run: every cell trained,
+    the loss recorded up to the step count, the statistics on the config's grid."""
+    from finite_ntk.phase_diagram.settings import training_jobs
+
+    section = config["seed001"]["training"]
+    data = smoke_run / "data/smoke/seed001"
+    for job in training_jobs(config):
+        with xr.open_dataset(data / f"training/{job.stem}.nc") as ds:
+            assert list(ds["weight_variance"].values) == section["weight_variances"]
+            assert ds.sizes["step"] == section["max_steps"] + 1
+            for i, steps in enumerate(ds["steps"].values):
+                assert np.isfinite(ds["loss"].values[i, : steps + 1]).all() or ds["status"].values[i] == 2
+    with xr.open_dataset(data / "training_stats.nc") as ds:
+        assert list(ds["width"].values) == section["widths"] and list(ds["depth"].values) == section["depths"]
+        assert (ds["status"] >= 0).all()  # the smoke grid is full
+        assert ds.attrs["dataset_description"].endswith("substitute for MNIST)")
+    for name in ("seed001fig3", "seed001fig8", "seed001fig11"):
+        assert (smoke_run / f"figures/smoke/{name}.png").exists()
+    assert r"\SeedOneTrainingRuns" in (smoke_run / "report/smoke/seed001.tex").read_text()

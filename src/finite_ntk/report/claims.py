@@ -830,7 +830,11 @@ def seed001_collapse(claim: Claim, inputs: ClaimInputs) -> Outcome:
     if data is None:
         return Outcome(measure, note=NO_SEED001)
     weight, bias = max(data.curves_points)
-    found = phase.collapse(data.stats, data.curves_activation, weight, bias)
+    stats = data.stats
+    if (data.curves_activation not in stats["activation"].values or bias not in stats["bias_variance"].values
+            or "weight_variance" not in stats.coords or weight not in stats["weight_variance"].values):
+        return Outcome(measure, note=f"Figure 2's point ({weight:g}, {bias:g}) is not in this run")
+    found = phase.collapse(stats, data.curves_activation, weight, bias)
     if not np.isfinite(found.ratio):
         return Outcome(measure, note="fewer than two widths with unsaturated points")
     note = (f"{data.curves_activation} at (σw², σb²) = ({weight:g}, {bias:g}): {found.spread_ratio:.3g} against "
