@@ -60,7 +60,7 @@ import numpy as np
 
 from ..models.networks import build_network
 from ..models.spec import NetworkSpec
-from ..training.forward import activation_fn, layer_scales, linear, split_params
+from ..training.forward import forward_outputs_with_taps, layer_scales
 
 Params = Any
 ApplyFn = Callable[[Params, jax.Array], jax.Array]
@@ -256,26 +256,6 @@ def ntk_matrix(apply_fn: ApplyFn, params: Params, inputs: Any, chunk: int = JACO
     return jnp.block(rows)[:n, :n]
 
 
-def _forward_with_taps(spec: NetworkSpec, params: Params, x: jax.Array, taps: tuple) -> tuple[jax.Array, tuple]:
-    """Outputs (n, K) of ``build_network(spec, K)`` with ``taps`` added to every
-    pre-activation (first (n, M), hidden (L - 1, n, M), readout (n, K)), and the inputs of
-    every Dense layer (x, stacked hidden inputs, last hidden activations). The multi-output
-    twin of :func:`finite_ntk.training.forward.forward_with_taps` (same helpers)."""
-    first, hidden, readout = split_params(spec, params)
-    scales = layer_scales(spec)
-    sigma = activation_fn(spec)
-    h = sigma(linear(first, x, scales.first) + taps[0])
-    hidden_inputs = None
-    if hidden is not None:
-
-        def layer(h_in: jax.Array, args: tuple) -> tuple[jax.Array, jax.Array]:
-            W, b, tap = args
-            return sigma(linear((W, b), h_in, scales.hidden) + tap), h_in
-
-        h, hidden_inputs = jax.lax.scan(layer, h, (hidden[0], hidden[1], taps[1]))
-    return linear(readout, h, scales.readout) + taps[2], (x, hidden_inputs, h)
-
-
 @partial(jax.jit, static_argnums=(0, 3))
 def _dense_ntk(spec: NetworkSpec, params: Params, x: jax.Array, output_chunk: int) -> jax.Array:
     n = x.shape[0]
@@ -286,7 +266,7 @@ def _dense_ntk(spec: NetworkSpec, params: Params, x: jax.Array, output_chunk: in
         jnp.zeros((spec.depth - 1, n, spec.width), dtype) if spec.depth > 1 else None,
         jnp.zeros((n, outputs), dtype),
     )
-    out, vjp, (h0, hh, hl) = jax.vjp(lambda t: _forward_with_taps(spec, params, x, t), taps, has_aux=True)
+    out, vjp, (h0, hh, hl) = jax.vjp(lambda t: forward_outputs_with_taps(spec, params, x, t), taps, has_aux=True)
     scales = layer_scales(spec)
 
     def features(scale: tuple[float, float], h: jax.Array) -> jax.Array:

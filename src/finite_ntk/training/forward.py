@@ -83,6 +83,13 @@ def zero_taps(spec: NetworkSpec, n: int, dtype: Any) -> tuple:
 def forward_with_taps(spec: NetworkSpec, params: Params, x: jax.Array, taps: tuple) -> tuple[jax.Array, tuple]:
     """Network output (N,) with ``taps`` added to every pre-activation; also returns the
     inputs of every dense layer (first, stacked hidden, readout)."""
+    out, inputs = forward_outputs_with_taps(spec, params, x, taps)
+    return out[:, 0], inputs
+
+
+def forward_outputs_with_taps(spec: NetworkSpec, params: Params, x: jax.Array, taps: tuple) -> tuple[jax.Array, tuple]:
+    """:func:`forward_with_taps` for a readout of any number K of outputs: outputs (N, K),
+    ``taps[2]`` of shape (N, K)."""
     first, hidden, readout = split_params(spec, params)
     scales = layer_scales(spec)
     sigma = activation_fn(spec)
@@ -95,8 +102,7 @@ def forward_with_taps(spec: NetworkSpec, params: Params, x: jax.Array, taps: tup
             return sigma(linear((W, b), h_in, scales.hidden) + tap), h_in
 
         h, hidden_inputs = jax.lax.scan(layer, h, (hidden[0], hidden[1], taps[1]))
-    out = linear(readout, h, scales.readout) + taps[2]
-    return out[:, 0], (x, hidden_inputs, h)
+    return linear(readout, h, scales.readout) + taps[2], (x, hidden_inputs, h)
 
 
 def layer_features(spec: NetworkSpec, params: Params, x: jax.Array) -> tuple[tuple, tuple]:
