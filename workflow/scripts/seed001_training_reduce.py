@@ -7,10 +7,11 @@ progress = start(snakemake)  # noqa: F821
 import xarray as xr  # noqa: E402
 
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
-from finite_ntk.phase_diagram.training_grid import training_statistics  # noqa: E402
+from finite_ntk.phase_diagram.training_grid import run_training_set, training_statistics  # noqa: E402
 
 section = snakemake.config["seed001"]["training"]  # noqa: F821
 jobs = [xr.load_dataset(path) for path in snakemake.input]  # noqa: F821
-ds = training_statistics(jobs, section["main_width"], section["bias_variance"])
+targets = run_training_set(snakemake.config).targets  # noqa: F821
+ds = training_statistics(jobs, section["main_width"], section["bias_variance"], targets)
 write_netcdf_atomic(ds, snakemake.output[0], attrs=provenance_attributes())  # noqa: F821
 progress(f"{len(jobs)} training jobs: wrote {snakemake.output[0]}")  # noqa: F821

@@ -54,7 +54,9 @@ TRAINING_FIELDS: tuple[str, ...] = (
     "seed001.training.patience",
     "seed001.training.min_decrease",
 )
-TRAINING_REDUCTION_FIELDS: tuple[str, ...] = ("seed001.training.main_width", "seed001.training.bias_variance")
+TRAINING_REDUCTION_FIELDS: tuple[str, ...] = (
+    "root_seed", "seed001.training.data", "seed001.training.main_width", "seed001.training.bias_variance",
+)
 KAPPA_PHASES: tuple[str, ...] = ("ordered", "border", "chaotic")
 
 

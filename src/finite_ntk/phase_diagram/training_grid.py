@@ -54,6 +54,13 @@ def cell_spec(config: Mapping[str, Any], activation: str, width: int, depth: int
     )
 
 
+def constant_loss(targets: np.ndarray) -> float:
+    """The training loss 1/(2n) sum_i |y_i - mean y|^2 of the best constant output: a network
+    whose outputs ignore its inputs reaches no lower (0.45 for balanced one-hot digits)."""
+    targets = np.asarray(targets, dtype=np.float64)
+    return float(0.5 * np.mean(np.sum((targets - targets.mean(axis=0)) ** 2, axis=1)))
+
+
 def train_job(config: Mapping[str, Any], job: TrainingJob, progress: Progress = _quiet) -> xr.Dataset:
     """Train every sigma_w^2 of ``job``; the dataset has per sigma_w^2 the status (code), the
     step count, the initial and minimal loss, the relative NTK change at each snapshot step
@@ -129,10 +136,13 @@ def train_job(config: Mapping[str, Any], job: TrainingJob, progress: Progress = 
     )
 
 
-def training_statistics(jobs: Sequence[xr.Dataset], main_width: int, bias_variance: float) -> xr.Dataset:
+def training_statistics(
+    jobs: Sequence[xr.Dataset], main_width: int, bias_variance: float, targets: np.ndarray
+) -> xr.Dataset:
     """The jobs' results on one grid (activation, width, weight_variance, depth[, snapshot]),
     NaN and status -1 where a cell was not trained, with mean-field theory's border at
-    ``bias_variance``: the contract of ``seed001/training_stats.nc``."""
+    ``bias_variance`` and the :func:`constant_loss` of the training ``targets`` (attribute):
+    the contract of ``seed001/training_stats.nc``."""
     from .. import mean_field
 
     if not jobs:
@@ -171,11 +181,11 @@ def training_statistics(jobs: Sequence[xr.Dataset], main_width: int, bias_varian
     attrs = {name: first[name] for name in ("learning_rate", "max_steps", "patience", "min_decrease", "status_codes",
                                              "dataset_name", "dataset_description", "input_scale", "samples",
                                              "input_dimension", "root_seed")}
-    attrs.update(bias_variance=float(bias_variance), main_width=int(main_width))
+    attrs.update(bias_variance=float(bias_variance), main_width=int(main_width), constant_loss=constant_loss(targets))
     return xr.Dataset(variables, coords=coords, attrs=attrs)
 
 
 __all__ = [
-    "EXPERIMENT", "STATUS_CODES", "NOT_TRAINED", "training_data_seed", "run_training_set", "cell_spec", "train_job",
+    "EXPERIMENT", "STATUS_CODES", "NOT_TRAINED", "training_data_seed", "run_training_set", "cell_spec", "constant_loss", "train_job",
     "training_statistics",
 ]

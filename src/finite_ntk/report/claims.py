@@ -103,7 +103,7 @@ THRESHOLDS: Mapping[str, Threshold] = MappingProxyType({
     "decreasing_rho": Threshold(-0.8, "decreases with width: median Spearman $\\rho$ of $R$ with $M$ at most"),
     "border_moves": Threshold(0.5, "the border moves: range of the border's $\\sigma_w^2$ over the $\\sigma_b^2$ of Figure 7 at least (below it: stays)"),
     "shallow_depth": Threshold(2, "shallow networks: depth $L$ at most"),
-    "untrained_loss_ratio": Threshold(0.9, "does not train: minimal over initial training loss at least"),
+    "untrained_loss_ratio": Threshold(0.9, "does not train: minimal loss over the best constant output's loss at least"),
 })
 RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
 
@@ -955,23 +955,30 @@ def seed001_training_change(activation: str, which: str) -> Check:
 
 def seed001_untrainable(activation: str) -> Check:
     """Claim 24: networks deep in the ordered phase do not train: the median over the clearly
-    ordered sigma_w^2 of min loss / initial loss at the deepest depth and the main width;
-    agrees when at least untrained_loss_ratio (the loss fell by less than 1 - that)."""
-    measure = f"{activation}: median of min loss / initial loss at the deepest depth, clearly ordered σw², main width"
+    ordered sigma_w^2 of the minimal loss at the deepest depth and the main width, over the
+    loss of the best constant output (``constant_loss``: a network that ignores its inputs
+    reaches no lower); agrees when at least untrained_loss_ratio. The note gives the same
+    at the shallowest depth and for the clearly chaotic sigma_w^2."""
+    measure = f"{activation}: median min loss / best constant output's loss at the deepest depth, clearly ordered σw², main width"
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
         training = _training(inputs, activation)
         if training is None:
             return Outcome(measure, note=NO_SEED001_TRAINING)
         stats = training.sel(activation=activation, width=int(training.attrs["main_width"]))
-        mask = phase.training_phase_mask(training, "ordered").sel(activation=activation)
-        ratio = (stats["min_loss"] / stats["initial_loss"]).where(mask)
-        deep, shallow = ratio.isel(depth=-1).dropna("weight_variance"), ratio.isel(depth=0).dropna("weight_variance")
-        if deep.size == 0:
+        ratio = stats["min_loss"] / float(training.attrs["constant_loss"])
+
+        def median(phase_name: str, depth: int) -> float:
+            mask = phase.training_phase_mask(training, phase_name).sel(activation=activation)
+            values = ratio.where(mask).isel(depth=depth).dropna("weight_variance").values
+            return float(np.median(values)) if values.size else NAN
+
+        value = median("ordered", -1)
+        if not np.isfinite(value):
             return Outcome(measure, note="no clearly ordered cell in this run")
-        value = float(np.median(deep.values))
-        note = (f"depth {int(training['depth'][-1])}; at depth {int(training['depth'][0])}: "
-                f"{float(np.median(shallow.values)):.3g}; {int(training.attrs['max_steps'])} steps at most")
+        note = (f"depth {int(training['depth'][-1])}; at depth {int(training['depth'][0])}: {median('ordered', 0):.3g}; "
+                f"clearly chaotic at depth {int(training['depth'][-1])}: {median('chaotic', -1):.3g}; "
+                f"{int(training.attrs['max_steps'])} steps at most")
         return Outcome(measure, value, verdict=_verdict(value >= RULES["untrained_loss_ratio"]), note=note)
 
     return check

@@ -251,6 +251,15 @@ def seed001_latex(stats: xr.Dataset, kappa: xr.Dataset, config: Mapping[str, Any
             macro("SeedOneTrainingCapped", str(int((status == 1).sum()))),
             macro("SeedOneTrainingDiverged", str(int((status == 2).sum()))),
         ]
+        ratio = training["min_loss"].where(training["status"] != 2) / float(training.attrs["constant_loss"])
+        best = ratio.isel({dim: int(i) for dim, i in ratio.argmin(...).items()})
+        names = {"tanh": "tanh", "relu": "ReLU"}
+        lines += [
+            macro("SeedOneTrainingConstantLoss", latex_number(float(training.attrs["constant_loss"]), 3)),
+            macro("SeedOneTrainingBestRatio", latex_number(float(best), 2)),
+            macro("SeedOneTrainingBestWhere", f"{names.get(str(best['activation'].values), str(best['activation'].values))}, "
+                  f"$M = {int(best['width'])}$, $\\sigma_w^2 = {float(best['weight_variance']):g}$, $L = {int(best['depth'])}$"),
+        ]
     return "\n".join(lines) + "\n"
 
 
