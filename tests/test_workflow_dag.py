@@ -105,7 +105,7 @@ FIELD_EFFECTS = {
         [0.5, 1.0], (SEED001_PHASE_PLOTS | {"seed001_report"}) | REPORT_RULES
     ),
     "seed001.kappa.max_depth": (6, {"seed001_kappa", "seed001_report"} | SEED001_KAPPA_PLOTS | REPORT_RULES),
-    "seed001.training.max_steps": (40, SEED001_TRAINING | REPORT_RULES),
+    "seed001.training.max_steps": (80, SEED001_TRAINING | REPORT_RULES),
 }
 
 
