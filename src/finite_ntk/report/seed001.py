@@ -1,6 +1,6 @@
 """Seed 001's numbers for the claims and its report chapter: summaries of
-``data/<run>/seed001/phase_stats.nc`` (:mod:`finite_ntk.phase_diagram.reduction`) and the
-macros of ``report/src/sections/seed001.tex`` (``report/<run>/seed001.tex``). Imports no
+``data/<run>/seed001/phase_stats.nc`` (:mod:`finite_ntk.phase_diagram.reduction`) and of
+``training_stats.nc`` (:mod:`finite_ntk.phase_diagram.training_grid`), and the macros of ``report/src/sections/seed001.tex`` (``report/<run>/seed001.tex``). Imports no
 JAX.
 
 The paper reads its maps in three classes of the relative standard deviation
@@ -266,5 +266,5 @@ def seed001_latex(stats: xr.Dataset, kappa: xr.Dataset, config: Mapping[str, Any
 __all__ = [
     "ORDERED_CHI", "CHAOTIC_CHI", "Seed001Data", "Extreme", "relative_std", "largest_relative_std", "chi_mask",
     "border_mask", "spearman", "rank_correlations", "Collapse", "collapse", "class_fraction", "empirical_transition",
-    "seed001_latex",
+    "training_phase_mask", "seed001_latex",
 ]
