@@ -39,15 +39,15 @@ import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 import neural_tangents as nt  # noqa: E402
 
-from finite_ntk import seeding  # noqa: E402
+import finite_ntk.seeding as seeding  # noqa: E402
 from finite_ntk.config import grid_configurations, load_config  # noqa: E402
-from finite_ntk.monte_carlo.setup import setup_from_config  # noqa: E402
-from finite_ntk.plan import sampling_batches  # noqa: E402
+from finite_ntk.samplers.setup import setup_from_config  # noqa: E402
+from finite_ntk.papers.seed000.plan import sampling_batches  # noqa: E402
 from finite_ntk.models.networks import build_network  # noqa: E402
-from finite_ntk.monte_carlo.matrix_free import matrix_free_batch_size  # noqa: E402
-from finite_ntk.monte_carlo.dense import replicate_sampler  # noqa: E402
-from finite_ntk.monte_carlo.samplers import sample  # noqa: E402
-from finite_ntk.monte_carlo.setup import dense_batch_size, parameter_count  # noqa: E402
+from finite_ntk.samplers.matrix_free import matrix_free_batch_size  # noqa: E402
+from finite_ntk.samplers.dense import replicate_sampler  # noqa: E402
+from finite_ntk.samplers.dispatch import sample  # noqa: E402
+from finite_ntk.samplers.setup import dense_batch_size, parameter_count  # noqa: E402
 
 
 def time_sampler(setup, sampler: str, replicates: int) -> tuple[float, float]:
@@ -99,7 +99,7 @@ def time_baseline(setup, replicates: int) -> float:
 
 def job_startup_seconds() -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import finite_ntk, finite_ntk.monte_carlo.dense, xarray"], check=True)
+    subprocess.run([sys.executable, "-c", "import finite_ntk, finite_ntk.samplers.dense, xarray"], check=True)
     return time.perf_counter() - t0
 
 

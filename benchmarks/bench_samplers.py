@@ -8,8 +8,8 @@ compiling; --quick about half.)
 What is MEASURED (wall clock, this machine, one process; the load average is printed
 because other processes share the cores):
   1. seconds per replicate (K before and after one SGD step, FNN and PINN, gelu) of the
-     dense sampler (its program: jit(vmap(finite_ntk.monte_carlo.dense.replicate_sampler)) as
-     sample_dense runs it) and of the matrix-free one (finite_ntk.monte_carlo.matrix_free) at widths
+     dense sampler (its program: jit(vmap(finite_ntk.samplers.dense.replicate_sampler)) as
+     sample_dense runs it) and of the matrix-free one (finite_ntk.samplers.matrix_free) at widths
      512 .. 4096 and depths 2 and 8 (dense only where a replicate takes seconds, not
      minutes), compile time excluded;
   2. matrix-free seconds per replicate at a spread of (width, depth) points for three
@@ -51,13 +51,13 @@ import jax  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy.optimize import nnls  # noqa: E402
 
-from finite_ntk.monte_carlo import matrix_free as mf  # noqa: E402
-from finite_ntk import seeding  # noqa: E402
+import finite_ntk.samplers.matrix_free as mf  # noqa: E402
+import finite_ntk.seeding as seeding  # noqa: E402
 from finite_ntk.config import grid_configurations, load_config  # noqa: E402
-from finite_ntk.monte_carlo.setup import setup_from_config  # noqa: E402
-from finite_ntk.plan import sampling_batches  # noqa: E402
-from finite_ntk.monte_carlo.dense import replicate_sampler  # noqa: E402
-from finite_ntk.monte_carlo.setup import dense_batch_size  # noqa: E402
+from finite_ntk.samplers.setup import setup_from_config  # noqa: E402
+from finite_ntk.papers.seed000.plan import sampling_batches  # noqa: E402
+from finite_ntk.samplers.dense import replicate_sampler  # noqa: E402
+from finite_ntk.samplers.setup import dense_batch_size  # noqa: E402
 from finite_ntk.jobs import start_cpu_backend  # noqa: E402
 
 # As a sampling job does: XLA's thread pools for the one core a job gets.
@@ -122,7 +122,7 @@ _compiled_programs: set = set()
 def job_startup_seconds() -> float:
     t0 = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", "import finite_ntk.monte_carlo.datasets, xarray"],
+        [sys.executable, "-c", "import finite_ntk.papers.seed000.monte_carlo, xarray"],
         check=True,
     )
     return time.perf_counter() - t0

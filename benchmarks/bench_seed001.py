@@ -16,7 +16,7 @@ precision, twice: wall clock and the process's CPU time. Other processes share t
 cores (the load average is printed): wall time then grows with the load, CPU time hardly,
 so the comparisons and fits use CPU time ("cpu"), and the grid totals are printed in both.
 
-1. The grid (``finite_ntk.phase_diagram.settings.sampling_jobs``): jobs, cells, replicates.
+1. The grid (``finite_ntk.papers.seed001.settings.sampling_jobs``): jobs, cells, replicates.
    MEASURED: for each (activation, width) of the jobs, one job of that pair (the one at
    the maps' sigma_b^2) cut to single sigma_w^2 rows (every depth, the config's
    replicates, run by ``sample_job`` as the workflow runs it, its program compiled
@@ -37,7 +37,7 @@ so the comparisons and fits use CPU time ("cpu"), and the grid totals are printe
    - matrix-free: ``samplers.sample`` with the program the job's plan gives the cell
      (``program_plan(..., quick_compile=False)`` over the job's depths, as ``sample_job``;
      compiled in 1 already, hence 'in 1'), the config's replicate count, the cell's keys;
-   - dense: ``finite_ntk.monte_carlo.dense.sample_dense`` on ``cell_setup``'s kernel-only
+   - dense: ``finite_ntk.samplers.dense.sample_dense`` on ``cell_setup``'s kernel-only
      setup (full weight matrices from stax, K = |grad|^2, vmapped in its batches);
    - nt: params from stax ``init_fn`` with the replicate keys, K(x, x) from
      ``nt.empirical_ntk_fn(apply_fn)`` (its default, Jacobian contraction), jit(vmap) over
@@ -73,7 +73,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
 
 from finite_ntk.config import load_config  # noqa: E402  (no JAX at import)
-from finite_ntk.phase_diagram.settings import sampling_jobs  # noqa: E402
+from finite_ntk.papers.seed001.settings import sampling_jobs  # noqa: E402
 
 PARALLEL_JOBS = 2
 # Representative sigma_w^2 at the maps' sigma_b^2 = 1: ordered and chaotic (the borders:
@@ -101,8 +101,8 @@ def clear_caches() -> None:
     """Forget every compiled program, as a fresh sampling job process starts."""
     import jax
 
-    from finite_ntk.monte_carlo import dense
-    from finite_ntk.monte_carlo import matrix_free as mf
+    import finite_ntk.samplers.dense as dense
+    import finite_ntk.samplers.matrix_free as mf
 
     mf._compiled.cache_clear()
     dense.compiled_batch_sampler.cache_clear()
@@ -121,8 +121,8 @@ def phase_weights(activation: str, available) -> dict[str, float]:
 
 
 def parameter_count_of(network, activation: str, width: int, depth: int) -> int:
-    from finite_ntk.monte_carlo.setup import parameter_count
-    from finite_ntk.phase_diagram.sampling import network_spec
+    from finite_ntk.samplers.setup import parameter_count
+    from finite_ntk.papers.seed001.sampling import network_spec
 
     return parameter_count(network_spec(network, activation, width, depth, 1.0, 1.0))
 
@@ -130,7 +130,7 @@ def parameter_count_of(network, activation: str, width: int, depth: int) -> int:
 def job_startup_seconds() -> float:
     t0 = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", "import finite_ntk.phase_diagram.sampling, finite_ntk.monte_carlo.samplers, xarray"],
+        [sys.executable, "-c", "import finite_ntk.papers.seed001.sampling, finite_ntk.samplers.dispatch, xarray"],
         check=True,
     )
     return time.perf_counter() - t0
@@ -154,7 +154,7 @@ def minutes(seconds: float) -> str:
 def section_grid(config, quick: bool, full_grid: bool) -> dict[str, float]:
     """Prints section 1; returns the matrix-free grid's time on the 2 cores (sum / 2), in
     wall and CPU seconds: measured with --full-grid, extrapolated otherwise."""
-    from finite_ntk.phase_diagram.sampling import sample_job
+    from finite_ntk.papers.seed001.sampling import sample_job
 
     section = config["seed001"]
     jobs = sampling_jobs(config)
@@ -274,12 +274,12 @@ def time_method(method: str, setup, keys, plan=None) -> Timing:
     """A first call on one block compiles (and runs it), then every key is sampled:
     per replicate = that call / keys (whole blocks computed, the last one padded, as in
     the workflow); compile = first call - block x per replicate."""
-    from finite_ntk.monte_carlo import dense
-    from finite_ntk.monte_carlo import matrix_free as mf
-    from finite_ntk.monte_carlo.batches import run_in_batches
-    from finite_ntk.monte_carlo.cost import matrix_free_batch_size
-    from finite_ntk.monte_carlo.samplers import sample
-    from finite_ntk.monte_carlo.setup import dense_batch_size
+    import finite_ntk.samplers.dense as dense
+    import finite_ntk.samplers.matrix_free as mf
+    from finite_ntk.samplers.batches import run_in_batches
+    from finite_ntk.samplers.cost import matrix_free_batch_size
+    from finite_ntk.samplers.dispatch import sample
+    from finite_ntk.samplers.setup import dense_batch_size
 
     n = keys.shape[0]
     misses = mf._compiled.cache_info().misses
@@ -349,9 +349,9 @@ def section_methods(config, quick: bool, mf_grid: dict[str, float], mf_label: st
     """Prints section 2; returns the draws of the agreement cells."""
     import numpy as np
 
-    from finite_ntk import seeding
-    from finite_ntk.monte_carlo.samplers import get_sampler
-    from finite_ntk.phase_diagram.sampling import cell_key, cell_setup
+    import finite_ntk.seeding as seeding
+    from finite_ntk.samplers.dispatch import get_sampler
+    from finite_ntk.papers.seed001.sampling import cell_key, cell_setup
 
     section = config["seed001"]
     network = section["network"]

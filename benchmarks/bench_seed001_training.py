@@ -5,7 +5,7 @@ default grid and of the paper's protocol. Prints figures, asserts nothing.
 
 MEASURED (one process, XLA on one core as a training job runs it, load average printed):
 for tanh and ReLU at widths 128, 256, 512 and depths 1, 4, 16, the wall time of
-``finite_ntk.phase_diagram.training.train`` with ``steps`` and ``3 steps`` gradient steps
+``finite_ntk.papers.seed001.training.train`` with ``steps`` and ``3 steps`` gradient steps
 (128 digit samples, 10 outputs, float32; the program compiled by a first call), whose
 difference over ``2 steps`` is the time per step (initialisation and the NTK matrices
 cancel, up to their noise: the small cells' times are noisy, the large ones' are not).
@@ -38,8 +38,8 @@ def main() -> None:
 
     from finite_ntk.config import load_config
     from finite_ntk.models.spec import NetworkSpec
-    from finite_ntk.phase_diagram.data import training_set
-    from finite_ntk.phase_diagram.training import train
+    from finite_ntk.papers.seed001.data import training_set
+    from finite_ntk.papers.seed001.training import train
 
     data = training_set({"dataset": "digits", "samples": 128, "seed": 0, "classes": 10, "balanced": True})
     print(f"start: load average {os.getloadavg()[0]:.2f}, jax {jax.__version__}, {args.steps} and {3 * args.steps} steps")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from finite_ntk.report import claims
+import finite_ntk.report.claims as claims
 from finite_ntk.report.claims import AGREES, CLAIMS, DIFFERS, NOT_AVAILABLE, FnnTrainingSummary
 from finite_ntk.report.latex import latex_escape, latex_number, latex_plain
 

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import yaml
 
-from finite_ntk import seeding
+import finite_ntk.seeding as seeding
 from finite_ntk.config import ConfigError, load_config, merge_configs, validate_config
 from finite_ntk.models.problems import AUTHORS_PINN_INPUT_POINT
-from finite_ntk.monte_carlo.datasets import samples_dataset
+from finite_ntk.papers.seed000.monte_carlo import samples_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -168,7 +168,7 @@ def test_float64_switch_is_recorded_and_used(tmp_path, smoke):
         "from finite_ntk.precision import set_precision\n"
         f"c = yaml.safe_load(open({str(path)!r}))\n"
         "set_precision(c['precision'])\n"
-        "from finite_ntk.monte_carlo.datasets import samples_dataset\n"
+        "from finite_ntk.papers.seed000.monte_carlo import samples_dataset\n"
         "ds = samples_dataset(c, 'fnn', 'sigmoid', 16, 4)\n"
         "print(ds.attrs['precision'], ds['k_init'].dtype)\n"
     )
@@ -191,7 +191,7 @@ def test_lock_and_conda_environment_agree():
 
 
 def test_sampling_memory_request_follows_the_sampler():
-    from finite_ntk.monte_carlo.cost import MATRIX_FREE_JOB_MEMORY_MB, sampling_memory_mb
+    from finite_ntk.samplers.cost import MATRIX_FREE_JOB_MEMORY_MB, sampling_memory_mb
 
     # Dense: grows with width^2 x depth (about 27 GB at width 4096, depth 16).
     assert sampling_memory_mb("dense", 16, [1, 64]) < 2100
@@ -204,7 +204,7 @@ def test_sampling_jobs_start_longest_first():
     """Priorities rank the jobs by work: the smooth-activation PINN at width 2048 (16
     floats per row revealed against the FNN's 4) first, narrow FNNs last; dense ranks by
     parameter count."""
-    from finite_ntk.plan import sampling_batches, sampling_priorities
+    from finite_ntk.papers.seed000.plan import sampling_batches, sampling_priorities
 
     config = load_config(ROOT / "config" / "config.yaml")
     priorities = sampling_priorities(config)
@@ -220,8 +220,8 @@ def test_sampling_jobs_start_longest_first():
 
 def test_schema_allows_exactly_the_samplers_of_the_dispatch_table():
     from finite_ntk.config import load_schema
-    from finite_ntk.monte_carlo.cost import REPLICATE_WORK
-    from finite_ntk.monte_carlo.samplers import SAMPLERS, get_sampler
+    from finite_ntk.samplers.cost import REPLICATE_WORK
+    from finite_ntk.samplers.dispatch import SAMPLERS, get_sampler
 
     allowed = load_schema()["properties"]["monte_carlo"]["properties"]["sampler"]["enum"]
     assert set(allowed) == set(SAMPLERS) == set(REPLICATE_WORK)
@@ -230,7 +230,7 @@ def test_schema_allows_exactly_the_samplers_of_the_dispatch_table():
 
 
 def test_training_file_stems():
-    from finite_ntk.training.schedule import parse_training_stem
+    from finite_ntk.papers.seed000.schedule import parse_training_stem
 
     assert parse_training_stem("fnn_w32_d4") == ("fnn", None, 32, 4)
     assert parse_training_stem("pinn_sigmoid_w512_d2") == ("pinn", "sigmoid", 512, 2)

@@ -1,4 +1,4 @@
-"""Seed 002: the deep infinite-width ReLU kernel (finite_ntk.deep_kernel), checked two
+"""Seed 002: the deep infinite-width ReLU kernel (finite_ntk.papers.seed002), checked two
 independent ways: neural-tangents' kernel_fn at moderate depth, and the closed forms and
 asymptotics at large depth; the NTK predictor, the experiments' datasets, the Table 1
 network, the config checks and claims 9-12."""
@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from finite_ntk.config import ConfigError, load_config, validate_config
-from finite_ntk.deep_kernel import experiments, predictor
-from finite_ntk.deep_kernel.recursion import (
+import finite_ntk.papers.seed002.experiments as experiments
+import finite_ntk.papers.seed002.predictor as predictor
+from finite_ntk.papers.seed002.recursion import (
     GAP_CONSTANT,
     arc_cosine,
     gap_asymptote,
@@ -25,7 +26,7 @@ from finite_ntk.deep_kernel.recursion import (
     relu_kernels,
     theta_minus_sin,
 )
-from finite_ntk.deep_kernel.settings import check_seed002_config
+from finite_ntk.papers.seed002.settings import check_seed002_config
 
 ROOT = Path(__file__).resolve().parents[1]
 # 1 - rho^(0) of pairs from nearly parallel to antipodal.
@@ -218,8 +219,8 @@ def test_projection_dataset_shapes(smoke):
 
 
 def test_lazy_network_fits_and_measures_its_last_layer():
-    from finite_ntk.deep_kernel import lazy
-    from finite_ntk.deep_kernel.datasets import generator
+    import finite_ntk.papers.seed002.lazy as lazy
+    from finite_ntk.papers.seed002.datasets import generator
     from finite_ntk.seeding import job_key
 
     task = lazy.token_task(generator(3, "test"), 8, 4)
@@ -274,8 +275,8 @@ def test_bad_seed002_schema_values_name_the_field(smoke, mutate, field):
 def test_seed002_claims_measure_and_decide(smoke):
     import xarray as xr
 
-    from finite_ntk.report import claims
-    from finite_ntk.report.seed002 import log_log_slope, stabilisation_depth
+    import finite_ntk.report.claims as claims
+    from finite_ntk.papers.seed002.report import log_log_slope, stabilisation_depth
 
     convergence = {}
     for name in ("synthetic", "digits"):

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from finite_ntk import figdiff
+import finite_ntk.figdiff as figdiff
 from finite_ntk.plotting.style import apply_style, save_figure
 
 
@@ -82,9 +82,9 @@ def make_run(root: Path, name: str, ds: xr.Dataset, extra_box: bool = False, dro
     if training_data is None:
         training_data = xr.Dataset({"loss": ("step", np.linspace(1, 0.1, 5))})
     training_data.to_netcdf(results / "training" / "fnn_w8_d1.nc")
-    for stem in ("fig1a", "fig2a"):
+    for stem in ("seed000fig1a", "seed000fig2a"):
         if stem != drop_figure:
-            plot(ds, figures / stem, extra_box=extra_box and stem == "fig2a")
+            plot(ds, figures / stem, extra_box=extra_box and stem == "seed000fig2a")
     return figures
 
 
@@ -101,7 +101,7 @@ def statuses(rows):
 
 
 def test_export_layout(reference):
-    assert sorted(p.name for p in reference.glob("*.png")) == ["fig1a.png", "fig2a.png"]
+    assert sorted(p.name for p in reference.glob("*.png")) == ["seed000fig1a.png", "seed000fig2a.png"]
     assert (reference / "data" / "ntk_stats_fnn.nc").is_file()
     assert (reference / "data" / "training" / "fnn_w8_d1.nc").is_file()
 
@@ -112,8 +112,8 @@ def test_run_against_itself_passes(tmp_path, reference):
     assert figdiff.main([str(figures), str(reference), "--out", str(out)]) == 0
     rows = figdiff.read_summary(out / "summary.tsv")
     assert rows and all(r["status"] == figdiff.IDENTICAL for r in rows)
-    assert {r["name"] for r in rows if r["kind"] == "figure"} == {"fig1a", "fig2a"}
-    assert "fig1a" in (out / "index.html").read_text()
+    assert {r["name"] for r in rows if r["kind"] == "figure"} == {"seed000fig1a", "seed000fig2a"}
+    assert "seed000fig1a" in (out / "index.html").read_text()
 
 
 def test_changed_data_value_is_caught_and_named(tmp_path, reference):
@@ -124,7 +124,7 @@ def test_changed_data_value_is_caught_and_named(tmp_path, reference):
     assert "ntk_stats_fnn.nc:second_moment_ratio" in names
     detail = next(r.detail for r in bad if r.name == "ntk_stats_fnn.nc:second_moment_ratio")
     assert "activation=gelu" in detail and "config=3" in detail
-    assert {"fig1a", "fig2a"} <= names  # their pictures changed and their data differ
+    assert {"seed000fig1a", "seed000fig2a"} <= names  # their pictures changed and their data differ
     assert figdiff.main([str(figures), str(reference), "--out", str(tmp_path / "out2")]) == 1
 
 
@@ -132,9 +132,9 @@ def test_changed_figure_with_identical_data_is_caught(tmp_path, reference):
     figures = make_run(tmp_path, "drawn", stats(), extra_box=True)
     rows = figdiff.run_figdiff(figures, reference, tmp_path / "out")
     got = statuses(rows)
-    assert got["fig2a"] == figdiff.DIFFERS and got["fig1a"] == figdiff.IDENTICAL
-    assert "drawing changed" in next(r.detail for r in rows if r.name == "fig2a")
-    assert (tmp_path / "out" / "diff" / "fig2a.png").is_file()
+    assert got["seed000fig2a"] == figdiff.DIFFERS and got["seed000fig1a"] == figdiff.IDENTICAL
+    assert "drawing changed" in next(r.detail for r in rows if r.name == "seed000fig2a")
+    assert (tmp_path / "out" / "diff" / "seed000fig2a.png").is_file()
     assert not any(r.status in figdiff.FAILING for r in rows if r.kind == "data")
 
 
@@ -144,7 +144,7 @@ def test_monte_carlo_noise_within_intervals_passes(tmp_path, reference):
     got = statuses(rows)
     assert got["ntk_stats_fnn.nc:second_moment_ratio"] == figdiff.WITHIN
     assert got["ntk_stats_fnn.nc:saturated"] == figdiff.WITHIN
-    assert got["fig1a"] in (figdiff.WITHIN, figdiff.SAME)
+    assert got["seed000fig1a"] in (figdiff.WITHIN, figdiff.SAME)
     assert not [r for r in rows if r.status in figdiff.FAILING]
     # Beyond the sum of the half-widths it differs.
     figures = make_run(tmp_path, "shifted", stats(shift=2.5))
@@ -153,10 +153,10 @@ def test_monte_carlo_noise_within_intervals_passes(tmp_path, reference):
 
 
 def test_missing_figure_and_data_file_are_named(tmp_path, reference):
-    figures = make_run(tmp_path, "partial", stats(), drop_figure="fig2a")
+    figures = make_run(tmp_path, "partial", stats(), drop_figure="seed000fig2a")
     (tmp_path / "data" / "partial" / "training" / "fnn_w8_d1.nc").unlink()
     got = statuses(figdiff.run_figdiff(figures, reference, tmp_path / "out"))
-    assert got["fig2a"] == figdiff.MISSING
+    assert got["seed000fig2a"] == figdiff.MISSING
     assert got["training/fnn_w8_d1.nc"] == figdiff.MISSING
 
 
@@ -392,11 +392,11 @@ def test_figure_with_changed_pixels_passes_when_its_data_changed_by_roundoff(tmp
     pixels that changed over data within round-off pass; over identical data they do not."""
     figures = make_run(tmp_path, "drawn", stats(), extra_box=True)
     status = {"ntk_stats_fnn.nc": figdiff.ROUNDOFF, "training/fnn_w8_d1.nc": figdiff.IDENTICAL}
-    assert figdiff.figure_data_status("fig2a", status) == figdiff.ROUNDOFF
+    assert figdiff.figure_data_status("seed000fig2a", status) == figdiff.ROUNDOFF
     got = statuses(figdiff.compare_figures(reference, figures, status, tmp_path / "out"))
-    assert got["fig2a"] == figdiff.ROUNDOFF and got["fig1a"] == figdiff.IDENTICAL
+    assert got["seed000fig2a"] == figdiff.ROUNDOFF and got["seed000fig1a"] == figdiff.IDENTICAL
     status["ntk_stats_fnn.nc"] = figdiff.IDENTICAL
-    assert statuses(figdiff.compare_figures(reference, figures, status, tmp_path / "out"))["fig2a"] == figdiff.DIFFERS
+    assert statuses(figdiff.compare_figures(reference, figures, status, tmp_path / "out"))["seed000fig2a"] == figdiff.DIFFERS
 
 
 def test_verdict_line():

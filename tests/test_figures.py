@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from finite_ntk import figdiff
+import finite_ntk.figdiff as figdiff
 from finite_ntk.config import load_config
-from finite_ntk.figures import FIGURES, FIGURES_BY_NAME, SOURCES, Figure, FromConfig
+from finite_ntk.figures import Figure, FromConfig
+from finite_ntk.papers import FIGURES, FIGURES_BY_NAME, SOURCES
 from finite_ntk.report.figure_index import figure_index_latex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,13 +40,13 @@ def test_every_figure_is_in_the_latex_report_and_its_index():
 
 def test_figure_diff_reads_the_registry():
     for figure in FIGURES:
-        assert figdiff.FIGURE_DATA[figure.name] == figure.data_patterns()
+        assert figdiff.FIGURE_DATA[figure.name] == figure.data_patterns(SOURCES)
     assert set(figdiff.FIGURE_DATA) == set(FIGURES_BY_NAME)
 
 
 def test_unknown_source_and_missing_data_are_clear_errors():
     with pytest.raises(ValueError, match="unknown data sources"):
-        Figure("figX", "", "caption", "c", "s", {"stats": "nope"}, "finite_ntk.plotting.monte_carlo:plot_parity")
+        Figure("figX", "", "caption", "c", "s", {"stats": "nope"}, "finite_ntk.papers.seed000.monte_carlo_plots:plot_parity")
     with pytest.raises(ValueError, match="missing data"):
-        FIGURES_BY_NAME["fig1a"].draw({}, {})
+        FIGURES_BY_NAME["seed000fig1a"].draw({}, {})
     assert {source for figure in FIGURES for source in figure.inputs.values()} == set(SOURCES)

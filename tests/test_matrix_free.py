@@ -1,4 +1,4 @@
-"""The matrix-free sampler (finite_ntk.monte_carlo.matrix_free) against the dense one and closed forms.
+"""The matrix-free sampler (finite_ntk.samplers.matrix_free) against the dense one and closed forms.
 
 Every test is seeded, so its numbers are deterministic. The statistical comparisons draw
 the two samplers from different root seeds (independent samples) and check that they have
@@ -22,16 +22,16 @@ import numpy as np
 import pytest
 from scipy.stats import ks_2samp
 
-from finite_ntk.monte_carlo import cost
-from finite_ntk.monte_carlo import matrix_free as mf
-from finite_ntk import seeding
+import finite_ntk.samplers.cost as cost
+import finite_ntk.samplers.matrix_free as mf
+import finite_ntk.seeding as seeding
 from finite_ntk.models.kernels import relu_mean_ntk_diagonal
 from finite_ntk.models.networks import NetworkSpec
 from finite_ntk.models.spec import ACTIVATIONS as SPEC_ACTIVATIONS
-from finite_ntk.monte_carlo.batches import run_in_batches
-from finite_ntk.monte_carlo.dense import sample_dense
-from finite_ntk.monte_carlo.samplers import sample
-from finite_ntk.monte_carlo.setup import INPUT_DIMENSION, SAMPLE_VARIABLES, MonteCarloSetup
+from finite_ntk.samplers.batches import run_in_batches
+from finite_ntk.samplers.dense import sample_dense
+from finite_ntk.samplers.dispatch import sample
+from finite_ntk.samplers.setup import INPUT_DIMENSION, SAMPLE_VARIABLES, MonteCarloSetup
 
 from matrix_free_oracle import oracle_and_reference  # tests/, on sys.path under pytest
 

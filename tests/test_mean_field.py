@@ -27,7 +27,7 @@ from jax.experimental import enable_x64
 from neural_tangents import stax
 from scipy import integrate
 
-from finite_ntk import mean_field as mf
+import finite_ntk.mean_field as mf
 
 # neural-tangents' tanh is a Gauss-Hermite tensor rule, whose error grows with q: at 250
 # nodes it agrees with the module to 7e-11 in test_against_neural_tangents, 2e-8 on a

@@ -11,8 +11,9 @@ from unittest import mock
 from jax.experimental import enable_x64
 from neural_tangents import stax
 
-from finite_ntk import mean_field, seeding
-from finite_ntk.models import networks
+import finite_ntk.mean_field as mean_field
+import finite_ntk.seeding as seeding
+import finite_ntk.models.networks as networks
 from finite_ntk.models.kernels import ntk_diagonal, relu_mean_ntk_diagonal
 from finite_ntk.models.networks import build_network, empirical_ntk_matrix_fn, infinite_width_ntk_fn
 from finite_ntk.models.spec import ACTIVATIONS, SIGMOID_LIKE_SCALE, NetworkSpec
@@ -175,7 +176,7 @@ def test_every_activation_is_known_everywhere():
     (distinct) and labels, the report's names and mean_field all know each name."""
     from finite_ntk.config import load_schema
     from finite_ntk.plotting.style import ACTIVATION_COLOURS, ACTIVATION_LABELS
-    from finite_ntk.report.macros import ACTIVATION_NAMES
+    from finite_ntk.papers.seed000.report import ACTIVATION_NAMES
 
     assert load_schema()["definitions"]["activation"]["enum"] == list(ACTIVATIONS)
     for table in (ACTIVATION_COLOURS, ACTIVATION_LABELS, ACTIVATION_NAMES):

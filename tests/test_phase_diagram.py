@@ -1,4 +1,4 @@
-"""Seed 001 at initialisation (finite_ntk.phase_diagram, finite_ntk.report.seed001): the
+"""Seed 001 at initialisation (finite_ntk.papers.seed001, finite_ntk.papers.seed001.report): the
 grid as sampling jobs, the sampling job's contract, the reduction's numbers and the
 claims' measures, on data whose answers are known."""
 
@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from finite_ntk import mean_field
+import finite_ntk.mean_field as mean_field
 from finite_ntk.config import load_config
-from finite_ntk.monte_carlo.reductions import second_moment_ratio
-from finite_ntk.phase_diagram.kappa import kappa_dataset
-from finite_ntk.phase_diagram.reduction import phase_statistics
-from finite_ntk.phase_diagram.settings import check_seed001_config, sampling_jobs
-from finite_ntk.report import seed001 as summary
+from finite_ntk.stats import second_moment_ratio
+from finite_ntk.papers.seed001.kappa import kappa_dataset
+from finite_ntk.papers.seed001.reduction import phase_statistics
+from finite_ntk.papers.seed001.settings import check_seed001_config, sampling_jobs
+import finite_ntk.papers.seed001.report as summary
 
 from conftest import ROOT
 
@@ -165,8 +165,8 @@ def test_claim_measures_on_synthetic_maps():
 def test_sample_job_contract_and_cell_independence():
     """A small job: dimensions, attributes, run precision; a cell's draws depend on the cell
     alone (the same with other sigma_w^2 in the job)."""
-    from finite_ntk.phase_diagram.sampling import sample_job
-    from finite_ntk.phase_diagram.settings import SamplingJob
+    from finite_ntk.papers.seed001.sampling import sample_job
+    from finite_ntk.papers.seed001.settings import SamplingJob
 
     config = copy.deepcopy(CONFIG)
     config["seed001"].update(depths=[1, 3], replicates=16)
@@ -186,8 +186,8 @@ def test_sample_job_contract_and_cell_independence():
 def test_cells_beyond_float32_are_drawn_again_in_float64():
     """ReLU at sigma_w^2 = 5, width 16, depth 250: K grows like (5/2)^L and leaves float32
     for most draws; the cell comes back finite, from float64 draws, and says so."""
-    from finite_ntk.phase_diagram.sampling import sample_job
-    from finite_ntk.phase_diagram.settings import SamplingJob
+    from finite_ntk.papers.seed001.sampling import sample_job
+    from finite_ntk.papers.seed001.settings import SamplingJob
 
     config = copy.deepcopy(CONFIG)
     config["seed001"].update(depths=[4, 250], replicates=8)
@@ -214,7 +214,7 @@ def _smoke_training_config():
 
 
 def test_training_jobs_and_their_checks():
-    from finite_ntk.phase_diagram.settings import training_jobs
+    from finite_ntk.papers.seed001.settings import training_jobs
 
     jobs = training_jobs(CONFIG)
     section = CONFIG["seed001"]["training"]
@@ -234,8 +234,8 @@ def test_training_jobs_and_their_checks():
 def test_training_job_contract_determinism_and_statistics():
     """A tiny training job: its dataset's contract, the same bytes when run again (a rerun
     after a killed job writes what the first run would have), and the reduction's grid."""
-    from finite_ntk.phase_diagram.settings import TrainingJob
-    from finite_ntk.phase_diagram.training_grid import train_job, training_statistics
+    from finite_ntk.papers.seed001.settings import TrainingJob
+    from finite_ntk.papers.seed001.training_grid import train_job, training_statistics
 
     config = _smoke_training_config()
     job = TrainingJob("tanh", 8, 3, (1.0, 4.0))
@@ -248,7 +248,7 @@ def test_training_job_contract_determinism_and_statistics():
     assert (first["min_loss"] <= first["initial_loss"]).all()
     np.testing.assert_allclose(first["min_loss"], np.nanmin(first["loss"].values, axis=1), rtol=1e-6)
     relu = train_job(config, TrainingJob("relu", 16, 1, (1.0,)))
-    from finite_ntk.phase_diagram.training_grid import run_training_set
+    from finite_ntk.papers.seed001.training_grid import run_training_set
 
     targets = run_training_set(config).targets
     stats = training_statistics([first, relu], main_width=8, bias_variance=1.0, targets=targets)
@@ -286,8 +286,8 @@ def _training_stats(change, status=None, steps=None, min_ratio=0.5):
 
 def test_training_claims_on_known_data():
     """Claims 21-25 read the right cells: change = depth x (sigma_w^2 - 1) / width."""
-    from finite_ntk.report import claims
-    from finite_ntk.report.seed001 import Seed001Data
+    import finite_ntk.report.claims as claims
+    from finite_ntk.papers.seed001.report import Seed001Data
 
     stats = _training_stats(lambda m, w, d: d * (w - 1.0) / m + 1e-4, min_ratio=0.95)
     # A real (tiny, tanh-only) phase dataset beside it: claims 13-20 of ReLU have nothing to read.

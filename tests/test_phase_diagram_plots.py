@@ -1,4 +1,4 @@
-"""Seed 001's figures (finite_ntk.plotting.phase_diagram) from small synthetic datasets in
+"""Seed 001's figures (finite_ntk.papers.seed001.plots) from small synthetic datasets in
 the format of ``seed001/phase_stats.nc`` and ``seed001/kappa.nc``, drawn through the
 figure registry with the repository's config."""
 
@@ -12,8 +12,9 @@ import pytest
 import xarray as xr
 
 from finite_ntk.config import config_value, load_config
-from finite_ntk.figures import FIGURES_BY_NAME, SEED001
-from finite_ntk.plotting.phase_diagram import plot_depth_curves, plot_kappa, plot_phase_maps
+from finite_ntk.papers.seed001.figures import CATEGORY as SEED001
+from finite_ntk.papers import FIGURES_BY_NAME, SOURCES
+from finite_ntk.papers.seed001.plots import plot_depth_curves, plot_kappa, plot_phase_maps
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED001_FIGURES = ("seed001fig1a", "seed001fig1b", "seed001fig2", "seed001fig5", "seed001fig6", "seed001fig7")
@@ -143,8 +144,8 @@ def test_registry_entries(config):
         assert figure.category == SEED001 and figure.original.startswith("Seed 001, Figure")
         for path in figure.config_fields():
             config_value(config, path)
-    assert FIGURES_BY_NAME["seed001fig1a"].data_patterns() == ("seed001/phase_stats.nc",)
-    assert FIGURES_BY_NAME["seed001fig5"].data_patterns() == ("seed001/kappa.nc",)
+    assert FIGURES_BY_NAME["seed001fig1a"].data_patterns(SOURCES) == ("seed001/phase_stats.nc",)
+    assert FIGURES_BY_NAME["seed001fig5"].data_patterns(SOURCES) == ("seed001/kappa.nc",)
 
 
 @pytest.mark.parametrize("name, activation", [("seed001fig1a", "tanh"), ("seed001fig1b", "relu")])

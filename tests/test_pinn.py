@@ -10,7 +10,7 @@ from jax.scipy.special import erf
 
 from finite_ntk.models.kernels import tree_squared_norm
 from finite_ntk.models.networks import TANH_QUADRATURE_DEGREE, activation_layer
-from finite_ntk.training import kernels
+import finite_ntk.training.kernels as kernels
 from finite_ntk.models.networks import NetworkSpec, build_network
 from finite_ntk.models.pinn import laplacian_fn, pinn_ntk_diagonal, pinn_ntk_matrices, residual_kernel_vanishes, value_fn
 

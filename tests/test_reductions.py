@@ -3,14 +3,13 @@
 import numpy as np
 import xarray as xr
 
-from finite_ntk.monte_carlo.reductions import (
+from finite_ntk.papers.seed000.reductions import (
     bootstrap_statistics,
     fit_exponential_rate,
-    percentile_interval,
     reduce_samples,
-    second_moment_ratio,
     theory_relative_delta_k,
 )
+from finite_ntk.stats import percentile_interval, second_moment_ratio
 
 
 def test_second_moment_ratio_is_bounded_by_the_sample_count():

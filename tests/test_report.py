@@ -17,14 +17,14 @@ import pytest
 import yaml
 
 from finite_ntk.config import load_config
-from finite_ntk.figures import FIGURES
-from finite_ntk.report import claims
+from finite_ntk.papers import FIGURES
+import finite_ntk.report.claims as claims
 from finite_ntk.report.build import REPORT_FIGURES, build_report_pdf
 from finite_ntk.report.claims import CLAIMS
-from finite_ntk.report.macros import config_differences, pinn_point_macros, run_macros
+from finite_ntk.papers.seed000.report import config_differences, pinn_point_macros, run_macros
 from finite_ntk.report.provenance import Benchmark, collect_benchmarks, provenance_latex
 from finite_ntk.report.figure_index import figure_index_latex
-from finite_ntk.report.tables import configuration_table
+from finite_ntk.papers.seed000.tables import configuration_table
 from test_claims import make_stats
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,11 +185,11 @@ def test_report_compiles_from_synthetic_inputs_reproducibly(tmp_path, smoke_conf
 def test_paper_report_has_no_smoke_banner_and_shows_missing_figures(tmp_path, paper_config):
     generated, figures = _synthetic_report_inputs(tmp_path, paper_config, paper_config)
     pdf = tmp_path / "paper.pdf"
-    missing = build_report_pdf(ROOT / "report" / "src", generated, [f for f in figures if f.stem != "fig7"], pdf, epoch=1)
-    assert missing == ["fig7"]
+    missing = build_report_pdf(ROOT / "report" / "src", generated, [f for f in figures if f.stem != "seed000fig7"], pdf, epoch=1)
+    assert missing == ["seed000fig7"]
     text = _pdftotext(pdf)
     assert "SMOKE RUN" not in text
-    assert "fig7 is missing from this run" in text
+    assert "seed000fig7 is missing from this run" in text
 
 
 # --------------------------------------------------------------------------- end to end

@@ -1,4 +1,4 @@
-"""Seed 001's training data (finite_ntk.phase_diagram.data): the MNIST IDX loader on small
+"""Seed 001's training data (finite_ntk.papers.seed001.data): the MNIST IDX loader on small
 IDX files written here (the format from its specification, not from the module), its
 validation errors, and the offline digits substitute's seeded, balanced choice."""
 
@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from finite_ntk.phase_diagram import data
-from finite_ntk.phase_diagram.data import (
+import finite_ntk.papers.seed001.data as data
+from finite_ntk.papers.seed001.data import (
     DIGITS_DESCRIPTION,
     MNIST_IMAGES,
     MNIST_LABELS,

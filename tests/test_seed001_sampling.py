@@ -28,13 +28,14 @@ import pytest
 from jax.experimental import enable_x64
 from scipy.stats import ks_2samp
 
-from finite_ntk import mean_field, seeding
+import finite_ntk.mean_field as mean_field
+import finite_ntk.seeding as seeding
 from finite_ntk.models.spec import NetworkSpec
-from finite_ntk.monte_carlo import matrix_free as mf
-from finite_ntk.monte_carlo import threefry
-from finite_ntk.monte_carlo.reductions import second_moment_ratio
-from finite_ntk.monte_carlo.samplers import sample
-from finite_ntk.monte_carlo.setup import MonteCarloSetup
+import finite_ntk.samplers.matrix_free as mf
+import finite_ntk.samplers.threefry as threefry
+from finite_ntk.stats import second_moment_ratio
+from finite_ntk.samplers.dispatch import sample
+from finite_ntk.samplers.setup import MonteCarloSetup
 
 # tests/ is on sys.path under pytest; only helpers (nothing named test_*) are imported.
 from test_matrix_free import BOOTSTRAP_ALPHA, BOOTSTRAP_RESAMPLES, DRAWS, MEAN_SE, assert_means_agree

@@ -1,4 +1,4 @@
-"""Seed 001's gradient-descent training (finite_ntk.phase_diagram.training): the NTK matrix
+"""Seed 001's gradient-descent training (finite_ntk.papers.seed001.training): the NTK matrix
 against neural-tangents, the early-stop rule on constructed loss sequences (numpy and the
 compiled update), and whole runs: the loss falls, a 2-class set is fitted and the run stops
 where the rule says, divergence, determinism, and the NTK-regime sanity check (the
@@ -17,8 +17,8 @@ from jax.experimental import enable_x64
 
 from finite_ntk.models.networks import build_network
 from finite_ntk.models.spec import NetworkSpec
-from finite_ntk.phase_diagram.data import training_set
-from finite_ntk.phase_diagram.training import (
+from finite_ntk.papers.seed001.data import training_set
+from finite_ntk.papers.seed001.training import (
     MAX_STEPS,
     MIN_DECREASE,
     PATIENCE,

@@ -1,4 +1,4 @@
-"""Seed 001's training figures (Figures 3, 4, 8-11; finite_ntk.plotting.phase_diagram.
+"""Seed 001's training figures (Figures 3, 4, 8-11; finite_ntk.papers.seed001.plots.
 plot_training_maps) from a small fabricated dataset in the format of
 ``seed001/training_stats.nc``, drawn through the figure registry with the repository's
 config."""
@@ -13,8 +13,9 @@ import pytest
 import xarray as xr
 
 from finite_ntk.config import config_value, load_config
-from finite_ntk.figures import FIGURES_BY_NAME, SEED001
-from finite_ntk.plotting.phase_diagram import plot_training_maps
+from finite_ntk.papers.seed001.figures import CATEGORY as SEED001
+from finite_ntk.papers import FIGURES_BY_NAME, SOURCES
+from finite_ntk.papers.seed001.plots import plot_training_maps
 
 ROOT = Path(__file__).resolve().parents[1]
 # figure -> (activation, panels)
@@ -161,7 +162,7 @@ def test_registry_entries(config):
         assert figure.category == SEED001 and figure.subcategory == "Training"
         assert figure.original == f"Seed 001, Figure {name.removeprefix('seed001fig')}"
         assert figure.arguments["activation"] == activation and figure.arguments["panels"] == panels
-        assert figure.data_patterns() == ("seed001/training_stats.nc",)
+        assert figure.data_patterns(SOURCES) == ("seed001/training_stats.nc",)
         assert figure.label == f"fig:{name}"
         for path in figure.config_fields():
             config_value(config, path)

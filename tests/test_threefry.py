@@ -1,4 +1,4 @@
-"""finite_ntk.monte_carlo.threefry against jax.random: the same numbers, bit for bit."""
+"""finite_ntk.samplers.threefry against jax.random: the same numbers, bit for bit."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from jax.experimental import enable_x64
 import numpy as np
 import pytest
 
-from finite_ntk import seeding
-from finite_ntk.monte_carlo import threefry
+import finite_ntk.seeding as seeding
+import finite_ntk.samplers.threefry as threefry
 
 SEEDS_AND_DATA = [(0, 0), (20250613, 7), (2**32 - 1, 2**32 - 1)]
 SHAPES = [(), (5,), (3, 7), (2, 4, 2048)]

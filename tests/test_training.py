@@ -17,7 +17,7 @@ from finite_ntk.models.networks import NetworkSpec, build_network, empirical_ntk
 from finite_ntk.models.pinn import batched_operator, laplacian_fn, pinn_ntk_matrices
 from finite_ntk.precision import active_precision
 from finite_ntk.training.adam import NonFiniteLossError
-from finite_ntk.training.datasets import (
+from finite_ntk.papers.seed000.training_runs import (
     fnn_training_dataset,
     init_kernels_dataset,
     pinn_training_dataset,
@@ -31,9 +31,9 @@ from finite_ntk.training.kernels import (
     unrolled_kernel_fn,
     value_ntk_matrix,
 )
-from finite_ntk.training.problems import fnn_training_points, poisson_data
-from finite_ntk.training.schedule import check_training_config, pinn_schedule
-from finite_ntk.training.setup import initial_params, network_spec
+from finite_ntk.papers.seed000.training_problems import fnn_training_points, poisson_data
+from finite_ntk.papers.seed000.schedule import check_training_config, pinn_schedule
+from finite_ntk.papers.seed000.training_setup import initial_params, network_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 # Trains networks (fixtures of whole runs): part of the full suite, not the quick loop.
@@ -46,7 +46,7 @@ def tiny_config() -> dict:
     t = config["training"]
     t["log_every"] = 10
     t["fnn"].update(n_train=24, n_test=50, epochs=40, snapshot_steps=[0, 5, 40], architectures=[[16, 1], [16, 3]],
-                    figures={"fig5": [16, 1], "fig9": [16, 1], "fig10": [16, 3]})
+                    figures={"seed000fig5": [16, 1], "seed000fig9": [16, 1], "seed000fig10": [16, 3]})
     t["init_kernels"] = {"widths": [16, 32], "depths": [1, 3]}
     t["pinn"].update(architectures=[[16, 2]], steps=150, snapshot_steps=[0, 50, 150], n_interior=64,
                      n_boundary_per_side=16, kernel_grid=[4, 3], test_grid=11, kernel_chunk=5,
@@ -314,7 +314,7 @@ def test_config_consistency_errors(config):
     for field, value, match in [
         (("fnn", "snapshot_steps"), [5, 40], "training.fnn.snapshot_steps"),
         (("pinn", "snapshot_steps"), [0, 20], "training.pinn.snapshot_steps"),
-        (("fnn", "figures"), {"fig5": [64, 1], "fig9": [16, 1], "fig10": [16, 3]}, "training.fnn.figures.fig5"),
+        (("fnn", "figures"), {"seed000fig5": [64, 1], "seed000fig9": [16, 1], "seed000fig10": [16, 3]}, "training.fnn.figures.seed000fig5"),
         (("pinn", "figure"), {"activation": "gelu", "architecture": [16, 2]}, "training.pinn.figure.activation"),
         (("pinn", "steps_by_activation"), {"gelu": 10}, "training.pinn.steps_by_activation.gelu"),
         (("pinn", "steps_by_activation"), {"relu": 1000}, "training.pinn.steps_by_activation.relu"),
@@ -330,9 +330,9 @@ def test_config_consistency_errors(config):
 
 def test_figures_are_written(tmp_path, fnn, pinn, pinn_relu, config):
     """Every registered training figure, drawn through the registry from these runs."""
-    from finite_ntk.figures import FIGURES, SOURCES
+    from finite_ntk.papers import FIGURES, SOURCES
     from finite_ntk.plotting.style import save_figure
-    from finite_ntk.plotting.training import pinn_triptych
+    from finite_ntk.papers.seed000.training_plots import pinn_triptych
 
     data = {
         "fnn_run": [fnn], "fnn_runs": [fnn], "pinn_run": [pinn], "pinn_runs": [pinn, pinn_relu],
@@ -354,7 +354,7 @@ def test_figures_are_written(tmp_path, fnn, pinn, pinn_relu, config):
 def test_roundoff_twin_and_its_envelope(fnn, config):
     """The round-off twin starts where the job starts, then separates by round-off-sized
     amounts; its envelope is 0 at step 0, non-decreasing, and measures that separation."""
-    from finite_ntk.training.roundoff import TWIN_ULPS, roundoff_envelope, twin_dataset
+    from finite_ntk.papers.seed000.roundoff import TWIN_ULPS, roundoff_envelope, twin_dataset
 
     twin = twin_dataset(config, "fnn_w16_d3")
     xr.testing.assert_identical(twin["ntk"].isel(step=0), fnn["ntk"].isel(step=0))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from finite_ntk.figures import FIGURES
+from finite_ntk.papers import FIGURES
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("jax", "jaxlib", "neural_tangents", "optax", "matplotlib")

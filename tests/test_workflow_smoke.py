@@ -13,9 +13,9 @@ import pytest
 import xarray as xr
 
 from finite_ntk.config import load_config
-from finite_ntk.figures import FIGURES
+from finite_ntk.papers import FIGURES
 from finite_ntk.io import write_netcdf_atomic
-from finite_ntk.monte_carlo.reductions import reduce_samples
+from finite_ntk.papers.seed000.reductions import reduce_samples
 
 SAMPLE_ATTRS = {
     "width", "depth", "beta", "activation", "parameterization", "W_std", "W_std_readout", "b_std", "x",
@@ -119,7 +119,7 @@ def test_resampling_reproduces_the_sample_file_bit_for_bit(smoke_run, config, tm
         "from finite_ntk.config import load_config\n"
         "c = load_config('config/config.yaml', 'config/smoke.yaml')\n"
         "set_precision(c['precision'])\n"
-        "from finite_ntk.monte_carlo.datasets import samples_dataset\n"
+        "from finite_ntk.papers.seed000.monte_carlo import samples_dataset\n"
         "from finite_ntk.io import write_netcdf_atomic\n"
         "old = xr.open_dataset('data/smoke/samples/pinn/sigmoid/w32_d8.nc')\n"
         "attrs = {k: v for k, v in old.attrs.items() if k.startswith('version_') or k == 'git_revision'}\n"
@@ -204,7 +204,7 @@ def test_seed001_outputs(smoke_run, config):
     run, on the grid of config/smoke.yaml, with R within its bounds."""
     section = config["seed001"]
     data = smoke_run / "data/smoke/seed001"
-    from finite_ntk.phase_diagram.settings import sampling_jobs
+    from finite_ntk.papers.seed001.settings import sampling_jobs
 
     for job in sampling_jobs(config):
         with xr.open_dataset(data / f"samples/{job.stem}.nc") as ds:
@@ -232,7 +232,7 @@ def test_seed001_outputs(smoke_run, config):
 def test_seed001_training_outputs(smoke_run, config):
     """Seed 001's training jobs and their statistics in the smoke run: every cell trained,
     the loss recorded up to the step count, the statistics on the config's grid."""
-    from finite_ntk.phase_diagram.settings import training_jobs
+    from finite_ntk.papers.seed001.settings import training_jobs
 
     section = config["seed001"]["training"]
     data = smoke_run / "data/smoke/seed001"

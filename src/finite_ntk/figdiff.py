@@ -21,7 +21,7 @@ Two comparisons:
   Attributes (versions, git revision) are ignored, except the run's ``precision``, which
   sets the round-off tolerance.
 - **Training trajectories**, when the reference set holds the job's round-off envelope
-  (``training/roundoff/<job>.nc``, :mod:`finite_ntk.training.roundoff`): Adam carries
+  (``training/roundoff/<job>.nc``, :mod:`finite_ntk.papers.seed000.roundoff`): Adam carries
   another machine's rounding from a few ulp up to visible differences, so a variable along
   the training steps may differ at step ``t`` by up to ``TWIN_FACTOR`` times the relative
   separation a round-off twin of the job reached by ``t`` (the largest over the job's
@@ -65,7 +65,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import xarray as xr
 
-from .figures import FIGURES, SOURCES
+from finite_ntk.papers import FIGURES, SOURCES
 
 IDENTICAL = "identical"
 SAME = "same"
@@ -77,7 +77,7 @@ FAILING = (DIFFERS, MISSING)
 
 # Data files each figure is drawn from (patterns relative to the data directory), from the
 # figure registry.
-FIGURE_DATA: dict[str, tuple[str, ...]] = {figure.name: figure.data_patterns() for figure in FIGURES}
+FIGURE_DATA: dict[str, tuple[str, ...]] = {figure.name: figure.data_patterns(SOURCES) for figure in FIGURES}
 # The netCDFs compared and exported (relative to the data directory): every source's.
 DATA_PATTERNS: tuple[str, ...] = tuple(dict.fromkeys(pattern for source in SOURCES.values() for pattern in source.files))
 # Flags computed from an estimate: allowed to change where the estimate is within tolerance.
@@ -575,13 +575,15 @@ def compare_figures(
 
 
 def _figure_order(stem: str) -> tuple:
-    """fig1a < fig1b < fig2a < ... < fig10 < figS1 < figS2a."""
+    """By paper, then figures before tables, by number: seed000fig1a < seed000fig1b < ... <
+    seed000fig10 < seed000figS1 < seed001fig1a < ... < seed002table1."""
     import re
 
-    match = re.fullmatch(r"fig(S?)(\d+)([a-z]?)", stem)
+    match = re.fullmatch(r"(seed\d+)(fig|table)(S?)(\d+)([a-z]?)", stem)
     if not match:
-        return (2, 0, stem)
-    return (1 if match.group(1) else 0, int(match.group(2)), match.group(3))
+        return ("~", 2, 0, 0, stem)
+    paper, kind, supplement, number, letter = match.groups()
+    return (paper, 0 if kind == "fig" else 1, 1 if supplement else 0, int(number), letter)
 
 
 # --------------------------------------------------------------------------- outputs

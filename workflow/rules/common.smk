@@ -1,10 +1,10 @@
 # Paths and helpers shared by the rules files (kept apart from the rules, as the
 # Snakemake linter asks). Everything here is read at parse time, in every cluster job
-# too: finite_ntk.plan and finite_ntk.figures import no JAX or matplotlib.
+# too: finite_ntk.papers.seed000.plan and finite_ntk.figures import no JAX or matplotlib.
 import glob
 
-from finite_ntk.figures import FIGURES as FIGURE_REGISTRY, SOURCES
-from finite_ntk.plan import (
+from finite_ntk.papers import FIGURES as FIGURE_REGISTRY, SOURCES
+from finite_ntk.papers.seed000.plan import (
     REDUCTION_FIELDS,
     TABLE_FIELDS,
     config_subset,
@@ -13,9 +13,9 @@ from finite_ntk.plan import (
     sampling_priorities,
     sampling_settings,
 )
-from finite_ntk.phase_diagram.settings import sampling_jobs as seed001_sampling_jobs
-from finite_ntk.phase_diagram.settings import training_jobs as seed001_training_jobs
-from finite_ntk.training.schedule import check_training_config, parse_training_stem, pinn_schedule
+from finite_ntk.papers.seed001.settings import sampling_jobs as seed001_sampling_jobs
+from finite_ntk.papers.seed001.settings import training_jobs as seed001_training_jobs
+from finite_ntk.papers.seed000.schedule import check_training_config, parse_training_stem, pinn_schedule
 
 try:
     check_training_config(config)

@@ -3,7 +3,7 @@
 # One sampling job per (model, activation, width) covers every depth of that width, so
 # interpreter start-up and imports are paid once per job; each configuration still gets
 # its own netCDF and its own keys. Params carry the config fields each job's outputs
-# depend on (finite_ntk.plan), so that changing one reruns exactly the jobs it affects.
+# depend on (finite_ntk.papers.seed000.plan), so that changing one reruns exactly the jobs it affects.
 for (model, activation, width), depths in SAMPLING_BATCHES.items():
 
     rule:

@@ -11,7 +11,7 @@
 # One sampling job per (activation, sigma_b^2, width) covers all its sigma_w^2 and depths
 # (one compiled program); its params are the config fields its draws depend on and its
 # own sigma_w^2 values, so adding a sigma_w^2 reruns only the jobs that sample it.
-from finite_ntk.phase_diagram.settings import (
+from finite_ntk.papers.seed001.settings import (
     KAPPA_FIELDS,
     TRAINING_FIELDS as SEED001_TRAINING_FIELDS,
     TRAINING_REDUCTION_FIELDS as SEED001_TRAINING_REDUCTION_FIELDS,

@@ -10,7 +10,7 @@
 #
 # Every job is deterministic (numpy generators and JAX keys from the root seed) and writes
 # atomically; its params are exactly the config fields its output depends on.
-from finite_ntk.deep_kernel.settings import (
+from finite_ntk.papers.seed002.settings import (
     CONVERGENCE_DATASETS,
     CONVERGENCE_FIELDS,
     DIGITS_TABLE_FIELDS,

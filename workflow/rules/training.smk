@@ -76,7 +76,7 @@ TRAINING_TARGETS = FNN_TRAINING_FILES + PINN_TRAINING_FILES + [INIT_KERNELS_FILE
 
 
 rule training_envelope:
-    # The job's round-off twin (finite_ntk.training.roundoff): trains it again with
+    # The job's round-off twin (finite_ntk.papers.seed000.roundoff): trains it again with
     # round-off-sized noise on every gradient and records how far the two separate.
     input:
         f"{TRAINING_DIR}/{{job}}.nc",

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from finite_ntk.report.tables import configuration_table
+from finite_ntk.papers.seed000.tables import configuration_table
 
 grid = snakemake.config["monte_carlo"]["grid"]  # noqa: F821
 for name, path in zip(("table2", "table3"), snakemake.output):  # noqa: F821

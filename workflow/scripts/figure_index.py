@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from finite_ntk.figures import FIGURES
+from finite_ntk.papers import FIGURES
 from finite_ntk.report.figure_index import figure_index_latex
 
 Path(snakemake.output[0]).write_text(figure_index_latex(FIGURES))  # noqa: F821

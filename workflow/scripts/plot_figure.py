@@ -5,7 +5,7 @@ import sys
 
 import xarray as xr
 
-from finite_ntk.figures import FIGURES_BY_NAME, SOURCES
+from finite_ntk.papers import FIGURES_BY_NAME, SOURCES
 from finite_ntk.plotting.style import save_figure
 
 figure = FIGURES_BY_NAME[snakemake.params.figure]  # noqa: F821

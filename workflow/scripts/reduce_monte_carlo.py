@@ -7,7 +7,7 @@ progress = start(snakemake)  # noqa: F821
 import xarray as xr  # noqa: E402
 
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
-from finite_ntk.monte_carlo.reductions import reduce_samples  # noqa: E402
+from finite_ntk.papers.seed000.reductions import reduce_samples  # noqa: E402
 
 config = snakemake.config  # noqa: F821
 mc = config["monte_carlo"]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from finite_ntk.report import claims
+import finite_ntk.report.claims as claims
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic
 
 inputs, outputs = snakemake.input, snakemake.output  # noqa: F821
@@ -30,8 +30,8 @@ training_config = snakemake.config.get("training", {})  # noqa: F821
 figures = training_config.get("fnn", {}).get("figures", {})
 picked = claims.pick_training_runs(
     claims.training_runs({name: ds.attrs for name, ds in datasets.items()}),
-    shallow=figures.get("fig9"),
-    deep=figures.get("fig10"),
+    shallow=figures.get("seed000fig9"),
+    deep=figures.get("seed000fig10"),
     pinn_architecture=training_config.get("pinn", {}).get("figure", {}).get("architecture"),
 )
 print(f"training runs used for claims 7 and 8: {picked}", file=log)

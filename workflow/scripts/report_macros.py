@@ -6,7 +6,7 @@ import xarray as xr
 import yaml
 
 from finite_ntk.report.claims import read_claims_csv, verdict_counts
-from finite_ntk.report.macros import run_macros, training_attributes
+from finite_ntk.papers.seed000.report import run_macros, training_attributes
 
 inputs, params = snakemake.input, snakemake.params  # noqa: F821
 config = snakemake.config  # noqa: F821

@@ -7,7 +7,7 @@ progress = start(snakemake)  # noqa: F821
 start_cpu_backend(snakemake.threads)  # noqa: F821
 
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
-from finite_ntk.monte_carlo.datasets import samples_dataset  # noqa: E402
+from finite_ntk.papers.seed000.monte_carlo import samples_dataset  # noqa: E402
 
 p = snakemake.params  # noqa: F821
 provenance = provenance_attributes()

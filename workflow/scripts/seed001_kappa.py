@@ -5,7 +5,7 @@ from finite_ntk.jobs import start
 progress = start(snakemake)  # noqa: F821
 
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
-from finite_ntk.phase_diagram.kappa import kappa_dataset  # noqa: E402
+from finite_ntk.papers.seed001.kappa import kappa_dataset  # noqa: E402
 
 section = snakemake.config["seed001"]  # noqa: F821
 ds = kappa_dataset(section["kappa"], section["network"]["input_length"])

@@ -8,7 +8,7 @@ progress = start(snakemake)  # noqa: F821
 import xarray as xr  # noqa: E402
 
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
-from finite_ntk.phase_diagram.reduction import phase_statistics  # noqa: E402
+from finite_ntk.papers.seed001.reduction import phase_statistics  # noqa: E402
 
 section = snakemake.config["seed001"]  # noqa: F821
 samples = [xr.load_dataset(path) for path in snakemake.input]  # noqa: F821

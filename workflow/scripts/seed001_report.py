@@ -4,7 +4,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from finite_ntk.report.seed001 import seed001_latex
+from finite_ntk.papers.seed001.report import seed001_latex
 
 inputs = snakemake.input  # noqa: F821
 stats, kappa = xr.load_dataset(inputs.stats[0]), xr.load_dataset(inputs.kappa[0])

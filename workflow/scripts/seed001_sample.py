@@ -7,7 +7,7 @@ progress = start(snakemake)  # noqa: F821
 start_cpu_backend(snakemake.threads)  # noqa: F821
 
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
-from finite_ntk.phase_diagram.sampling import sample_job  # noqa: E402
+from finite_ntk.papers.seed001.sampling import sample_job  # noqa: E402
 
 job = snakemake.params.job  # noqa: F821
 progress(f"{job.activation}, sigma_b^2 = {job.bias_variance:g}, width {job.width}: {len(job.weight_variances)} sigma_w^2 values")

@@ -6,7 +6,7 @@ progress = start(snakemake)  # noqa: F821
 start_cpu_backend(snakemake.threads)  # noqa: F821
 
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
-from finite_ntk.phase_diagram.training_grid import train_job  # noqa: E402
+from finite_ntk.papers.seed001.training_grid import train_job  # noqa: E402
 
 job = snakemake.params.job  # noqa: F821
 progress(f"{job.activation}, width {job.width}, depth {job.depth}: {len(job.weight_variances)} sigma_w^2 values")

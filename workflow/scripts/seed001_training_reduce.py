@@ -7,7 +7,7 @@ progress = start(snakemake)  # noqa: F821
 import xarray as xr  # noqa: E402
 
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
-from finite_ntk.phase_diagram.training_grid import run_training_set, training_statistics  # noqa: E402
+from finite_ntk.papers.seed001.training_grid import run_training_set, training_statistics  # noqa: E402
 
 section = snakemake.config["seed001"]["training"]  # noqa: F821
 jobs = [xr.load_dataset(path) for path in snakemake.input]  # noqa: F821

@@ -20,7 +20,7 @@ import jax.numpy as jnp
 import neural_tangents as nt
 from neural_tangents import stax
 
-from .spec import ACTIVATIONS, NetworkSpec, check_positive_int
+from finite_ntk.models.spec import ACTIVATIONS, NetworkSpec, check_positive_int
 
 # Gauss-Hermite nodes per axis of the infinite-width tanh kernel (neural-tangents 0.6.5 has
 # no closed form for tanh: stax.ElementwiseNumerical). Its NTK agrees with

@@ -24,7 +24,7 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
-from .kernels import tree_dot, tree_squared_norm
+from finite_ntk.models.kernels import tree_dot, tree_squared_norm
 
 Params = Any
 

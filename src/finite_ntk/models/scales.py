@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from .spec import PARAMETERIZATIONS
+from finite_ntk.models.spec import PARAMETERIZATIONS
 
 
 class DenseScales(NamedTuple):

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
-from .style import apply_style
+from finite_ntk.plotting.style import apply_style
 
 
 def plot_convergence(ds: xr.Dataset, title: str = "") -> plt.Figure:

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from ..figures import FIGURES
+from finite_ntk.papers import FIGURES
 
 # The figure files report.tex includes (figures/<run>/<stem>.pdf): every registered figure.
 REPORT_FIGURES: tuple[str, ...] = tuple(figure.name for figure in FIGURES)

@@ -61,10 +61,10 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 import numpy as np
 import xarray as xr
 
-from .latex import latex_escape, latex_number, latex_plain
-from . import seed001 as phase
-from .seed001 import Seed001Data
-from .seed002 import kernel_limit, projection_growth, stabilisation_depth, summarise_lazy
+from finite_ntk.report.latex import latex_escape, latex_number, latex_plain
+import finite_ntk.papers.seed001.report as phase
+from finite_ntk.papers.seed001.report import Seed001Data
+from finite_ntk.papers.seed002.report import kernel_limit, projection_growth, stabilisation_depth, summarise_lazy
 
 AGREES = "agrees"
 DIFFERS = "differs"

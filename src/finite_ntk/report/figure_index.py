@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..figures import Figure
+from finite_ntk.figures import Figure
 
 # Tables of the original and of this report: (original, LaTeX reference, files).
 TABLES: tuple[tuple[str, str, str], ...] = (

@@ -20,8 +20,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import xarray as xr
 
-from ..io import git_revision, package_versions
-from .latex import latex_escape, latex_number
+from finite_ntk.io import git_revision, package_versions
+from finite_ntk.report.latex import latex_escape, latex_number
 
 REPORT_PACKAGES: tuple[str, ...] = (
     "jax", "jaxlib", "neural-tangents", "optax", "numpy", "scipy", "xarray", "netCDF4", "matplotlib",

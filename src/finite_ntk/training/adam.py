@@ -1,6 +1,6 @@
 """Full-batch Adam (optax) with the loss recorded at every step and snapshots taken at
 chosen steps; a non-finite loss stops training with :class:`NonFiniteLossError`.
-:class:`GradientNoise` makes a *round-off twin* (:mod:`finite_ntk.training.roundoff`)."""
+:class:`GradientNoise` makes a *round-off twin* (:mod:`finite_ntk.papers.seed000.roundoff`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from .schedule import check_snapshot_steps
+from finite_ntk.training.snapshots import check_snapshot_steps
 
 Params = Any
 Progress = Callable[[str], None]

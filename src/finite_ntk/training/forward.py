@@ -9,8 +9,8 @@ from typing import Any, Callable, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ..models.networks import NetworkSpec, activation_layer
-from ..models.scales import dense_scales
+from finite_ntk.models.networks import NetworkSpec, activation_layer
+from finite_ntk.models.scales import dense_scales
 
 Params = Any
 Scales = tuple[float, float]  # (c_W, c_b) of z = c_W h W + c_b b

@@ -29,8 +29,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..models.networks import NetworkSpec, activation_layer, build_network
-from .forward import layer_features, layer_scales, value_and_laplacian
+from finite_ntk.models.networks import NetworkSpec, activation_layer, build_network
+from finite_ntk.training.forward import layer_features, layer_scales, value_and_laplacian
 
 Params = Any
 

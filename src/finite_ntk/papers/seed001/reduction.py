@@ -1,0 +1,154 @@
+r"""Seed 001's statistics: R = E[K^2] / E[K]^2 of every sampled cell, with a bootstrap
+interval and a saturation flag, beside mean-field theory (:mod:`finite_ntk.mean_field`).
+
+The ratio is bounded by the replicate count n: sum K_i^2 <= (sum K_i)^2 for K_i >= 0, so
+an estimate near n says only that the true R is large (a few huge draws dominate). An
+estimate above ``saturation_fraction * n`` is flagged *saturated*. R does not depend on
+the scale of K, and in the chaotic phase K grows exponentially with depth: it is computed
+by the overflow-safe :func:`finite_ntk.stats.second_moment_ratio`, in
+float64 whatever the samples' precision.
+
+The dataset (``phase_stats.nc``) has dimensions activation, bias_variance, width,
+weight_variance and depth, NaN (saturated: 0) where a cell was not sampled:
+
+- ``second_moment_ratio`` with ``second_moment_ratio_lo`` / ``_hi`` (equal-tailed
+  bootstrap interval over replicates), ``saturated``, ``mean_k`` (E[K]);
+- ``mean_k_infinite``: the infinite-width NTK Theta(x, x) of the same network;
+- ``chi_1`` (activation, bias_variance, weight_variance) and ``border_weight_variance``
+  (activation, bias_variance): the slope chi_1 at the fixed point and the sigma_w^2 of the
+  order/chaos border chi_1 = 1.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import xarray as xr
+
+import finite_ntk.mean_field as mean_field
+from finite_ntk.models.spec import ACTIVATIONS
+from finite_ntk.stats import bootstrap_rng, percentile_interval, second_moment_ratio
+
+Progress = Callable[[str], None]
+CELL_VARIABLES: tuple[str, ...] = (
+    "second_moment_ratio", "second_moment_ratio_lo", "second_moment_ratio_hi", "mean_k", "mean_k_infinite",
+)
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def bootstrap_ratio(k: np.ndarray, resamples: int, confidence: float, rng: np.random.Generator) -> tuple[float, float]:
+    """Equal-tailed percentile interval of R over ``resamples`` bootstrap resamples of the
+    replicates ``k`` (1-D)."""
+    index = rng.integers(0, k.shape[0], size=(resamples, k.shape[0]))
+    draws = second_moment_ratio(k[index], axis=-1)
+    lo, hi = percentile_interval(draws, confidence)
+    return float(lo), float(hi)
+
+
+def cell_identity(activation: str, bias_variance: float, width: int, weight_variance: float, depth: int) -> str:
+    """The text that seeds a cell's bootstrap."""
+    return f"seed001/{activation}/sb{bias_variance!r}/w{width}/sw{weight_variance!r}/d{depth}"
+
+
+def _coordinates(samples: Sequence[xr.Dataset]) -> dict[str, np.ndarray]:
+    order = {name: i for i, name in enumerate(ACTIVATIONS)}
+    activations = sorted({str(ds.attrs["activation"]) for ds in samples}, key=order.__getitem__)
+    return {
+        "activation": np.asarray(activations, dtype=object),
+        "bias_variance": np.asarray(sorted({float(ds.attrs["bias_variance"]) for ds in samples}), dtype=np.float64),
+        "width": np.asarray(sorted({int(ds.attrs["width"]) for ds in samples}), dtype=np.int64),
+        "weight_variance": np.unique(np.concatenate([ds["weight_variance"].values for ds in samples])).astype(np.float64),
+        "depth": np.unique(np.concatenate([ds["depth"].values for ds in samples])).astype(np.int64),
+    }
+
+
+def _mean_field(coords: Mapping[str, np.ndarray], network: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """chi_1, the border and log Theta(x, x) at infinite width on the coordinates' grid."""
+    weights, biases, widths, depths = coords["weight_variance"], coords["bias_variance"], coords["width"], coords["depth"]
+    readout = network["readout_weight_variance"]
+    shape = (len(coords["activation"]), len(biases), len(widths), len(weights), len(depths))
+    theta = np.empty(shape)
+    chi = np.empty((len(coords["activation"]), len(biases), len(weights)))
+    border = np.empty((len(coords["activation"]), len(biases)))
+    for a, activation in enumerate(coords["activation"]):
+        border[a] = mean_field.order_chaos_border(activation, biases)
+        chi[a] = mean_field.chi_1(activation, weights[None, :], biases[:, None])
+        propagation = mean_field.propagate(
+            activation, weights[None, :], biases[:, None], int(depths.max()),
+            input_length=float(network["input_length"]), readout_weight_variance=readout,
+        )
+        for w, width in enumerate(widths):
+            log_theta = mean_field.log_ntk_diagonal(
+                propagation, parameterization=network["parameterization"], width=int(width),
+                input_dimension=int(network["input_dimension"]), trained_biases=True,
+            )
+            theta[a, :, w] = np.exp(log_theta[..., depths - 1])
+    return {"mean_k_infinite": theta, "chi_1": chi, "border_weight_variance": border}
+
+
+def phase_statistics(
+    samples: Sequence[xr.Dataset],
+    network: Mapping[str, Any],
+    root_seed: int,
+    resamples: int,
+    confidence: float,
+    saturation_fraction: float,
+    progress: Progress = _quiet,
+) -> xr.Dataset:
+    """The statistics of every sampled cell of ``samples`` (the sampling jobs' datasets,
+    variable ``ntk`` (weight_variance, depth, replicate)) on the grid of all their
+    coordinates, with mean-field theory for ``network`` (the config's
+    ``seed001.network``)."""
+    if not samples:
+        raise ValueError("samples: no sampling job's dataset given")
+    coords = _coordinates(samples)
+    replicates = {int(ds.sizes["replicate"]) for ds in samples}
+    if len(replicates) != 1:
+        raise ValueError(f"samples: every job must have the same replicate count, got {sorted(replicates)}")
+    (count,) = replicates
+    shape = tuple(len(values) for values in coords.values())
+    cells = {name: np.full(shape, np.nan) for name in CELL_VARIABLES if name != "mean_k_infinite"}
+    saturated = np.zeros(shape, dtype=np.int8)
+    index = {name: {value: i for i, value in enumerate(values)} for name, values in coords.items()}
+    for ds in samples:
+        activation, bias, width = str(ds.attrs["activation"]), float(ds.attrs["bias_variance"]), int(ds.attrs["width"])
+        k = ds["ntk"].values.astype(np.float64)
+        a, b, w = index["activation"][activation], index["bias_variance"][bias], index["width"][width]
+        for i, weight in enumerate(ds["weight_variance"].values):
+            for j, depth in enumerate(ds["depth"].values):
+                at = (a, b, w, index["weight_variance"][float(weight)], index["depth"][int(depth)])
+                ratio = float(second_moment_ratio(k[i, j]))
+                rng = bootstrap_rng(root_seed, cell_identity(activation, bias, width, float(weight), int(depth)))
+                lo, hi = bootstrap_ratio(k[i, j], resamples, confidence, rng)
+                cells["second_moment_ratio"][at] = ratio
+                cells["second_moment_ratio_lo"][at], cells["second_moment_ratio_hi"][at] = lo, hi
+                cells["mean_k"][at] = float(np.mean(k[i, j]))
+                saturated[at] = ratio > saturation_fraction * count
+        progress(f"{activation}, sigma_b^2 = {bias:g}, width {width}: {k.shape[0] * k.shape[1]} cells reduced")
+    theory = _mean_field(coords, network)
+    dims = tuple(coords)
+    variables = {name: (dims, values) for name, values in cells.items()}
+    variables["saturated"] = (dims, saturated)
+    variables["mean_k_infinite"] = (dims, theory["mean_k_infinite"])
+    variables["chi_1"] = (("activation", "bias_variance", "weight_variance"), theory["chi_1"])
+    variables["border_weight_variance"] = (("activation", "bias_variance"), theory["border_weight_variance"])
+    ds = xr.Dataset(variables, coords={name: values for name, values in coords.items()})
+    ds["activation"] = ds["activation"].astype(str)
+    ds.attrs.update(
+        replicates=count,
+        saturation_fraction=float(saturation_fraction),
+        saturation_bound=float(saturation_fraction * count),
+        confidence=float(confidence),
+        resamples=int(resamples),
+        input_dimension=int(network["input_dimension"]),
+        input_length=float(network["input_length"]),
+        parameterization=str(network["parameterization"]),
+    )
+    return ds
+
+
+__all__ = ["CELL_VARIABLES", "bootstrap_ratio", "cell_identity", "phase_statistics"]

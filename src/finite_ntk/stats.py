@@ -1,0 +1,43 @@
+"""Statistics shared by the papers: moment ratios of heavy-tailed samples, seeded bootstrap
+generators and percentile intervals. Numpy only."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from finite_ntk.seeding import identity_hash
+
+__all__ = ["bootstrap_rng", "percentile_interval", "second_moment_ratio"]
+
+
+def second_moment_ratio(k: np.ndarray, axis: int = -1, mean: np.ndarray | None = None) -> np.ndarray:
+    """E[K^2] / E[K]^2 along ``axis``; NaN (not inf) where E[K] = 0. ``mean``: E[K] if
+    already known.
+
+    The ratio does not depend on the scale of K, and K grows exponentially with depth in
+    the chaotic phase (K^2 would overflow long before K does), so K is first divided by
+    the power of two nearest its largest magnitude along ``axis``: dividing by a power of
+    two is exact, so the result is bit for bit that of the plain formula wherever that
+    one is finite."""
+    k = np.asarray(k)
+    mean = np.mean(k, axis=axis) if mean is None else np.asarray(mean)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        largest = np.max(np.abs(k), axis=axis, keepdims=True)
+        _, exponent = np.frexp(np.where(np.isfinite(largest) & (largest > 0), largest, 1.0))
+        unit = np.ldexp(np.ones_like(largest, dtype=k.dtype if k.dtype.kind == "f" else np.float64), exponent)
+        scaled = k / unit
+        scaled_mean = mean / np.squeeze(unit, axis=axis)
+        ratio = np.mean(scaled * scaled, axis=axis) / (scaled_mean * scaled_mean)
+    return np.where(mean == 0, np.nan, ratio)
+
+
+def bootstrap_rng(root_seed: int, identity: str) -> np.random.Generator:
+    """Seeded generator of the bootstrap of one configuration (root seed + identity)."""
+    return np.random.default_rng([root_seed, identity_hash("bootstrap/" + identity)])
+
+
+def percentile_interval(draws: np.ndarray, confidence: float, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
+    """Equal-tailed percentile interval of bootstrap draws (NaN draws propagate)."""
+    tail = 100 * (1 - confidence) / 2
+    lo, hi = np.percentile(draws, [tail, 100 - tail], axis=axis)
+    return lo, hi
