@@ -7,7 +7,7 @@ import numpy as np
 
 from finite_ntk.seeding import identity_hash
 
-__all__ = ["bootstrap_rng", "percentile_interval", "second_moment_ratio"]
+__all__ = ["bootstrap_rng", "percentile_interval", "second_moment_ratio", "spearman"]
 
 
 def second_moment_ratio(k: np.ndarray, axis: int = -1, mean: np.ndarray | None = None) -> np.ndarray:
@@ -41,3 +41,15 @@ def percentile_interval(draws: np.ndarray, confidence: float, axis: int = -1) ->
     tail = 100 * (1 - confidence) / 2
     lo, hi = np.percentile(draws, [tail, 100 - tail], axis=axis)
     return lo, hi
+
+
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman's rank correlation; NaN with fewer than three points or a constant side."""
+    from scipy.stats import spearmanr
+
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan")
+    return float(spearmanr(x, y).statistic)

@@ -18,6 +18,8 @@ from typing import Any, Mapping, NamedTuple, Sequence
 import numpy as np
 import xarray as xr
 
+from finite_ntk.stats import spearman
+
 from finite_ntk.report.latex import latex_number, latex_plain, macro
 
 NAN = float("nan")
@@ -85,18 +87,6 @@ def border_mask(cells: xr.Dataset) -> xr.DataArray:
     weights = cells["weight_variance"].where(sampled, drop=True).values
     nearest = weights[np.argmin(np.abs(weights - float(cells["border_weight_variance"])))]
     return cells["weight_variance"] == nearest
-
-
-def spearman(x: np.ndarray, y: np.ndarray) -> float:
-    """Spearman's rank correlation; NaN with fewer than three points or a constant side."""
-    from scipy.stats import spearmanr
-
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    ok = np.isfinite(x) & np.isfinite(y)
-    x, y = x[ok], y[ok]
-    if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
-        return NAN
-    return float(spearmanr(x, y).statistic)
 
 
 def rank_correlations(cells: xr.Dataset, mask: xr.DataArray, along: str) -> np.ndarray:
@@ -265,6 +255,6 @@ def seed001_latex(stats: xr.Dataset, kappa: xr.Dataset, config: Mapping[str, Any
 
 __all__ = [
     "ORDERED_CHI", "CHAOTIC_CHI", "Seed001Data", "Extreme", "relative_std", "largest_relative_std", "chi_mask",
-    "border_mask", "spearman", "rank_correlations", "Collapse", "collapse", "class_fraction", "empirical_transition",
+    "border_mask", "rank_correlations", "Collapse", "collapse", "class_fraction", "empirical_transition",
     "training_phase_mask", "seed001_latex",
 ]
