@@ -3,9 +3,15 @@
 # config/smoke.yaml` merges the smoke run's overrides over it. Every setting is described
 # in config/README.md; the science is the finite_ntk package (installed by
 # tools/setup.sh, or by the conda environment envs/finite-ntk.yaml).
+#
+# The papers come from one registry, finite_ntk.papers.PAPERS: each has its rules file
+# (workflow/rules/<paper>.smk, which registers its outputs with register_paper) and a
+# target of its own name (`snakemake seed001 --cores all`: that paper's data, figures and
+# report parts).
 import os
 
 from finite_ntk.config import ConfigError, validate_config
+from finite_ntk.papers import PAPERS
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -28,48 +34,33 @@ ENV = "../../envs/finite-ntk.yaml"
 report: "workflow/report/workflow.rst"
 
 
-include: "workflow/rules/common.smk"  # paths, the figure registry's inputs, helpers
-include: "workflow/rules/monte_carlo.smk"  # sampling, reductions, Tables 2-3 (Theorems 1, 2)
-include: "workflow/rules/training.smk"  # Adam training with NTK snapshots
-include: "workflow/rules/seed001.smk"  # seed 001 at initialisation: NTK phase diagrams
-include: "workflow/rules/seed002.smk"  # seed 002: the deep infinite-width NTK, Tables 1-2
+include: "workflow/rules/common.smk"  # register_paper, paths and helpers
+
+
+for paper in PAPERS.values():
+
+    include: paper.rules
+
+
 include: "workflow/rules/figures.smk"  # one plotting job per registered figure
-include: "workflow/rules/report.smk"  # claims, macros, provenance, the PDF, figure diff
+include: "workflow/rules/report.smk"  # claims, provenance, the PDF, figure diff
 
 
 rule all:
     input:
-        MONTE_CARLO_TARGETS,
-        TRAINING_TARGETS,
-        SEED001_TARGETS,
-        SEED002_TARGETS,
+        paper_targets(),
         FIGURE_TARGETS,
         REPORT_TARGETS,
     default_target: True
 
 
-# The Monte-Carlo part alone (samples, statistics, their figures, Tables 2-3): e.g.
-# `snakemake monte_carlo --cores all --configfile config/precise.yaml` for the precise run
-# (the target goes first: --configfile takes every value after it), whose figures and
-# claims the paper report then shows beside its own.
-rule monte_carlo:
-    input:
-        MONTE_CARLO_TARGETS,
-        figure_targets(MONTE_CARLO_SOURCES),
+# One target per paper: its data products (with the report parts it makes from its own
+# data alone) and its figures.
+for paper in PAPERS.values():
 
-
-# Seed 001 alone (Seleznova & Kutyniok, at initialisation): its samples, statistics and
-# figures: `snakemake seed001 --cores all`.
-rule seed001:
-    input:
-        SEED001_TARGETS,
-        figure_targets(SEED001_SOURCES),
-
-
-# Seed 002 alone ("Revisiting the NTK: the role of large width and depth"): its data,
-# figures and the numbers of its report chapter: `snakemake seed002 --cores all`.
-rule seed002:
-    input:
-        SEED002_TARGETS,
-        figure_targets(SEED002_SOURCES),
-        SEED002_REPORT,
+    rule:
+        name:
+            paper.id
+        input:
+            paper_targets(paper.id),
+            figure_targets(paper.id),

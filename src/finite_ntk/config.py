@@ -9,7 +9,7 @@ path, e.g. ``monte_carlo.grid.table2[3]``) and says what is allowed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import jsonschema
 import yaml
@@ -118,3 +118,10 @@ def config_value(config: Mapping[str, Any], path: str) -> Any:
     for part in path.split("."):
         value = value[part]
     return value
+
+
+def config_subset(config: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any]:
+    """The config values at the dotted ``paths`` (``{'monte_carlo.replicates': 100}``): a
+    rule's params, so that Snakemake reruns its jobs when one of them changes and only
+    then."""
+    return {path: config_value(config, path) for path in paths}

@@ -1,204 +1,76 @@
 # Paths and helpers shared by the rules files (kept apart from the rules, as the
 # Snakemake linter asks). Everything here is read at parse time, in every cluster job
-# too: finite_ntk.papers.seed000.plan and finite_ntk.figures import no JAX or matplotlib.
-import glob
+# too: finite_ntk.papers and the papers' settings modules import no JAX or matplotlib.
+#
+# Each paper's rules file (finite_ntk.papers.PAPERS[...].rules) ends with one call of
+# register_paper(...): the files it makes, its figures' data sources as this run's files,
+# the files its claims read and the generated parts of the report it writes. The
+# Snakefile's targets, figures.smk, report.smk and the figure diff read only that.
+from typing import Callable, NamedTuple
 
-from finite_ntk.papers import FIGURES as FIGURE_REGISTRY, SOURCES
-from finite_ntk.papers.seed000.plan import (
-    REDUCTION_FIELDS,
-    TABLE_FIELDS,
-    config_subset,
-    sampling_batches,
-    sampling_memory_mb,
-    sampling_priorities,
-    sampling_settings,
-)
-from finite_ntk.papers.seed001.settings import sampling_jobs as seed001_sampling_jobs
-from finite_ntk.papers.seed001.settings import training_jobs as seed001_training_jobs
-from finite_ntk.papers.seed000.schedule import check_training_config, parse_training_stem, pinn_schedule
-
-try:
-    check_training_config(config)
-except ValueError as error:
-    raise WorkflowError(f"invalid configuration: {error}") from None
-
-MODELS = list(config["monte_carlo"]["models"])
-SAMPLING_BATCHES = sampling_batches(config)
-# Scheduling (Snakemake priorities, the highest first): the training jobs (the longest of
-# the paper run), then each reduction as soon as its samples exist, then the sampling
-# jobs, longest first. Only the order changes, never an output.
-SAMPLING_PRIORITIES = sampling_priorities(config)
-REDUCTION_PRIORITY = len(SAMPLING_PRIORITIES) + 1
-TRAINING_PRIORITY = len(SAMPLING_PRIORITIES) + 2
+from finite_ntk.config import config_subset
+from finite_ntk.papers import FIGURES as FIGURE_REGISTRY, FIGURE_PAPER, PAPERS, SOURCES
 
 
-def sample_path(model, activation, width, depth):
-    return f"{DATA}/samples/{model}/{activation}/w{width}_d{depth}.nc"
+class PaperOutputs(NamedTuple):
+    """What one paper's rules file makes in this run."""
+
+    targets: list  # its data products and the report parts made from them alone (its target rule's)
+    sources: dict  # data source (finite_ntk.papers.SOURCES) -> files, or figure name -> files
+    claim_inputs: dict  # key of its claims module's load_claim_inputs -> files
+    report_parts: dict  # generated/<name>.tex of the report -> file
+    report_files: dict  # a folder of the report's build (e.g. precise/) -> files copied into it
 
 
-def samples_of_model(wildcards):
+PAPER_OUTPUTS = {}
+
+
+def register_paper(paper_id, targets, sources, claim_inputs, report_parts=None, report_files=None):
+    """Called once at the end of each paper's rules file."""
+    if paper_id not in PAPERS:
+        raise WorkflowError(f"register_paper: {paper_id!r} is not in finite_ntk.papers.PAPERS")
+    if paper_id in PAPER_OUTPUTS:
+        raise WorkflowError(f"register_paper: paper {paper_id!r} registered twice")
+    declared = set(PAPERS[paper_id].figures_module().SOURCES)
+    if set(sources) != declared:
+        raise WorkflowError(
+            f"register_paper({paper_id!r}): files for data sources {sorted(sources)}, "
+            f"but its figures module declares {sorted(declared)}"
+        )
+    PAPER_OUTPUTS[paper_id] = PaperOutputs(
+        list(targets), dict(sources), dict(claim_inputs), dict(report_parts or {}), dict(report_files or {})
+    )
+
+
+def source_files(source, figure):
+    """The files of data source ``source`` for ``figure`` in this run."""
+    for outputs in PAPER_OUTPUTS.values():
+        if source in outputs.sources:
+            files = outputs.sources[source]
+            return list(files(figure) if callable(files) else files)
+    raise WorkflowError(f"data source {source!r} has no files in this run; known: {', '.join(SOURCES)}")
+
+
+def figures_of(paper_id=None, sources=None):
+    """Registered figures of ``paper_id`` (every paper: None) reading only ``sources``."""
     return [
-        sample_path(wildcards.model, activation, width, depth)
-        for (model, activation, width), depths in SAMPLING_BATCHES.items()
-        if model == wildcards.model
-        for depth in depths
+        figure
+        for figure in FIGURE_REGISTRY
+        if (paper_id is None or FIGURE_PAPER[figure.name] == paper_id)
+        and (sources is None or set(figure.inputs.values()) <= set(sources))
     ]
 
 
-def stats_path(model):
-    return f"{DATA}/ntk_stats_{model}.nc"
+def figure_targets(paper_id=None, sources=None):
+    return [f"{FIGURE_DIR}/{figure.name}.{ext}" for figure in figures_of(paper_id, sources) for ext in ("pdf", "png")]
 
 
-# ---- training outputs
-TRAINING = config["training"]
-TRAINING_DIR = f"{DATA}/training"
-FNN_PATTERN = f"{TRAINING_DIR}/fnn_w{{width}}_d{{depth}}.nc"
-PINN_PATTERN = f"{TRAINING_DIR}/pinn_{{activation}}_w{{width}}_d{{depth}}.nc"
-FNN_TRAINING_FILES = [FNN_PATTERN.format(width=w, depth=d) for w, d in TRAINING["fnn"]["architectures"]]
-PINN_TRAINING_FILES = [
-    PINN_PATTERN.format(activation=a, width=w, depth=d)
-    for a in TRAINING["pinn"]["activations"]
-    for w, d in TRAINING["pinn"]["architectures"]
-]
-INIT_KERNELS_FILE = f"{TRAINING_DIR}/ntk_init.nc"
-# The config entries each kind of job depends on, as params: Snakemake reruns a job when
-# one of them changes (not when, say, another architecture is added).
-COMMON_SETTINGS = {
-    "root_seed": config["root_seed"],
-    "precision": config["precision"],
-    "network": {**config["network"], **TRAINING.get("network", {})},
-}
-FNN_SETTINGS = {
-    **COMMON_SETTINGS,
-    "fnn": {k: v for k, v in TRAINING["fnn"].items() if k not in ("architectures", "figures")},
-}
-PINN_SETTINGS = {
-    **COMMON_SETTINGS,
-    "pinn": {
-        k: v
-        for k, v in TRAINING["pinn"].items()
-        # Which jobs exist and the figure's choice are not a job's settings; its steps come
-        # with its schedule (training_settings), per activation.
-        if k not in ("activations", "architectures", "figure", "steps", "snapshot_steps", "steps_by_activation")
-    },
-}
-INIT_SETTINGS = {
-    **COMMON_SETTINGS,
-    "init_kernels": TRAINING["init_kernels"],
-    "activation": TRAINING["fnn"]["activation"],
-    "n_train": TRAINING["fnn"]["n_train"],
-}
-
-
-def training_settings(model, activation=None):
-    """The params of a training job of ``model`` ('fnn', or 'pinn' with its activation,
-    whose schedule of steps and snapshots is its own)."""
-    if model == "fnn":
-        return FNN_SETTINGS
-    return {**PINN_SETTINGS, "schedule": pinn_schedule(TRAINING["pinn"], activation)}
-
-
-PINN_FIGURE = TRAINING["pinn"]["figure"]
-PINN_FIGURE_FILE = PINN_PATTERN.format(
-    activation=PINN_FIGURE["activation"], width=PINN_FIGURE["architecture"][0], depth=PINN_FIGURE["architecture"][1]
-)
-
-
-# ---- seed 001 outputs (workflow/rules/seed001.smk)
-SEED001_DIR = f"{DATA}/seed001"
-SEED001_JOBS = {job.stem: job for job in seed001_sampling_jobs(config)}
-SEED001_SAMPLE_PATTERN = f"{SEED001_DIR}/samples/{{activation}}/sb{{bias_variance}}_w{{width}}.nc"
-SEED001_SAMPLE_FILES = [f"{SEED001_DIR}/samples/{stem}.nc" for stem in SEED001_JOBS]
-SEED001_TRAINING_JOBS = {job.stem: job for job in seed001_training_jobs(config)}
-SEED001_TRAINING_PATTERN = f"{SEED001_DIR}/training/{{activation}}/w{{width}}_d{{depth}}.nc"
-SEED001_TRAINING_FILES = [f"{SEED001_DIR}/training/{stem}.nc" for stem in SEED001_TRAINING_JOBS]
-SEED001_FILES = {
-    "seed001_phase": [f"{SEED001_DIR}/phase_stats.nc"],
-    "seed001_kappa": [f"{SEED001_DIR}/kappa.nc"],
-    "seed001_training": [f"{SEED001_DIR}/training_stats.nc"],
-}
-SEED001_TARGETS = [path for paths in SEED001_FILES.values() for path in paths]
-SEED001_SOURCES = set(SEED001_FILES)
-
-
-def seed001_job(wildcards):
-    """The SamplingJob of a seed-001 sampling output (its sigma_w^2 values are its params)."""
-    stem = f"{wildcards.activation}/sb{wildcards.bias_variance}_w{wildcards.width}"
-    if stem not in SEED001_JOBS:
-        raise WorkflowError(f"seed001: no sampling job {stem!r} in this config; known: {', '.join(SEED001_JOBS)}")
-    return SEED001_JOBS[stem]
-
-
-def seed001_training_job(wildcards):
-    """The TrainingJob of a seed-001 training output (its sigma_w^2 values are its params)."""
-    stem = f"{wildcards.activation}/w{wildcards.width}_d{wildcards.depth}"
-    if stem not in SEED001_TRAINING_JOBS:
-        raise WorkflowError(f"seed001: no training job {stem!r} in this config; known: {', '.join(SEED001_TRAINING_JOBS)}")
-    return SEED001_TRAINING_JOBS[stem]
-
-
-# ---- seed 002 outputs (workflow/rules/seed002.smk)
-SEED002 = config["seed002"]
-SEED002_DIR = f"{DATA}/seed002"
-SEED002_CONVERGENCE_PATTERN = f"{SEED002_DIR}/convergence_{{dataset}}.nc"
-SEED002_LAZY_PATTERN = f"{SEED002_DIR}/lazy/w{{width}}.nc"
-SEED002_FILES = {
-    "seed002_convergence_synthetic": [SEED002_CONVERGENCE_PATTERN.format(dataset="synthetic")],
-    "seed002_convergence_digits": [SEED002_CONVERGENCE_PATTERN.format(dataset="digits")],
-    "seed002_projection": [f"{SEED002_DIR}/projection.nc"],
-    "seed002_eigenvalues": [f"{SEED002_DIR}/eigenvalues.nc"],
-    "seed002_digits_table": [f"{SEED002_DIR}/digits_table.nc"],
-    "seed002_lazy": [SEED002_LAZY_PATTERN.format(width=width) for width in SEED002["lazy_features"]["widths"]],
-}
-SEED002_TARGETS = [path for paths in SEED002_FILES.values() for path in paths]
-SEED002_SOURCES = set(SEED002_FILES)
-
-
-# ---- the figure registry's data sources (finite_ntk.figures.SOURCES) as this run's files
-def source_files(source, figure):
-    """The files of data source ``source`` for ``figure`` in this run."""
-    if source in SEED002_FILES:
-        return SEED002_FILES[source]
-    if source in SEED001_FILES:
-        return SEED001_FILES[source]
-    if source in ("stats_fnn", "stats_pinn"):
-        return [stats_path(source.removeprefix("stats_"))]
-    if source == "fnn_run":
-        width, depth = TRAINING["fnn"]["figures"][figure]
-        return [FNN_PATTERN.format(width=width, depth=depth)]
-    if source == "fnn_runs":
-        return FNN_TRAINING_FILES
-    if source == "pinn_run":
-        return [PINN_FIGURE_FILE]
-    if source == "pinn_runs":
-        return PINN_TRAINING_FILES
-    if source == "pinn_others":
-        return [path for path in PINN_TRAINING_FILES if path != PINN_FIGURE_FILE]
-    if source == "init_kernels":
-        return [INIT_KERNELS_FILE]
-    raise WorkflowError(f"data source {source!r} has no files in common.smk; known: {', '.join(SOURCES)}")
-
-
-MONTE_CARLO_SOURCES = {"stats_fnn", "stats_pinn"}
-
-
-def figures_of(sources):
-    """Registered figures that read only ``sources``."""
-    return [figure for figure in FIGURE_REGISTRY if set(figure.inputs.values()) <= set(sources)]
-
-
-def figure_targets(sources=SOURCES):
-    return [f"{FIGURE_DIR}/{figure.name}.{ext}" for figure in figures_of(sources) for ext in ("pdf", "png")]
+def paper_targets(paper_id=None):
+    """The data products of one paper, or of every paper."""
+    ids = [paper_id] if paper_id else list(PAPER_OUTPUTS)
+    return [path for pid in ids for path in PAPER_OUTPUTS[pid].targets]
 
 
 # ---- report helpers (report.smk)
 REPORT_SOURCE = "report/src"
 REFERENCE_FIGURES = "figures/reference"
-# A second Monte-Carlo run whose figures and claims appear beside this run's when its
-# outputs exist (config/precise.yaml, 10,000 replicates).
-PRECISE_RUN = "precise"
-PRECISE_STATS = sorted(glob.glob(f"data/{PRECISE_RUN}/ntk_stats_*.nc")) if RUN != PRECISE_RUN else []
-PRECISE_FIGURE_FILES = sorted(glob.glob(f"figures/{PRECISE_RUN}/*.pdf")) if PRECISE_STATS else []
-if not PRECISE_FIGURE_FILES:
-    PRECISE_STATS = []
-ALL_STATS = [stats_path(model) for model in MODELS]

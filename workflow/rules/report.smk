@@ -1,7 +1,7 @@
 # LaTeX report, claims table and figure diff. Defines REPORT_TARGETS.
 #
 #   report/<run>/claims.{tex,csv,nc}, rules.tex   claims of the report against our data
-#   report/<run>/macros.tex                        every number of the report's prose
+#   report/<run>/<part>.tex                        each paper's generated parts (macros.tex, seed001.tex, ...)
 #   report/<run>/provenance.tex                    revision, configs, versions, machine, times
 #   report/<run>/report.pdf                        the compiled report (REPORT_TARGETS)
 #   report/<run>/figdiff/summary.tsv               `snakemake figdiff`: this run against
@@ -13,16 +13,14 @@ import glob
 
 
 rule report_claims:
+    # Every paper's claims against its data: the inputs are the files each paper's rules
+    # file registered for its claims module, named "<paper>__<key>".
     input:
-        stats=ALL_STATS,
-        training=TRAINING_TARGETS,
-        precise=PRECISE_STATS,
-        seed002_convergence=SEED002_FILES["seed002_convergence_synthetic"] + SEED002_FILES["seed002_convergence_digits"],
-        seed002_projection=SEED002_FILES["seed002_projection"],
-        seed002_eigenvalues=SEED002_FILES["seed002_eigenvalues"],
-        seed002_lazy=SEED002_FILES["seed002_lazy"],
-        seed001=SEED001_FILES["seed001_phase"],
-        seed001_training=SEED001_FILES["seed001_training"],
+        **{
+            f"{paper_id}__{key}": files
+            for paper_id, outputs in PAPER_OUTPUTS.items()
+            for key, files in outputs.claim_inputs.items()
+        },
     output:
         tex=f"{REPORT}/claims.tex",
         rules=f"{REPORT}/rules.tex",
@@ -42,38 +40,14 @@ rule report_claims:
         "../scripts/report_claims.py"
 
 
-rule report_macros:
-    input:
-        stats=ALL_STATS,
-        claims=f"{REPORT}/claims.csv",
-        training=TRAINING_TARGETS,
-        precise=PRECISE_STATS,
-    output:
-        f"{REPORT}/macros.tex",
-    params:
-        settings=config,
-        paper_config="config/config.yaml",
-        precise_run=PRECISE_RUN,
-    log:
-        f"{DATA}/logs/report_macros.log",
-    benchmark:
-        f"{DATA}/benchmarks/report_macros.tsv"
-    localrule: True
-    conda:
-        ENV
-    script:
-        "../scripts/report_macros.py"
-
-
 rule report_provenance:
     # Runs after every other job of the run (its inputs), so that their benchmark files
     # exist; it reads every *.tsv under data/<run>/benchmarks/.
     input:
-        stats=ALL_STATS,
-        training=TRAINING_TARGETS,
-        after=MONTE_CARLO_TARGETS + FIGURE_TARGETS + SEED001_TARGETS + SEED002_TARGETS,
+        data=[path for path in paper_targets() if path.endswith(".nc")],
+        after=paper_targets() + FIGURE_TARGETS,
         claims=f"{REPORT}/claims.tex",
-        macros=f"{REPORT}/macros.tex",
+        parts=[path for outputs in PAPER_OUTPUTS.values() for path in outputs.report_parts.values()],
     output:
         f"{REPORT}/provenance.tex",
     params:
@@ -95,22 +69,26 @@ rule report_provenance:
 rule build_report:
     input:
         sources=sorted(glob.glob(f"{REPORT_SOURCE}/**/*.tex", recursive=True)),
-        macros=f"{REPORT}/macros.tex",
         claims=f"{REPORT}/claims.tex",
         rules=f"{REPORT}/rules.tex",
         claims_precise=f"{REPORT}/claims_precise.tex",
         provenance=f"{REPORT}/provenance.tex",
-        table2=f"{REPORT}/tables/table2.tex",
-        table3=f"{REPORT}/tables/table3.tex",
         figure_index=f"{REPORT}/figure_index.tex",
-        seed002=SEED002_REPORT,
-        seed001=SEED001_REPORT,
+        # Each paper's generated parts, named as report.tex reads them (generated/<name>.tex).
+        **{name: path for outputs in PAPER_OUTPUTS.values() for name, path in outputs.report_parts.items()},
         figures=[path for path in FIGURE_TARGETS if path.endswith(".pdf")],
-        precise_figures=PRECISE_FIGURE_FILES,
+        # Each paper's extra files by build folder, named "files__<folder>".
+        **{
+            f"files__{folder}": files
+            for outputs in PAPER_OUTPUTS.values()
+            for folder, files in outputs.report_files.items()
+        },
     output:
         report(f"{REPORT}/report.pdf", caption="../report/report.rst", category="Report"),
     params:
         source=lambda wildcards, input: os.path.commonpath(input.sources),
+        parts=[name for outputs in PAPER_OUTPUTS.values() for name in outputs.report_parts],
+        folders=[folder for outputs in PAPER_OUTPUTS.values() for folder in outputs.report_files],
     log:
         f"{DATA}/logs/build_report.log",
     benchmark:
@@ -143,7 +121,7 @@ rule figdiff:
     # differs; the side-by-side page report/<run>/figdiff/index.html stays either way.
     input:
         figures=[path for path in FIGURE_TARGETS if path.endswith(".png")],
-        data=ALL_STATS + TRAINING_TARGETS + SEED001_TARGETS + SEED002_TARGETS,
+        data=[path for path in paper_targets() if path.endswith(".nc")],
     output:
         f"{REPORT}/figdiff/summary.tsv",
     params:

@@ -1,6 +1,6 @@
 # Seed 001 at initialisation, Seleznova & Kutyniok (docs/replication.md): maps of
-# R = E[K^2]/E[K]^2 over (sigma_w^2, depth) with mean-field theory. Paths are in common.smk
-# (SEED001_FILES); the figures are registry entries (figures.smk).
+# R = E[K^2]/E[K]^2 over (sigma_w^2, depth) with mean-field theory. Its Python package is
+# finite_ntk.papers.seed001; the figures are registry entries (figures.smk).
 #
 #   data/<run>/seed001/samples/<activation>/sb<sigma_b^2>_w<width>.nc   K(x,x) of one job's cells
 #   data/<run>/seed001/phase_stats.nc      Figures 1, 2, 7: R, intervals, saturation, theory
@@ -18,12 +18,44 @@ from finite_ntk.papers.seed001.settings import (
     REDUCTION_FIELDS as SEED001_REDUCTION_FIELDS,
     SAMPLING_FIELDS as SEED001_SAMPLING_FIELDS,
     check_seed001_config,
+    sampling_jobs as seed001_sampling_jobs,
+    training_jobs as seed001_training_jobs,
 )
 
 try:
     check_seed001_config(config)
 except ValueError as error:
     raise WorkflowError(f"invalid configuration: {error}") from None
+
+SEED001_DIR = f"{DATA}/seed001"
+SEED001_JOBS = {job.stem: job for job in seed001_sampling_jobs(config)}
+SEED001_SAMPLE_PATTERN = f"{SEED001_DIR}/samples/{{activation}}/sb{{bias_variance}}_w{{width}}.nc"
+SEED001_SAMPLE_FILES = [f"{SEED001_DIR}/samples/{stem}.nc" for stem in SEED001_JOBS]
+SEED001_TRAINING_JOBS = {job.stem: job for job in seed001_training_jobs(config)}
+SEED001_TRAINING_PATTERN = f"{SEED001_DIR}/training/{{activation}}/w{{width}}_d{{depth}}.nc"
+SEED001_TRAINING_FILES = [f"{SEED001_DIR}/training/{stem}.nc" for stem in SEED001_TRAINING_JOBS]
+SEED001_FILES = {
+    "seed001_phase": [f"{SEED001_DIR}/phase_stats.nc"],
+    "seed001_kappa": [f"{SEED001_DIR}/kappa.nc"],
+    "seed001_training": [f"{SEED001_DIR}/training_stats.nc"],
+}
+SEED001_TARGETS = [path for paths in SEED001_FILES.values() for path in paths]
+
+
+def seed001_job(wildcards):
+    """The SamplingJob of a seed-001 sampling output (its sigma_w^2 values are its params)."""
+    stem = f"{wildcards.activation}/sb{wildcards.bias_variance}_w{wildcards.width}"
+    if stem not in SEED001_JOBS:
+        raise WorkflowError(f"seed001: no sampling job {stem!r} in this config; known: {', '.join(SEED001_JOBS)}")
+    return SEED001_JOBS[stem]
+
+
+def seed001_training_job(wildcards):
+    """The TrainingJob of a seed-001 training output (its sigma_w^2 values are its params)."""
+    stem = f"{wildcards.activation}/w{wildcards.width}_d{wildcards.depth}"
+    if stem not in SEED001_TRAINING_JOBS:
+        raise WorkflowError(f"seed001: no training job {stem!r} in this config; known: {', '.join(SEED001_TRAINING_JOBS)}")
+    return SEED001_TRAINING_JOBS[stem]
 
 
 rule seed001_sample:
@@ -139,3 +171,12 @@ rule seed001_report:
 
 
 SEED001_REPORT = rules.seed001_report.output[0]
+
+
+register_paper(
+    "seed001",
+    targets=SEED001_TARGETS + [SEED001_REPORT],
+    sources=SEED001_FILES,
+    claim_inputs={"phase": SEED001_FILES["seed001_phase"], "training": SEED001_FILES["seed001_training"]},
+    report_parts={"seed001": SEED001_REPORT},
+)

@@ -1,5 +1,6 @@
 # Seed 002, "Revisiting the NTK: the role of large width and depth" (docs/replication.md).
-# Paths are in common.smk (SEED002_FILES); the figures are registry entries (figures.smk).
+# Its Python package is finite_ntk.papers.seed002; the figures are registry entries
+# (figures.smk).
 #
 #   data/<run>/seed002/convergence_{synthetic,digits}.nc   Figures 4, 5: kernel against depth
 #   data/<run>/seed002/projection.nc                        Figure 6: projection term of f_t
@@ -24,6 +25,20 @@ try:
     check_seed002_config(config)
 except ValueError as error:
     raise WorkflowError(f"invalid configuration: {error}") from None
+
+SEED002 = config["seed002"]
+SEED002_DIR = f"{DATA}/seed002"
+SEED002_CONVERGENCE_PATTERN = f"{SEED002_DIR}/convergence_{{dataset}}.nc"
+SEED002_LAZY_PATTERN = f"{SEED002_DIR}/lazy/w{{width}}.nc"
+SEED002_FILES = {
+    "seed002_convergence_synthetic": [SEED002_CONVERGENCE_PATTERN.format(dataset="synthetic")],
+    "seed002_convergence_digits": [SEED002_CONVERGENCE_PATTERN.format(dataset="digits")],
+    "seed002_projection": [f"{SEED002_DIR}/projection.nc"],
+    "seed002_eigenvalues": [f"{SEED002_DIR}/eigenvalues.nc"],
+    "seed002_digits_table": [f"{SEED002_DIR}/digits_table.nc"],
+    "seed002_lazy": [SEED002_LAZY_PATTERN.format(width=width) for width in SEED002["lazy_features"]["widths"]],
+}
+SEED002_TARGETS = [path for paths in SEED002_FILES.values() for path in paths]
 
 
 rule seed002_convergence:
@@ -131,3 +146,17 @@ rule seed002_report_tables:
 
 
 SEED002_REPORT = rules.seed002_report_tables.output[0]
+
+
+register_paper(
+    "seed002",
+    targets=SEED002_TARGETS + [SEED002_REPORT],
+    sources={name: files for name, files in SEED002_FILES.items() if name != "seed002_digits_table"},
+    claim_inputs={
+        "convergence": SEED002_FILES["seed002_convergence_synthetic"] + SEED002_FILES["seed002_convergence_digits"],
+        "projection": SEED002_FILES["seed002_projection"],
+        "eigenvalues": SEED002_FILES["seed002_eigenvalues"],
+        "lazy": SEED002_FILES["seed002_lazy"],
+    },
+    report_parts={"seed002": SEED002_REPORT},
+)

@@ -1,24 +1,18 @@
 """report/<run>/report.pdf: latexmk (pdflatex) on report/src with the generated files."""
 
+from finite_ntk.papers import FIGURES, PAPERS
 from finite_ntk.report.build import build_report_pdf
 
-inputs = snakemake.input  # noqa: F821
+inputs, params = snakemake.input, snakemake.params  # noqa: F821
+generated = {name: inputs[name] for name in ("claims", "rules", "claims_precise", "provenance", "figure_index")}
+generated.update({name: inputs[name] for name in params.parts})
 missing = build_report_pdf(
-    source=snakemake.params.source,  # noqa: F821
-    generated={
-        "macros": inputs.macros,
-        "claims": inputs.claims,
-        "rules": inputs.rules,
-        "claims_precise": inputs.claims_precise,
-        "provenance": inputs.provenance,
-        "table2": inputs.table2,
-        "table3": inputs.table3,
-        "figure_index": inputs.figure_index,
-        "seed002": inputs.seed002,
-        "seed001": inputs.seed001,
-    },
+    source=params.source,
+    generated=generated,
     figures=inputs.figures,
-    precise_figures=inputs.precise_figures,
+    figure_names=[figure.name for figure in FIGURES],
+    sections=[paper.report_section for paper in PAPERS.values() if paper.report_section],
+    folders={folder: list(inputs[f"files__{folder}"]) for folder in params.folders},
     output=snakemake.output[0],  # noqa: F821
     log=snakemake.log[0],  # noqa: F821
 )

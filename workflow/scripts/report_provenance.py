@@ -8,7 +8,7 @@ from finite_ntk.report.provenance import collect_benchmarks, data_revisions, pro
 
 inputs, params = snakemake.input, snakemake.params  # noqa: F821
 datasets = {}
-for path in list(inputs.stats) + list(inputs.training):
+for path in inputs.data:
     with xr.open_dataset(path) as ds:
         datasets[Path(path).name] = xr.Dataset(attrs=dict(ds.attrs))  # attributes only
 benchmarks = collect_benchmarks(params.benchmarks)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from finite_ntk.config import config_value, grid_configurations
+from finite_ntk.config import config_subset, grid_configurations
 from finite_ntk.samplers.cost import REPLICATE_WORK, sampling_memory_mb
 from finite_ntk.samplers.setup import setup_from_config
 
 __all__ = [
-    "config_subset",
     "sampling_batches",
     "sampling_memory_mb",
     "sampling_priorities",
@@ -42,13 +41,6 @@ def sampling_priorities(config: Mapping[str, Any]) -> dict[tuple[str, str, int],
     }
     ranked = sorted(work, key=lambda job: (work[job], job))
     return {job: rank + 1 for rank, job in enumerate(ranked)}
-
-
-def config_subset(config: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any]:
-    """The config values at the dotted ``paths`` (``{'monte_carlo.replicates': 100}``): a
-    rule's params, so that Snakemake reruns its jobs when one of them changes and only
-    then."""
-    return {path: config_value(config, path) for path in paths}
 
 
 # The config fields the outputs of each kind of job depend on (besides their inputs, and
