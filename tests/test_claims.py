@@ -1,8 +1,9 @@
-"""The claims registry and its checks (finite_ntk.report.claims).
+"""The claims engine (finite_ntk.claims) and seed 000's claims (finite_ntk.papers.seed000.claims).
 
 Each check runs on small synthetic ntk_stats datasets built to make its verdict come out
 both ways; the training claims on hand-made summaries and netCDFs with the variable names
-the training code writes.
+the training code writes. The registry, the thresholds and the output formats are checked
+over every paper of finite_ntk.papers.PAPERS.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ import numpy as np
 import pytest
 import xarray as xr
 
-import finite_ntk.report.claims as claims
-from finite_ntk.report.claims import AGREES, CLAIMS, DIFFERS, NOT_AVAILABLE, FnnTrainingSummary
+import finite_ntk.claims as claims
+import finite_ntk.papers.seed000.claims as seed000
+from finite_ntk.claims import AGREES, DIFFERS, NOT_AVAILABLE, Claim, Outcome, Threshold
+from finite_ntk.papers import PAPERS
+from finite_ntk.papers.seed000.claims import CLAIMS, ClaimInputs, FnnTrainingSummary
 from finite_ntk.report.latex import latex_escape, latex_number, latex_plain
 
 ACTIVATIONS = ("relu", "gelu", "sigmoid")
@@ -89,8 +93,18 @@ def make_stats(
     return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
+def evaluate(**kw):
+    """Seed 000's rows on the given fields of its ClaimInputs."""
+    return claims.evaluate(CLAIMS, ClaimInputs(**kw))
+
+
 def result(key, **kw):
-    return {r.key: r for r in claims.evaluate_claims(**kw)}[key]
+    return {r.key: r for r in evaluate(**kw)}[key]
+
+
+def _rows(number, **kw):
+    """{part: verdict} of seed 000's claim ``number``."""
+    return {r.key.split(".", 2)[2]: r.verdict for r in evaluate(**kw) if r.number == number}
 
 
 # --------------------------------------------------------------------------- rules
@@ -108,22 +122,42 @@ def test_stated_number_rounding():
 
 
 def test_claims_table_is_the_replication_list():
-    # 1-8: REPLICATION.md's claims of seed 000; 9-12: seed 002's; 13-25: seed 001's.
-    assert sorted({c.number for c in CLAIMS}) == list(range(1, 26))
-    assert len({c.key for c in CLAIMS}) == len(CLAIMS)
-    for claim in CLAIMS:
+    # docs/replication.md's claims, numbered per paper: seed 000 has 8, seed 001 13, seed 002 4.
+    counts = {"seed000": 8, "seed001": 13, "seed002": 4}
+    every = [claim for paper in PAPERS.values() for claim in paper.claims_module().CLAIMS]
+    assert len({c.key for c in every}) == len(every)
+    for paper in PAPERS.values():
+        registry = paper.claims_module().CLAIMS
+        assert {c.paper for c in registry} == {paper.id}
+        assert sorted({c.number for c in registry}) == list(range(1, counts[paper.id] + 1))
+        assert [c.number for c in registry] == sorted(c.number for c in registry)  # table order
+    for claim in every:
         if claim.stated is not None:
             claims.stated_number(claim.stated)  # every stated value is a plain quoted number
-    stated = {c.key: c.stated for c in CLAIMS}
-    assert stated["1.relu.max"] == "83.99" and stated["1.gelu.max"] == "100.0" and stated["1.sigmoid.max"] == "1.03"
-    assert stated["2.gelu.max"] == "12.95" and stated["2.sigmoid.max"] == "1.027"
+    stated = {c.key: c.stated for c in every}
+    assert stated["seed000.1.relu.max"] == "83.99" and stated["seed000.1.gelu.max"] == "100.0"
+    assert stated["seed000.1.sigmoid.max"] == "1.03"
+    assert stated["seed000.2.gelu.max"] == "12.95" and stated["seed000.2.sigmoid.max"] == "1.027"
+    assert stated["seed002.2.depth"] == "5"
+
+
+def test_claim_keys_carry_paper_number_and_part():
+    claim = Claim("seed001.12.relu", "s", "q", "src", None, "r", lambda c, i: Outcome("m"))
+    assert (claim.paper, claim.number, claim.part, claim.stream) == ("seed001", 12, "relu", "seed001.12.relu")
+    kept = Claim("seed001.2.tanh", "s", "q", "src", None, "r", lambda c, i: Outcome("m"), bootstrap_id="14.tanh")
+    assert kept.stream == "14.tanh"
+    row = kept.evaluate(None)
+    assert (row.key, row.paper, row.number, row.verdict) == ("seed001.2.tanh", "seed001", 2, NOT_AVAILABLE)
+    for bad in ("1.relu.start", "seed000.relu", "seed000.1", "seed000.x.relu"):
+        with pytest.raises(ValueError):
+            Claim(bad, "s", "q", "src", None, "r", lambda c, i: Outcome("m"))
 
 
 def test_second_moment_start_both_ways():
     near_one = make_stats(ratio=lambda a, b: 1.0 + 0 * b, width_of_interval=0.01)
-    assert result("1.relu.start", fnn=near_one, pinn=None).verdict == AGREES
+    assert result("seed000.1.relu.start", fnn=near_one, pinn=None).verdict == AGREES
     far = make_stats(ratio=lambda a, b: 1.5 + 0 * b, width_of_interval=0.01)
-    r = result("1.relu.start", fnn=far, pinn=None)
+    r = result("seed000.1.relu.start", fnn=far, pinn=None)
     assert r.verdict == DIFFERS and r.value == pytest.approx(1.5)
 
 
@@ -132,52 +166,52 @@ def test_second_moment_maximum_both_ways():
         return lambda a, b: 1 + (target - 1) * b / b.max()
 
     hit = make_stats(ratio=ratio(84.0), width_of_interval=0.01)
-    r = result("1.relu.max", fnn=hit, pinn=None)
+    r = result("seed000.1.relu.max", fnn=hit, pinn=None)
     assert r.verdict == AGREES and r.value == pytest.approx(84.0)
     assert "saturated" in r.note  # 84 >= 0.5 * 100 replicates
     miss = make_stats(ratio=ratio(10.0), width_of_interval=0.01)
-    assert result("1.relu.max", fnn=miss, pinn=None).verdict == DIFFERS
+    assert result("seed000.1.relu.max", fnn=miss, pinn=None).verdict == DIFFERS
 
 
 def test_sigmoid_bound_both_ways():
     below = make_stats(ratio=lambda a, b: 1.0 + 0.01 * b / b.max(), width_of_interval=0.001)
-    assert result("1.sigmoid.max", fnn=below, pinn=None).verdict == AGREES
+    assert result("seed000.1.sigmoid.max", fnn=below, pinn=None).verdict == AGREES
     above = make_stats(ratio=lambda a, b: 1.0 + 0.5 * b / b.max(), width_of_interval=0.001)
-    assert result("1.sigmoid.max", fnn=above, pinn=None).verdict == DIFFERS
+    assert result("seed000.1.sigmoid.max", fnn=above, pinn=None).verdict == DIFFERS
 
 
 def test_pinn_claims_use_the_value_kernel():
     pinn = make_stats(ratio=lambda a, b: 1 + 11.95 * b / b.max(), operator=True, width_of_interval=0.01)
-    assert result("2.gelu.max", fnn=None, pinn=pinn).verdict == AGREES
-    assert result("2.relu.max", fnn=None, pinn=pinn).verdict == DIFFERS
+    assert result("seed000.2.gelu.max", fnn=None, pinn=pinn).verdict == AGREES
+    assert result("seed000.2.relu.max", fnn=None, pinn=pinn).verdict == DIFFERS
 
 
 def test_fitted_C_both_ways():
-    assert result("3.fnn.C", fnn=make_stats(fitted=(5.1, 4.6, 5.6)), pinn=None).verdict == AGREES
-    r = result("3.fnn.C", fnn=make_stats(fitted=(3.0, 2.5, 3.5)), pinn=None)
+    assert result("seed000.3.fnn.C", fnn=make_stats(fitted=(5.1, 4.6, 5.6)), pinn=None).verdict == AGREES
+    r = result("seed000.3.fnn.C", fnn=make_stats(fitted=(3.0, 2.5, 3.5)), pinn=None)
     assert r.verdict == DIFFERS and (r.lo, r.hi) == (2.5, 3.5)
 
 
 def test_departure_both_ways_and_not_available():
     follows = make_stats()  # exactly exp(5 beta) everywhere
-    assert result("3.fnn.departure", fnn=follows, pinn=None, large_beta=0.5).verdict == DIFFERS
+    assert result("seed000.3.fnn.departure", fnn=follows, pinn=None, large_beta=0.5).verdict == DIFFERS
     departs = make_stats(ratio=lambda a, b: np.where(b >= 0.5, 0.2 * np.exp(5 * b), np.exp(5 * b)))
-    assert result("3.fnn.departure", fnn=departs, pinn=None, large_beta=0.5).verdict == AGREES
+    assert result("seed000.3.fnn.departure", fnn=departs, pinn=None, large_beta=0.5).verdict == AGREES
     small_grid = make_stats(configs=((64, 1), (32, 2), (16, 2)))
-    assert result("3.fnn.departure", fnn=small_grid, pinn=None, large_beta=0.5).verdict == NOT_AVAILABLE
+    assert result("seed000.3.fnn.departure", fnn=small_grid, pinn=None, large_beta=0.5).verdict == NOT_AVAILABLE
 
 
 def test_parity_both_ways():
     on_line = make_stats(change=lambda a, b, t: -t)
-    assert result("4.fnn.small", fnn=on_line, pinn=None, large_beta=0.5).verdict == AGREES
-    assert result("4.fnn.large", fnn=on_line, pinn=None, large_beta=0.5).verdict == DIFFERS
+    assert result("seed000.4.fnn.small", fnn=on_line, pinn=None, large_beta=0.5).verdict == AGREES
+    assert result("seed000.4.fnn.large", fnn=on_line, pinn=None, large_beta=0.5).verdict == DIFFERS
     off = make_stats(change=lambda a, b, t: np.where(b >= 0.5, 0.01 * t, 30 * t))
-    assert result("4.fnn.small", fnn=off, pinn=None, large_beta=0.5).verdict == DIFFERS
-    assert result("4.fnn.large", fnn=off, pinn=None, large_beta=0.5).verdict == AGREES
+    assert result("seed000.4.fnn.small", fnn=off, pinn=None, large_beta=0.5).verdict == DIFFERS
+    assert result("seed000.4.fnn.large", fnn=off, pinn=None, large_beta=0.5).verdict == AGREES
     # PINN: split at scaling 1 instead of beta; with lr 1 the large-beta points have scaling >= 1.
     pinn = make_stats(change=lambda a, b, t: np.where(t >= 1, 0.01 * t, t), operator=True, learning_rate=1.0)
-    assert result("4.pinn.small", fnn=None, pinn=pinn).verdict == AGREES
-    assert result("4.pinn.large", fnn=None, pinn=pinn).verdict == AGREES
+    assert result("seed000.4.pinn.small", fnn=None, pinn=pinn).verdict == AGREES
+    assert result("seed000.4.pinn.large", fnn=None, pinn=pinn).verdict == AGREES
 
 
 def _by_activation(values):
@@ -186,30 +220,30 @@ def _by_activation(values):
 
 def test_sigmoid_orders_of_magnitude_below_both_ways():
     far = make_stats(change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: 1.2 * t, "sigmoid": lambda b, t: 1e-3 * t}))
-    assert result("5.sigmoid", fnn=far, pinn=None).verdict == AGREES
+    assert result("seed000.5.sigmoid", fnn=far, pinn=None).verdict == AGREES
     close = make_stats(change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: t, "sigmoid": lambda b, t: 0.3 * t}))
-    r = result("5.sigmoid", fnn=close, pinn=None)
+    r = result("seed000.5.sigmoid", fnn=close, pinn=None)
     assert r.verdict == DIFFERS and r.value == pytest.approx(math.log10(1 / 0.3))
 
 
 def test_relu_gelu_similar_both_ways():
     similar = make_stats(change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: 1.5 * t, "sigmoid": lambda b, t: t}))
-    assert result("5.similar", fnn=similar, pinn=None).verdict == AGREES
+    assert result("seed000.5.similar", fnn=similar, pinn=None).verdict == AGREES
     apart = make_stats(change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: 50 * t, "sigmoid": lambda b, t: t}))
-    assert result("5.similar", fnn=apart, pinn=None).verdict == DIFFERS
+    assert result("seed000.5.similar", fnn=apart, pinn=None).verdict == DIFFERS
     # A configuration where ReLU's change is undefined (NaN) is left out of the value and the note.
     undefined = make_stats(change=_by_activation({"relu": lambda b, t: np.where(b == b.min(), np.nan, t),
                                                  "gelu": lambda b, t: 1.5 * t, "sigmoid": lambda b, t: t}))
-    outcome = result("5.similar", fnn=undefined, pinn=None)
+    outcome = result("seed000.5.similar", fnn=undefined, pinn=None)
     assert outcome.verdict == AGREES and "nan" not in outcome.note and "10^+0.18" in outcome.note
 
 
 def test_monotone_both_ways():
     grows = make_stats(change=lambda a, b, t: b)
-    r = result("5.monotone.sigmoid", fnn=grows, pinn=None)
+    r = result("seed000.5.monotone.sigmoid", fnn=grows, pinn=None)
     assert r.verdict == AGREES and r.value == pytest.approx(1.0) and r.lo <= r.value <= r.hi
     falls = make_stats(change=lambda a, b, t: 1 / b)
-    assert result("5.monotone.relu", fnn=falls, pinn=None).verdict == DIFFERS
+    assert result("seed000.5.monotone.relu", fnn=falls, pinn=None).verdict == DIFFERS
 
 
 def test_pinn_growth_both_ways():
@@ -219,31 +253,25 @@ def test_pinn_growth_both_ways():
         "gelu": lambda b, t: 1e-6 * (1 + 0.1 * b / b.max()),   # flat
         "sigmoid": lambda b, t: 1e-6 * 10 ** (b / b.max()),     # 1 decade
     }))
-    got = {k: result(k, fnn=None, pinn=as_stated) for k in ("6.gelu", "6.sigmoid", "6.relu")}
-    assert {k: r.verdict for k, r in got.items()} == {"6.gelu": AGREES, "6.sigmoid": AGREES, "6.relu": AGREES}
+    assert _rows(6, pinn=as_stated) == {"gelu": AGREES, "sigmoid": AGREES, "relu": AGREES}
     reversed_ = make_stats(configs=configs, operator=True, change=_by_activation({
         "relu": lambda b, t: 1e-6 * (1 + 0 * b),
         "gelu": lambda b, t: 1e-6 * 1e4 ** (b / b.max()),
         "sigmoid": lambda b, t: 1e-6 * (1 + 0 * b),
     }))
-    got = {k: result(k, fnn=None, pinn=reversed_).verdict for k in ("6.gelu", "6.sigmoid", "6.relu")}
-    assert got == {"6.gelu": DIFFERS, "6.sigmoid": DIFFERS, "6.relu": DIFFERS}
-
-
-def _rows(prefix, **kw):
-    return {r.key: r.verdict for r in claims.evaluate_claims(**kw) if r.key.startswith(prefix)}
+    assert _rows(6, pinn=reversed_) == {"gelu": DIFFERS, "sigmoid": DIFFERS, "relu": DIFFERS}
 
 
 def test_training_claims_both_ways():
     lazy_poor = FnnTrainingSummary(512, 1, kernel_change=0.01, distance_infinite=0.05, relative_mse=0.6)
     rich_good = FnnTrainingSummary(512, 10, kernel_change=0.5, distance_infinite=0.3, relative_mse=0.01)
-    assert set(_rows("7.", fnn_shallow=lazy_poor, fnn_deep=rich_good).values()) == {AGREES}
-    assert set(_rows("7.", fnn_shallow=rich_good, fnn_deep=lazy_poor).values()) == {DIFFERS}
-    assert set(_rows("7.").values()) == {NOT_AVAILABLE}
+    assert set(_rows(7, fnn_shallow=lazy_poor, fnn_deep=rich_good).values()) == {AGREES}
+    assert set(_rows(7, fnn_shallow=rich_good, fnn_deep=lazy_poor).values()) == {DIFFERS}
+    assert set(_rows(7).values()) == {NOT_AVAILABLE}
     # Claim 8's "erf" PINN is the sigmoid-like activation, `sigmoid` in code.
-    assert _rows("8.", pinn_errors={"sigmoid": 0.005, "relu": 0.9}) == {"8.erf": AGREES, "8.relu": AGREES}
-    assert _rows("8.", pinn_errors={"sigmoid": 0.5, "relu": 0.01}) == {"8.erf": DIFFERS, "8.relu": DIFFERS}
-    assert _rows("8.", pinn_errors={"erf": 0.005}) == {"8.erf": NOT_AVAILABLE, "8.relu": NOT_AVAILABLE}
+    assert _rows(8, pinn_errors={"sigmoid": 0.005, "relu": 0.9}) == {"erf": AGREES, "relu": AGREES}
+    assert _rows(8, pinn_errors={"sigmoid": 0.5, "relu": 0.01}) == {"erf": DIFFERS, "relu": DIFFERS}
+    assert _rows(8, pinn_errors={"erf": 0.005}) == {"erf": NOT_AVAILABLE, "relu": NOT_AVAILABLE}
 
 
 def test_training_summaries_from_netcdf():
@@ -265,50 +293,144 @@ def test_training_summaries_from_netcdf():
         coords={"step": [0, 100]},
         attrs={"model": "fnn", "activation": "relu", "width": 512, "depth": 1},
     )
-    s = claims.summarise_fnn_training(ds)
+    s = seed000.summarise_fnn_training(ds)
     assert (s.width, s.depth) == (512, 1)
     assert s.kernel_change == pytest.approx(0.1)
     assert s.distance_infinite == pytest.approx(0.2 / 1.2)
     assert s.relative_mse == pytest.approx(0.01)
     pinn = xr.Dataset({"relative_l2_error": (("step",), [1.0, 0.3, 0.004])}, coords={"step": [0, 10, 100]})
-    assert claims.summarise_pinn_training(pinn) == pytest.approx(0.004)
+    assert seed000.summarise_pinn_training(pinn) == pytest.approx(0.004)
+
+
+def _attrs(model, activation, width, depth):
+    return {"model": model, "activation": activation, "width": width, "depth": depth}
+
+
+TRAINING_ATTRS = {
+    "fnn_w512_d1.nc": _attrs("fnn", "relu", 512, 1),
+    "fnn_w512_d10.nc": _attrs("fnn", "relu", 512, 10),
+    "fnn_w64_d4.nc": _attrs("fnn", "relu", 64, 4),
+    "pinn_sigmoid_w64_d4.nc": _attrs("pinn", "sigmoid", 64, 4),
+    "pinn_relu_w64_d4.nc": _attrs("pinn", "relu", 64, 4),
+    "pinn_relu_w32_d2.nc": _attrs("pinn", "relu", 32, 2),
+    "ntk_init.nc": {"model": "fnn", "activation": "relu"},  # a grid of widths and depths: not one run
+}
 
 
 def test_pick_training_runs():
-    def attrs(model, activation, width, depth):
-        return {"model": model, "activation": activation, "width": width, "depth": depth}
-
-    runs = claims.training_runs({
-        "fnn_w512_d1.nc": attrs("fnn", "relu", 512, 1),
-        "fnn_w512_d10.nc": attrs("fnn", "relu", 512, 10),
-        "fnn_w64_d4.nc": attrs("fnn", "relu", 64, 4),
-        "pinn_sigmoid_w64_d4.nc": attrs("pinn", "sigmoid", 64, 4),
-        "pinn_relu_w64_d4.nc": attrs("pinn", "relu", 64, 4),
-        "pinn_relu_w32_d2.nc": attrs("pinn", "relu", 32, 2),
-        "ntk_init.nc": {"model": "fnn", "activation": "relu"},  # a grid of widths and depths: not one run
-    })
+    runs = seed000.training_runs(TRAINING_ATTRS)
     assert "ntk_init.nc" not in {r.file for r in runs}
-    picked = claims.pick_training_runs(runs, shallow=[512, 1], deep=[512, 10], pinn_architecture=[64, 4])
-    assert picked == claims.TrainingPick("fnn_w512_d1.nc", "fnn_w512_d10.nc", {"sigmoid": "pinn_sigmoid_w64_d4.nc", "relu": "pinn_relu_w64_d4.nc"})
-    absent = claims.pick_training_runs(runs, shallow=[32, 1], deep=None, pinn_architecture=None)
-    assert absent == claims.TrainingPick(None, None, {})
+    picked = seed000.pick_training_runs(runs, shallow=[512, 1], deep=[512, 10], pinn_architecture=[64, 4])
+    pinn = {"sigmoid": "pinn_sigmoid_w64_d4.nc", "relu": "pinn_relu_w64_d4.nc"}
+    assert picked == seed000.TrainingPick("fnn_w512_d1.nc", "fnn_w512_d10.nc", pinn)
+    absent = seed000.pick_training_runs(runs, shallow=[32, 1], deep=None, pinn_architecture=None)
+    assert absent == seed000.TrainingPick(None, None, {})
+
+
+def _training_dataset(attrs, mse):
+    """A training output with the variables the summaries read; relative MSE ``mse``."""
+    x = np.linspace(-1, 1, 10)
+    target = np.sin(3 * np.pi * x)
+    data = {"target": (("x_test",), target)}
+    if attrs["model"] == "fnn" and "width" in attrs:
+        data |= {
+            "relative_change": (("step",), [0.0, 0.05]),
+            "relative_distance_infinite": (("step",), [0.02, 0.03]),
+            "prediction": (("step", "x_test"), np.stack([0 * x, target * (1 - math.sqrt(mse))])),
+        }
+    elif attrs["model"] == "pinn":
+        data["relative_l2_error"] = (("step",), [1.0, mse])
+    return xr.Dataset(data, coords={"step": [0, 10]}, attrs=attrs)
+
+
+SEED000_CONFIG = {
+    "monte_carlo": {"large_beta": 0.25},
+    "training": {
+        "fnn": {"figures": {"seed000fig5": [64, 4], "seed000fig9": [512, 1], "seed000fig10": [512, 10]}},
+        "pinn": {"figure": {"architecture": [64, 4]}},
+    },
+}
+
+
+def test_seed000_loads_its_inputs_from_netcdf(tmp_path):
+    """load_claim_inputs reads the ntk_stats files by their model attribute, and picks claim 7's
+    runs by the config's seed000fig9/seed000fig10 architectures and claim 8's by the PINN figure's."""
+    stats = []
+    for name, ds in {"ntk_stats_fnn.nc": make_stats(), "ntk_stats_pinn.nc": make_stats(operator=True)}.items():
+        ds.to_netcdf(tmp_path / name)
+        stats.append(str(tmp_path / name))
+    training = []
+    for name, attrs in TRAINING_ATTRS.items():
+        mse = {"fnn_w512_d1.nc": 0.25, "fnn_w512_d10.nc": 0.01, "pinn_sigmoid_w64_d4.nc": 0.004}.get(name, 0.5)
+        _training_dataset(attrs, mse).to_netcdf(tmp_path / name)
+        training.append(str(tmp_path / name))
+    inputs = seed000.load_claim_inputs({"stats": stats, "training": training, "precise": []}, SEED000_CONFIG)
+    assert inputs.fnn.attrs["model"] == "fnn" and inputs.pinn.attrs["model"] == "pinn"
+    assert inputs.large_beta == 0.25
+    assert (inputs.fnn_shallow.width, inputs.fnn_shallow.depth) == (512, 1)
+    assert (inputs.fnn_deep.width, inputs.fnn_deep.depth) == (512, 10)
+    assert inputs.fnn_shallow.relative_mse == pytest.approx(0.25)
+    assert inputs.fnn_deep.relative_mse == pytest.approx(0.01)
+    assert dict(inputs.pinn_errors) == pytest.approx({"sigmoid": 0.004, "relu": 0.5})
+    direct = ClaimInputs(inputs.fnn, inputs.pinn, 0.25, inputs.fnn_shallow, inputs.fnn_deep, inputs.pinn_errors)
+    assert [r.verdict for r in claims.evaluate(CLAIMS, inputs)] == [r.verdict for r in claims.evaluate(CLAIMS, direct)]
+    # The precise run: claims 1-6 on its statistics only; nothing without it.
+    precise = seed000.precise_results({"precise": stats}, SEED000_CONFIG)
+    assert [r.key for r in precise] == [c.key for c in CLAIMS if c.number <= 6]
+    assert seed000.precise_results({"precise": []}, SEED000_CONFIG) == []
+    assert seed000.precise_results({}, SEED000_CONFIG) == []
+
+
+@pytest.mark.parametrize("paper_id", ["seed000", "seed001", "seed002"])
+def test_a_paper_without_inputs_says_not_available(paper_id):
+    """A run without a paper's data: every row of that paper is n/a, with a note."""
+    module = PAPERS[paper_id].claims_module()
+    config = SEED000_CONFIG if paper_id == "seed000" else {}
+    rows = claims.evaluate(module.CLAIMS, module.load_claim_inputs({}, config))
+    assert [r.key for r in rows] == [c.key for c in module.CLAIMS]
+    assert all(r.verdict == NOT_AVAILABLE and r.note for r in rows)
+    empty = claims.evaluate(module.CLAIMS, module.ClaimInputs())
+    assert [(r.verdict, r.note) for r in rows] == [(r.verdict, r.note) for r in empty]
+
+
+def _every_paper(seed000_inputs):
+    """Every paper's rows in registry order: seed 000's on ``seed000_inputs``, the others n/a."""
+    results = []
+    for paper in PAPERS.values():
+        module = paper.claims_module()
+        inputs = seed000_inputs if paper.id == "seed000" else module.ClaimInputs()
+        results += claims.evaluate(module.CLAIMS, inputs)
+    return results
+
+
+def _thresholds():
+    return {paper.id: paper.claims_module().THRESHOLDS for paper in PAPERS.values()}
 
 
 def test_every_claim_evaluates_and_serialises(tmp_path):
-    results = claims.evaluate_claims(make_stats(), make_stats(operator=True))
-    assert [r.key for r in results] == [c.key for c in CLAIMS]
+    results = _every_paper(ClaimInputs(make_stats(), make_stats(operator=True)))
+    keys = [c.key for paper in PAPERS.values() for c in paper.claims_module().CLAIMS]
+    assert [r.key for r in results] == keys
     assert all(r.verdict in claims.VERDICTS for r in results)
     tex = claims.claims_latex(results)
-    assert r"\begin{longtable}" in tex and tex.count(r"\\") >= len(CLAIMS)
+    assert r"\begin{longtable}" in tex and tex.count(r"\\") >= len(results)
+    # The first column: the paper, the claim's number in bold, the row's part; a rule between claims.
+    assert r"{\scriptsize seed001}\newline\textbf{12}\newline{\scriptsize relu}" in tex
+    claims_of = {(r.paper, r.number) for r in results}
+    assert tex.count(r"\midrule" + "\n") == len(claims_of) - 1
     claims.write_claims_csv(results, tmp_path / "claims.csv")
+    assert (tmp_path / "claims.csv").read_text().startswith("key,paper,number,")
     back = claims.read_claims_csv(tmp_path / "claims.csv")
-    assert [(r.key, r.verdict, r.stated) for r in back] == [(r.key, r.verdict, r.stated) for r in results]
+    assert [(r.key, r.paper, r.number, r.verdict, r.stated) for r in back] == [
+        (r.key, r.paper, r.number, r.verdict, r.stated) for r in results]
     for a, b in zip(back, results):
         assert (math.isnan(a.value) and math.isnan(b.value)) or a.value == b.value
-    ds = claims.claims_dataset(results)
+    ds = claims.claims_dataset(results, rules=claims.threshold_values(_thresholds()))
     ds.to_netcdf(tmp_path / "claims.nc")
     with xr.open_dataset(tmp_path / "claims.nc") as again:
-        assert list(again["claim"].values) == [c.key for c in CLAIMS]
+        assert list(again["claim"].values) == keys
+        assert list(again["paper"].values) == [r.paper for r in results]
+        assert "'seed001.decreasing_rho': -0.8" in again.attrs["rules"]
 
 
 def test_latex_numbers():
@@ -325,30 +447,51 @@ def test_latex_numbers():
 
 
 def test_every_registry_entry_has_its_check_and_rule_words():
-    for claim in CLAIMS:
-        assert callable(claim.check), claim.key
-        assert claim.rule.strip() and claim.subject.strip() and claim.quote.strip() and claim.source.strip(), claim.key
-        assert claim.number == int(claim.key.split(".")[0])
-    # Each threshold's words are written once, in THRESHOLDS; rules.tex and RULES come from there.
-    rules_tex = claims.rules_latex()
-    for name, threshold in claims.THRESHOLDS.items():
-        assert threshold.words.strip() and rules_tex.count(threshold.words) == 1, name
-        assert claims.RULES[name] == threshold.value
-    assert list(claims.RULES) == list(claims.THRESHOLDS)
+    for paper in PAPERS.values():
+        for claim in paper.claims_module().CLAIMS:
+            assert callable(claim.check), claim.key
+            assert claim.rule.strip() and claim.subject.strip() and claim.quote.strip() and claim.source.strip()
+            assert (claim.paper, claim.number) == (paper.id, int(claim.key.split(".")[1]))
+    # Each threshold's words are written once, in its paper's THRESHOLDS; rules.tex and RULES come
+    # from there. A threshold two papers hold alike is printed once.
+    rules_tex = claims.rules_latex(_thresholds())
+    for paper_id, thresholds in _thresholds().items():
+        module = PAPERS[paper_id].claims_module()
+        for name, threshold in thresholds.items():
+            assert threshold.words.strip() and rules_tex.count(threshold.words) == 1, name
+            assert module.RULES[name] == threshold.value
+        assert list(module.RULES) == list(thresholds)
+
+
+def test_rules_table_refuses_one_name_with_two_meanings():
+    a = {"x": Threshold(0.5, "close: at most")}
+    assert claims.rules_latex({"p": a, "q": dict(a)}).count("close: at most") == 1
+    with pytest.raises(ValueError, match="threshold 'x'"):
+        claims.rules_latex({"p": a, "q": {"x": Threshold(0.6, "close: at most")}})
+
+
+def test_bootstrap_streams_keep_the_keys_before_the_rename():
+    """The bootstrap of a row is seeded by its stream; the renamed rows keep their old keys'."""
+    streams = {c.key: c.stream for paper in PAPERS.values() for c in paper.claims_module().CLAIMS if c.stream != c.key}
+    assert streams == {
+        "seed000.5.similar": "5.similar", "seed000.5.monotone.relu": "5.monotone.relu",
+        "seed000.5.monotone.gelu": "5.monotone.gelu", "seed000.5.monotone.sigmoid": "5.monotone.sigmoid",
+        "seed001.2.tanh": "14.tanh", "seed001.2.relu": "14.relu", "seed001.3.chaotic": "15.chaotic",
+    }
 
 
 @pytest.mark.parametrize("with_data", [True, False])
-def test_evaluate_claims_gives_one_result_per_registry_entry(with_data):
+def test_evaluate_gives_one_result_per_registry_entry(with_data):
     kw = {}
     if with_data:
         summary = FnnTrainingSummary(512, 1, kernel_change=0.01, distance_infinite=0.05, relative_mse=0.6)
         kw = dict(fnn=make_stats(), pinn=make_stats(operator=True), fnn_shallow=summary, fnn_deep=summary,
                   pinn_errors={"sigmoid": 0.01, "relu": 0.5})
-    results = claims.evaluate_claims(**kw)
+    results = evaluate(**kw)
     assert [r.key for r in results] == [c.key for c in CLAIMS]
     for claim, r in zip(CLAIMS, results):
-        assert (r.number, r.subject, r.quote, r.source, r.stated, r.rule) == (
-            claim.number, claim.subject, claim.quote, claim.source, claim.stated, claim.rule)
+        assert (r.paper, r.number, r.subject, r.quote, r.source, r.stated, r.rule) == (
+            claim.paper, claim.number, claim.subject, claim.quote, claim.source, claim.stated, claim.rule)
         assert r.verdict in claims.VERDICTS and r.measure
         if not with_data:
             assert r.verdict == NOT_AVAILABLE and r.note, r.key

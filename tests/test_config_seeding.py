@@ -136,6 +136,40 @@ def test_seeding_rule_is_stable_and_local():
     np.testing.assert_array_equal(seeding.jax.random.key_data(few), seeding.jax.random.key_data(many[:3]))
 
 
+def test_numpy_generators_follow_the_one_rule():
+    """numpy_generator seeds numpy with [root_seed, identity_hash(identity)]; the bootstrap and
+    seed 002's data draws are that rule with their identity texts (same streams as before)."""
+    from finite_ntk.papers.seed002.datasets import generator
+    from finite_ntk.stats import bootstrap_rng
+
+    identity = "seed002/eigenvalues/n=30/dimension=3"
+    expected = np.random.default_rng([7, seeding.identity_hash(identity)]).standard_normal(8)
+    np.testing.assert_array_equal(seeding.numpy_generator(7, identity).standard_normal(8), expected)
+    np.testing.assert_array_equal(seeding.numpy_generator(np.int64(7), identity).standard_normal(8), expected)
+    np.testing.assert_array_equal(generator(7, "eigenvalues", n=30, dimension=3).standard_normal(8), expected)
+    boot = np.random.default_rng([7, seeding.identity_hash("bootstrap/x/rr")]).integers(0, 9, 20)
+    np.testing.assert_array_equal(bootstrap_rng(7, "x/rr").integers(0, 9, 20), boot)
+    assert not np.array_equal(seeding.numpy_generator(8, identity).standard_normal(8), expected)
+    for bad in (-1, 2**32, True, 1.0):
+        with pytest.raises(ValueError, match="^root_seed"):
+            seeding.numpy_generator(bad, identity)
+
+
+def test_snapshot_steps_have_one_contract():
+    """Distinct integers in [0, steps], sorted, including what the caller requires."""
+    from finite_ntk.training.snapshots import check_snapshot_steps
+
+    assert check_snapshot_steps([30, 0, 10], 30, "w", required=(0, 30)) == [0, 10, 30]
+    assert check_snapshot_steps([np.int64(50), 10], 60, "w") == [10, 50]
+    assert check_snapshot_steps([0, 60], 60, "w") == [0, 60]
+    for steps, required, what in (
+        ([10, 10], (), "distinct"), ([-1], (), r"\[0, 60\]"), ([61], (), r"\[0, 60\]"), ([1.0], (), "integers"),
+        ([True], (), "integers"), ([0, 30], (0, 60), "include step 0 and 60"), ([10, 60], (0, 60), "include"),
+    ):
+        with pytest.raises(ValueError, match=f"^where: snapshot steps must .*{what}"):
+            check_snapshot_steps(steps, 60, "where", required=required)
+
+
 def test_same_seed_bit_identical_different_seed_differs(smoke):
     first = samples_dataset(smoke, "pinn", "gelu", 16, 4)
     again = samples_dataset(smoke, "pinn", "gelu", 16, 4)

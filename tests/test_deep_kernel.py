@@ -1,7 +1,7 @@
 """Seed 002: the deep infinite-width ReLU kernel (finite_ntk.papers.seed002), checked two
 independent ways: neural-tangents' kernel_fn at moderate depth, and the closed forms and
 asymptotics at large depth; the NTK predictor, the experiments' datasets, the Table 1
-network, the config checks and claims 9-12."""
+network, the config checks and seed 002's claims (finite_ntk.papers.seed002.claims)."""
 
 from __future__ import annotations
 
@@ -269,13 +269,14 @@ def test_bad_seed002_schema_values_name_the_field(smoke, mutate, field):
         validate_config(config)
 
 
-# --------------------------------------------------------------------------- claims 9-12
+# --------------------------------------------------------------------------- claims
 
 
 def test_seed002_claims_measure_and_decide(smoke):
     import xarray as xr
 
-    import finite_ntk.report.claims as claims
+    from finite_ntk.claims import AGREES, NOT_AVAILABLE, evaluate
+    from finite_ntk.papers.seed002.claims import CLAIMS, ClaimInputs, Seed002Data
     from finite_ntk.papers.seed002.report import log_log_slope, stabilisation_depth
 
     convergence = {}
@@ -300,13 +301,14 @@ def test_seed002_claims_measure_and_decide(smoke):
         for w in widths
     ]
     assert log_log_slope(widths, [w**-0.5 for w in widths]).value == pytest.approx(-0.5)
-    data = claims.Seed002Data(convergence, projection, eigenvalues, lazy)
-    results = {r.key: r for r in claims.evaluate_claims(seed002=data)}
-    assert results["9.equal"].verdict == claims.AGREES and results["9.equal"].value < 1e-3
-    assert results["9.invertible"].verdict == claims.AGREES and 0.7 < results["9.invertible"].value < 0.75
-    assert results["10.depth"].value == 4 and results["10.depth"].verdict == claims.AGREES
-    assert results["11.bounded"].verdict == claims.AGREES
-    assert results["12.neuron"].value == pytest.approx(-0.5) and results["12.neuron"].verdict == claims.AGREES
-    assert results["12.aggregate"].value == pytest.approx(0.0, abs=1e-12) and results["12.aggregate"].verdict == claims.AGREES
+    data = Seed002Data(convergence, projection, eigenvalues, lazy)
+    results = {r.key: r for r in evaluate(CLAIMS, ClaimInputs(data))}
+    assert results["seed002.1.equal"].verdict == AGREES and results["seed002.1.equal"].value < 1e-3
+    assert results["seed002.1.invertible"].verdict == AGREES and 0.7 < results["seed002.1.invertible"].value < 0.75
+    assert results["seed002.2.depth"].value == 4 and results["seed002.2.depth"].verdict == AGREES
+    assert results["seed002.3.bounded"].verdict == AGREES
+    assert results["seed002.4.neuron"].value == pytest.approx(-0.5) and results["seed002.4.neuron"].verdict == AGREES
+    aggregate = results["seed002.4.aggregate"]
+    assert aggregate.value == pytest.approx(0.0, abs=1e-12) and aggregate.verdict == AGREES
     # without seed-002 data the rows say n/a
-    assert {r.verdict for r in claims.evaluate_claims() if r.number >= 9} == {claims.NOT_AVAILABLE}
+    assert {r.verdict for r in evaluate(CLAIMS, ClaimInputs())} == {NOT_AVAILABLE}

@@ -1,23 +1,21 @@
 """Core NTK quantities, each checked against an independent computation."""
 
+from unittest import mock
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from scipy.special import erf
-
-from unittest import mock
-
 from jax.experimental import enable_x64
 from neural_tangents import stax
+from scipy.special import erf
 
 import finite_ntk.mean_field as mean_field
-import finite_ntk.seeding as seeding
 import finite_ntk.models.networks as networks
+import finite_ntk.seeding as seeding
 from finite_ntk.models.kernels import ntk_diagonal, relu_mean_ntk_diagonal
 from finite_ntk.models.networks import build_network, empirical_ntk_matrix_fn, infinite_width_ntk_fn
 from finite_ntk.models.spec import ACTIVATIONS, SIGMOID_LIKE_SCALE, NetworkSpec
-
 
 SEED001_ACTIVATIONS = ("tanh", "erf")
 
@@ -175,8 +173,8 @@ def test_every_activation_is_known_everywhere():
     """spec.ACTIVATIONS is the one list: the config schema's enum, the figures' colours
     (distinct) and labels, the report's names and mean_field all know each name."""
     from finite_ntk.config import load_schema
-    from finite_ntk.plotting.style import ACTIVATION_COLOURS, ACTIVATION_LABELS
     from finite_ntk.papers.seed000.report import ACTIVATION_NAMES
+    from finite_ntk.plotting.style import ACTIVATION_COLOURS, ACTIVATION_LABELS
 
     assert load_schema()["definitions"]["activation"]["enum"] == list(ACTIVATIONS)
     for table in (ACTIVATION_COLOURS, ACTIVATION_LABELS, ACTIVATION_NAMES):
@@ -217,6 +215,22 @@ def test_sigmoid_like_is_close_to_logistic():
 def test_bad_network_input_names_the_field(kwargs, field):
     with pytest.raises(ValueError, match=f"^{field}:"):
         NetworkSpec(**kwargs)
+
+
+def test_specs_from_settings_and_variances():
+    """The one config -> NetworkSpec rule: standard deviations passed on as they are (their
+    types reach the outputs' attributes), variances as their square roots."""
+    from finite_ntk.models.spec import spec_from_settings, variance_settings
+
+    settings = {"parameterization": "ntk", "W_std": 2, "W_std_readout": 1.0, "b_std": None, "unused": 0}
+    spec = spec_from_settings(settings, "gelu", 16, 3, 2)
+    assert spec == NetworkSpec(16, 3, "gelu", 2, "ntk", 2, 1.0, None) and type(spec.W_std) is int
+    assert variance_settings("standard", 4.0, 0.25, None) == {
+        "parameterization": "standard", "W_std": 2.0, "W_std_readout": 2.0, "b_std": 0.5,
+    }
+    assert variance_settings("standard", 4.0, 0, 9)["W_std_readout"] == 3.0
+    with pytest.raises(ValueError, match="^activation:"):
+        spec_from_settings(settings, "softplus", 16, 3, 2)
 
 
 def test_deep_stack_is_a_scan():

@@ -285,27 +285,29 @@ def _training_stats(change, status=None, steps=None, min_ratio=0.5):
 
 
 def test_training_claims_on_known_data():
-    """Claims 21-25 read the right cells: change = depth x (sigma_w^2 - 1) / width."""
-    import finite_ntk.report.claims as claims
+    """Seed 001's training claims (9-13) read the right cells: change = depth x (sigma_w^2 - 1)
+    / width."""
+    from finite_ntk.claims import AGREES, NOT_AVAILABLE, evaluate
+    from finite_ntk.papers.seed001.claims import CLAIMS, ClaimInputs
     from finite_ntk.papers.seed001.report import Seed001Data
 
     stats = _training_stats(lambda m, w, d: d * (w - 1.0) / m + 1e-4, min_ratio=0.95)
-    # A real (tiny, tanh-only) phase dataset beside it: claims 13-20 of ReLU have nothing to read.
+    # A real (tiny, tanh-only) phase dataset beside it: claims 1-8 of ReLU have nothing to read.
     phase = phase_statistics([_samples(np.random.default_rng(3), activation="tanh")], NETWORK, 0, 50, 0.95, 0.5)
     data = Seed001Data(phase, (0.3, 1.0), 1.0, 128, "relu", ((3.0, 1.0),), stats)
-    results = {r.key: r for r in claims.evaluate_claims(seed001=data) if r.number >= 21}
+    results = {r.key: r for r in evaluate(CLAIMS, ClaimInputs(data)) if r.number >= 9}
     # Ordered (sigma_w^2 = 1, chi_1 = 0.5): change 1e-4 everywhere, small.
-    assert results["21.relu"].verdict == claims.AGREES and results["21.relu"].value == pytest.approx(1e-4)
+    assert results["seed001.9.relu"].verdict == AGREES and results["seed001.9.relu"].value == pytest.approx(1e-4)
     # Chaotic (sigma_w^2 = 3, chi_1 = 1.5): grows with depth; every line falls with width.
-    assert results["22.relu"].verdict == claims.AGREES and results["22.relu"].value == pytest.approx(1.0)
-    assert results["23.relu"].verdict == claims.AGREES and results["23.relu"].value == pytest.approx(-1.0)
+    assert results["seed001.10.relu"].verdict == AGREES and results["seed001.10.relu"].value == pytest.approx(1.0)
+    assert results["seed001.11.relu"].verdict == AGREES and results["seed001.11.relu"].value == pytest.approx(-1.0)
     # min loss 0.95 against the constant output's 0.5: the deep ordered networks did not train.
-    assert results["24.relu"].verdict == claims.AGREES and results["24.relu"].value == pytest.approx(1.9)
-    assert results["25.steps"].verdict == claims.NOT_AVAILABLE  # every run took 1000 steps
-    assert results["21.tanh"].verdict == claims.NOT_AVAILABLE  # no tanh in the data
+    assert results["seed001.12.relu"].verdict == AGREES and results["seed001.12.relu"].value == pytest.approx(1.9)
+    assert results["seed001.13.steps"].verdict == NOT_AVAILABLE  # every run took 1000 steps
+    assert results["seed001.9.tanh"].verdict == NOT_AVAILABLE  # no tanh in the data
     # More steps, less change: rho = -1 over the main width.
     steps = (1000 - 10 * np.arange(12)).reshape(1, 1, 3, 4).repeat(3, axis=1)
     stats = _training_stats(lambda m, w, d: 1e-3 * (w * 10 + d), steps=steps)
     data = data._replace(training=stats)
-    rho = {r.key: r for r in claims.evaluate_claims(seed001=data)}["25.steps"]
-    assert rho.value == pytest.approx(-1.0) and rho.verdict == claims.AGREES
+    rho = {r.key: r for r in evaluate(CLAIMS, ClaimInputs(data))}["seed001.13.steps"]
+    assert rho.value == pytest.approx(-1.0) and rho.verdict == AGREES

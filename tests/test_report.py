@@ -16,11 +16,10 @@ import numpy as np
 import pytest
 import yaml
 
+import finite_ntk.claims as claims
 from finite_ntk.config import load_config
-from finite_ntk.papers import FIGURES
-import finite_ntk.report.claims as claims
-from finite_ntk.report.build import REPORT_FIGURES, build_report_pdf
-from finite_ntk.report.claims import CLAIMS
+from finite_ntk.papers import FIGURES, PAPERS
+from finite_ntk.report.build import build_report_pdf
 from finite_ntk.papers.seed000.report import config_differences, pinn_point_macros, run_macros
 from finite_ntk.report.provenance import Benchmark, collect_benchmarks, provenance_latex
 from finite_ntk.report.figure_index import figure_index_latex
@@ -29,6 +28,27 @@ from test_claims import make_stats
 
 ROOT = Path(__file__).resolve().parents[1]
 HAVE_LATEX = shutil.which("latexmk") is not None and shutil.which("pdftotext") is not None
+
+# The figure files report.tex includes: every registered figure.
+REPORT_FIGURES = tuple(figure.name for figure in FIGURES)
+# Every paper's claims, in the table's order.
+CLAIMS = tuple(claim for paper in PAPERS.values() for claim in paper.claims_module().CLAIMS)
+
+
+def every_paper_claims(fnn=None, pinn=None) -> list[claims.ClaimResult]:
+    """The claims table's rows: seed 000's on the given Monte-Carlo statistics, the other
+    papers' without data (n/a)."""
+    results = []
+    for paper in PAPERS.values():
+        module = paper.claims_module()
+        inputs = module.ClaimInputs(fnn, pinn) if paper.id == "seed000" else module.ClaimInputs()
+        results += claims.evaluate(module.CLAIMS, inputs)
+    return results
+
+
+def every_paper_thresholds() -> dict[str, dict[str, claims.Threshold]]:
+    return {paper.id: dict(paper.claims_module().THRESHOLDS) for paper in PAPERS.values()}
+
 
 # Every figure number of the original as the report prints it (captions and the index).
 FIGURE_NUMBERS = ["1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "5", "6a", "6b", "7", "8", "9", "10", "S1", "S2a", "S2b"]
@@ -119,10 +139,10 @@ def _synthetic_report_inputs(directory: Path, config: dict, paper_config: dict) 
     from finite_ntk.plotting.style import save_figure
 
     fnn, pinn = make_stats(), make_stats(operator=True)
-    results = claims.evaluate_claims(fnn, pinn)
+    results = every_paper_claims(fnn, pinn)
     generated = {
         "claims": claims.claims_latex(results),
-        "rules": claims.rules_latex(),
+        "rules": claims.rules_latex(every_paper_thresholds()),
         "claims_precise": "% none\n",
         "macros": run_macros(config, paper_config, fnn, pinn, claims.verdict_counts(results)),
         "provenance": provenance_latex(
@@ -157,9 +177,8 @@ def assert_report_text(text: str, smoke: bool) -> None:
     for table in ("Table 1:", "Table 2:", "Table 3:"):
         assert table in text
     assert "Claims of the report against the regenerated data" in text
-    for claim in CLAIMS:
-        number, _, part = claim.key.partition(".")
-        assert part.split(".")[0] in text
+    for claim in CLAIMS:  # the key column: the paper, the claim's number, the row's part
+        assert claim.paper in text and str(claim.number) in text
     assert "Verdict" in text and ("agrees" in text or "differs" in text)
     assert "Provenance" in text and "root seed" in text and "SHA-256" in text and "Wall time of each rule" in text
     assert ("SMOKE RUN" in text) == smoke
@@ -170,9 +189,11 @@ def assert_report_text(text: str, smoke: bool) -> None:
 def test_report_compiles_from_synthetic_inputs_reproducibly(tmp_path, smoke_config, paper_config):
     generated, figures = _synthetic_report_inputs(tmp_path, smoke_config, paper_config)
     first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
-    missing = build_report_pdf(ROOT / "report" / "src", generated, figures, first, log=tmp_path / "log", epoch=1)
+    missing = build_report_pdf(
+        ROOT / "report" / "src", generated, figures, first, REPORT_FIGURES, log=tmp_path / "log", epoch=1
+    )
     assert missing == []
-    build_report_pdf(ROOT / "report" / "src", generated, figures, second, epoch=1)
+    build_report_pdf(ROOT / "report" / "src", generated, figures, second, REPORT_FIGURES, epoch=1)
     assert first.read_bytes() == second.read_bytes(), "same inputs must give the same PDF bytes"
     assert b"CreationDate" not in first.read_bytes()
     text = _pdftotext(first)
@@ -185,7 +206,8 @@ def test_report_compiles_from_synthetic_inputs_reproducibly(tmp_path, smoke_conf
 def test_paper_report_has_no_smoke_banner_and_shows_missing_figures(tmp_path, paper_config):
     generated, figures = _synthetic_report_inputs(tmp_path, paper_config, paper_config)
     pdf = tmp_path / "paper.pdf"
-    missing = build_report_pdf(ROOT / "report" / "src", generated, [f for f in figures if f.stem != "seed000fig7"], pdf, epoch=1)
+    shown = [f for f in figures if f.stem != "seed000fig7"]
+    missing = build_report_pdf(ROOT / "report" / "src", generated, shown, pdf, REPORT_FIGURES, epoch=1)
     assert missing == ["seed000fig7"]
     text = _pdftotext(pdf)
     assert "SMOKE RUN" not in text
@@ -206,7 +228,7 @@ def test_smoke_report_pdf(smoke_run):
         assert (smoke_run / "report" / "smoke" / name).stat().st_size > 0
     rows = claims.read_claims_csv(smoke_run / "report" / "smoke" / "claims.csv")
     assert [r.key for r in rows] == [c.key for c in CLAIMS]
-    assert "missing from this run" not in text, "every figure of REPLICATION.md is produced"
+    assert "missing from this run" not in text, "every figure of docs/replication.md is produced"
 
 
 def test_pinn_point_macros_name_the_source_and_the_exact_target():
@@ -235,12 +257,10 @@ def test_every_character_of_the_claims_table_is_declared_for_latex():
     import re
     from pathlib import Path
 
-    from finite_ntk.report.claims import THRESHOLDS, evaluate_claims
-
     preamble = (Path(__file__).resolve().parents[1] / "report/src/report.tex").read_text()
     declared = {chr(int(code, 16)) for code in re.findall(r"\\DeclareUnicodeCharacter\{([0-9A-F]+)\}", preamble)}
     text = "".join(
-        r.subject + r.quote + r.source + r.rule + r.measure + r.note + (r.stated or "") for r in evaluate_claims()
-    ) + "".join(t.words for t in THRESHOLDS.values())
+        r.subject + r.quote + r.source + r.rule + r.measure + r.note + (r.stated or "") for r in every_paper_claims()
+    ) + "".join(t.words for thresholds in every_paper_thresholds().values() for t in thresholds.values())
     undeclared = sorted({c for c in text if ord(c) > 127} - declared)
     assert not undeclared, f"declare these in report/src/report.tex: {undeclared}"

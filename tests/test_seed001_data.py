@@ -1,6 +1,7 @@
-"""Seed 001's training data (finite_ntk.papers.seed001.data): the MNIST IDX loader on small
-IDX files written here (the format from its specification, not from the module), its
-validation errors, and the offline digits substitute's seeded, balanced choice."""
+"""Seed 001's training data (finite_ntk.papers.seed001.data) and the digit sources it chooses
+from (finite_ntk.digits): the MNIST IDX loader on small IDX files written here (the format
+from its specification, not from the module), its validation errors, and the offline digits
+substitute's seeded, balanced choice."""
 
 from __future__ import annotations
 
@@ -13,19 +14,15 @@ from typing import Any
 import numpy as np
 import pytest
 
+import finite_ntk.digits as digits_module
 import finite_ntk.papers.seed001.data as data
+from finite_ntk.digits import DIGITS_DESCRIPTION, MNIST_IMAGES, MNIST_LABELS, load_digits_images, load_mnist, read_idx
 from finite_ntk.papers.seed001.data import (
-    DIGITS_DESCRIPTION,
-    MNIST_IMAGES,
-    MNIST_LABELS,
     TrainingSet,
     check_source,
     choose_indices,
     class_counts,
-    load_digits_images,
-    load_mnist,
     mean_square_per_coordinate,
-    read_idx,
     training_set,
 )
 
@@ -309,3 +306,4 @@ def test_mean_square_per_coordinate() -> None:
 
 def test_public_names() -> None:
     assert set(data.__all__) <= set(dir(data))
+    assert set(digits_module.__all__) <= set(dir(digits_module))

@@ -351,7 +351,8 @@ def test_bad_arguments_name_the_argument() -> None:
         ("^chunk_steps", dict(chunk_steps=0)),
         ("^snapshot_steps", dict(snapshot_steps=[10, 10], max_steps=100)),
         ("^snapshot_steps", dict(snapshot_steps=[200], max_steps=100)),
-        ("^snapshot_steps", dict(snapshot_steps=[0], max_steps=100)),
+        ("^snapshot_steps", dict(snapshot_steps=[-1], max_steps=100)),
+        ("^snapshot_steps", dict(snapshot_steps=[10.0], max_steps=100)),
     ]
     for pattern, kwargs in cases:
         with pytest.raises(ValueError, match=pattern):

@@ -15,14 +15,17 @@ import xarray as xr
 from finite_ntk.config import load_config
 from finite_ntk.models.networks import NetworkSpec, build_network, empirical_ntk_matrix_fn
 from finite_ntk.models.pinn import batched_operator, laplacian_fn, pinn_ntk_matrices
-from finite_ntk.precision import active_precision
-from finite_ntk.training.adam import NonFiniteLossError
+from finite_ntk.papers.seed000.schedule import check_training_config, pinn_schedule
+from finite_ntk.papers.seed000.training_problems import fnn_training_points, poisson_data
 from finite_ntk.papers.seed000.training_runs import (
     fnn_training_dataset,
     init_kernels_dataset,
     pinn_training_dataset,
     write_fnn_training,
 )
+from finite_ntk.papers.seed000.training_setup import initial_params, network_spec
+from finite_ntk.precision import active_precision
+from finite_ntk.training.adam import NonFiniteLossError
 from finite_ntk.training.forward import value_and_laplacian
 from finite_ntk.training.kernels import (
     infinite_width_residual_ntk,
@@ -31,9 +34,6 @@ from finite_ntk.training.kernels import (
     unrolled_kernel_fn,
     value_ntk_matrix,
 )
-from finite_ntk.papers.seed000.training_problems import fnn_training_points, poisson_data
-from finite_ntk.papers.seed000.schedule import check_training_config, pinn_schedule
-from finite_ntk.papers.seed000.training_setup import initial_params, network_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 # Trains networks (fixtures of whole runs): part of the full suite, not the quick loop.
@@ -331,8 +331,8 @@ def test_config_consistency_errors(config):
 def test_figures_are_written(tmp_path, fnn, pinn, pinn_relu, config):
     """Every registered training figure, drawn through the registry from these runs."""
     from finite_ntk.papers import FIGURES, SOURCES
-    from finite_ntk.plotting.style import save_figure
     from finite_ntk.papers.seed000.training_plots import pinn_triptych
+    from finite_ntk.plotting.style import save_figure
 
     data = {
         "fnn_run": [fnn], "fnn_runs": [fnn], "pinn_run": [pinn], "pinn_runs": [pinn, pinn_relu],

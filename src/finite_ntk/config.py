@@ -120,8 +120,18 @@ def config_value(config: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-def config_subset(config: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any]:
+def config_subset(
+    config: Mapping[str, Any], paths: Sequence[str], exclude: Sequence[str] = ()
+) -> dict[str, Any]:
     """The config values at the dotted ``paths`` (``{'monte_carlo.replicates': 100}``): a
     rule's params, so that Snakemake reruns its jobs when one of them changes and only
-    then."""
-    return {path: config_value(config, path) for path in paths}
+    then. The one way a job declares the config fields it depends on: each paper's
+    ``settings`` module lists them. ``exclude``: dotted paths inside a listed mapping that
+    the job does not depend on (which jobs exist, a figure's choice), left out of it."""
+    subset = {path: config_value(config, path) for path in paths}
+    for excluded in exclude:
+        parent, _, key = excluded.rpartition(".")
+        if parent not in subset or not isinstance(subset[parent], Mapping):
+            raise ValueError(f"config_subset: {excluded!r} is not inside one of the paths {list(paths)}")
+        subset[parent] = {k: v for k, v in subset[parent].items() if k != key}
+    return subset

@@ -12,7 +12,7 @@ same whatever the number of replicates (see the note on batches below).
 Keys use JAX's 'rbg' generator: on these CPUs ``jax.random`` draws normals with it about
 5x faster than with threefry, and drawing full weight matrices is what the dense sampler
 spends its time on. An rbg key holds the threefry key of the same seed and fold-ins twice,
-and the matrix-free sampler draws with that threefry key (``finite_ntk.threefry``, which
+and the matrix-free sampler draws with that threefry key (``finite_ntk.samplers.threefry``, which
 computes jax.random's threefry numbers as fused array code, faster still).
 
 One consequence for the dense sampler, by JAX's batching rule for 'rbg': under ``vmap`` a
@@ -22,14 +22,20 @@ chooses batch sizes from the network's size only (never from the replicate count
 replicate i is still the same whatever the number of replicates, and the law is exact;
 but changing its batch size constants changes the draws. The matrix-free sampler's draws
 depend on each replicate's own key only.
+
+NumPy generators (bootstraps, seed 002's data draws) follow the same rule with numpy's own
+seeding: ``numpy_generator(root_seed, identity)`` is ``default_rng([root_seed,
+identity_hash(identity)])``, so they too depend only on the root seed and on what is drawn.
 """
 
 from __future__ import annotations
 
 import hashlib
+import numbers
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 PRNG_IMPL = "rbg"
 
@@ -63,3 +69,16 @@ def replicate_keys(key: jax.Array, replicates: int) -> jax.Array:
 
 def monte_carlo_key(root_seed: int, model: str, activation: str, width: int, depth: int) -> jax.Array:
     return job_key(root_seed, "monte_carlo", model=model, activation=activation, width=width, depth=depth)
+
+
+def numpy_generator(root_seed: int, identity: str) -> np.random.Generator:
+    """The numpy generator of one draw: ``default_rng([root_seed, identity_hash(identity)])``.
+
+    The numpy side of the rule above, for statistics and data drawn in numpy: the stream
+    depends only on the root seed and on the draw's identity text, so adding or reordering
+    draws never changes another's numbers. ``root_seed``: an integer in [0, 2**32), as for
+    :func:`root_key` (numpy integers too: attributes read back from netCDF are numpy's)."""
+    integer = isinstance(root_seed, numbers.Integral) and not isinstance(root_seed, (bool, np.bool_))
+    if not integer or not 0 <= root_seed < 2**32:
+        raise ValueError(f"root_seed: must be an integer in [0, 2**32), got {root_seed!r}")
+    return np.random.default_rng([int(root_seed), identity_hash(identity)])

@@ -1,13 +1,15 @@
 """Statistics shared by the papers: moment ratios of heavy-tailed samples, seeded bootstrap
-generators and percentile intervals. Numpy only."""
+generators, percentile intervals and relative distances of matrices. Numpy only."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from finite_ntk.seeding import identity_hash
+from finite_ntk.seeding import numpy_generator
 
-__all__ = ["bootstrap_rng", "percentile_interval", "second_moment_ratio", "spearman"]
+__all__ = ["bootstrap_rng", "percentile_interval", "relative_frobenius_distance", "second_moment_ratio", "spearman"]
 
 
 def second_moment_ratio(k: np.ndarray, axis: int = -1, mean: np.ndarray | None = None) -> np.ndarray:
@@ -32,8 +34,9 @@ def second_moment_ratio(k: np.ndarray, axis: int = -1, mean: np.ndarray | None =
 
 
 def bootstrap_rng(root_seed: int, identity: str) -> np.random.Generator:
-    """Seeded generator of the bootstrap of one configuration (root seed + identity)."""
-    return np.random.default_rng([root_seed, identity_hash("bootstrap/" + identity)])
+    """Seeded generator of the bootstrap of one configuration (root seed + identity):
+    :func:`finite_ntk.seeding.numpy_generator` of the identity ``bootstrap/<identity>``."""
+    return numpy_generator(root_seed, "bootstrap/" + identity)
 
 
 def percentile_interval(draws: np.ndarray, confidence: float, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
@@ -53,3 +56,15 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
     if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
         return float("nan")
     return float(spearmanr(x, y).statistic)
+
+
+def relative_frobenius_distance(a: Any, b: Any) -> float:
+    """|a - b|_F / |b|_F, computed in float64 (any array-likes, JAX arrays included).
+
+    The one formula behind every "relative change" of a kernel (|K_t - K_0|_F / |K_0|_F),
+    its distance to the infinite-width kernel and the relative L2 error of a prediction.
+    Non-finite entries propagate as numpy's norms give them (NaN, or inf where only ``a``
+    holds an inf); callers that want NaN for any non-finite input say so themselves."""
+    a = np.asarray(a, np.float64)
+    b = np.asarray(b, np.float64)
+    return float(np.linalg.norm(a - b) / np.linalg.norm(b))

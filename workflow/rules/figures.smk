@@ -1,4 +1,4 @@
-# One plotting job per figure of the registry (finite_ntk.figures.FIGURES), each with only
+# One plotting job per figure of the registry (finite_ntk.papers.FIGURES), each with only
 # the data it reads; its params are the config values its plotting arguments take and
 # its caption (the HTML report's caption template shows it). Defines FIGURE_TARGETS.
 for figure in FIGURE_REGISTRY:

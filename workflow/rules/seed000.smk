@@ -29,6 +29,13 @@ from finite_ntk.papers.seed000.plan import (
     sampling_settings,
 )
 from finite_ntk.papers.seed000.schedule import check_training_config, parse_training_stem, pinn_schedule
+from finite_ntk.papers.seed000.settings import (
+    FNN_EXCLUDED,
+    FNN_FIELDS,
+    INIT_FIELDS,
+    PINN_EXCLUDED,
+    PINN_FIELDS,
+)
 
 try:
     check_training_config(config)
@@ -74,33 +81,11 @@ PINN_TRAINING_FILES = [
     for w, d in TRAINING["pinn"]["architectures"]
 ]
 INIT_KERNELS_FILE = f"{TRAINING_DIR}/ntk_init.nc"
-# The config entries each kind of job depends on, as params: Snakemake reruns a job when
-# one of them changes (not when, say, another architecture is added).
-COMMON_SETTINGS = {
-    "root_seed": config["root_seed"],
-    "precision": config["precision"],
-    "network": {**config["network"], **TRAINING.get("network", {})},
-}
-FNN_SETTINGS = {
-    **COMMON_SETTINGS,
-    "fnn": {k: v for k, v in TRAINING["fnn"].items() if k not in ("architectures", "figures")},
-}
-PINN_SETTINGS = {
-    **COMMON_SETTINGS,
-    "pinn": {
-        k: v
-        for k, v in TRAINING["pinn"].items()
-        # Which jobs exist and the figure's choice are not a job's settings; its steps come
-        # with its schedule (training_settings), per activation.
-        if k not in ("activations", "architectures", "figure", "steps", "snapshot_steps", "steps_by_activation")
-    },
-}
-INIT_SETTINGS = {
-    **COMMON_SETTINGS,
-    "init_kernels": TRAINING["init_kernels"],
-    "activation": TRAINING["fnn"]["activation"],
-    "n_train": TRAINING["fnn"]["n_train"],
-}
+# The config fields each kind of job depends on, as params (finite_ntk.papers.seed000.settings):
+# Snakemake reruns a job when one of them changes (not when, say, another architecture is added).
+FNN_SETTINGS = config_subset(config, FNN_FIELDS, exclude=FNN_EXCLUDED)
+PINN_SETTINGS = config_subset(config, PINN_FIELDS, exclude=PINN_EXCLUDED)
+INIT_SETTINGS = config_subset(config, INIT_FIELDS)
 
 
 def training_settings(model, activation=None):

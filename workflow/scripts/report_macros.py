@@ -5,7 +5,7 @@ from pathlib import Path
 import xarray as xr
 import yaml
 
-from finite_ntk.report.claims import read_claims_csv, verdict_counts
+from finite_ntk.claims import read_claims_csv, verdict_counts
 from finite_ntk.papers.seed000.report import run_macros, training_attributes
 
 inputs, params = snakemake.input, snakemake.params  # noqa: F821

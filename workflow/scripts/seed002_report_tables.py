@@ -4,7 +4,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from finite_ntk.report.claims import RULES
+from finite_ntk.papers.seed002.claims import RULES
 from finite_ntk.papers.seed002.report import seed002_latex
 
 inputs = snakemake.input  # noqa: F821

@@ -3,8 +3,9 @@ data, no JAX, so that the workflow can build its job list without importing JAX.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Mapping
 
 ACTIVATIONS: tuple[str, ...] = ("relu", "gelu", "sigmoid", "tanh", "erf")
 PARAMETERIZATIONS: tuple[str, ...] = ("ntk", "standard")
@@ -82,3 +83,38 @@ def check_positive_int(name: str, value: Any) -> None:
     """Raise one clear error naming ``name`` unless ``value`` is a positive integer."""
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"{name}: must be a positive integer, got {value!r}")
+
+
+def spec_from_settings(settings: Mapping[str, Any], activation: str, width: int, depth: int, n0: int) -> NetworkSpec:
+    """The NetworkSpec of one (activation, width, depth) on inputs of dimension ``n0`` from a
+    config's network settings: ``parameterization``, ``W_std``, ``W_std_readout`` and ``b_std``
+    (seed 000's ``network`` section, or :func:`variance_settings` of seed 001's variances).
+
+    The one place a config turns into a network, so that the Monte-Carlo setups, the training
+    jobs and seed 001's cells cannot read the same settings differently. The values are passed
+    on as they are (no float conversion): they reach the outputs' attributes."""
+    return NetworkSpec(
+        width=width,
+        depth=depth,
+        activation=activation,
+        n0=n0,
+        parameterization=settings["parameterization"],
+        W_std=settings["W_std"],
+        W_std_readout=settings["W_std_readout"],
+        b_std=settings["b_std"],
+    )
+
+
+def variance_settings(
+    parameterization: str, weight_variance: float, bias_variance: float, readout_weight_variance: float | None
+) -> dict[str, Any]:
+    """Network settings for :func:`spec_from_settings` from variances, as seed 001 states them:
+    W_std = sqrt(sigma_w^2) in every hidden layer, W_std_readout = sqrt(readout variance), the
+    readout taking sigma_w^2 too when its variance is None, and b_std = sqrt(sigma_b^2)."""
+    readout = weight_variance if readout_weight_variance is None else readout_weight_variance
+    return {
+        "parameterization": parameterization,
+        "W_std": math.sqrt(weight_variance),
+        "W_std_readout": math.sqrt(readout),
+        "b_std": math.sqrt(bias_variance),
+    }

@@ -25,7 +25,7 @@ def figure_index_latex(figures: Sequence[Figure]) -> str:
     rows += [f"{original} & {reference} & {files} \\\\" for original, reference, files in TABLES]
     return "\n".join(
         [
-            "% Generated from finite_ntk.figures.FIGURES by finite_ntk.report.figure_index.",
+            "% Generated from finite_ntk.papers.FIGURES by finite_ntk.report.figure_index.",
             r"\begin{center}\small",
             r"\begin{longtable}{@{}lll@{}}",
             r"\toprule",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from finite_ntk.models.spec import NetworkSpec
+from finite_ntk.models.spec import NetworkSpec, spec_from_settings
 
 MODELS: tuple[str, ...] = ("fnn", "pinn")
 # Kernels measured per model: 'uu' the value NTK, 'rr' the residual-operator NTK.
@@ -91,21 +91,10 @@ def dense_batch_size(spec: NetworkSpec) -> int:
 
 def setup_from_config(config: Mapping[str, Any], model: str, activation: str, width: int, depth: int) -> MonteCarloSetup:
     """The MonteCarloSetup of one grid configuration."""
-    network = config["network"]
     model_config = config["monte_carlo"]["models"][model]
-    spec = NetworkSpec(
-        width=width,
-        depth=depth,
-        activation=activation,
-        n0=INPUT_DIMENSION[model],
-        parameterization=network["parameterization"],
-        W_std=network["W_std"],
-        W_std_readout=network["W_std_readout"],
-        b_std=network["b_std"],
-    )
     return MonteCarloSetup(
         model=model,
-        spec=spec,
+        spec=spec_from_settings(config["network"], activation, width, depth, INPUT_DIMENSION[model]),
         input_point=tuple(float(v) for v in model_config["input_point"]),
         learning_rate=float(config["monte_carlo"]["learning_rate"]),
         step_loss=model_config["step_loss"],

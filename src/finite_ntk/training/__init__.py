@@ -10,15 +10,12 @@ Two problems, both trained full-batch with Adam (optax):
 
 Modules, by area:
 
-- ``schedule``: snapshot schedules and config checks (no JAX; the workflow reads it when
-  it parses).
-- ``setup``: a job's network, identity and initial parameters from the config.
-- ``problems``: training points, Poisson collocation data and the two losses.
 - ``forward``: a hand-written forward pass with taps on the pre-activations, and the
   value with its Laplacian propagated forward.
 - ``kernels``: empirical and infinite-width NTK matrices on point sets, spectra.
 - ``adam``: the Adam loop with loss log and snapshots; ``NonFiniteLossError``.
-- ``datasets``: one netCDF dataset per job, and the writers the job scripts call.
 
-This package imports nothing itself, so that ``schedule`` stays light.
+Seed 000's schedules, job set-up, problems and job datasets are its own modules
+(``finite_ntk.papers.seed000``: ``schedule``, ``training_setup``, ``training_problems``,
+``training_runs``). This package imports nothing itself.
 """

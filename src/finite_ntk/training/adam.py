@@ -119,7 +119,8 @@ def train_adam(
     the update is plain Adam.
     """
     progress = progress or (lambda message: None)
-    snapshot_steps = check_snapshot_steps(snapshot_steps, steps, label)
+    # The datasets store the kernels at the snapshots only: they need step 0 and the end.
+    snapshot_steps = check_snapshot_steps(snapshot_steps, steps, label, required=(0, steps))
     optimizer = optax.adam(learning_rate)
 
     @jax.jit

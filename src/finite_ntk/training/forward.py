@@ -61,7 +61,7 @@ def activation_fn(spec: NetworkSpec) -> Callable[[jax.Array], jax.Array]:
 
 def activation_derivatives(spec: NetworkSpec) -> Callable[[jax.Array], tuple[jax.Array, jax.Array, jax.Array]]:
     """z -> (sigma(z), sigma'(z), sigma''(z)), elementwise (nested jvps of the stax layer;
-    the closed forms of ``monte_carlo.matrix_free`` agree to round-off, not bit for bit)."""
+    the closed forms of ``samplers.matrix_free`` agree to round-off, not bit for bit)."""
     sigma = activation_fn(spec)
 
     def first(z: jax.Array) -> tuple[jax.Array, jax.Array]:

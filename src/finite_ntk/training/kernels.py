@@ -1,6 +1,6 @@
 """NTK matrices on point sets for the training experiments: the empirical value NTK
 (layer by layer), the empirical residual NTK K_rr, their infinite-width counterparts, and
-the spectra and relative distances recorded of them.
+the spectra recorded of them (their relative distances: :func:`finite_ntk.stats.relative_frobenius_distance`).
 
 Value NTK (FNN, PINN K_uu): for a dense layer z = c_W h W + c_b b the parameters
 contribute (G G'^T) * (c_W^2 H H'^T + c_b^2), with H the layer's inputs and G = dN/dz its
@@ -248,7 +248,7 @@ def _laplacian_along_rows(fn: Callable[[jax.Array], jax.Array], x: jax.Array) ->
 
 
 # --------------------------------------------------------------------------------------
-# Spectra and kernel comparisons (numpy, float64)
+# Spectra (numpy, float64)
 # --------------------------------------------------------------------------------------
 
 
@@ -277,10 +277,3 @@ def spectrum(matrix: Any) -> Spectrum:
         return Spectrum(eig, float("nan"), False)
     floor = eig[0] * k.shape[0] * eps
     return Spectrum(eig, float(eig[0] / max(eig[-1], floor)), bool(eig[-1] > floor))
-
-
-def relative_distance(a: Any, b: Any) -> float:
-    """|a - b|_F / |b|_F in float64."""
-    a = np.asarray(a, np.float64)
-    b = np.asarray(b, np.float64)
-    return float(np.linalg.norm(a - b) / np.linalg.norm(b))

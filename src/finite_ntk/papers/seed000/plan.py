@@ -32,7 +32,7 @@ def sampling_priorities(config: Mapping[str, Any]) -> dict[tuple[str, str, int],
     """Snakemake priority of every sampling job: 1 for the least work, up to the number of
     jobs for the most, so that the longest jobs start first and the last to run are short
     (without it the last job of the precise run ran alone for minutes). Work: the
-    sampler's per-replicate work model (``monte_carlo.cost.REPLICATE_WORK``) summed over
+    sampler's per-replicate work model (``samplers.cost.REPLICATE_WORK``) summed over
     the job's depths."""
     cost = REPLICATE_WORK[config["monte_carlo"]["sampler"]]
     work = {

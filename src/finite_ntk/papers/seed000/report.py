@@ -23,7 +23,7 @@ from finite_ntk.report.latex import latex_escape, latex_number, latex_plain, mac
 ACTIVATION_NAMES = {"relu": "ReLU", "gelu": "GELU", "sigmoid": "sigmoid-like (erf)", "tanh": "tanh", "erf": "erf"}
 
 # Settings the report's text states, quoted for the report's "what differs" paragraph
-# (REPLICATION.md lists where the authors' notebooks used other values).
+# (docs/replication.md lists where the authors' notebooks used other values).
 REPORT_QUOTES: dict[str, str] = {
     "learning_rate": "0.01",  # Section 4.3, eq. (4): lambda_lr = 0.01
     "replicates": "100 runs",  # Section 4.3: "Monte Carlo simulations (100 runs)"

@@ -28,9 +28,9 @@ import xarray as xr
 
 import finite_ntk.seeding as seeding
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic
-from finite_ntk.training.adam import GradientNoise
-from finite_ntk.papers.seed000.training_runs import fnn_training_dataset, pinn_training_dataset
 from finite_ntk.papers.seed000.schedule import parse_training_stem
+from finite_ntk.papers.seed000.training_runs import fnn_training_dataset, pinn_training_dataset
+from finite_ntk.training.adam import GradientNoise
 
 # Noise of the twin's gradients, in units of the run precision's eps: the figure diff's
 # own round-off allowance (figdiff.ROUNDOFF_ULPS). With 1 ulp the twin of the FNN w128 d4

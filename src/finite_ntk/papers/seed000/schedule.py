@@ -5,7 +5,7 @@ optax or matplotlib."""
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from finite_ntk.training.snapshots import check_snapshot_steps
 
@@ -25,8 +25,9 @@ def check_training_config(config: Mapping[str, Any]) -> None:
     """Consistency checks the schema cannot express; raises ValueError naming the field."""
     training = config["training"]
     fnn, pinn = training["fnn"], training["pinn"]
-    check_snapshot_steps(fnn["snapshot_steps"], int(fnn["epochs"]), "config field 'training.fnn.snapshot_steps'")
-    check_snapshot_steps(pinn["snapshot_steps"], int(pinn["steps"]), "config field 'training.pinn.snapshot_steps'")
+    for name, steps in (("fnn", int(fnn["epochs"])), ("pinn", int(pinn["steps"]))):
+        where = f"config field 'training.{name}.snapshot_steps'"
+        check_snapshot_steps(training[name]["snapshot_steps"], steps, where, required=(0, steps))
     for activation, steps in pinn.get("steps_by_activation", {}).items():
         if activation not in pinn["activations"] or int(steps) > int(pinn["steps"]):
             raise ValueError(

@@ -14,10 +14,10 @@ import finite_ntk.seeding as seeding
 from finite_ntk.models.networks import NetworkSpec
 from finite_ntk.models.pinn import residual_kernel_vanishes
 from finite_ntk.models.problems import poisson_source, sine_target
+from finite_ntk.papers.seed000.training_setup import EXPERIMENT
+from finite_ntk.stats import relative_frobenius_distance
 from finite_ntk.training.adam import LossFn
 from finite_ntk.training.forward import value_and_laplacian
-from finite_ntk.training.kernels import relative_distance
-from finite_ntk.papers.seed000.training_setup import EXPERIMENT
 
 Params = Any
 
@@ -25,9 +25,20 @@ Params = Any
 COLLOCATION_FIELDS: dict[str, str] = {"model": "pinn", "data": "collocation"}
 
 
+# The FNN's input interval (Appendix D.1.1): its training points and its test grid span it.
+FNN_INTERVAL: tuple[float, float] = (-1.0, 1.0)
+
+
+def fnn_interval_points(n: int, dtype: Any) -> jax.Array:
+    """``n`` evenly spaced points of :data:`FNN_INTERVAL`, both ends included, as an (n, 1)
+    column: the one place the FNN's inputs are laid out (training points and test grid)."""
+    return jnp.linspace(FNN_INTERVAL[0], FNN_INTERVAL[1], n, dtype=dtype)[:, None]
+
+
 def fnn_training_points(n: int, dtype: Any) -> tuple[jax.Array, jax.Array]:
-    """``n`` sorted points of linspace(-1, 1) (shape (n, 1)) and the sine target there."""
-    x = jnp.linspace(-1.0, 1.0, n, dtype=dtype)[:, None]
+    """``n`` sorted points of linspace(-1, 1) (shape (n, 1), :func:`fnn_interval_points`) and
+    the sine target there."""
+    x = fnn_interval_points(n, dtype)
     return x, sine_target(x)
 
 
@@ -113,4 +124,4 @@ def pinn_loss_fn(spec: NetworkSpec, apply_fn: Callable, data: PoissonData, bound
 
 def relative_l2_error(prediction: Any, exact: Any) -> float:
     """|u_pred - u|_2 / |u|_2 over the test grid."""
-    return relative_distance(prediction, exact)
+    return relative_frobenius_distance(prediction, exact)

@@ -24,27 +24,34 @@ import xarray as xr
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic
 from finite_ntk.models.networks import NetworkSpec, build_network
 from finite_ntk.models.problems import poisson_exact, sine_target
-from finite_ntk.training.adam import GradientNoise, Params, Progress, TrainingTrace, train_adam
-from finite_ntk.training.kernels import (
-    Spectrum,
-    infinite_width_residual_ntk,
-    infinite_width_value_ntk,
-    relative_distance,
-    residual_ntk_matrix,
-    spectrum,
-    value_ntk_matrix,
-)
+from finite_ntk.papers.seed000.schedule import pinn_schedule
 from finite_ntk.papers.seed000.training_problems import (
     PoissonData,
     collocation_identity,
+    fnn_interval_points,
     fnn_loss_fn,
     fnn_training_points,
     pinn_loss_fn,
     poisson_data,
     relative_l2_error,
 )
-from finite_ntk.papers.seed000.schedule import pinn_schedule
-from finite_ntk.papers.seed000.training_setup import architecture_label, initial_params, job_identity, network_settings, network_spec
+from finite_ntk.papers.seed000.training_setup import (
+    architecture_label,
+    initial_params,
+    job_identity,
+    network_settings,
+    network_spec,
+)
+from finite_ntk.stats import relative_frobenius_distance
+from finite_ntk.training.adam import GradientNoise, Params, Progress, TrainingTrace, train_adam
+from finite_ntk.training.kernels import (
+    Spectrum,
+    infinite_width_residual_ntk,
+    infinite_width_value_ntk,
+    residual_ntk_matrix,
+    spectrum,
+    value_ntk_matrix,
+)
 
 KERNEL_DESCRIPTIONS = {
     "ntk": "empirical NTK matrix K_t(x_i, x_j) at the snapshot step",
@@ -95,13 +102,13 @@ def _infinite_eigenvalues(name: str, infinite: np.ndarray) -> dict[str, Any]:
 
 def _change_from_start(name: str, kernels: np.ndarray) -> dict[str, Any]:
     """relative_change<_name>: |K_t - K_0|_F / |K_0|_F over the snapshot steps."""
-    change = np.array([relative_distance(k, kernels[0]) for k in kernels])
+    change = np.array([relative_frobenius_distance(k, kernels[0]) for k in kernels])
     return {f"relative_change{_suffix(name)}": (("step",), change, {"description": "|K_t - K_0|_F / |K_0|_F"})}
 
 
 def _distance_to_infinite(name: str, kernels: np.ndarray, infinite: np.ndarray) -> dict[str, Any]:
     """relative_distance<_name>_infinite: |K_t - K_inf|_F / |K_inf|_F over the snapshot steps."""
-    distance = np.array([relative_distance(k, infinite) for k in kernels])
+    distance = np.array([relative_frobenius_distance(k, infinite) for k in kernels])
     return {f"relative_distance{_suffix(name)}_infinite": (("step",), distance, {"description": "|K_t - K_inf|_F / |K_inf|_F"})}
 
 
@@ -171,7 +178,7 @@ def fnn_training_dataset(
     spec = network_spec(config, cfg["activation"], width, depth, n0=1)
     _, apply_fn, _ = build_network(spec)
     x, y = fnn_training_points(cfg["n_train"], dtype)
-    x_test = jnp.linspace(-1.0, 1.0, cfg["n_test"], dtype=dtype)[:, None]
+    x_test = fnn_interval_points(cfg["n_test"], dtype)
     kernel = jax.jit(lambda p: value_ntk_matrix(spec, p, x))
     predict = jax.jit(lambda p: apply_fn(p, x_test)[:, 0])
 
@@ -381,7 +388,7 @@ def init_kernels_dataset(config: Mapping[str, Any], progress: Progress | None = 
         ntk_inf[a] = _to_numpy(infinite_width_value_ntk(network_spec(config, activation, widths[0], depth, n0=1), x))
     beta = np.array([[d / w for w in widths] for d in depths])
     relative = np.array(
-        [[relative_distance(ntk[a, b], ntk_inf[a]) for b in range(len(widths))] for a in range(len(depths))]
+        [[relative_frobenius_distance(ntk[a, b], ntk_inf[a]) for b in range(len(widths))] for a in range(len(depths))]
     )
     network = network_settings(config)
     return xr.Dataset(

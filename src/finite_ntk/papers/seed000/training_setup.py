@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 import finite_ntk.seeding as seeding
 from finite_ntk.models.networks import NetworkSpec, build_network
+from finite_ntk.models.spec import spec_from_settings
 
 Params = Any
 
@@ -27,17 +28,7 @@ def network_settings(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def network_spec(config: Mapping[str, Any], activation: str, width: int, depth: int, n0: int) -> NetworkSpec:
     """The network of one training job (:func:`network_settings`)."""
-    network = network_settings(config)
-    return NetworkSpec(
-        width=width,
-        depth=depth,
-        activation=activation,
-        n0=n0,
-        parameterization=network["parameterization"],
-        W_std=network["W_std"],
-        W_std_readout=network["W_std_readout"],
-        b_std=network["b_std"],
-    )
+    return spec_from_settings(network_settings(config), activation, width, depth, n0)
 
 
 def job_fields(model: str, spec: NetworkSpec) -> dict[str, Any]:

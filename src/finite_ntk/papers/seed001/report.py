@@ -37,7 +37,7 @@ class Seed001Data(NamedTuple):
     bias_maps_width: int  # seed001.bias_maps.width
     curves_activation: str  # seed001.depth_curves.activation
     curves_points: tuple[tuple[float, float], ...]  # seed001.depth_curves.points
-    training: xr.Dataset | None = None  # training_stats.nc (claims 21-25)
+    training: xr.Dataset | None = None  # training_stats.nc (claims seed001.9-13)
 
 
 class Extreme(NamedTuple):

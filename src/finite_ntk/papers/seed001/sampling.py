@@ -20,9 +20,9 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import xarray as xr
 
-from finite_ntk.models.spec import NetworkSpec
-from finite_ntk.samplers.setup import MonteCarloSetup
+from finite_ntk.models.spec import NetworkSpec, spec_from_settings, variance_settings
 from finite_ntk.papers.seed001.settings import SamplingJob
+from finite_ntk.samplers.setup import MonteCarloSetup
 
 Progress = Callable[[str], None]
 EXPERIMENT = "seed001"
@@ -36,18 +36,10 @@ def network_spec(
     network: Mapping[str, Any], activation: str, width: int, depth: int, weight_variance: float, bias_variance: float
 ) -> NetworkSpec:
     """The NetworkSpec of one cell from the config's ``seed001.network``."""
-    readout = network["readout_weight_variance"]
-    readout = weight_variance if readout is None else readout
-    return NetworkSpec(
-        width=width,
-        depth=depth,
-        activation=activation,
-        n0=int(network["input_dimension"]),
-        parameterization=network["parameterization"],
-        W_std=math.sqrt(weight_variance),
-        W_std_readout=math.sqrt(readout),
-        b_std=math.sqrt(bias_variance),
+    settings = variance_settings(
+        network["parameterization"], weight_variance, bias_variance, network["readout_weight_variance"]
     )
+    return spec_from_settings(settings, activation, width, depth, int(network["input_dimension"]))
 
 
 def cell_setup(

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any, Mapping, NamedTuple
 
 from finite_ntk.models.spec import ACTIVATIONS
+from finite_ntk.training.snapshots import check_snapshot_steps
 
 # The config fields the outputs of each kind of job depend on (besides their inputs and
 # what their paths name). A sampling job's sigma_w^2 values are its own params.
@@ -150,11 +151,8 @@ def check_seed001_config(config: Mapping[str, Any]) -> None:
         raise ValueError(
             f"config field 'seed001.training.main_width': must be one of widths {training['widths']}, got {training['main_width']}"
         )
-    if max(training["snapshot_steps"]) > training["max_steps"]:
-        raise ValueError(
-            f"config field 'seed001.training.snapshot_steps': at most max_steps ({training['max_steps']}), "
-            f"got {max(training['snapshot_steps'])}"
-        )
+    where = "config field 'seed001.training.snapshot_steps'"
+    check_snapshot_steps(training["snapshot_steps"], training["max_steps"], where)
     if training["data"]["dataset"] == "mnist" and not training["data"]["mnist_path"]:
         raise ValueError("config field 'seed001.training.data.mnist_path': dataset mnist needs the directory of its IDX files")
 

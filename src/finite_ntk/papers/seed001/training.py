@@ -60,7 +60,9 @@ import numpy as np
 
 from finite_ntk.models.networks import build_network
 from finite_ntk.models.spec import NetworkSpec
+from finite_ntk.stats import relative_frobenius_distance
 from finite_ntk.training.forward import forward_outputs_with_taps, layer_scales
+from finite_ntk.training.snapshots import check_snapshot_steps
 
 Params = Any
 ApplyFn = Callable[[Params, jax.Array], jax.Array]
@@ -158,17 +160,6 @@ def _check_data(spec: NetworkSpec, inputs: Any, targets: Any) -> tuple[np.ndarra
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ValueError("inputs/targets: must be finite")
     return x, y
-
-
-def check_snapshot_steps(snapshot_steps: Sequence[int], max_steps: int) -> np.ndarray:
-    """The snapshot steps as a sorted int64 array: distinct integers in [1, max_steps]
-    (step 0 is always recorded as Theta_0; a step beyond the cap could never be reached)."""
-    steps = list(snapshot_steps)
-    if not all(_is_int(s) for s in steps):
-        raise ValueError(f"snapshot_steps: must be integers, got {steps!r}")
-    if len(set(steps)) != len(steps) or any(s < 1 or s > max_steps for s in steps):
-        raise ValueError(f"snapshot_steps: must be distinct integers in [1, max_steps = {max_steps}], got {steps!r}")
-    return np.asarray(sorted(steps), dtype=np.int64)
 
 
 def program_spec(spec: NetworkSpec) -> NetworkSpec:
@@ -316,12 +307,14 @@ def dense_ntk_matrix(spec: NetworkSpec, params: Params, inputs: Any, output_chun
 
 
 def relative_change(theta: Any, theta0: Any) -> float:
-    """||Theta - Theta_0||_F / ||Theta_0||_F in float64 (NaN if either is not finite)."""
+    """||Theta - Theta_0||_F / ||Theta_0||_F in float64
+    (:func:`finite_ntk.stats.relative_frobenius_distance`), NaN if either is not finite: a
+    diverged run's kernel records NaN, never an inf."""
     a = np.asarray(theta, np.float64)
     b = np.asarray(theta0, np.float64)
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         return float("nan")
-    return float(np.linalg.norm(a - b) / np.linalg.norm(b))
+    return relative_frobenius_distance(a, b)
 
 
 # --- the stopping rule -------------------------------------------------------------------
@@ -450,7 +443,8 @@ def train(
     _check_positive_int("chunk_steps", chunk_steps)
     if not (isinstance(min_decrease, (int, float, np.floating)) and math.isfinite(min_decrease) and min_decrease >= 0):
         raise ValueError(f"min_decrease: must be a finite number >= 0, got {min_decrease!r}")
-    snaps = check_snapshot_steps(snapshot_steps, max_steps)
+    # Theta_0 and the end are recorded whatever the snapshots; a step beyond the cap is refused.
+    snaps = np.asarray(check_snapshot_steps(snapshot_steps, max_steps, "snapshot_steps"), dtype=np.int64)
     if max_steps >= np.iinfo(np.int32).max:
         raise ValueError(f"max_steps: must be below 2^31 - 1, got {max_steps}")
 
@@ -534,7 +528,6 @@ __all__ = [
     "STATUSES",
     "GDState",
     "TrainingResult",
-    "check_snapshot_steps",
     "dense_ntk_matrix",
     "early_stop_step",
     "init_params",

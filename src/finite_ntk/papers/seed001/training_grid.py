@@ -10,16 +10,15 @@ run from ``training_data_seed(root_seed)``.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import xarray as xr
 
-from finite_ntk.models.spec import NetworkSpec
-from finite_ntk.seeding import identity_hash
+from finite_ntk.models.spec import NetworkSpec, spec_from_settings, variance_settings
 from finite_ntk.papers.seed001.data import TrainingSet, training_set
 from finite_ntk.papers.seed001.settings import TrainingJob
+from finite_ntk.seeding import identity_hash
 
 Progress = Callable[[str], None]
 EXPERIMENT = "seed001_training"
@@ -33,7 +32,13 @@ def _quiet(message: str) -> None:
 
 
 def training_data_seed(root_seed: int) -> int:
-    """The seed of the training samples' choice, from the run's root seed."""
+    """The seed of the training samples' choice, from the run's root seed.
+
+    Not :func:`finite_ntk.seeding.numpy_generator`: the data section's ``seed`` is one integer
+    (:func:`finite_ntk.papers.seed001.data.choose_indices` draws from ``default_rng(seed)``),
+    and this integer hashes the root seed into the identity text, where numpy_generator seeds
+    with ``[root_seed, identity_hash(identity)]``. The two give different streams, so the
+    chosen images (and every training output) would change; this derivation stays."""
     return identity_hash(f"{int(root_seed)}/{EXPERIMENT}/data")
 
 
@@ -46,12 +51,11 @@ def run_training_set(config: Mapping[str, Any]) -> TrainingSet:
 def cell_spec(config: Mapping[str, Any], activation: str, width: int, depth: int, weight_variance: float, n0: int) -> NetworkSpec:
     """The network of one training cell (seed 001's network section, the training bias)."""
     network = config["seed001"]["network"]
-    readout = network["readout_weight_variance"]
-    return NetworkSpec(
-        width=width, depth=depth, activation=activation, n0=n0, parameterization=network["parameterization"],
-        W_std=math.sqrt(weight_variance), W_std_readout=math.sqrt(weight_variance if readout is None else readout),
-        b_std=math.sqrt(config["seed001"]["training"]["bias_variance"]),
+    settings = variance_settings(
+        network["parameterization"], weight_variance, config["seed001"]["training"]["bias_variance"],
+        network["readout_weight_variance"],
     )
+    return spec_from_settings(settings, activation, width, depth, n0)
 
 
 def constant_loss(targets: np.ndarray) -> float:
@@ -65,8 +69,8 @@ def train_job(config: Mapping[str, Any], job: TrainingJob, progress: Progress = 
     """Train every sigma_w^2 of ``job``; the dataset has per sigma_w^2 the status (code), the
     step count, the initial and minimal loss, the relative NTK change at each snapshot step
     and at the end, and the loss at every step (NaN after the run's end)."""
-    from finite_ntk.seeding import job_key
     from finite_ntk.papers.seed001.training import train
+    from finite_ntk.seeding import job_key
 
     section = config["seed001"]["training"]
     data = run_training_set(config)

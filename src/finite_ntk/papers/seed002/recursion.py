@@ -55,7 +55,7 @@ from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
 
-# Limits with depth (seed 002, Theorem 2 and REPLICATION.md): the normalised off-diagonal
+# Limits with depth (seed 002, Theorem 2 and docs/replication.md): the normalised off-diagonal
 # NTK tends to 1/4, so the normalised matrix tends to 3/4 I + 1/4 11^T (smallest eigenvalue
 # 3/4), and 1 - rho^(L) ~ GAP_CONSTANT / L^2.
 OFF_DIAGONAL_LIMIT = 0.25

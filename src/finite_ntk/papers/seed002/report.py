@@ -1,5 +1,5 @@
-"""Seed 002's numbers for the report: summaries of its datasets (used by the claims
-registry too), Tables 1 and 2 as LaTeX, and the macros of its chapter
+"""Seed 002's numbers for the report: summaries of its datasets (used by its claims,
+:mod:`.claims`, too), Tables 1 and 2 as LaTeX, and the macros of its chapter
 (``report/<run>/seed002.tex``, read by ``report/src/sections/seed002.tex``).
 Reads the netCDFs of ``data/<run>/seed002/``; imports no JAX.
 """

@@ -1,0 +1,828 @@
+"""Seed 000's claims ("NTK analysis for finite width and depth"), checked against the
+regenerated data.
+
+:data:`CLAIMS` is the registry: one :class:`~finite_ntk.claims.Claim` per row of the claims
+table, holding the report's words, the number it states, the rule that decides and the
+check that measures. docs/replication.md lists eight quantitative claims of seed 000; each
+is one or more rows here, keyed ``"seed000.<claim number>.<part>"``. Where the report states
+a number it is quoted exactly as printed (the number of printed digits sets the rounding
+tolerance); these quotes and the settings in :data:`finite_ntk.papers.seed000.report.REPORT_QUOTES`
+are the only numbers of the report typed into this package. Everything else is computed
+from the reduced data, read by :func:`load_claim_inputs` into :class:`ClaimInputs`:
+
+- ``ntk_stats_fnn.nc`` / ``ntk_stats_pinn.nc`` (Monte Carlo, claims 1-6): per activation and
+  configuration, :math:`E[K^2]/E[K]^2` and the signed :math:`E[\\Delta K]/E[K]` with 95%
+  bootstrap bounds (``*_lo``, ``*_hi``), the theory curves :math:`\\exp(5\\beta)` and
+  :math:`(d\\beta/n_0)\\exp(5\\beta)\\,\\mathrm{lr}`, and the fitted :math:`C` of
+  :math:`\\exp(C\\beta)` with its interval. The PINN claims use the value kernel
+  :math:`K_{uu}`;
+- the training netCDFs (claims 7, 8), summarised by :func:`summarise_fnn_training` and
+  :func:`summarise_pinn_training`.
+
+Rules (:mod:`finite_ntk.claims`): a stated number agrees when it lies in our 95% interval
+widened by half a unit of its last printed digit; for a maximum over the beta range the
+interval is [max lo, max hi] over configurations; for "stays below" claims the stated bound
+agrees unless our maximum is significantly above it (max lo :math:`> s + u`). A qualitative
+claim is a measured quantity against a threshold of :data:`THRESHOLDS`. Intervals of
+derived trend measures (Spearman correlations, growth over the beta range, medians over
+configurations) come from a bootstrap over configurations seeded from the run's root seed
+and the claim's stream, so the table is deterministic; ``n/a`` means the data needed are
+not in this run, e.g. the smoke grid has no :math:`\\beta \\ge 0.5`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
+
+import numpy as np
+import xarray as xr
+
+from finite_ntk.claims import (
+    NAN,
+    NOT_AVAILABLE,
+    Claim,
+    ClaimResult,
+    Outcome,
+    Threshold,
+    bootstrap_configs,
+    evaluate,
+    stated_number,
+    verdict_of,
+    within_interval,
+)
+from finite_ntk.stats import spearman
+
+PAPER = "seed000"
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+THRESHOLDS: Mapping[str, Threshold] = MappingProxyType({
+    "near_decades": Threshold(0.5, "near $y=x$: median $|\\log_{10}(\\text{measured}/\\text{scaling})|$ at most"),
+    "orders_decades": Threshold(2.0, "orders of magnitude: a factor $10^{x}$ with $x$ at least"),
+    "similar_decades": Threshold(
+        0.5, "quantitatively similar: median $|\\log_{10}(\\text{GELU}/\\text{ReLU})|$ at most"
+    ),
+    "monotone_rho": Threshold(0.8, "grows monotonically: Spearman $\\rho$ with $\\beta$ at least"),
+    "stable_decades": Threshold(0.5, "no significant increase: growth over the $\\beta$ range below (decades)"),
+    "kernel_close": Threshold(0.1, "close kernels: relative Frobenius distance at most"),
+    "fit_relative_mse": Threshold(0.1, "good fit: relative mean squared error at most"),
+    "pinn_learns": Threshold(0.1, "a PINN learns: relative $L^2$ error below"),
+})
+RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
+
+# Claim 4 (PINN): the report sees deviations "around scaling values of order 10^0 and above".
+PINN_PARITY_SPLIT = 1.0
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+class FnnTrainingSummary(NamedTuple):
+    """What claim 7 needs from one FNN training run."""
+
+    width: int
+    depth: int
+    kernel_change: float  # |K_T - K_0|_F / |K_0|_F
+    distance_infinite: float  # |K_0 - K_inf|_F / |K_inf|_F
+    relative_mse: float  # mean (f - y)^2 / mean y^2 on the test grid, after training
+
+
+class ClaimInputs(NamedTuple):
+    """The data seed 000's checks read; ``None`` where this run lacks it (the rows say n/a)."""
+
+    fnn: xr.Dataset | None = None  # ntk_stats_fnn.nc
+    pinn: xr.Dataset | None = None  # ntk_stats_pinn.nc (operator "uu" is used)
+    large_beta: float = 0.5  # where "large beta" starts (claims 3, 4)
+    fnn_shallow: FnnTrainingSummary | None = None  # claim 7, the report's depth 1
+    fnn_deep: FnnTrainingSummary | None = None  # claim 7, the report's depth 10
+    pinn_errors: Mapping[str, float] = MappingProxyType({})  # claim 8: final relative L2 error by activation
+
+
+Check = Callable[[Claim[ClaimInputs], ClaimInputs], Outcome]
+
+
+# --------------------------------------------------------------------------- Monte-Carlo data
+
+
+# The operator of each model's Monte Carlo the claims read (the PINN's value kernel K_uu).
+OPERATOR: dict[str, str | None] = {"fnn": None, "pinn": "uu"}
+
+
+@dataclass(frozen=True)
+class Series:
+    """One activation (and operator) of an ntk_stats dataset, sorted by beta."""
+
+    beta: np.ndarray
+    width: np.ndarray
+    depth: np.ndarray
+    ratio: np.ndarray  # E[K^2]/E[K]^2
+    ratio_lo: np.ndarray
+    ratio_hi: np.ndarray
+    saturated: np.ndarray
+    change: np.ndarray  # |E[dK]/E[K]|
+    change_lo: np.ndarray
+    change_hi: np.ndarray
+    theory_ratio: np.ndarray  # exp(5 beta)
+    theory_change: np.ndarray  # (d beta / n0) exp(5 beta) lr
+    replicates: np.ndarray
+    vanishes: bool = False
+
+
+def _magnitude_interval(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """|value| and the interval of |value| from signed bounds (0 below when they straddle 0)."""
+    straddles = (lo < 0) & (hi > 0)
+    mag_lo = np.where(straddles, 0.0, np.minimum(np.abs(lo), np.abs(hi)))
+    mag_hi = np.maximum(np.abs(lo), np.abs(hi))
+    return np.abs(value), mag_lo, mag_hi
+
+
+def series(stats: xr.Dataset, activation: str, operator: str | None = None) -> Series:
+    """The statistics of one activation (and PINN operator) of an ``ntk_stats`` dataset."""
+    sel: dict[str, Any] = {"activation": activation}
+    if operator is not None:
+        sel["operator"] = operator
+    s = stats.sel(sel)
+    beta = stats["beta"].values.astype(np.float64)
+    order = np.argsort(beta, kind="stable")
+
+    def get(name: str, dtype: Any = np.float64) -> np.ndarray:
+        return np.asarray(s[name].values, dtype=dtype)[order]
+
+    change, change_lo, change_hi = _magnitude_interval(
+        get("relative_delta_k"), get("relative_delta_k_lo"), get("relative_delta_k_hi")
+    )
+    return Series(
+        beta=beta[order],
+        width=stats["width"].values[order],
+        depth=stats["depth"].values[order],
+        ratio=get("second_moment_ratio"),
+        ratio_lo=get("second_moment_ratio_lo"),
+        ratio_hi=get("second_moment_ratio_hi"),
+        saturated=get("saturated", bool),
+        change=change,
+        change_lo=change_lo,
+        change_hi=change_hi,
+        theory_ratio=stats["theory_second_moment"].values.astype(np.float64)[order],
+        theory_change=stats["theory_relative_delta_k"].values.astype(np.float64)[order],
+        replicates=get("replicates"),
+        vanishes="operator_vanishes" in s and bool(s["operator_vanishes"].values),
+    )
+
+
+def _stats(inputs: ClaimInputs, model: str, *activations: str) -> xr.Dataset | None:
+    """The model's ntk_stats dataset when it holds every given activation, else None."""
+    stats = inputs.fnn if model == "fnn" else inputs.pinn
+    if stats is None or not set(activations) <= set(stats["activation"].values):
+        return None
+    return stats
+
+
+def _series(inputs: ClaimInputs, model: str, activation: str) -> Series:
+    stats = inputs.fnn if model == "fnn" else inputs.pinn
+    return series(stats, activation, OPERATOR[model])
+
+
+def _where(s: Series, i: int) -> str:
+    return f"at β = {s.beta[i]:.4g} (width {int(s.width[i])}, depth {int(s.depth[i])})"
+
+
+# --------------------------------------------------------------------------- claims 1, 2: E[K²]/E[K]²
+
+RULE_AT_START = "stated value inside our 95% interval at the smallest β (± half a unit of its last digit)"
+RULE_MAXIMUM = "stated value inside [max lo, max hi] over configurations (± half a unit of its last digit)"
+RULE_BOUND = "agrees unless our maximum is significantly above the stated one (max lo > stated)"
+
+
+def _second_moment(model: str, activation: str, kind: str) -> Check:
+    """E[K^2]/E[K]^2 at the smallest beta (``kind='start'``), its maximum over the beta range
+    (``'max'``), or the maximum below a stated upper bound (``'bound'``)."""
+    measure = "E[K²]/E[K]² at the smallest β" if kind == "start" else "maximum of E[K²]/E[K]² over β"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        if _stats(inputs, model, activation) is None:
+            return Outcome(measure, note=f"no {activation} data in this run")
+        s = _series(inputs, model, activation)
+        if s.vanishes or np.all(np.isnan(s.ratio)):
+            return Outcome(measure, note="kernel vanishes identically; the ratio is undefined")
+        if kind == "start":
+            value, lo, hi = s.ratio[0], s.ratio_lo[0], s.ratio_hi[0]
+            ok = within_interval(claim.stated, lo, hi)
+            return Outcome(measure, float(value), float(lo), float(hi), verdict_of(ok), _where(s, 0))
+        i = int(np.nanargmax(s.ratio))
+        value, lo, hi = s.ratio[i], float(np.nanmax(s.ratio_lo)), float(np.nanmax(s.ratio_hi))
+        if kind == "max":
+            ok = within_interval(claim.stated, lo, hi)
+        else:
+            bound, half_unit = stated_number(claim.stated)
+            ok = lo <= bound + half_unit
+        note = f"{_where(s, i)}; β range of this run {s.beta.min():.3g} to {s.beta.max():.3g}"
+        if s.saturated[i]:
+            note += f"; saturated: an estimate from {int(s.replicates[i])} samples cannot exceed {int(s.replicates[i])}"
+        return Outcome(measure, float(value), float(lo), float(hi), verdict_of(ok), note)
+
+    return check
+
+
+def ratio_at_start(model: str, activation: str) -> Check:
+    """Claims 1, 2: E[K^2]/E[K]^2 at the smallest beta against the stated value."""
+    return _second_moment(model, activation, "start")
+
+
+def ratio_maximum(model: str, activation: str) -> Check:
+    """Claims 1, 2: the largest E[K^2]/E[K]^2 over the beta range against the stated value."""
+    return _second_moment(model, activation, "max")
+
+
+def ratio_below(model: str, activation: str) -> Check:
+    """Claims 1, 2: E[K^2]/E[K]^2 stays below the stated maximum."""
+    return _second_moment(model, activation, "bound")
+
+
+# --------------------------------------------------------------------------- claim 3: exp(Cβ)
+
+RULE_FITTED_C = "stated C inside the 95% interval of the fitted C (± half a unit of its last digit)"
+RULE_DEPARTURE = "agrees when more than half of them exclude exp(5β)"
+
+
+def fitted_C(model: str) -> Check:
+    """Claim 3: the C of exp(C beta) fitted to E[K^2]/E[K]^2 at small beta (ReLU)
+    against the stated C."""
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        stats = _stats(inputs, model, "relu")
+        if stats is None:
+            return Outcome("fitted C", note="no ReLU data in this run")
+        sel: dict[str, Any] = {"activation": "relu"}
+        if OPERATOR[model] is not None:
+            sel["operator"] = OPERATOR[model]
+        value, lo, hi = (float(stats[name].sel(sel)) for name in ("fitted_C", "fitted_C_lo", "fitted_C_hi"))
+        measure = f"C of exp(Cβ), least squares on log E[K²]/E[K]² for β ≤ {stats.attrs['fit_max_beta']:g}"
+        if not np.isfinite(value):
+            return Outcome(measure, note="no configuration in the fit range")
+        return Outcome(measure, value, lo, hi, verdict_of(within_interval(claim.stated, lo, hi)))
+
+    return check
+
+
+def departure(model: str) -> Check:
+    """Claim 3: at :math:`\\beta \\ge` ``large_beta`` E[K^2]/E[K]^2 (ReLU) leaves
+    :math:`\\exp(5\\beta)`: the fraction of those configurations whose 95% interval excludes it."""
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        large_beta = inputs.large_beta
+        measure = f"fraction of configurations with β ≥ {large_beta:g} whose interval excludes exp(5β)"
+        if _stats(inputs, model, "relu") is None:
+            return Outcome(measure, note="no ReLU data in this run")
+        s = _series(inputs, model, "relu")
+        large = s.beta >= large_beta
+        if not large.any():
+            return Outcome(measure, note=f"no configuration with β ≥ {large_beta:g} in this run")
+        outside = (s.theory_ratio[large] < s.ratio_lo[large]) | (s.theory_ratio[large] > s.ratio_hi[large])
+        fraction = float(np.mean(outside))
+        saturated = int(np.sum(s.saturated[large]))
+        bound_below = int(np.sum(s.theory_ratio[large] > s.replicates[large]))
+        note = f"{int(outside.sum())} of {int(large.sum())}"
+        if saturated:
+            note += f"; {saturated} saturated estimates"
+        if bound_below:
+            note += f"; at {bound_below} the curve exceeds the sample count, which no estimate can reach"
+        return Outcome(measure, fraction, verdict=verdict_of(fraction > 0.5), note=note)
+
+    return check
+
+
+# --------------------------------------------------------------------------- claim 4: Theorem 2 parity
+
+RULE_NEAR = f"near y = x: |median| ≤ {RULES['near_decades']:g} decades"
+RULE_DEVIATES = f"deviates from y = x: |median| > {RULES['near_decades']:g} decades"
+
+
+def _log_ratio(s: Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """log10(|E[dK]/E[K]| / scaling) and its bounds (NaN where undefined)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.log10(s.change / s.theory_change)
+        lo = np.log10(s.change_lo / s.theory_change)
+        hi = np.log10(s.change_hi / s.theory_change)
+    return value, lo, hi
+
+
+def parity(model: str, split: str, near: bool) -> Check:
+    """Claim 4: :math:`m = \\operatorname{median}\\log_{10}(|E[\\Delta K]/E[K]| / s)` with the
+    Theorem 2 scaling :math:`s = (d\\beta/n_0)\\exp(5\\beta)\\,\\mathrm{lr}` (ReLU), over the
+    configurations on one side of a split: ``split='beta'`` splits at ``large_beta``,
+    ``'scaling'`` at :data:`PINN_PARITY_SPLIT` in :math:`s`. ``near``: the report states
+    agreement (the small side, :math:`|m| \\le` near_decades), else deviation (the large side)."""
+    side = "<" if near else "≥"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        threshold = inputs.large_beta if split == "beta" else PINN_PARITY_SPLIT
+        where = f"{'β' if split == 'beta' else 'scaling'} {side} {threshold:g}"
+        measure = f"median log10(|E[ΔK]/E[K]| / (dβ/n0) exp(5β) lr) over {where}, decades"
+        if _stats(inputs, model, "relu") is None:
+            return Outcome(measure, note="no ReLU data in this run")
+        s = _series(inputs, model, "relu")
+        x = s.beta if split == "beta" else s.theory_change
+        chosen = (x < threshold) if near else (x >= threshold)
+        value, lo, hi = _log_ratio(s)
+        chosen &= np.isfinite(value)
+        if not chosen.any():
+            return Outcome(measure, note=f"no configuration with {where} in this run")
+        median = float(np.median(value[chosen]))
+        # Interval: medians of the lower and upper bounds of the chosen points.
+        with np.errstate(invalid="ignore"):
+            m_lo, m_hi = float(np.median(lo[chosen])), float(np.median(hi[chosen]))
+        ok = abs(median) <= RULES["near_decades"] if near else abs(median) > RULES["near_decades"]
+        note = f"{int(chosen.sum())} configurations; measured/scaling = 10^{median:+.2f}"
+        return Outcome(measure, median, m_lo, m_hi, verdict_of(ok), note)
+
+    return check
+
+
+# --------------------------------------------------------------------------- claim 5: FNN relative change
+
+RULE_ORDERS_BELOW = f"agrees when ≥ {RULES['orders_decades']:g} decades (orders of magnitude) at every configuration"
+RULE_SIMILAR = f"agrees when ≤ {RULES['similar_decades']:g} decades"
+RULE_MONOTONE = f"agrees when ρ ≥ {RULES['monotone_rho']:g}"
+
+
+def sigmoid_orders_below(claim: Claim, inputs: ClaimInputs) -> Outcome:
+    """Claim 5: at every configuration the sigmoid's |E[dK]/E[K]| is orders of magnitude
+    below ReLU's and GELU's: :math:`\\min_{\\text{config}} \\log_{10}(\\min(|\\text{ReLU}|,
+    |\\text{GELU}|) / |\\text{sigmoid}|)`."""
+    measure = "min over configurations of log10(min(|ReLU|, |GELU|) / |sigmoid|), decades"
+    if _stats(inputs, "fnn", "relu", "gelu", "sigmoid") is None:
+        return Outcome(measure, note="needs ReLU, GELU and sigmoid")
+    r, g, sg = (_series(inputs, "fnn", a) for a in ("relu", "gelu", "sigmoid"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.log10(np.minimum(r.change, g.change) / sg.change)
+        gap_lo = np.log10(np.minimum(r.change_lo, g.change_lo) / sg.change_hi)
+        gap_hi = np.log10(np.minimum(r.change_hi, g.change_hi) / sg.change_lo)
+    i = int(np.nanargmin(gap))
+    value = float(gap[i])
+    ok = value >= RULES["orders_decades"]
+    lo, hi = float(np.nanmin(gap_lo)), float(np.nanmin(gap_hi))
+    return Outcome(measure, value, lo, hi, verdict_of(ok), f"smallest gap {_where(r, i)}")
+
+
+def relu_gelu_similar(claim: Claim, inputs: ClaimInputs) -> Outcome:
+    """Claim 5: ReLU and GELU relative changes are quantitatively similar: the median over
+    configurations of :math:`|\\log_{10}(|\\text{GELU}| / |\\text{ReLU}|)|`."""
+    measure = "median over configurations of |log10(|GELU| / |ReLU|)|, decades"
+    stats = _stats(inputs, "fnn", "relu", "gelu")
+    if stats is None:
+        return Outcome(measure, note="needs ReLU and GELU")
+    r, g = _series(inputs, "fnn", "relu"), _series(inputs, "fnn", "gelu")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_ratio = np.log10(g.change / r.change)
+    log_ratio = log_ratio[np.isfinite(log_ratio)]  # both changes non-zero and defined
+    distance = np.abs(log_ratio)
+    if distance.size == 0:
+        return Outcome(measure, note="no configuration with both changes non-zero")
+    value = float(np.median(distance))
+    lo, hi = bootstrap_configs(lambda idx: np.median(distance[idx]), distance.size, stats, claim.stream)
+    note = f"GELU/ReLU = 10^{float(np.median(log_ratio)):+.2f} (median over {log_ratio.size} configurations)"
+    return Outcome(measure, value, lo, hi, verdict_of(value <= RULES["similar_decades"]), note)
+
+
+def monotone(model: str, activation: str) -> Check:
+    """Claim 5: |E[dK]/E[K]| grows monotonically with beta: Spearman's :math:`\\rho` of
+    the two over configurations."""
+    measure = "Spearman rank correlation of |E[ΔK]/E[K]| with β"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        stats = _stats(inputs, model, activation)
+        if stats is None:
+            return Outcome(measure, note=f"no {activation} data in this run")
+        s = _series(inputs, model, activation)
+        ok = np.isfinite(s.change)
+        beta, change = s.beta[ok], s.change[ok]
+        rho = spearman(beta, change)
+        if not np.isfinite(rho):
+            return Outcome(measure, note="fewer than three usable configurations")
+        lo, hi = bootstrap_configs(lambda idx: spearman(beta[idx], change[idx]), beta.size, stats, claim.stream)
+        return Outcome(measure, rho, lo, hi, verdict_of(rho >= RULES["monotone_rho"]), f"{beta.size} configurations")
+
+    return check
+
+
+# --------------------------------------------------------------------------- claim 6: PINN growth
+
+
+def growth_decades(beta: np.ndarray, change: np.ndarray) -> float:
+    """Growth of |E[dK]/E[K]| over the beta range, in decades:
+    :math:`\\log_{10}(\\tilde c_{\\text{top}} / \\tilde c_{\\text{bottom}})` with
+    :math:`\\tilde c` the median over the largest-beta and smallest-beta thirds of the
+    configurations (non-zero, defined values only)."""
+    ok = np.isfinite(change) & (change > 0)
+    beta, change = beta[ok], change[ok]
+    if beta.size < 3:
+        return NAN
+    order = np.argsort(beta, kind="stable")
+    third = max(1, beta.size // 3)
+    low = np.median(change[order[:third]])
+    high = np.median(change[order[-third:]])
+    return float(np.log10(high / low))
+
+
+GROWTH_ACTIVATIONS = ("relu", "gelu", "sigmoid")
+RULE_MOST_STABLE = f"most stable: growth < {RULES['stable_decades']:g} decades and the smallest of the three"
+RULE_MODERATE = f"moderate: {RULES['stable_decades']:g} ≤ growth < growth of ReLU"
+RULE_ORDERS = f"orders of magnitude: growth ≥ {RULES['orders_decades']:g} decades"
+
+
+def _pinn_growths(inputs: ClaimInputs) -> dict[str, tuple[float, float, float]]:
+    """Growth (value, lo, hi) of each activation of the PINN's K_uu."""
+    stats = inputs.pinn
+    out = {}
+    for activation in GROWTH_ACTIVATIONS:
+        s = _series(inputs, "pinn", activation)
+        lo, hi = bootstrap_configs(
+            lambda idx: growth_decades(s.beta[idx], s.change[idx]), s.beta.size, stats, f"6/{activation}"
+        )
+        out[activation] = (growth_decades(s.beta, s.change), lo, hi)
+    return out
+
+
+def pinn_growth(activation: str, agrees: Callable[[Mapping[str, float]], bool]) -> Check:
+    """Claim 6: the growth (:func:`growth_decades`) of the PINN's relative change for
+    ``activation``; ``agrees(growth by activation)`` decides, since the report ranks them."""
+    measure = "growth: log10(median of the top β third / median of the bottom β third), decades"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        if _stats(inputs, "pinn", *GROWTH_ACTIVATIONS) is None:
+            return Outcome(measure, note="needs ReLU, GELU and sigmoid")
+        growth = _pinn_growths(inputs)
+        g = {a: v[0] for a, v in growth.items()}
+        value, lo, hi = growth[activation]
+        verdict = verdict_of(agrees(g)) if np.isfinite(value) else NOT_AVAILABLE
+        note = "growth " + ", ".join(f"{a}: {g[a]:.2f}" for a in GROWTH_ACTIVATIONS)
+        return Outcome(measure, value, lo, hi, verdict, note)
+
+    return check
+
+
+# --------------------------------------------------------------------------- claims 7, 8: training
+
+_FNN_MEASURES = {
+    "kernel_change": "relative Frobenius change |K_T − K_0| / |K_0|",
+    "distance_infinite": "relative Frobenius distance |K_0 − K_∞| / |K_∞|",
+    "relative_mse": "relative MSE of the trained prediction on the test grid",
+}
+RULE_CLOSE = f"close: ≤ {RULES['kernel_close']:g}"
+RULE_CHANGES = f"changes: > {RULES['kernel_close']:g} and more than the shallow network"
+RULE_POOR_FIT = f"poor: > {RULES['fit_relative_mse']:g}"
+RULE_GOOD_FIT = f"good: ≤ {RULES['fit_relative_mse']:g}"
+RULE_LEARNS = f"learns: error < {RULES['pinn_learns']:g}"
+RULE_NOT_LEARNS = f"does not learn: error ≥ {RULES['pinn_learns']:g}"
+
+
+def fnn_training(network: str, quantity: str, agrees: Callable[[float, ClaimInputs], bool]) -> Check:
+    """Claim 7: ``quantity`` (a field of :class:`FnnTrainingSummary`) of the ``network``
+    (``'shallow'`` or ``'deep'``) FNN run; ``agrees(value, inputs)`` decides."""
+    measure = _FNN_MEASURES[quantity]
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        summary = inputs.fnn_shallow if network == "shallow" else inputs.fnn_deep
+        if summary is None:
+            return Outcome(measure, note="training run not in this run's outputs")
+        value = getattr(summary, quantity)
+        if not np.isfinite(value):
+            return Outcome(measure, note="quantity not in the training data")
+        note = f"width {summary.width}, depth {summary.depth}"
+        return Outcome(measure, float(value), verdict=verdict_of(agrees(value, inputs)), note=note)
+
+    return check
+
+
+def _deep_changes_more(value: float, inputs: ClaimInputs) -> bool:
+    shallow = inputs.fnn_shallow
+    return value > RULES["kernel_close"] and (
+        shallow is None or not np.isfinite(shallow.kernel_change) or value > shallow.kernel_change
+    )
+
+
+def pinn_training(activation: str, learns: bool) -> Check:
+    """Claim 8: the final relative L2 error of the trained PINN of ``activation`` is below
+    ``pinn_learns`` (``learns``) or not."""
+    measure = "relative L2 error on the test grid after training"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        error = inputs.pinn_errors.get(activation)
+        if error is None or not np.isfinite(error):
+            return Outcome(measure, note="training run not in this run's outputs")
+        ok = (error < RULES["pinn_learns"]) if learns else (error >= RULES["pinn_learns"])
+        return Outcome(measure, float(error), verdict=verdict_of(ok))
+
+    return check
+
+
+# --------------------------------------------------------------------------- training outputs
+
+
+def summarise_fnn_training(ds: xr.Dataset) -> FnnTrainingSummary:
+    """Claim 7's numbers from a ``training/fnn_w<width>_d<depth>.nc`` dataset: the kernel
+    change at the last snapshot, the initial kernel's distance from the infinite-width one,
+    and the relative MSE :math:`\\overline{(f - y)^2} / \\overline{y^2}` of the last
+    prediction on the test grid."""
+    prediction = ds["prediction"].isel(step=-1).values.astype(np.float64)
+    target = ds["target"].values.astype(np.float64)
+    return FnnTrainingSummary(
+        width=int(ds.attrs["width"]),
+        depth=int(ds.attrs["depth"]),
+        kernel_change=float(ds["relative_change"].isel(step=-1)),
+        distance_infinite=float(ds["relative_distance_infinite"].isel(step=0)),
+        relative_mse=float(np.mean((prediction - target) ** 2) / np.mean(target**2)),
+    )
+
+
+def summarise_pinn_training(ds: xr.Dataset) -> float:
+    """Final relative L2 error of a trained PINN on its test grid."""
+    return float(ds["relative_l2_error"].isel(step=-1))
+
+
+class TrainingRun(NamedTuple):
+    """A training output of one network, described by its attributes."""
+
+    file: str
+    model: str
+    activation: str
+    width: int
+    depth: int
+
+
+def training_runs(attrs: Mapping[str, Mapping[str, Any]]) -> list[TrainingRun]:
+    """The one-network training runs among the training outputs, from ``{file: attributes}``.
+    ``ntk_init.nc`` spans a grid of widths and depths and carries neither; it is left out."""
+    return [
+        TrainingRun(file, str(a["model"]), str(a["activation"]), int(a["width"]), int(a["depth"]))
+        for file, a in attrs.items()
+        if "width" in a and "depth" in a
+    ]
+
+
+class TrainingPick(NamedTuple):
+    """The training outputs claims 7 and 8 read (file names; None where absent)."""
+
+    shallow: str | None
+    deep: str | None
+    pinn: dict[str, str]  # activation -> file
+
+
+def pick_training_runs(
+    runs: Sequence[TrainingRun],
+    shallow: Sequence[int] | None,
+    deep: Sequence[int] | None,
+    pinn_architecture: Sequence[int] | None,
+) -> TrainingPick:
+    """The FNN runs of the (width, depth) of ``shallow`` and ``deep`` (the config's Figure 9
+    and 10 architectures) and the PINN run of each activation at ``pinn_architecture``
+    (the config's Figure 6/7 architecture)."""
+
+    def find(model: str, architecture: Sequence[int] | None) -> list[TrainingRun]:
+        wanted = None if architecture is None else tuple(int(n) for n in architecture)
+        return [r for r in runs if r.model == model and (r.width, r.depth) == wanted]
+
+    def fnn_file(architecture: Sequence[int] | None) -> str | None:
+        found = find("fnn", architecture)
+        return found[0].file if found else None
+
+    pinn = {r.activation: r.file for r in find("pinn", pinn_architecture)}
+    return TrainingPick(fnn_file(shallow), fnn_file(deep), pinn)
+
+
+# --------------------------------------------------------------------------- the registry
+
+# The report's statements, in table order. Numbers in `stated` are quotes of seed 000;
+# nothing else here is. The report's "erf" activation is our `sigmoid` (sigmoid-like erf).
+# The bootstrap streams keep the keys the claims had before keys carried their paper.
+CLAIMS: tuple[Claim[ClaimInputs], ...] = (
+    # 1. FNN second moment (Section 5.1.2).
+    Claim(
+        "seed000.1.relu.start", "FNN, ReLU: E[K²]/E[K]² at the smallest β", "increased from approximately 1.00",
+        "Sec. 5.1.2", "1.00", RULE_AT_START, ratio_at_start("fnn", "relu"),
+    ),
+    Claim(
+        "seed000.1.relu.max", "FNN, ReLU: largest E[K²]/E[K]² over the β range", "... to 83.99", "Sec. 5.1.2", "83.99",
+        RULE_MAXIMUM, ratio_maximum("fnn", "relu"),
+    ),
+    Claim(
+        "seed000.1.gelu.start", "FNN, GELU: E[K²]/E[K]² at the smallest β", "from 1.00", "Sec. 5.1.2", "1.00",
+        RULE_AT_START, ratio_at_start("fnn", "gelu"),
+    ),
+    Claim(
+        "seed000.1.gelu.max", "FNN, GELU: largest E[K²]/E[K]² over the β range", "... to 100.0", "Sec. 5.1.2", "100.0",
+        RULE_MAXIMUM, ratio_maximum("fnn", "gelu"),
+    ),
+    Claim(
+        "seed000.1.sigmoid.max", "FNN, sigmoid: E[K²]/E[K]² stays below the stated maximum",
+        "with a maximum of only 1.03", "Sec. 5.1.2", "1.03", RULE_BOUND, ratio_below("fnn", "sigmoid"),
+    ),
+    # 2. PINN second moment (Section 5.2.2); the PINN Monte Carlo measures K_uu.
+    Claim(
+        "seed000.2.relu.start", "PINN, ReLU: E[K_uu²]/E[K_uu]² at the smallest β", "increased from approximately 1.00",
+        "Sec. 5.2.2", "1.00", RULE_AT_START, ratio_at_start("pinn", "relu"),
+    ),
+    Claim(
+        "seed000.2.relu.max", "PINN, ReLU: largest E[K_uu²]/E[K_uu]² over the β range", "to a maximum of 83.99",
+        "Sec. 5.2.2", "83.99", RULE_MAXIMUM, ratio_maximum("pinn", "relu"),
+    ),
+    Claim(
+        "seed000.2.gelu.start", "PINN, GELU: E[K_uu²]/E[K_uu]² at the smallest β", "an increase from 1.00",
+        "Sec. 5.2.2", "1.00", RULE_AT_START, ratio_at_start("pinn", "gelu"),
+    ),
+    Claim(
+        "seed000.2.gelu.max", "PINN, GELU: largest E[K_uu²]/E[K_uu]² over the β range", "to a peak of 12.95",
+        "Sec. 5.2.2", "12.95", RULE_MAXIMUM, ratio_maximum("pinn", "gelu"),
+    ),
+    Claim(
+        "seed000.2.sigmoid.max", "PINN, sigmoid: E[K_uu²]/E[K_uu]² stays below the stated maximum",
+        "a maximum value of only 1.027", "Sec. 5.2.2", "1.027", RULE_BOUND, ratio_below("pinn", "sigmoid"),
+    ),
+    # 3. Theorem 1 at small and large beta (Sections 5.1.1, 5.2.1; footnote 3).
+    Claim(
+        "seed000.3.fnn.C", "FNN, ReLU: C of exp(Cβ) fitted at small β", "C ≈ 5.0 for ReLU networks",
+        "Sec. 5.1.1, fn. 3", "5.0", RULE_FITTED_C, fitted_C("fnn"),
+    ),
+    Claim(
+        "seed000.3.fnn.departure", "FNN, ReLU: E[K²]/E[K]² departs from exp(5β) at large β",
+        "as β increases further, a divergence ... is observed", "Sec. 5.1.1", None, RULE_DEPARTURE, departure("fnn"),
+    ),
+    Claim(
+        "seed000.3.pinn.C", "PINN, ReLU: C of exp(Cβ) fitted at small β (K_uu)", "closely follows ... exp(Cβ)",
+        "Sec. 5.2.1", "5.0", RULE_FITTED_C, fitted_C("pinn"),
+    ),
+    Claim(
+        "seed000.3.pinn.departure", "PINN, ReLU: E[K_uu²]/E[K_uu]² departs from exp(5β) at large β",
+        "as β increases, some divergence ... emerges", "Sec. 5.2.1", None, RULE_DEPARTURE, departure("pinn"),
+    ),
+    # 4. Theorem 2 parity (Figures 1b, 3b).
+    Claim(
+        "seed000.4.fnn.small", "FNN, ReLU: |E[ΔK]/E[K]| against the Theorem 2 scaling at small β",
+        "supports the theoretical scaling's accuracy", "Sec. 5.1.1", None, RULE_NEAR, parity("fnn", "beta", near=True),
+    ),
+    Claim(
+        "seed000.4.fnn.large", "FNN, ReLU: the same at large β",
+        "for large β ... systematically diverge from the y = x line", "Sec. 5.1.1", None, RULE_DEVIATES,
+        parity("fnn", "beta", near=False),
+    ),
+    Claim(
+        "seed000.4.pinn.small", "PINN, ReLU: |E[ΔK_uu]/E[K_uu]| against the scaling, scaling below 1",
+        "closely track the theoretical prediction", "Sec. 5.2.1", None, RULE_NEAR, parity("pinn", "scaling", near=True),
+    ),
+    Claim(
+        "seed000.4.pinn.large", "PINN, ReLU: the same for scaling values of 1 and above",
+        "systematic deviations ... around scaling values of order 10^0 and above", "Sec. 5.2.1", None, RULE_DEVIATES,
+        parity("pinn", "scaling", near=False),
+    ),
+    # 5. FNN relative change across activations (Figure 2b).
+    Claim(
+        "seed000.5.sigmoid", "FNN: |E[ΔK]/E[K]| of sigmoid below ReLU and GELU at every β",
+        "for any given value of β, the NTK evolves by several orders of magnitude less", "Sec. 5.1.2", None,
+        RULE_ORDERS_BELOW, sigmoid_orders_below,
+    ),
+    Claim(
+        "seed000.5.similar", "FNN: |E[ΔK]/E[K]| of GELU against ReLU", "ReLU and GeLU are quantitatively very similar",
+        "Sec. 5.1.2", None, RULE_SIMILAR, relu_gelu_similar, bootstrap_id="5.similar",
+    ),
+    Claim(
+        "seed000.5.monotone.relu", "FNN, ReLU: |E[ΔK]/E[K]| grows with β", "increases monotonically with β",
+        "Sec. 5.1.2", None, RULE_MONOTONE, monotone("fnn", "relu"), bootstrap_id="5.monotone.relu",
+    ),
+    Claim(
+        "seed000.5.monotone.gelu", "FNN, GELU: |E[ΔK]/E[K]| grows with β", "increases monotonically with β",
+        "Sec. 5.1.2", None, RULE_MONOTONE, monotone("fnn", "gelu"), bootstrap_id="5.monotone.gelu",
+    ),
+    Claim(
+        "seed000.5.monotone.sigmoid", "FNN, sigmoid: |E[ΔK]/E[K]| grows with β", "increases monotonically with β",
+        "Sec. 5.1.2", None, RULE_MONOTONE, monotone("fnn", "sigmoid"), bootstrap_id="5.monotone.sigmoid",
+    ),
+    # 6. PINN relative change across activations (Figure 4b).
+    Claim(
+        "seed000.6.gelu", "PINN, GELU: growth of |E[ΔK_uu]/E[K_uu]| over the β range",
+        "the most stable ... no significant increase", "Sec. 5.2.2", None, RULE_MOST_STABLE,
+        pinn_growth(
+            "gelu", lambda g: g["gelu"] < RULES["stable_decades"] and g["gelu"] <= min(g["relu"], g["sigmoid"])
+        ),
+    ),
+    Claim(
+        "seed000.6.sigmoid", "PINN, sigmoid: growth of |E[ΔK_uu]/E[K_uu]| over the β range", "a moderate increase",
+        "Sec. 5.2.2", None, RULE_MODERATE,
+        pinn_growth("sigmoid", lambda g: RULES["stable_decades"] <= g["sigmoid"] < g["relu"]),
+    ),
+    Claim(
+        "seed000.6.relu", "PINN, ReLU: growth of |E[ΔK_uu]/E[K_uu]| over the β range",
+        "increasing by several orders of magnitude", "Sec. 5.2.2", None, RULE_ORDERS,
+        pinn_growth("relu", lambda g: g["relu"] >= RULES["orders_decades"]),
+    ),
+    # 7. FNN training, width 512, depth 1 and 10 (Appendix G, Figures 9, 10).
+    Claim(
+        "seed000.7.d1.change", "FNN, shallow (depth 1): NTK change in training", "does not change after training",
+        "App. G, Fig. 9", None, RULE_CLOSE,
+        fnn_training("shallow", "kernel_change", lambda v, _: v <= RULES["kernel_close"]),
+    ),
+    Claim(
+        "seed000.7.d1.infinite", "FNN, shallow: NTK at init against the infinite-width NTK",
+        "closely resembles the infinite width NTK", "App. G, Fig. 9", None, RULE_CLOSE,
+        fnn_training("shallow", "distance_infinite", lambda v, _: v <= RULES["kernel_close"]),
+    ),
+    Claim(
+        "seed000.7.d1.fit", "FNN, shallow: fit of the sine target", "is not fitted well", "App. G, Fig. 9", None,
+        RULE_POOR_FIT, fnn_training("shallow", "relative_mse", lambda v, _: v > RULES["fit_relative_mse"]),
+    ),
+    Claim(
+        "seed000.7.d10.change", "FNN, deep (depth 10): NTK change in training", "this changes after network is trained",
+        "App. G, Fig. 10", None, RULE_CHANGES, fnn_training("deep", "kernel_change", _deep_changes_more),
+    ),
+    Claim(
+        "seed000.7.d10.fit", "FNN, deep: fit of the sine target", "is fitted well", "App. G, Fig. 10", None,
+        RULE_GOOD_FIT, fnn_training("deep", "relative_mse", lambda v, _: v <= RULES["fit_relative_mse"]),
+    ),
+    # 8. PINN training (Appendices D.1.2, E).
+    Claim(
+        "seed000.8.erf", "PINN, erf: relative L2 error of the trained solution",
+        "effective learning of the PDE solution", "App. E, Fig. 7", None, RULE_LEARNS,
+        pinn_training("sigmoid", learns=True),
+    ),
+    Claim(
+        "seed000.8.relu", "PINN, ReLU: relative L2 error of the trained solution",
+        "the network did not train successfully", "App. D.1.2", None, RULE_NOT_LEARNS,
+        pinn_training("relu", learns=False),
+    ),
+)
+
+
+# --------------------------------------------------------------------------- reading the data
+
+
+def _load(path: str | Path) -> xr.Dataset:
+    with xr.open_dataset(path) as ds:
+        return ds.load()
+
+
+def _load_stats(paths: Sequence[str | Path]) -> dict[str, xr.Dataset]:
+    """``{model: dataset}`` of ``ntk_stats_<model>.nc`` files (the model from the attributes)."""
+    out = {}
+    for path in paths:
+        ds = _load(path)
+        out[str(ds.attrs["model"])] = ds
+    return out
+
+
+def load_claim_inputs(files: Mapping[str, Sequence[str]], config: Mapping[str, Any]) -> ClaimInputs:
+    """Seed 000's :class:`ClaimInputs` from its netCDF files and the config.
+
+    ``files``: ``stats`` (the ``ntk_stats_<model>.nc`` files), ``training`` (every training
+    output: ``fnn_*.nc``, ``pinn_*.nc``, ``ntk_init.nc``); a missing key reads as no files
+    (those rows say n/a). Claim 7 reads the FNN runs of the config's
+    ``training.fnn.figures.seed000fig9`` (shallow) and ``seed000fig10`` (deep) architectures,
+    claim 8 the PINN run of each activation at ``training.pinn.figure.architecture``;
+    ``monte_carlo.large_beta`` is where large beta starts."""
+    stats = _load_stats(files.get("stats", ()))
+    datasets = {Path(path).name: _load(path) for path in files.get("training", ())}
+    training_config = config.get("training", {})
+    figures = training_config.get("fnn", {}).get("figures", {})
+    picked = pick_training_runs(
+        training_runs({name: ds.attrs for name, ds in datasets.items()}),
+        shallow=figures.get("seed000fig9"),
+        deep=figures.get("seed000fig10"),
+        pinn_architecture=training_config.get("pinn", {}).get("figure", {}).get("architecture"),
+    )
+    log.info("training runs used for claims 7 and 8: %s", picked)
+    return ClaimInputs(
+        fnn=stats.get("fnn"),
+        pinn=stats.get("pinn"),
+        large_beta=float(config["monte_carlo"]["large_beta"]),
+        fnn_shallow=summarise_fnn_training(datasets[picked.shallow]) if picked.shallow else None,
+        fnn_deep=summarise_fnn_training(datasets[picked.deep]) if picked.deep else None,
+        pinn_errors=MappingProxyType(
+            {activation: summarise_pinn_training(datasets[name]) for activation, name in picked.pinn.items()}
+        ),
+    )
+
+
+# Claims 1-6 read the Monte Carlo only: the ones shown for the precise run.
+MONTE_CARLO_CLAIMS = range(1, 7)
+
+
+def precise_results(files: Mapping[str, Sequence[str]], config: Mapping[str, Any]) -> list[ClaimResult]:
+    """Claims 1-6 (the Monte-Carlo claims) on the precise run's statistics, ``files["precise"]``
+    (its ``ntk_stats_<model>.nc``); empty when there is no precise run."""
+    paths = files.get("precise", ())
+    if not paths:
+        return []
+    inputs = load_claim_inputs({"stats": paths}, config)
+    return [r for r in evaluate(CLAIMS, inputs) if r.number in MONTE_CARLO_CLAIMS]
+
+
+__all__ = [
+    "PAPER", "CLAIMS", "THRESHOLDS", "RULES", "PINN_PARITY_SPLIT", "MONTE_CARLO_CLAIMS", "ClaimInputs",
+    "FnnTrainingSummary", "TrainingRun", "TrainingPick", "Series", "series", "growth_decades", "summarise_fnn_training",
+    "summarise_pinn_training", "training_runs", "pick_training_runs", "load_claim_inputs", "precise_results",
+]

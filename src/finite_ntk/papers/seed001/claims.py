@@ -1,0 +1,519 @@
+"""Seed 001's claims (Seleznova & Kutyniok, "Analyzing Finite Neural Networks: Can We Trust
+NTK Theory?"), checked against the regenerated data.
+
+:data:`CLAIMS` holds one :class:`~finite_ntk.claims.Claim` per row, keyed
+``"seed001.<claim number>.<part>"`` (rows 13-25 of the claims table before keys carried
+their paper: old number minus 12). The paper states no number we check; each statement is
+a measured quantity against a threshold of :data:`THRESHOLDS` or against the config's
+std/mean classes (``seed001.relative_std_thresholds``). The measures are computed by
+:mod:`finite_ntk.papers.seed001.report` from ``phase_stats.nc`` and ``training_stats.nc``
+(``data/<run>/seed001/``, read by :func:`load_claim_inputs` into
+:class:`~finite_ntk.papers.seed001.report.Seed001Data`):
+
+- at initialisation (claims 1-8, Section 3, Figures 1, 2, 7): std/mean
+  :math:`= \\sqrt{R - 1}` of :math:`K(x, x)` in the ordered phase, on the border and for
+  shallow networks against the std/mean classes, the trends of :math:`R` with depth and
+  width, the collapse of Figure 2 against :math:`L/M`, the sharpening of the transition
+  with width, and the Monte-Carlo transition against :math:`\\sigma_b^2` (Figure 7);
+- in training (claims 9-13, Section 4, Figures 3, 4, 8-11): the relative NTK change at the
+  end of training against phase, depth and width, the loss of deep ordered networks, and
+  the step count against the change.
+
+Rules and formats: :mod:`finite_ntk.claims`. Intervals of the median Spearman correlations
+come from a bootstrap over lines seeded from the run's root seed and the claim's stream.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
+
+import numpy as np
+import xarray as xr
+
+import finite_ntk.papers.seed001.report as phase
+from finite_ntk.claims import NAN, Claim, Outcome, Threshold, claim_rng, draws_interval, verdict_of
+from finite_ntk.papers.seed001.report import Seed001Data
+from finite_ntk.stats import spearman
+
+PAPER = "seed001"
+
+
+# --------------------------------------------------------------------------- thresholds
+
+# The std/mean classes are the config's relative_std_thresholds. "monotone_rho" and
+# "kernel_close" read as seed 000's thresholds of the same names do.
+THRESHOLDS: Mapping[str, Threshold] = MappingProxyType({
+    "monotone_rho": Threshold(0.8, "grows monotonically: Spearman $\\rho$ with $\\beta$ at least"),
+    "kernel_close": Threshold(0.1, "close kernels: relative Frobenius distance at most"),
+    "collapse_ratio": Threshold(
+        0.5,
+        "curves collapse against $L/M$: spread across widths at equal $L/M$ over the spread at equal $L$ at most",
+    ),
+    "decreasing_rho": Threshold(-0.8, "decreases with width: median Spearman $\\rho$ of $R$ with $M$ at most"),
+    "border_moves": Threshold(
+        0.5,
+        "the border moves: range of the border's $\\sigma_w^2$ over the $\\sigma_b^2$ of Figure 7 at least "
+        "(below it: stays)",
+    ),
+    "shallow_depth": Threshold(2, "shallow networks: depth $L$ at most"),
+    "untrained_loss_ratio": Threshold(
+        0.9, "does not train: minimal loss over the best constant output's loss at least"
+    ),
+})
+RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
+RULE_MONOTONE = f"agrees when ρ ≥ {RULES['monotone_rho']:g}"
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+class ClaimInputs(NamedTuple):
+    """What seed 001's checks read; ``None`` where this run lacks it (the rows say n/a)."""
+
+    data: Seed001Data | None = None
+
+
+Check = Callable[[Claim[ClaimInputs], ClaimInputs], Outcome]
+
+
+# --------------------------------------------------------------------------- claims 1-8: at initialisation
+
+NO_SEED001 = "no seed-001 data in this run"
+
+
+def _seed001_cells(inputs: ClaimInputs, activation: str, bias_variance: float | None = None) -> xr.Dataset | None:
+    """Seed 001's cells of one activation at ``bias_variance`` (default: the maps'), or None."""
+    data = inputs.data
+    if data is None:
+        return None
+    stats = data.stats
+    bias = data.maps_bias_variance if bias_variance is None else bias_variance
+    if activation not in stats["activation"].values or bias not in stats["bias_variance"].values:
+        return None
+    return stats.sel(activation=activation, bias_variance=bias)
+
+
+def _std_threshold(inputs: ClaimInputs, which: int) -> float:
+    return float(inputs.data.std_thresholds[which])
+
+
+def seed001_largest_std(activation: str, cells: str, below: int) -> Check:
+    """Claims 1, 4, 5: the largest std/mean = sqrt(R - 1) over the clearly ordered
+    (chi_1 <= ORDERED_CHI), border (the sampled sigma_w^2 nearest it) or shallow (depth <=
+    shallow_depth, every sigma_w^2) cells of the maps, every width and depth; agrees when
+    at most the config's relative-std threshold number ``below`` (0: nearly deterministic,
+    -1: std below the mean)."""
+    what = {"ordered": f"clearly ordered (χ₁ ≤ {phase.ORDERED_CHI:g})", "border": "border", "shallow": "shallow"}[cells]
+    measure = f"{activation}: largest std/mean = √(R − 1) over the {what} cells of the maps"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        data = _seed001_cells(inputs, activation)
+        if data is None:
+            return Outcome(measure, note=NO_SEED001)
+        if cells == "ordered":
+            mask = phase.chi_mask(data, "ordered")
+        elif cells == "border":
+            mask = phase.border_mask(data)
+        else:
+            mask = data["depth"] <= RULES["shallow_depth"]
+        found = phase.largest_relative_std(data, mask)
+        if found.cells == 0:
+            return Outcome(measure, note="no such cells in this run")
+        bound = _std_threshold(inputs, below)
+        note = f"at {found.where}; {found.cells} cells; threshold {bound:g}"
+        return Outcome(measure, found.value, found.lo, found.hi, verdict_of(found.value <= bound), note)
+
+    return check
+
+
+def seed001_trend(activation: str, cells: str, along: str) -> Check:
+    """Claims 2, 3: Spearman's rho of R against depth (grows: median at least
+    monotone_rho) or width (decreases: median at most decreasing_rho), over the lines of
+    the clearly chaotic (chi_1 >= CHAOTIC_CHI) or ordered cells of the maps; saturated
+    estimates left out."""
+    what = (f"clearly chaotic (χ₁ ≥ {phase.CHAOTIC_CHI:g})" if cells == "chaotic"
+            else f"clearly ordered (χ₁ ≤ {phase.ORDERED_CHI:g})")
+    coordinate = "depth L" if along == "depth" else "width M"
+    measure = f"{activation}: median Spearman ρ of R with {coordinate} over the {what} lines of the maps"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        data = _seed001_cells(inputs, activation)
+        if data is None:
+            return Outcome(measure, note=NO_SEED001)
+        rhos = phase.rank_correlations(data, phase.chi_mask(data, cells), along)
+        if rhos.size == 0:
+            return Outcome(measure, note="no line with three unsaturated points in this run")
+        value = float(np.median(rhos))
+        rng = claim_rng(int(inputs.data.stats.attrs.get("root_seed", 0)), claim.stream)
+        draws = np.median(rng.choice(rhos, (2000, rhos.size)), axis=1)
+        lo, hi = draws_interval(draws, 0.95)
+        ok = value >= RULES["monotone_rho"] if along == "depth" else value <= RULES["decreasing_rho"]
+        return Outcome(measure, value, lo, hi, verdict_of(ok), f"{rhos.size} lines")
+
+    return check
+
+
+def seed001_collapse(claim: Claim, inputs: ClaimInputs) -> Outcome:
+    """Claim 6: at Figure 2's chaotic point (the largest sigma_w^2 of its points), the
+    curves of log10 R for the widths lie closer together against L/M than against L."""
+    measure = "Figure 2, chaotic point: spread of log₁₀ R across widths at equal L/M over that at equal L"
+    data = inputs.data
+    if data is None:
+        return Outcome(measure, note=NO_SEED001)
+    weight, bias = max(data.curves_points)
+    stats = data.stats
+    if (data.curves_activation not in stats["activation"].values or bias not in stats["bias_variance"].values
+            or "weight_variance" not in stats.coords or weight not in stats["weight_variance"].values):
+        return Outcome(measure, note=f"Figure 2's point ({weight:g}, {bias:g}) is not in this run")
+    found = phase.collapse(stats, data.curves_activation, weight, bias)
+    if not np.isfinite(found.ratio):
+        return Outcome(measure, note="fewer than two widths with unsaturated points")
+    note = (f"{data.curves_activation} at (σw², σb²) = ({weight:g}, {bias:g}): {found.spread_ratio:.3g} against "
+            f"{found.spread_depth:.3g} decades")
+    return Outcome(measure, found.ratio, verdict=verdict_of(found.ratio <= RULES["collapse_ratio"]), note=note)
+
+
+def seed001_sharpens(activation: str) -> Check:
+    """Claim 7: the transition sharpens as M grows: the fraction of map cells in the
+    middle class (std/mean between the two thresholds) falls with the width."""
+    measure = f"{activation}: Spearman ρ of the middle class's share of the map with width M"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        data = _seed001_cells(inputs, activation)
+        if data is None:
+            return Outcome(measure, note=NO_SEED001)
+        fractions = phase.class_fraction(data, _std_threshold(inputs, 0), _std_threshold(inputs, -1))
+        widths = data["width"].values
+        ok = np.isfinite(fractions)
+        rho = spearman(widths[ok], fractions[ok])
+        note = ", ".join(f"M = {int(w)}: {f:.2f}" for w, f in zip(widths[ok], fractions[ok]))
+        if not np.isfinite(rho):
+            return Outcome(measure, note="fewer than three widths" + (f" ({note})" if note else ""))
+        return Outcome(measure, rho, verdict=verdict_of(rho <= RULES["decreasing_rho"]), note=note)
+
+    return check
+
+
+def seed001_border_moves(activation: str, moves: bool) -> Check:
+    """Claim 8: across Figure 7's sigma_b^2 (sigma_b^2 > 0), the range of the Monte-Carlo
+    transition (the smallest sigma_w^2 whose std/mean at the deepest depth reaches the
+    first threshold) is at least ``border_moves`` for tanh (the border moves) and below it
+    for ReLU (it stays); the mean-field borders are in the note."""
+    measure = (f"{activation}: range over σb² > 0 of the σw² where the Figure 7 map leaves the nearly "
+               "deterministic class")
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        data = inputs.data
+        if data is None or activation not in data.stats["activation"].values:
+            return Outcome(measure, note=NO_SEED001)
+        stats = data.stats.sel(activation=activation)
+        if data.bias_maps_width not in stats["width"].values:
+            return Outcome(measure, note=f"no width {data.bias_maps_width} in this run")
+        biases = [float(b) for b in stats["bias_variance"].values if b > 0]
+        found = {
+            b: phase.empirical_transition(
+                stats.sel(bias_variance=b, width=data.bias_maps_width), _std_threshold(inputs, 0)
+            )
+            for b in biases
+        }
+        found = {b: t for b, t in found.items() if np.isfinite(t)}
+        if len(found) < 2:
+            return Outcome(measure, note="fewer than two σb² > 0 with a transition on the grid")
+        spread = max(found.values()) - min(found.values())
+        theory = ", ".join(f"{b:g}: {float(stats['border_weight_variance'].sel(bias_variance=b)):.3g}" for b in found)
+        transitions = ", ".join(f"σb² = {b:g}: {t:g}" for b, t in found.items())
+        note = f"transition at {transitions}; mean-field border {theory}"
+        ok = spread >= RULES["border_moves"] if moves else spread < RULES["border_moves"]
+        return Outcome(measure, spread, verdict=verdict_of(ok), note=note)
+
+    return check
+
+
+# --------------------------------------------------------------------------- claims 9-13: in training
+
+NO_SEED001_TRAINING = "no seed-001 training data in this run"
+
+
+def _training(inputs: ClaimInputs, activation: str) -> xr.Dataset | None:
+    data = inputs.data
+    if data is None or data.training is None or activation not in data.training["activation"].values:
+        return None
+    return data.training
+
+
+def seed001_training_change(activation: str, which: str) -> Check:
+    """Claims 9-11 on the relative NTK change at the end of training: the largest over
+    the clearly ordered cells at the main width (``'ordered'``: small, at most kernel_close),
+    the median Spearman rho with depth over the clearly chaotic sigma_w^2 at the main width
+    (``'chaotic'``: grows, at least monotone_rho), or with width over every (sigma_w^2,
+    depth) (``'width'``: falls, at most decreasing_rho). Diverged runs are left out and counted."""
+    measure = {
+        "ordered": f"{activation}: largest relative NTK change at the end, clearly ordered cells, main width",
+        "chaotic": (f"{activation}: median Spearman ρ of the relative NTK change with depth, clearly chaotic σw², "
+                    "main width"),
+        "width": f"{activation}: median Spearman ρ of the relative NTK change with width M at fixed (σw², L)",
+    }[which]
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        training = _training(inputs, activation)
+        if training is None:
+            return Outcome(measure, note=NO_SEED001_TRAINING)
+        stats = training.sel(activation=activation)
+        change = stats["ntk_change_end"].where(stats["status"] != 2)
+        diverged = int((stats["status"] == 2).sum())
+        main = int(training.attrs["main_width"])
+        if which == "ordered":
+            mask = phase.training_phase_mask(training, "ordered").sel(activation=activation)
+            cells = change.sel(width=main).where(mask)
+            if int(cells.notnull().sum()) == 0:
+                return Outcome(measure, note="no clearly ordered cell in this run")
+            at = {dim: int(i) for dim, i in cells.argmax(...).items()}
+            cell = cells.isel(at)
+            value = float(cell)
+            note = f"at σw² = {float(cell['weight_variance']):g}, depth {int(cell['depth'])}; {diverged} diverged runs"
+            return Outcome(measure, value, verdict=verdict_of(value <= RULES["kernel_close"]), note=note)
+        if which == "chaotic":
+            mask = phase.training_phase_mask(training, "chaotic").sel(activation=activation)
+            lines = change.sel(width=main).where(mask).transpose("weight_variance", "depth")
+            rhos = np.array([spearman(training["depth"].values, row) for row in lines.values])
+        else:
+            lines = change.stack(line=("weight_variance", "depth")).transpose("line", "width")
+            rhos = np.array([spearman(training["width"].values, row) for row in lines.values])
+        rhos = rhos[np.isfinite(rhos)]
+        if rhos.size == 0:
+            return Outcome(measure, note="no line with three trained points in this run")
+        value = float(np.median(rhos))
+        ok = value >= RULES["monotone_rho"] if which == "chaotic" else value <= RULES["decreasing_rho"]
+        return Outcome(measure, value, verdict=verdict_of(ok), note=f"{rhos.size} lines; {diverged} diverged runs")
+
+    return check
+
+
+def seed001_untrainable(activation: str) -> Check:
+    """Claim 12: networks deep in the ordered phase do not train: the median over the clearly
+    ordered sigma_w^2 of the minimal loss at the deepest depth and the main width, over the
+    loss of the best constant output (``constant_loss``: a network that ignores its inputs
+    reaches no lower); agrees when at least untrained_loss_ratio. The note gives the same
+    at the shallowest depth and for the clearly chaotic sigma_w^2."""
+    measure = (f"{activation}: median min loss / best constant output's loss at the deepest depth, clearly ordered "
+               "σw², main width")
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        training = _training(inputs, activation)
+        if training is None:
+            return Outcome(measure, note=NO_SEED001_TRAINING)
+        stats = training.sel(activation=activation, width=int(training.attrs["main_width"]))
+        ratio = stats["min_loss"] / float(training.attrs["constant_loss"])
+
+        def median(phase_name: str, depth: int) -> float:
+            mask = phase.training_phase_mask(training, phase_name).sel(activation=activation)
+            values = ratio.where(mask).isel(depth=depth).dropna("weight_variance").values
+            return float(np.median(values)) if values.size else NAN
+
+        value = median("ordered", -1)
+        if not np.isfinite(value):
+            return Outcome(measure, note="no clearly ordered cell in this run")
+        note = (f"depth {int(training['depth'][-1])}; "
+                f"at depth {int(training['depth'][0])}: {median('ordered', 0):.3g}; "
+                f"clearly chaotic at depth {int(training['depth'][-1])}: {median('chaotic', -1):.3g}; "
+                f"{int(training.attrs['max_steps'])} steps at most")
+        return Outcome(measure, value, verdict=verdict_of(value >= RULES["untrained_loss_ratio"]), note=note)
+
+    return check
+
+
+def seed001_steps_against_change(claim: Claim, inputs: ClaimInputs) -> Outcome:
+    """Claim 13: networks that take more steps change their kernel less: Spearman's rho of
+    the step count with the relative NTK change at the end over every trained, not diverged
+    cell of the main width; n/a when every run stopped at the cap (no early stop)."""
+    measure = "Spearman ρ of the number of steps with the relative NTK change at the end (main width)"
+    data = inputs.data
+    if data is None or data.training is None:
+        return Outcome(measure, note=NO_SEED001_TRAINING)
+    training = data.training.sel(width=int(data.training.attrs["main_width"]))
+    ok = (training["status"] >= 0) & (training["status"] != 2)
+    steps = training["steps"].where(ok).values.ravel()
+    change = training["ntk_change_end"].where(ok).values.ravel()
+    keep = np.isfinite(steps) & np.isfinite(change)
+    steps, change = steps[keep], change[keep]
+    if steps.size < 3 or np.ptp(steps) == 0:
+        return Outcome(measure, note=f"every run took the same number of steps ({int(steps[0]) if steps.size else 0}): "
+                                     "no run stopped early in this run's protocol")
+    rho = spearman(steps, change)
+    return Outcome(measure, rho, verdict=verdict_of(rho <= RULES["decreasing_rho"]), note=f"{steps.size} runs")
+
+
+# --------------------------------------------------------------------------- the registry
+
+# The paper's statements, in table order. The bootstrap streams of claims 2 and 3 keep the
+# keys they had before keys carried their paper ("14.tanh", "14.relu", "15.chaotic").
+CLAIMS: tuple[Claim[ClaimInputs], ...] = (
+    # At initialisation (Section 3, Figures 1, 2, 7).
+    # 1. Figure 1: the ordered phase.
+    Claim(
+        "seed001.1.tanh", "Seed 001, tanh: std/mean of K(x,x) in the ordered phase, every depth",
+        "when σw² is small enough (ordered phase), the NTK variance is small and does not increase with depth L",
+        "Seed 001, Sec. 3, Fig. 1a", None, "agrees when at most the first std/mean threshold",
+        seed001_largest_std("tanh", "ordered", 0),
+    ),
+    Claim(
+        "seed001.1.relu", "Seed 001, ReLU: std/mean of K(x,x) in the ordered phase, every depth",
+        "when σw² is small enough (ordered phase), the NTK variance is small and does not increase with depth L",
+        "Seed 001, Sec. 3, Fig. 1b", None, "agrees when at most the first std/mean threshold",
+        seed001_largest_std("relu", "ordered", 0),
+    ),
+    # 2. Figure 1: the chaotic phase grows with depth.
+    Claim(
+        "seed001.2.tanh", "Seed 001, tanh: R against depth in the chaotic phase",
+        "for large σw² (chaotic phase) the variance grows significantly with L", "Seed 001, Sec. 3, Fig. 1a", None,
+        RULE_MONOTONE, seed001_trend("tanh", "chaotic", "depth"), bootstrap_id="14.tanh",
+    ),
+    Claim(
+        "seed001.2.relu", "Seed 001, ReLU: R against depth in the chaotic phase",
+        "for large σw² (chaotic phase) the variance grows significantly with L", "Seed 001, Sec. 3, Fig. 1b", None,
+        RULE_MONOTONE, seed001_trend("relu", "chaotic", "depth"), bootstrap_id="14.relu",
+    ),
+    # 3. Fixed depth, growing width: the variance decreases.
+    Claim(
+        "seed001.3.chaotic", "Seed 001, ReLU: R against width at fixed depth, chaotic phase",
+        "when depth L is fixed and width M increases, the NTK variance decreases in the chaotic phase",
+        "Seed 001, Sec. 3", None, f"agrees when ρ ≤ {RULES['decreasing_rho']:g}",
+        seed001_trend("relu", "chaotic", "width"), bootstrap_id="15.chaotic",
+    ),
+    # 4. The border.
+    Claim(
+        "seed001.4.tanh", "Seed 001, tanh: std/mean of K(x,x) on the border, every depth",
+        "At the EOC, the variance of the NTK is a fraction of its mean even for very deep networks", "Seed 001, Sec. 3",
+        None, "agrees when below the second std/mean threshold (std below the mean)",
+        seed001_largest_std("tanh", "border", -1),
+    ),
+    Claim(
+        "seed001.4.relu", "Seed 001, ReLU: std/mean of K(x,x) on the border, every depth",
+        "At the EOC, the variance of the NTK is a fraction of its mean even for very deep networks", "Seed 001, Sec. 3",
+        None, "agrees when below the second std/mean threshold (std below the mean)",
+        seed001_largest_std("relu", "border", -1),
+    ),
+    # 5. Shallow networks.
+    Claim(
+        "seed001.5.tanh", "Seed 001, tanh: std/mean of K(x,x) of shallow networks, every σw²",
+        "the NTK variance is small for sufficiently shallow NNs with any σw² value", "Seed 001, Sec. 3", None,
+        "agrees when at most the first std/mean threshold", seed001_largest_std("tanh", "shallow", 0),
+    ),
+    Claim(
+        "seed001.5.relu", "Seed 001, ReLU: std/mean of K(x,x) of shallow networks, every σw²",
+        "the NTK variance is small for sufficiently shallow NNs with any σw² value", "Seed 001, Sec. 3", None,
+        "agrees when at most the first std/mean threshold", seed001_largest_std("relu", "shallow", 0),
+    ),
+    # 6. Figure 2: collapse against L/M.
+    Claim(
+        "seed001.6.collapse", "Seed 001, Figure 2: R of several widths against L/M in the chaotic phase",
+        "in the chaotic phase (σw² = 3) the ratio grows exponentially as a function of L/M", "Seed 001, Sec. 3, Fig. 2",
+        None, f"agrees when ≤ {RULES['collapse_ratio']:g}", seed001_collapse,
+    ),
+    # 7. The transition sharpens with width.
+    Claim(
+        "seed001.7.tanh", "Seed 001, tanh: share of the middle class (std comparable with the mean) against width",
+        "as M grows, the vertical red region gets narrower, i.e. the transition becomes sharper",
+        "Seed 001, Sec. 3, Fig. 1a", None, f"agrees when ρ ≤ {RULES['decreasing_rho']:g}", seed001_sharpens("tanh"),
+    ),
+    Claim(
+        "seed001.7.relu", "Seed 001, ReLU: share of the middle class (std comparable with the mean) against width",
+        "as M grows, the vertical red region gets narrower, i.e. the transition becomes sharper",
+        "Seed 001, Sec. 3, Fig. 1b", None, f"agrees when ρ ≤ {RULES['decreasing_rho']:g}", seed001_sharpens("relu"),
+    ),
+    # 8. Figure 7: the border and sigma_b^2.
+    Claim(
+        "seed001.8.tanh", "Seed 001, tanh: where the map leaves the deterministic class, against σb² (Figure 7)",
+        "For tanh networks the location of the border between phases depends on σb²", "Seed 001, App. C, Fig. 7a", None,
+        f"agrees when the range is ≥ {RULES['border_moves']:g}", seed001_border_moves("tanh", moves=True),
+    ),
+    Claim(
+        "seed001.8.relu", "Seed 001, ReLU: where the map leaves the deterministic class, against σb² (Figure 7)",
+        "while for ReLU networks it is the same for all the σb² values", "Seed 001, App. C, Fig. 7b", None,
+        f"agrees when the range is < {RULES['border_moves']:g}", seed001_border_moves("relu", moves=False),
+    ),
+    # In training (Section 4, Figures 3, 4, 8-11).
+    Claim(
+        "seed001.9.tanh", "Seed 001, tanh: relative NTK change in training, ordered phase",
+        "In the ordered phase, the relative change in the NTK matrix norm is small throughout training for any depth",
+        "Seed 001, Sec. 4, Fig. 3a", None, f"agrees when ≤ {RULES['kernel_close']:g}",
+        seed001_training_change("tanh", "ordered"),
+    ),
+    Claim(
+        "seed001.9.relu", "Seed 001, ReLU: relative NTK change in training, ordered phase",
+        "In the ordered phase, the relative change in the NTK matrix norm is small throughout training for any depth",
+        "Seed 001, Sec. 4, Fig. 4a", None, f"agrees when ≤ {RULES['kernel_close']:g}",
+        seed001_training_change("relu", "ordered"),
+    ),
+    Claim(
+        "seed001.10.tanh", "Seed 001, tanh: relative NTK change against depth, chaotic phase",
+        "in the chaotic phase ... the NTK changes significantly during training ... grows with L",
+        "Seed 001, Sec. 4, Fig. 3a", None, RULE_MONOTONE, seed001_training_change("tanh", "chaotic"),
+    ),
+    Claim(
+        "seed001.10.relu", "Seed 001, ReLU: relative NTK change against depth, chaotic phase",
+        "in the chaotic phase ... the NTK changes significantly during training ... grows with L",
+        "Seed 001, Sec. 4, Fig. 4a", None, RULE_MONOTONE, seed001_training_change("relu", "chaotic"),
+    ),
+    Claim(
+        "seed001.11.tanh", "Seed 001, tanh: relative NTK change against width at fixed (σw², L)",
+        "wider networks change less", "Seed 001, App. D, Fig. 10", None, f"agrees when ρ ≤ {RULES['decreasing_rho']:g}",
+        seed001_training_change("tanh", "width"),
+    ),
+    Claim(
+        "seed001.11.relu", "Seed 001, ReLU: relative NTK change against width at fixed (σw², L)",
+        "wider networks change less", "Seed 001, App. D, Fig. 11", None, f"agrees when ρ ≤ {RULES['decreasing_rho']:g}",
+        seed001_training_change("relu", "width"),
+    ),
+    Claim(
+        "seed001.12.tanh", "Seed 001, tanh: loss reached by deep networks in the ordered phase",
+        "Networks become untrainable with depth much faster in the ordered phase than in the chaotic phase",
+        "Seed 001, Sec. 4, Fig. 3b", None, f"agrees when ≥ {RULES['untrained_loss_ratio']:g}",
+        seed001_untrainable("tanh"),
+    ),
+    Claim(
+        "seed001.12.relu", "Seed 001, ReLU: loss reached by deep networks in the ordered phase",
+        "Networks become untrainable with depth much faster in the ordered phase than in the chaotic phase",
+        "Seed 001, Sec. 4, Fig. 4b", None, f"agrees when ≥ {RULES['untrained_loss_ratio']:g}",
+        seed001_untrainable("relu"),
+    ),
+    Claim(
+        "seed001.13.steps", "Seed 001: NTK change against the number of training steps",
+        "networks that need more iterations to train mostly show small changes in the NTK", "Seed 001, Sec. 4", None,
+        f"agrees when ρ ≤ {RULES['decreasing_rho']:g}", seed001_steps_against_change,
+    ),
+)
+
+
+# --------------------------------------------------------------------------- reading the data
+
+
+def _load(path: str | Path) -> xr.Dataset:
+    with xr.open_dataset(path) as ds:
+        return ds.load()
+
+
+def load_claim_inputs(files: Mapping[str, Sequence[str]], config: Mapping[str, Any]) -> ClaimInputs:
+    """Seed 001's :class:`ClaimInputs` from ``phase`` ([phase_stats.nc]) and ``training``
+    ([training_stats.nc], optional) and the config's ``seed001`` section (the std/mean
+    classes ``relative_std_thresholds``, ``maps.bias_variance``, ``bias_maps.width``,
+    ``depth_curves.activation`` and ``depth_curves.points``). Without a phase file (a run
+    without seed 001) every row says n/a."""
+    phase_files, training_files = files.get("phase", ()), files.get("training", ())
+    if not phase_files:
+        return ClaimInputs()
+    section = config["seed001"]
+    return ClaimInputs(Seed001Data(
+        stats=_load(phase_files[0]),
+        std_thresholds=tuple(section["relative_std_thresholds"]),
+        maps_bias_variance=float(section["maps"]["bias_variance"]),
+        bias_maps_width=int(section["bias_maps"]["width"]),
+        curves_activation=section["depth_curves"]["activation"],
+        curves_points=tuple((float(w), float(b)) for w, b in section["depth_curves"]["points"]),
+        training=_load(training_files[0]) if training_files else None,
+    ))
+
+
+__all__ = ["PAPER", "CLAIMS", "THRESHOLDS", "RULES", "ClaimInputs", "Seed001Data", "load_claim_inputs"]
