@@ -154,3 +154,13 @@ def test_a_fourth_paper_joins_the_workflow_through_its_registry_entry_alone(tmp_
     assert "seed999_numbers" in own and "plot_seed999fig1" in own
     assert "sample_fnn" not in own and "seed001_sample" not in own
     assert subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout == before
+
+
+def test_claims_and_controls_import_no_jax():
+    """The claims table's job reads netCDF with numpy: its modules must not pull in JAX
+    (seconds per job, and the registry's promise)."""
+    modules = [m for paper in PAPERS.values() for m in (paper.claims, paper.controls) if m]
+    code = "import sys\nfor name in ('jax', 'jaxlib', 'neural_tangents', 'optax', 'matplotlib'):\n    sys.modules[name] = None\n"
+    code += "".join(f"import {module}\n" for module in modules)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]

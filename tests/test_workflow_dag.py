@@ -80,10 +80,10 @@ FIELD_EFFECTS = {
         [0.5, 0.125], {"sample_pinn", "reduce_monte_carlo"} | PINN_MONTE_CARLO_PLOTS | REPORT_RULES
     ),
     "monte_carlo.bootstrap.resamples": (250, {"reduce_monte_carlo"} | MONTE_CARLO_PLOTS | REPORT_RULES),
-    "monte_carlo.large_beta": (0.25, {"plot_fig1b", "plot_fig3b"} | REPORT_RULES),
+    "monte_carlo.large_beta": (0.25, {"plot_seed000fig1b", "plot_seed000fig3b"} | REPORT_RULES),
     "training.fnn.learning_rate": (2.0e-3, {"train_fnn"} | FNN_TRAINING_PLOTS | REPORT_RULES),
     "training.pinn.boundary_weight": (10.0, {"train_pinn"} | PINN_TRAINING_PLOTS | REPORT_RULES),
-    "training.init_kernels.depths": ([1, 2], {"init_kernels", "plot_fig8"} | REPORT_RULES),
+    "training.init_kernels.depths": ([1, 2], {"init_kernels", "plot_seed000fig8"} | REPORT_RULES),
     # Seed 002's kernels are float64 whatever the precision; its Table 1 training is not.
     "precision": (
         "float64", {"sample_fnn", "sample_pinn", "reduce_monte_carlo"} | TRAINING

@@ -32,10 +32,12 @@ from __future__ import annotations
 
 import hashlib
 import numbers
+from typing import TYPE_CHECKING
 
-import jax
-import jax.numpy as jnp
 import numpy as np
+
+if TYPE_CHECKING:  # JAX is imported where a key is made, so numpy-only users stay light
+    import jax
 
 PRNG_IMPL = "rbg"
 
@@ -53,17 +55,24 @@ def identity_hash(identity: str) -> int:
 def root_key(root_seed: int) -> jax.Array:
     if isinstance(root_seed, bool) or not isinstance(root_seed, int) or not 0 <= root_seed < 2**32:
         raise ValueError(f"root_seed: must be an integer in [0, 2**32), got {root_seed!r}")
+    import jax
+
     return jax.random.key(root_seed, impl=PRNG_IMPL)
 
 
 def job_key(root_seed: int, experiment: str, **fields: object) -> jax.Array:
     """Key of one job, e.g. ``job_key(seed, 'monte_carlo', model='fnn', activation='relu',
     width=16, depth=4)``."""
+    import jax
+
     return jax.random.fold_in(root_key(root_seed), identity_hash(identity_string(experiment, **fields)))
 
 
 def replicate_keys(key: jax.Array, replicates: int) -> jax.Array:
     """Keys of replicates ``0 .. replicates-1`` of a job: ``fold_in(key, i)``."""
+    import jax
+    import jax.numpy as jnp
+
     return jax.vmap(lambda i: jax.random.fold_in(key, i))(jnp.arange(replicates, dtype=jnp.uint32))
 
 

@@ -42,6 +42,22 @@ def register_paper(paper_id, targets, sources, claim_inputs, report_parts=None, 
     )
 
 
+def declared_files(source, **fields):
+    """This run's files of a data source, from the patterns its paper declares
+    (finite_ntk.papers.SOURCES: paths relative to data/<run>/, a '*' standing for the
+    values of the one field given), so that each data path is written once."""
+    paths = []
+    for pattern in SOURCES[source].files:
+        if "*" not in pattern:
+            paths.append(f"{DATA}/{pattern}")
+            continue
+        if len(fields) != 1:
+            raise WorkflowError(f"data source {source!r}: pattern {pattern!r} needs the values of one field")
+        (values,) = fields.values()
+        paths += [f"{DATA}/{pattern.replace('*', str(value))}" for value in values]
+    return paths
+
+
 def source_files(source, figure):
     """The files of data source ``source`` for ``figure`` in this run."""
     for outputs in PAPER_OUTPUTS.values():

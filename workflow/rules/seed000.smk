@@ -322,14 +322,14 @@ register_paper(
     "seed000",
     targets=MONTE_CARLO_TARGETS + TRAINING_TARGETS,
     sources={
-        "stats_fnn": [stats_path("fnn")],
-        "stats_pinn": [stats_path("pinn")],
+        "stats_fnn": declared_files("stats_fnn"),
+        "stats_pinn": declared_files("stats_pinn"),
         "fnn_run": _fnn_figure_run,
         "fnn_runs": FNN_TRAINING_FILES,
         "pinn_run": [PINN_FIGURE_FILE],
         "pinn_runs": PINN_TRAINING_FILES,
         "pinn_others": [path for path in PINN_TRAINING_FILES if path != PINN_FIGURE_FILE],
-        "init_kernels": [INIT_KERNELS_FILE],
+        "init_kernels": declared_files("init_kernels"),
     },
     claim_inputs={"stats": ALL_STATS, "training": TRAINING_TARGETS, "precise": PRECISE_STATS},
     report_parts={

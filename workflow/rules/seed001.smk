@@ -34,11 +34,7 @@ SEED001_SAMPLE_FILES = [f"{SEED001_DIR}/samples/{stem}.nc" for stem in SEED001_J
 SEED001_TRAINING_JOBS = {job.stem: job for job in seed001_training_jobs(config)}
 SEED001_TRAINING_PATTERN = f"{SEED001_DIR}/training/{{activation}}/w{{width}}_d{{depth}}.nc"
 SEED001_TRAINING_FILES = [f"{SEED001_DIR}/training/{stem}.nc" for stem in SEED001_TRAINING_JOBS]
-SEED001_FILES = {
-    "seed001_phase": [f"{SEED001_DIR}/phase_stats.nc"],
-    "seed001_kappa": [f"{SEED001_DIR}/kappa.nc"],
-    "seed001_training": [f"{SEED001_DIR}/training_stats.nc"],
-}
+SEED001_FILES = {source: declared_files(source) for source in ("seed001_phase", "seed001_kappa", "seed001_training")}
 SEED001_TARGETS = [path for paths in SEED001_FILES.values() for path in paths]
 
 

@@ -31,12 +31,18 @@ SEED002_DIR = f"{DATA}/seed002"
 SEED002_CONVERGENCE_PATTERN = f"{SEED002_DIR}/convergence_{{dataset}}.nc"
 SEED002_LAZY_PATTERN = f"{SEED002_DIR}/lazy/w{{width}}.nc"
 SEED002_FILES = {
-    "seed002_convergence_synthetic": [SEED002_CONVERGENCE_PATTERN.format(dataset="synthetic")],
-    "seed002_convergence_digits": [SEED002_CONVERGENCE_PATTERN.format(dataset="digits")],
-    "seed002_projection": [f"{SEED002_DIR}/projection.nc"],
-    "seed002_eigenvalues": [f"{SEED002_DIR}/eigenvalues.nc"],
+    **{
+        source: declared_files(source)
+        for source in (
+            "seed002_convergence_synthetic",
+            "seed002_convergence_digits",
+            "seed002_projection",
+            "seed002_eigenvalues",
+        )
+    },
+    "seed002_lazy": declared_files("seed002_lazy", width=SEED002["lazy_features"]["widths"]),
+    # Table 2's data: no figure reads it (the report's table does).
     "seed002_digits_table": [f"{SEED002_DIR}/digits_table.nc"],
-    "seed002_lazy": [SEED002_LAZY_PATTERN.format(width=width) for width in SEED002["lazy_features"]["widths"]],
 }
 SEED002_TARGETS = [path for paths in SEED002_FILES.values() for path in paths]
 

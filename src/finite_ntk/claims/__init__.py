@@ -25,6 +25,7 @@ from finite_ntk.claims.core import (
     Check,
     Claim,
     ClaimResult,
+    Control,
     Outcome,
     Threshold,
     bootstrap_configs,
@@ -44,7 +45,7 @@ from finite_ntk.claims.core import (
 )
 
 __all__ = [
-    "AGREES", "CSV_FIELDS", "DIFFERS", "NAN", "NOT_AVAILABLE", "VERDICTS", "Check", "Claim", "ClaimResult", "Outcome",
+    "AGREES", "CSV_FIELDS", "DIFFERS", "NAN", "NOT_AVAILABLE", "VERDICTS", "Check", "Claim", "ClaimResult", "Control", "Outcome",
     "Threshold", "bootstrap_configs", "claim_rng", "claims_dataset", "claims_latex", "draws_interval", "evaluate",
     "read_claims_csv", "rules_latex", "stated_number", "threshold_values", "verdict_counts", "verdict_of",
     "within_interval", "write_claims_csv",

@@ -121,6 +121,19 @@ class Claim(Generic[InputsT]):
         )
 
 
+class Control(NamedTuple):
+    """Known data for one claim, so that its verdict can be seen to work both ways: each
+    builder returns the paper's claim inputs, ``positive`` built so that the paper's
+    statement holds (the verdict must be ``agrees``), ``negative`` so that it is false
+    (``differs``). A verdict that cannot say *differs* on data where the statement is false
+    tests nothing. ``vacuous``: where the claim is known not to fail yet, the issue that
+    fixes it (its negative control is then an expected failure)."""
+
+    positive: Callable[[], Any]
+    negative: Callable[[], Any]
+    vacuous: str = ""
+
+
 @dataclass
 class ClaimResult:
     """A claim with our regenerated value and the verdict: one row of claims.csv."""

@@ -41,12 +41,18 @@ class Paper:
     figures: str  # module with SOURCES and FIGURES
     claims: str  # module with CLAIMS and load_claim_inputs (finite_ntk.claims describes them)
     report_section: str | None = None  # its chapter under report/src/sections/, if any
+    # Module with CONTROLS: claim key -> finite_ntk.claims.Control (a positive and a
+    # negative control per claim; tests/test_claim_controls.py runs them all).
+    controls: str | None = None
 
     def figures_module(self) -> ModuleType:
         return importlib.import_module(self.figures)
 
     def claims_module(self) -> ModuleType:
         return importlib.import_module(self.claims)
+
+    def controls_module(self) -> ModuleType | None:
+        return importlib.import_module(self.controls) if self.controls else None
 
 
 def _builtin(paper_id: str, title: str, config_sections: tuple[str, ...], report_section: str | None) -> Paper:
@@ -59,6 +65,7 @@ def _builtin(paper_id: str, title: str, config_sections: tuple[str, ...], report
         figures=f"{package}.figures",
         claims=f"{package}.claims",
         report_section=report_section,
+        controls=f"{package}.claim_controls",
     )
 
 

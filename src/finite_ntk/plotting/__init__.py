@@ -1,7 +1,5 @@
-"""Figures: one function per kind of figure; ``style.save_figure`` writes them.
-
-- ``style``        shared colours, rcParams and reproducible PDF/PNG writing
-- seed 000's and seed 001's plots: ``finite_ntk.papers.seed000.monte_carlo_plots``,
-  ``finite_ntk.papers.seed000.training_plots``, ``finite_ntk.papers.seed001.plots``
-- ``deep_kernel``  seed 002: the deep infinite-width NTK, projection term, eigenvalues, Table 1
+"""Plotting primitives shared by the papers: ``style`` (colours, rcParams and reproducible
+PDF/PNG writing with ``style.save_figure``). Each paper draws its own figures with them:
+``finite_ntk.papers.seed000.monte_carlo_plots``, ``finite_ntk.papers.seed000.training_plots``,
+``finite_ntk.papers.seed001.plots``, ``finite_ntk.papers.seed002.plots``.
 """

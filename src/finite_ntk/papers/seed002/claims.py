@@ -172,40 +172,62 @@ def lazy_slope(which: str) -> Check:
 CLAIMS: tuple[Claim[ClaimInputs], ...] = (
     # 1. Theorem 2: the normalised NTK tends to an invertible matrix with equal off-diagonal entries.
     Claim(
-        "seed002.1.equal", "Seed 002: normalised NTK off the diagonal at large depth (synthetic and digit points)",
-        "the (normalized) infinite-width NTK approaches an invertible matrix", "Seed 002, Sec. 2.3, Thm. 2", None,
-        RULE_LIMIT_EQUAL, kernel_limit_check("equal"),
+        key="seed002.1.equal",
+        subject="Seed 002: normalised NTK off the diagonal at large depth (synthetic and digit points)",
+        quote="the (normalized) infinite-width NTK approaches an invertible matrix",
+        source="Seed 002, Sec. 2.3, Thm. 2",
+        stated=None,
+        rule=RULE_LIMIT_EQUAL,
+        check=kernel_limit_check("equal"),
     ),
     Claim(
-        "seed002.1.invertible", "Seed 002: smallest eigenvalue of the normalised NTK matrix at large depth",
-        "the (normalized) infinite-width NTK approaches an invertible matrix", "Seed 002, Sec. 2.3, Thm. 2", None,
-        RULE_LIMIT_INVERTIBLE, kernel_limit_check("invertible"),
+        key="seed002.1.invertible",
+        subject="Seed 002: smallest eigenvalue of the normalised NTK matrix at large depth",
+        quote="the (normalized) infinite-width NTK approaches an invertible matrix",
+        source="Seed 002, Sec. 2.3, Thm. 2",
+        stated=None,
+        rule=RULE_LIMIT_INVERTIBLE,
+        check=kernel_limit_check("invertible"),
     ),
     # 2. Figure 7: the smallest eigenvalue against depth.
     Claim(
-        "seed002.2.depth",
-        "Seed 002: depth at which λ_min of the normalised NTK (points uniform on the sphere) stabilises",
-        "For large values of n, a depth of 5 stabilizes the smallest eigenvalue", "Seed 002, Sec. 6.4, Fig. 7", "5",
-        RULE_STABLE_DEPTH, eigenvalue_stabilises,
+        key="seed002.2.depth",
+        subject="Seed 002: depth at which λ_min of the normalised NTK (points uniform on the sphere) stabilises",
+        quote="For large values of n, a depth of 5 stabilizes the smallest eigenvalue",
+        source="Seed 002, Sec. 6.4, Fig. 7",
+        stated="5",
+        rule=RULE_STABLE_DEPTH,
+        check=eigenvalue_stabilises,
     ),
     # 3. Figure 6 and Theorem 3: the projection term with a bounded stopping time.
     Claim(
-        "seed002.3.bounded",
-        "Seed 002: norm of the NTK predictor's projection term against depth, bounded stopping times",
-        "it is possible to control the norm of the projection term using a proper stopping time and scaling the depth "
+        key="seed002.3.bounded",
+        subject="Seed 002: norm of the NTK predictor's projection term against depth, bounded stopping times",
+        quote="it is possible to control the norm of the projection term using a proper stopping time and scaling the depth "
         "appropriately",
-        "Seed 002, Sec. 6.4, Fig. 6", None, RULE_BOUNDED, projection_bounded,
+        source="Seed 002, Sec. 6.4, Fig. 6",
+        stated=None,
+        rule=RULE_BOUNDED,
+        check=projection_bounded,
     ),
     # 4. Table 1 (scaled): the last hidden layer's deviation from initialisation.
     Claim(
-        "seed002.4.neuron", "Seed 002, Table 1 scaled: single-neuron deviation of the last hidden layer as width grows",
-        "the individual neuron deviations are close to their initial value", "Seed 002, Sec. 5, Table 1", None,
-        RULE_VANISHES, lazy_slope("neuron"),
+        key="seed002.4.neuron",
+        subject="Seed 002, Table 1 scaled: single-neuron deviation of the last hidden layer as width grows",
+        quote="the individual neuron deviations are close to their initial value",
+        source="Seed 002, Sec. 5, Table 1",
+        stated=None,
+        rule=RULE_VANISHES,
+        check=lazy_slope("neuron"),
     ),
     Claim(
-        "seed002.4.aggregate", "Seed 002, Table 1 scaled: aggregate deviation of the last hidden layer as width grows",
-        "the total aggregate deviation of the full hidden layer ... does not converge to 0",
-        "Seed 002, Sec. 5, Table 1", None, RULE_PERSISTS, lazy_slope("aggregate"),
+        key="seed002.4.aggregate",
+        subject="Seed 002, Table 1 scaled: aggregate deviation of the last hidden layer as width grows",
+        quote="the total aggregate deviation of the full hidden layer ... does not converge to 0",
+        source="Seed 002, Sec. 5, Table 1",
+        stated=None,
+        rule=RULE_PERSISTS,
+        check=lazy_slope("aggregate"),
     ),
 )
 

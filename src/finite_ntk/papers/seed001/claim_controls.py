@@ -1,0 +1,300 @@
+"""Seed 001's claim controls: for every claim of :mod:`finite_ntk.papers.seed001.claims`, a
+positive control (data on which the paper's statement holds: the verdict must be *agrees*)
+and a negative one (data on which it is false: *differs*). tests/test_claim_controls.py runs
+them.
+
+The data come from one small model of the paper's picture, a :class:`World`. Every cell
+(activation, sigma_b^2, width M, sigma_w^2, depth L) has a *growth*
+
+    g = FLOOR + rate * profile(L) / M_eff(M),
+    rate = ordered_rate [chi_1 < 1] + chaotic_rate ln(1 + chi_1^k) / k
+           + border_rate exp(-(ln chi_1 / BORDER_WIDTH)^2),   k = SHARPNESS (M_eff / M_0)^sharpening,
+
+with chi_1 mean-field theory's slope at the cell's (sigma_w^2, sigma_b^2)
+(:func:`finite_ntk.mean_field.chi_1`), ln(1 + chi_1^k) / k a smoothed max(ln chi_1, 0) whose
+corner at the border is 1/k wide in ln chi_1, M_0 the grid's smallest width, profile(L) = L and
+M_eff = M in the paper's world: the kernel's fluctuations and its motion grow with L / M at a
+rate set by the phase, and the transition sharpens as M grows. At initialisation the growth
+is ln R (R = E[K^2] / E[K]^2, so std/mean = sqrt(e^g - 1)):
+:func:`phase_stats` builds ``phase_stats.nc``. In training it is the relative NTK change at
+the end: :func:`training_stats` builds ``training_stats.nc``, the minimal loss and the step
+count from two more knobs. :func:`claim_inputs` wraps both with the config values the checks
+read (:data:`SETTINGS`, as config/config.yaml has them).
+
+The paper's world ``World()`` satisfies every statement: it is every claim's positive
+control. Each negative control (:data:`NEGATIVE`) changes only the knob its statement is
+about: the ordered phase's rate (claims 1, 9), the direction of the depth trend (2, 10) or
+of the width trend (3, 11), the border's rate (4), the chaotic rate (5), the power of M (6),
+how the transition's sharpness follows M (7), how the Monte-Carlo border follows sigma_b^2
+(8), the loss of deep ordered networks (12), the sign of the steps' trend with the change
+(13). Both builders write the variables,
+dimensions, coordinates and attributes of the workflow's files
+(:mod:`~finite_ntk.papers.seed001.reduction`, :mod:`~finite_ntk.papers.seed001.training_grid`)
+on a small grid.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from types import MappingProxyType
+from typing import Any, Mapping, NamedTuple
+
+import numpy as np
+import xarray as xr
+
+import finite_ntk.mean_field as mean_field
+from finite_ntk.claims import Control
+from finite_ntk.papers.seed001.claims import CLAIMS, ClaimInputs
+from finite_ntk.papers.seed001.report import Seed001Data
+
+# --------------------------------------------------------------------------- the world
+
+# ln R = 0.01 at every depth without growth: std/mean = 0.1, a third of the first threshold
+# (0.3); in training, a relative NTK change of 0.01, a tenth of kernel_close (0.1).
+FLOOR = 0.01
+# Width in ln chi_1 of the border's bump (border_rate): the sampled sigma_w^2 nearest the
+# border (|ln chi_1| <= 0.02 on the maps) get at least 0.85 of it, cells a step of 0.5 away
+# in sigma_w^2 (|ln chi_1| >= 0.07) at most 0.15.
+BORDER_WIDTH = 0.05
+# Sharpness k of the transition at the smallest width, in 1 / ln chi_1: the clearly ordered cells
+# (ln chi_1 <= ln 0.8) keep std/mean <= 0.15 (threshold 0.3) at every depth, the border's 0.4 at
+# L / M = 1.28 (threshold 1).
+SHARPNESS = 10.0
+# Minimal loss over the best constant output's loss of a network that trains.
+TRAINED_LOSS = 0.2
+
+
+class World(NamedTuple):
+    """The knobs of the model (module docstring); the defaults are the paper's world."""
+
+    ordered_rate: float = 0.0  # growth per unit L / M where chi_1 < 1: none, the ordered phase stays put
+    # Growth per unit L / M and unit ln chi_1 in the chaotic phase. 1.5 keeps shallow networks nearly
+    # deterministic: at L = 2, M = 50 the largest rate (ReLU, sigma_w^2 = 5: 1.5 ln 2.5 = 1.37) gives
+    # std/mean 0.26 < 0.3, while deep ones leave the class (std/mean 2.2 at L / M = 1.28).
+    chaotic_rate: float = 1.5
+    border_rate: float = 0.0  # extra growth at the border (chi_1 = 1): none, the border stays put
+    sharpening: float = 1.0  # k = SHARPNESS (M_eff / M_0)^sharpening: the transition sharpens as M grows
+    depth_trend: int = 1  # +1: profile(L) = L (grows with depth); -1: L_min + L_max - L (falls)
+    width_power: float = 1.0  # M_eff = M_0 (M / M_0)^p (M_0 the smallest width): p = 1 is L / M
+    # None: each sigma_b^2's own chi_1 (the Monte-Carlo border follows mean-field theory's); a
+    # number s: every sigma_b^2 has the maps' chi_1 at sigma_w^2 - s (sigma_b^2 - maps' sigma_b^2),
+    # so the border moves by s per unit sigma_b^2 whatever the activation (0: it stays).
+    border_shift: float | None = None
+    # Training: the minimal loss over the constant output's at the deepest depth where chi_1 < 1
+    # (it rises linearly in L from TRAINED_LOSS at the shallowest): 1.0, no better than a constant.
+    deep_ordered_loss: float = 1.0
+    steps_trend: int = -1  # -1: runs that change their kernel less take more steps; +1: fewer
+
+
+PAPER_WORLD = World()
+
+
+def _chi(activation: str, weights: np.ndarray, bias: float) -> np.ndarray:
+    return np.asarray(mean_field.chi_1(activation, weights, bias), dtype=np.float64)
+
+
+def growth(world: World, chi: np.ndarray, depths: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """The growth g on the grid (width, sigma_w^2, depth) of one activation and sigma_b^2;
+    ``chi``: chi_1 per sigma_w^2."""
+    depths, widths = depths.astype(np.float64), widths.astype(np.float64)
+    effective = widths.min() * (widths / widths.min()) ** world.width_power
+    log_chi = np.log(chi)[None, :]
+    sharpness = SHARPNESS * (effective / widths.min())[:, None] ** world.sharpening
+    rate = (world.ordered_rate * (log_chi < 0) + world.chaotic_rate * np.logaddexp(0.0, sharpness * log_chi) / sharpness
+            + world.border_rate * np.exp(-((log_chi / BORDER_WIDTH) ** 2)))
+    profile = depths if world.depth_trend > 0 else depths.min() + depths.max() - depths
+    return FLOOR + rate[:, :, None] * profile[None, None, :] / effective[:, None, None]
+
+
+# --------------------------------------------------------------------------- phase_stats.nc
+
+# The config's seed001 values the checks read (relative_std_thresholds, maps.bias_variance,
+# bias_maps.width, depth_curves), as config/config.yaml has them.
+SETTINGS: Mapping[str, Any] = MappingProxyType({
+    "std_thresholds": (0.3, 1.0),
+    "maps_bias_variance": 1.0,
+    "bias_maps_width": 100,
+    "curves_activation": "relu",
+    "curves_points": ((1.0, 1.0), (1.5, 1.0), (2.0, 0.0), (3.0, 1.0)),
+})
+# A smaller grid than the config's. sigma_w^2 up to 5: tanh's border lies at 2.84, 3.44 and 4.27
+# for sigma_b^2 = 0.5, 1, 2, and its chi_1 at 5 is 1.11-1.35, so each sigma_b^2 > 0 leaves the
+# nearly deterministic class on the grid (claim 8); three widths for the trends with M.
+PHASE_GRID: Mapping[str, tuple[Any, ...]] = MappingProxyType({
+    "activation": ("relu", "tanh"),
+    "bias_variance": (0.0, 0.5, 1.0, 2.0),
+    "width": (50, 100, 200),
+    "weight_variance": tuple(np.arange(2, 21) / 4),
+    "depth": (1, 2, 3, 4, 6, 8, 10, 14, 18, 24, 30, 40, 50, 64),
+})
+REPLICATES = 200
+SATURATION_FRACTION = 0.5
+
+
+def phase_stats(world: World = PAPER_WORLD) -> xr.Dataset:
+    """``phase_stats.nc`` of ``world``: R = exp(g), capped at the replicate count as the sample
+    ratio is (flagged saturated above SATURATION_FRACTION of it), its interval R - 1 scaled by
+    0.8 and 1.25; mean-field chi_1 and border; mean_k and mean_k_infinite (read by no check) 1."""
+    grid = {name: np.asarray(values) for name, values in PHASE_GRID.items()}
+    maps_bias = float(SETTINGS["maps_bias_variance"])
+    cells = (len(grid["activation"]), len(grid["bias_variance"]))
+    ratio = np.empty(cells + (len(grid["width"]), len(grid["weight_variance"]), len(grid["depth"])))
+    chi = np.empty(cells + (len(grid["weight_variance"]),))
+    border = np.empty(cells)
+    for a, activation in enumerate(grid["activation"]):
+        for b, bias in enumerate(grid["bias_variance"]):
+            chi[a, b] = _chi(activation, grid["weight_variance"], bias)
+            border[a, b] = float(mean_field.order_chaos_border(activation, bias))
+            if world.border_shift is None:
+                phase = chi[a, b]
+            else:
+                shifted = grid["weight_variance"] - world.border_shift * (bias - maps_bias)
+                phase = _chi(activation, np.maximum(shifted, 0.05), maps_bias)
+            ratio[a, b] = np.exp(growth(world, phase, grid["depth"], grid["width"]))
+    ratio = np.minimum(ratio, REPLICATES)
+    dims = ("activation", "bias_variance", "width", "weight_variance", "depth")
+    return xr.Dataset(
+        {
+            "second_moment_ratio": (dims, ratio),
+            "second_moment_ratio_lo": (dims, 1 + 0.8 * (ratio - 1)),
+            "second_moment_ratio_hi": (dims, np.minimum(1 + 1.25 * (ratio - 1), REPLICATES)),
+            "mean_k": (dims, np.ones_like(ratio)),
+            "saturated": (dims, (ratio > SATURATION_FRACTION * REPLICATES).astype(np.int8)),
+            "mean_k_infinite": (dims, np.ones_like(ratio)),
+            "chi_1": (dims[:2] + ("weight_variance",), chi),
+            "border_weight_variance": (dims[:2], border),
+        },
+        coords={
+            "activation": grid["activation"].astype("<U4"),
+            "bias_variance": grid["bias_variance"].astype(np.float64),
+            "width": grid["width"].astype(np.int64),
+            "weight_variance": grid["weight_variance"].astype(np.float64),
+            "depth": grid["depth"].astype(np.int64),
+        },
+        attrs={
+            "replicates": REPLICATES, "saturation_fraction": SATURATION_FRACTION,
+            "saturation_bound": SATURATION_FRACTION * REPLICATES, "confidence": 0.95, "resamples": 200,
+            "input_dimension": 100, "input_length": 1.0, "parameterization": "standard", "root_seed": 20250613,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- training_stats.nc
+
+# The config's training grid and main width (256): tanh's clearly ordered sigma_w^2 (chi_1 <= 0.8)
+# are 0.5-2, its clearly chaotic (>= 1.1) 4.5; ReLU's 0.5-1.5 and 2.5-4.5.
+TRAINING_GRID: Mapping[str, tuple[Any, ...]] = MappingProxyType({
+    "activation": ("tanh", "relu"),
+    "width": (64, 128, 256),
+    "weight_variance": tuple(np.arange(1, 10) / 2),
+    "depth": (1, 2, 4, 8, 16),
+    "snapshot": (10, 100, 1000),
+})
+TRAINING_ATTRS: Mapping[str, Any] = MappingProxyType({
+    "learning_rate": 1e-5, "max_steps": 1000, "patience": 100, "min_decrease": 1e-7,
+    "status_codes": "0: converged, 1: cap, 2: diverged", "dataset_name": "scikit-learn digits",
+    "dataset_description": "scikit-learn digits (8x8, substitute for MNIST)",
+    "input_scale": "pixels / 16 (range [0, 1]: the digits' maximum is 16, as MNIST's /255), flattened",
+    "samples": 128, "input_dimension": 64, "root_seed": 20250613, "bias_variance": 1.0, "main_width": 256,
+    "constant_loss": 0.45,
+})
+
+
+def training_stats(world: World = PAPER_WORLD) -> xr.Dataset:
+    """``training_stats.nc`` of ``world``: the change at the end is g; the minimal loss is
+    TRAINED_LOSS times the constant output's, rising linearly with depth to deep_ordered_loss
+    where chi_1 < 1; the steps run from the cap (status 1) to a tenth of it (status 0, early
+    stop) as the change grows (steps_trend -1) or falls (+1); the change at a snapshot is the
+    end's times the share of the run done by then."""
+    grid = {name: np.asarray(values) for name, values in TRAINING_GRID.items()}
+    attrs = dict(TRAINING_ATTRS)
+    depth = grid["depth"].astype(np.float64)
+    chi = np.stack([_chi(a, grid["weight_variance"], attrs["bias_variance"]) for a in grid["activation"]])
+    change = np.stack([growth(world, c, grid["depth"], grid["width"]) for c in chi])
+    deep = (depth - depth.min()) / (depth.max() - depth.min())
+    loss = TRAINED_LOSS + (world.deep_ordered_loss - TRAINED_LOSS) * (chi < 1)[:, None, :, None] * deep
+    loss = np.broadcast_to(loss, change.shape) * attrs["constant_loss"]
+    position = (change - change.min()) / (change.max() - change.min())
+    cap = int(attrs["max_steps"])
+    steps = np.rint(cap * (0.1 + 0.9 * (position if world.steps_trend > 0 else 1 - position))).astype(np.int64)
+    done = np.minimum(grid["snapshot"] / steps[..., None], 1.0)
+    dims = ("activation", "width", "weight_variance", "depth")
+    return xr.Dataset(
+        {
+            "ntk_change_end": (dims, change),
+            "min_loss": (dims, loss),
+            "initial_loss": (dims, np.full(change.shape, 2.0 * attrs["constant_loss"])),
+            "status": (dims, (steps >= cap).astype(np.int8)),
+            "steps": (dims, steps),
+            "ntk_change": (dims + ("snapshot",), change[..., None] * done),
+            "border_weight_variance": (("activation",), np.array(
+                [float(mean_field.order_chaos_border(a, attrs["bias_variance"])) for a in grid["activation"]])),
+        },
+        coords={
+            "activation": grid["activation"].astype("<U4"),
+            "width": grid["width"].astype(np.int64),
+            "weight_variance": grid["weight_variance"].astype(np.float64),
+            "depth": grid["depth"].astype(np.int64),
+            "snapshot": grid["snapshot"].astype(np.int64),
+        },
+        attrs=attrs,
+    )
+
+
+def claim_inputs(world: World = PAPER_WORLD) -> ClaimInputs:
+    """Seed 001's claim inputs of ``world``: both files and the config's values."""
+    return ClaimInputs(Seed001Data(stats=phase_stats(world), training=training_stats(world), **SETTINGS))
+
+
+# --------------------------------------------------------------------------- the controls
+
+# Each claim's negative world: the paper's with the one knob its statement is about turned so
+# that the statement is false.
+NEGATIVE: Mapping[str, World] = MappingProxyType({
+    # 1, 9: the ordered phase moves. Rate 3 (twice the most chaotic ReLU's 1.37): std/mean 6.8 at
+    # L / M = 1.28 (threshold 0.3); change 0.2 at L / M = 16 / 256 (kernel_close 0.1).
+    **{f"seed001.{n}.{a}": World(ordered_rate=3.0) for n in (1, 9) for a in ("tanh", "relu")},
+    # 2, 10: in the chaotic phase the variance and the change fall with depth (rho = -1).
+    **{f"seed001.{n}.{a}": World(depth_trend=-1) for n in (2, 10) for a in ("tanh", "relu")},
+    # 3, 11: the width trend reversed, M_eff = M_0^2 / M: the variance and the change grow with M
+    # (rho = +1).
+    "seed001.3.chaotic": World(width_power=-1.0),
+    **{f"seed001.11.{a}": World(width_power=-1.0) for a in ("tanh", "relu")},
+    # 7: the transition broadens as M grows, k = 10, 2.5, 0.6 at M = 50, 100, 200: the ordered side
+    # near the border joins the middle class, whose share grows with M (rho = +1).
+    **{f"seed001.7.{a}": World(sharpening=-2.0) for a in ("tanh", "relu")},
+    # 4: the border grows like a chaotic network: rate 3 there, std/mean 7 at L / M = 1.28 (threshold 1).
+    **{f"seed001.4.{a}": World(border_rate=3.0) for a in ("tanh", "relu")},
+    # 5: ten times the chaotic rate: at L = 2, M = 50 ReLU at sigma_w^2 = 5 has std/mean 0.86, tanh
+    # at sigma_w^2 = 5 0.40 (threshold 0.3).
+    **{f"seed001.5.{a}": World(chaotic_rate=15.0) for a in ("tanh", "relu")},
+    # 6: R is a function of L / sqrt(M_0 M), not L / M: the widths' curves stay apart against L / M.
+    "seed001.6.collapse": World(width_power=0.5),
+    # 8: tanh's border stays where the maps' sigma_b^2 puts it; ReLU's moves by 1 per unit sigma_b^2
+    # (1.5 over sigma_b^2 = 0.5-2, border_moves 0.5).
+    "seed001.8.tanh": World(border_shift=0.0),
+    "seed001.8.relu": World(border_shift=1.0),
+    # 12: deep ordered networks train almost as well as the rest (0.3 against 0.2; threshold 0.9).
+    **{f"seed001.12.{a}": World(deep_ordered_loss=0.3) for a in ("tanh", "relu")},
+    # 13: runs that change their kernel more take more steps (rho = +1).
+    "seed001.13.steps": World(steps_trend=1),
+})
+
+# Claims that agree on any data today (their negative control is an expected failure): none.
+# Claim 12 agrees on every run of the default protocol (1,000 steps: no network trains; issue
+# 26), but its rule says differs where deep ordered networks train: the vacuity is the protocol's.
+VACUOUS: Mapping[str, str] = MappingProxyType({})
+
+CONTROLS: Mapping[str, Control] = MappingProxyType({
+    claim.key: Control(
+        positive=partial(claim_inputs, PAPER_WORLD),
+        negative=partial(claim_inputs, NEGATIVE[claim.key]),
+        vacuous=VACUOUS.get(claim.key, ""),
+    )
+    for claim in CLAIMS
+})
+
+__all__ = [
+    "BORDER_WIDTH", "CONTROLS", "FLOOR", "NEGATIVE", "PAPER_WORLD", "PHASE_GRID", "SETTINGS", "SHARPNESS",
+    "TRAINED_LOSS", "TRAINING_GRID", "VACUOUS", "World", "claim_inputs", "growth", "phase_stats", "training_stats",
+]
