@@ -1,6 +1,9 @@
 """The figure registry: every figure declared once, and everything derived from it."""
 
+import dataclasses
 import re
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -8,7 +11,7 @@ import pytest
 import finite_ntk.figdiff as figdiff
 from finite_ntk.config import load_config
 from finite_ntk.figures import Figure, FromConfig
-from finite_ntk.papers import FIGURES, FIGURES_BY_NAME, SOURCES
+from finite_ntk.papers import FIGURES, FIGURES_BY_NAME, PAPERS, SOURCES, collect_figures
 from finite_ntk.report.figure_index import figure_index_latex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,9 +47,25 @@ def test_figure_diff_reads_the_registry():
     assert set(figdiff.FIGURE_DATA) == set(FIGURES_BY_NAME)
 
 
-def test_unknown_source_and_missing_data_are_clear_errors():
+def test_unknown_source_and_missing_data_are_clear_errors(monkeypatch):
+    figure = Figure(
+        name="seed000figX",
+        original="",
+        caption="caption",
+        category="c",
+        subcategory="s",
+        inputs={"stats": "nope"},
+        plot="finite_ntk.papers.seed000.monte_carlo_plots:plot_parity",
+    )
+    module = types.ModuleType("fake_figures")
+    module.SOURCES, module.FIGURES = {"stats_fnn": SOURCES["stats_fnn"]}, (figure,)
+    monkeypatch.setitem(sys.modules, "fake_figures", module)
+    fake = dataclasses.replace(PAPERS["seed000"], figures="fake_figures")
     with pytest.raises(ValueError, match="unknown data sources"):
-        Figure("figX", "", "caption", "c", "s", {"stats": "nope"}, "finite_ntk.papers.seed000.monte_carlo_plots:plot_parity")
+        collect_figures({"seed000": fake})
+    module.FIGURES = (dataclasses.replace(figure, name="seed001figX", inputs={"stats": "stats_fnn"}),)
+    with pytest.raises(ValueError, match="must start with 'seed000'"):
+        collect_figures({"seed000": fake})
     with pytest.raises(ValueError, match="missing data"):
         FIGURES_BY_NAME["seed000fig1a"].draw({}, {})
     assert {source for figure in FIGURES for source in figure.inputs.values()} == set(SOURCES)

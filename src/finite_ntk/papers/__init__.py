@@ -115,13 +115,16 @@ def _registry(papers: tuple[Paper, ...]) -> Mapping[str, Paper]:
 PAPERS: Mapping[str, Paper] = _registry(BUILTIN_PAPERS + _extra_papers())
 
 
-def _collect() -> tuple[dict[str, Source], tuple[Figure, ...], dict[str, str]]:
+def collect_figures(
+    papers: Mapping[str, Paper],
+) -> tuple[dict[str, Source], tuple[Figure, ...], dict[str, str]]:
     """Every paper's data sources and figures, checked: ids carry their paper, sources and
-    figure names are unique, a figure reads only its own paper's sources."""
+    figure names are unique, a figure reads only its own paper's sources. Returns the
+    sources by name, the figures in registry order and each figure's paper."""
     sources: dict[str, Source] = {}
     figures: list[Figure] = []
     paper_of: dict[str, str] = {}
-    for paper in PAPERS.values():
+    for paper in papers.values():
         module = paper.figures_module()
         for name, source in module.SOURCES.items():
             if name in sources:
@@ -143,7 +146,7 @@ def _collect() -> tuple[dict[str, Source], tuple[Figure, ...], dict[str, str]]:
     return sources, tuple(figures), paper_of
 
 
-SOURCES, FIGURES, FIGURE_PAPER = _collect()
+SOURCES, FIGURES, FIGURE_PAPER = collect_figures(PAPERS)
 FIGURES_BY_NAME: dict[str, Figure] = {figure.name: figure for figure in FIGURES}
 
 
@@ -161,5 +164,6 @@ __all__ = [
     "BUILTIN_PAPERS",
     "Paper",
     "SOURCES",
+    "collect_figures",
     "figures_of",
 ]
