@@ -4,12 +4,23 @@ The schema ships with the package (``finite_ntk/schemas/config.schema.yaml``);
 :func:`validate_config`
 raises :class:`ConfigError` with one message that names the offending field (as a dotted
 path, e.g. ``monte_carlo.grid.table2[3]``) and says what is allowed.
+
+Three rules hold for every field, on top of what the schema says of it:
+
+- no number is NaN or infinite (checked first, over the whole config, so a NaN is reported
+  as a NaN and against its own field, never as a failed comparison of a neighbour);
+- a field of type ``integer`` takes integers only: ``3.0`` is refused, not converted
+  (JSON Schema itself counts 3.0 as an integer);
+- a ``pattern`` must match the whole string (JSON Schema's patterns are searched, and ``$``
+  matches before a trailing newline, so ``"abc\\n"`` would pass ``^[a-z]+$``).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import jsonschema
 import yaml
@@ -33,25 +44,112 @@ def field_path(parts: Any) -> str:
     return text or "<top level>"
 
 
+def _strict_integer(checker: Any, instance: Any) -> bool:
+    """JSON Schema's ``integer`` without its floats of integral value: 3.0 is not an integer."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+def _whole_pattern(validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]) -> Iterator[Any]:
+    """``pattern`` matched against the whole string (``re.fullmatch``), not searched in it."""
+    if validator.is_type(instance, "string") and re.fullmatch(pattern, instance) is None:
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r} as a whole")
+
+
+# Draft 2020-12 with the two stricter rules of the module's docstring.
+Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    validators={"pattern": _whole_pattern},
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_integer),
+)
+
+_TYPE_WORDS = {
+    "integer": "an integer (a whole number written without a decimal point: 3, not 3.0)",
+    "number": "a number",
+    "string": "a string",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of settings",
+    "null": "null",
+}
+
+
+def _is_number_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def _describe(error: jsonschema.ValidationError) -> str:
-    where = field_path(error.absolute_path)
-    if error.validator == "additionalProperties":
+    """One sentence naming the field, what it holds and what is allowed."""
+    where = f"config field '{field_path(error.absolute_path)}'"
+    value, limit, instance = error.validator, error.validator_value, error.instance
+    if value == "additionalProperties":
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        return f"config field '{where}': {error.message}; allowed keys: {allowed}"
-    if error.validator == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value)
-        return f"config field '{where}': {error.instance!r} is not allowed; allowed: {allowed}"
-    if error.validator == "required":
-        return f"config field '{where}': {error.message}"
-    return f"config field '{where}': {error.message}"
+        return f"{where}: {error.message}; allowed keys: {allowed}"
+    if value == "enum":
+        allowed = ", ".join(str(v) for v in limit)
+        return f"{where}: {instance!r} is not allowed; allowed: {allowed}"
+    if value == "type":
+        types = [limit] if isinstance(limit, str) else list(limit)
+        hint = ""
+        if isinstance(instance, str) and {"integer", "number"} & set(types) and _is_number_text(instance):
+            hint = " (YAML reads a number such as 1e9 as text: write 1000000000, or 1.0e+9 where a float is allowed)"
+        return f"{where}: must be {' or '.join(_TYPE_WORDS.get(t, t) for t in types)}, got {instance!r}{hint}"
+    bounds = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
+    if value in bounds:
+        return f"{where}: must be {bounds[value]} {limit}, got {instance!r}"
+    if value in ("minItems", "maxItems"):
+        most = "least" if value == "minItems" else "most"
+        got = f"{_plural(len(instance), 'item')}: {instance!r}"
+        return f"{where}: must have at {most} {_plural(limit, 'item')}, got {got}"
+    if value in ("minProperties", "maxProperties"):
+        most = "least" if value == "minProperties" else "most"
+        return f"{where}: must have at {most} {_plural(limit, 'key')}, got {_plural(len(instance), 'key')}"
+    if value == "uniqueItems":
+        return f"{where}: must not repeat an item, got {instance!r}"
+    if value == "pattern":
+        described = f" ({error.schema['description']})" if "description" in error.schema else ""
+        return f"{where}: {instance!r} is not allowed: it must match {limit} as a whole{described}"
+    return f"{where}: {error.message}"
+
+
+def non_finite_fields(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], float]]:
+    """(path, value) of every NaN or infinite number in ``value``, a config or part of one,
+    in document order."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from non_finite_fields(item, (*path, key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from non_finite_fields(item, (*path, index))
+
+
+def _check_finite(config: Mapping[str, Any]) -> None:
+    for path, value in non_finite_fields(config):
+        written = ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+        raise ConfigError(
+            f"config field '{field_path(path)}': {written} ({value}) is not allowed; every number of the config "
+            "must be finite (no NaN or infinity anywhere)"
+        )
 
 
 def validate_config(config: Mapping[str, Any], schema: Mapping[str, Any] | None = None) -> None:
-    """Raise :class:`ConfigError` naming the first offending field, if any."""
+    """Raise :class:`ConfigError` naming the first offending field, if any: a NaN or
+    infinite number anywhere, then the schema (with the module's stricter integers and
+    patterns), then the checks across fields."""
     if not isinstance(config, Mapping):
         raise ConfigError(f"config: must be a mapping of fields, got {type(config).__name__}")
+    _check_finite(config)
     schema = schema or load_schema()
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = Validator(schema)
     errors = sorted(validator.iter_errors(dict(config)), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:
         raise ConfigError(_describe(errors[0]))

@@ -116,6 +116,64 @@ def read_idx(path: str | Path, dimensions: int) -> NDArray[np.uint8]:
     return np.frombuffer(content, dtype=np.uint8, offset=header).reshape(shape).copy()
 
 
+def _header_bytes(path: Path, count: int) -> tuple[bytes, int]:
+    """The first ``count`` bytes of the file's content (decompressed if gzip) and the
+    content's length in bytes, without reading the data: a plain file's size, or a gzip
+    file's ISIZE trailer (its uncompressed length modulo 2**32)."""
+    with open(path, "rb") as f:
+        start = f.read(2)
+    if start != _GZIP_MAGIC:
+        with open(path, "rb") as f:
+            return f.read(count), path.stat().st_size
+    try:
+        with gzip.open(path, "rb") as f:
+            head = f.read(count)
+        with open(path, "rb") as f:
+            f.seek(-4, 2)
+            length = int.from_bytes(f.read(4), "little")
+    except (OSError, EOFError, zlib.error) as error:
+        raise ValueError(f"{path}: not a readable gzip file ({error})") from error
+    return head, length
+
+
+def idx_shape(path: str | Path, dimensions: int) -> tuple[int, ...]:
+    """The shape an IDX file declares, checked from its header alone (cheap: no data read):
+    the magic number (unsigned bytes, ``dimensions`` dimensions), a complete header, and a
+    file length that holds exactly the data of that shape (for a gzip file, its recorded
+    uncompressed length, modulo 2**32). The same errors as :func:`read_idx`, which reads and
+    checks the data itself when a job loads the file."""
+    path = Path(path)
+    header = 4 + 4 * dimensions
+    content, length = _header_bytes(path, header)
+    if len(content) < 4:
+        raise ValueError(f"{path}: truncated IDX file: {len(content)} bytes, shorter than the 4-byte magic number")
+    magic = int.from_bytes(content[:4], "big")
+    expected = (IDX_UNSIGNED_BYTE << 8) | dimensions
+    if content[0] != 0 or content[1] != 0 or content[2] != IDX_UNSIGNED_BYTE:
+        raise ValueError(
+            f"{path}: wrong magic number 0x{magic:08x}: not an unsigned-byte IDX file "
+            f"(expected 0x{expected:08x}: type code 0x08, {dimensions} dimension(s))"
+        )
+    if content[3] != dimensions:
+        raise ValueError(
+            f"{path}: wrong dimension count: magic number 0x{magic:08x} declares {content[3]} dimension(s), "
+            f"expected {dimensions} (magic 0x{expected:08x})"
+        )
+    if len(content) < header:
+        raise ValueError(
+            f"{path}: truncated IDX header: {len(content)} bytes, the {dimensions} dimension(s) need {header}"
+        )
+    shape = tuple(int(size) for size in np.frombuffer(content, dtype=">u4", count=dimensions, offset=4))
+    size = int(np.prod(shape, dtype=np.int64))
+    if (length - header) % 2**32 != size % 2**32 or length < header:
+        data = length - header
+        what = "truncated" if data < size else "trailing bytes"
+        raise ValueError(
+            f"{path}: size mismatch ({what}): the header's shape {shape} needs {size} data bytes, the file holds {data}"
+        )
+    return shape
+
+
 def _idx_file(directory: Path, name: str) -> Path | None:
     """``directory/name`` or else ``directory/name.gz`` (the plain file first, when both are
     there: it needs no decompression); None when neither exists."""
@@ -123,6 +181,52 @@ def _idx_file(directory: Path, name: str) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def mnist_files(directory: str | Path) -> tuple[Path, Path]:
+    """The images and labels files that :func:`load_mnist` reads from ``directory`` (each
+    ``name`` or else ``name.gz``). FileNotFoundError naming the directory and the expected
+    file names when the directory or a file is missing."""
+    directory = Path(directory).expanduser()
+    expected = f"{MNIST_IMAGES}[.gz] and {MNIST_LABELS}[.gz]"
+    if not directory.is_dir():
+        raise FileNotFoundError(
+            f"MNIST directory {directory} is not an existing directory; expected one holding {expected}"
+        )
+    images_path = _idx_file(directory, MNIST_IMAGES)
+    labels_path = _idx_file(directory, MNIST_LABELS)
+    if images_path is None or labels_path is None:
+        missing = [name for name, found in ((MNIST_IMAGES, images_path), (MNIST_LABELS, labels_path)) if found is None]
+        lacking = " and ".join(f"{name}[.gz]" for name in missing)
+        raise FileNotFoundError(f"MNIST directory {directory} lacks {lacking}; expected {expected}")
+    return images_path, labels_path
+
+
+def _check_labels(labels: NDArray[np.uint8], labels_path: Path) -> None:
+    bad = np.flatnonzero(labels >= MNIST_CLASSES)
+    if bad.size:
+        raise ValueError(
+            f"{labels_path}: {bad.size} label(s) outside 0..{MNIST_CLASSES - 1}, "
+            f"the first {int(labels[bad[0]])} at position {int(bad[0])}"
+        )
+
+
+def mnist_labels(directory: str | Path) -> NDArray[np.uint8]:
+    """MNIST's training labels, after the checks of :func:`load_mnist` that need no image
+    data: both files exist, the images file's header (magic number, 28 x 28 images, a
+    length that holds them) and the labels file (read whole: 60 kB) agree in count and hold
+    labels 0..9. The start-up check of a config that names an MNIST directory."""
+    images_path, labels_path = mnist_files(directory)
+    shape = idx_shape(images_path, 3)
+    labels = read_idx(labels_path, 1)
+    if shape[1:] != (MNIST_SIDE, MNIST_SIDE):
+        raise ValueError(
+            f"{images_path}: images of {shape[1]} x {shape[2]} pixels, MNIST's are {MNIST_SIDE} x {MNIST_SIDE}"
+        )
+    if shape[0] != len(labels):
+        raise ValueError(f"{images_path} holds {shape[0]} images but {labels_path} holds {len(labels)} labels")
+    _check_labels(labels, labels_path)
+    return labels
 
 
 def load_mnist(directory: str | Path) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
@@ -133,18 +237,7 @@ def load_mnist(directory: str | Path) -> tuple[NDArray[np.uint8], NDArray[np.uin
     missing; ValueError naming the file when one is malformed (see :func:`read_idx`), is not
     28 x 28 images, holds labels outside 0..9, or when images and labels differ in count.
     """
-    directory = Path(directory).expanduser()
-    expected = f"{MNIST_IMAGES}[.gz] and {MNIST_LABELS}[.gz]"
-    if not directory.is_dir():
-        raise FileNotFoundError(
-            f"MNIST directory {directory} is not an existing directory; expected one holding {expected}"
-        )
-    images_path = _idx_file(directory, MNIST_IMAGES)
-    labels_path = _idx_file(directory, MNIST_LABELS)
-    missing = [name for name, found in ((MNIST_IMAGES, images_path), (MNIST_LABELS, labels_path)) if found is None]
-    if images_path is None or labels_path is None:
-        lacking = " and ".join(f"{name}[.gz]" for name in missing)
-        raise FileNotFoundError(f"MNIST directory {directory} lacks {lacking}; expected {expected}")
+    images_path, labels_path = mnist_files(directory)
     images = read_idx(images_path, 3)
     labels = read_idx(labels_path, 1)
     if images.shape[1:] != (MNIST_SIDE, MNIST_SIDE):
@@ -154,12 +247,7 @@ def load_mnist(directory: str | Path) -> tuple[NDArray[np.uint8], NDArray[np.uin
         )
     if len(images) != len(labels):
         raise ValueError(f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels")
-    bad = np.flatnonzero(labels >= MNIST_CLASSES)
-    if bad.size:
-        raise ValueError(
-            f"{labels_path}: {bad.size} label(s) outside 0..{MNIST_CLASSES - 1}, "
-            f"the first {int(labels[bad[0]])} at position {int(bad[0])}"
-        )
+    _check_labels(labels, labels_path)
     return images, labels
 
 
@@ -177,6 +265,27 @@ def load_digits_images() -> Images:
         raise ValueError(f"scikit-learn digits: pixel values outside 0..{MAX_PIXEL['digits']}")
     labels = np.asarray(digits.target, dtype=np.int64)
     return Images(images.astype(np.uint8), labels, DIGITS_NAME, DIGITS_DESCRIPTION, MAX_PIXEL["digits"])
+
+
+# scikit-learn ships its digits as one gzip CSV (64 pixel columns, then the label) inside the
+# package; digits_labels reads its last column without importing scikit-learn (1.5 s) at
+# start-up: about 2 ms (tests/test_config_startup.py checks it against load_digits).
+_DIGITS_CSV = ("datasets", "data", "digits.csv.gz")
+
+
+def digits_labels() -> NDArray[np.int64]:
+    """The labels of scikit-learn's digits (1,797 of them, 0..9) in their order, cheaply:
+    read from the package's CSV without importing scikit-learn, or from
+    ``load_digits`` (slower) when that file is not where scikit-learn keeps it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("sklearn")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(location).joinpath(*_DIGITS_CSV)
+        if path.is_file():
+            rows = gzip.decompress(path.read_bytes()).split()
+            return np.asarray([int(float(row.rsplit(b",", 1)[1])) for row in rows], dtype=np.int64)
+    return load_digits_images().labels
 
 
 def load_mnist_images(directory: str | Path) -> Images:
@@ -198,8 +307,12 @@ __all__ = [
     "MNIST_NAME",
     "MNIST_SIDE",
     "Images",
+    "digits_labels",
+    "idx_shape",
     "load_digits_images",
     "load_mnist",
     "load_mnist_images",
+    "mnist_files",
+    "mnist_labels",
     "read_idx",
 ]

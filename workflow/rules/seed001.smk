@@ -19,6 +19,7 @@ from finite_ntk.papers.seed001.settings import (
     SAMPLING_FIELDS as SEED001_SAMPLING_FIELDS,
     check_seed001_config,
     sampling_jobs as seed001_sampling_jobs,
+    training_data_files as seed001_training_data_files,
     training_jobs as seed001_training_jobs,
 )
 
@@ -34,6 +35,10 @@ SEED001_SAMPLE_FILES = [f"{SEED001_DIR}/samples/{stem}.nc" for stem in SEED001_J
 SEED001_TRAINING_JOBS = {job.stem: job for job in seed001_training_jobs(config)}
 SEED001_TRAINING_PATTERN = f"{SEED001_DIR}/training/{{activation}}/w{{width}}_d{{depth}}.nc"
 SEED001_TRAINING_FILES = [f"{SEED001_DIR}/training/{stem}.nc" for stem in SEED001_TRAINING_JOBS]
+# The data files the training jobs read (MNIST's IDX files; none for the bundled digits):
+# their inputs, so that replacing one reruns them and, through their outputs, the
+# reduction (which reads the same training set's targets).
+SEED001_DATA_FILES = seed001_training_data_files(config)
 SEED001_FILES = {source: declared_files(source) for source in ("seed001_phase", "seed001_kappa", "seed001_training")}
 SEED001_TARGETS = [path for paths in SEED001_FILES.values() for path in paths]
 
@@ -112,6 +117,8 @@ rule seed001_kappa:
 rule seed001_train:
     # Gradient descent from seed 001's initialisation for every sigma_w^2 of one
     # (activation, width, depth): one compiled program serves them all.
+    input:
+        SEED001_DATA_FILES,
     output:
         SEED001_TRAINING_PATTERN,
     wildcard_constraints:
@@ -133,7 +140,9 @@ rule seed001_train:
 
 rule seed001_training_reduce:
     input:
-        SEED001_TRAINING_FILES,
+        jobs=SEED001_TRAINING_FILES,
+        # The training targets are read again from the data set (the constant-output loss).
+        data=SEED001_DATA_FILES,
     output:
         SEED001_FILES["seed001_training"],
     params:

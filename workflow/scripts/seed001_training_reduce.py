@@ -10,7 +10,7 @@ from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E4
 from finite_ntk.papers.seed001.training_grid import run_training_set, training_statistics  # noqa: E402
 
 section = snakemake.config["seed001"]["training"]  # noqa: F821
-jobs = [xr.load_dataset(path) for path in snakemake.input]  # noqa: F821
+jobs = [xr.load_dataset(path) for path in snakemake.input.jobs]  # noqa: F821
 targets = run_training_set(snakemake.config).targets  # noqa: F821
 ds = training_statistics(jobs, section["main_width"], section["bias_variance"], targets)
 write_netcdf_atomic(ds, snakemake.output[0], attrs=provenance_attributes())  # noqa: F821

@@ -26,7 +26,16 @@ from typing import Any, Mapping, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from finite_ntk.digits import MNIST_CLASSES, Images, load_digits_images, load_mnist_images
+from finite_ntk.digits import (
+    DIGITS_NAME,
+    MNIST_CLASSES,
+    MNIST_NAME,
+    Images,
+    digits_labels,
+    load_digits_images,
+    load_mnist_images,
+    mnist_labels,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -137,6 +146,75 @@ def check_source(source: Mapping[str, Any]) -> None:
         raise ValueError(f"balanced: must be true or false, got {source['balanced']!r}")
 
 
+def source_labels(source: Mapping[str, Any]) -> tuple[NDArray[np.int64], str]:
+    """The labels of the whole source data set and its name, cheaply (no image data read):
+    MNIST's labels file after the header checks of :func:`finite_ntk.digits.mnist_labels`,
+    or scikit-learn's digits' labels (:func:`finite_ntk.digits.digits_labels`)."""
+    if source["dataset"] == "mnist":
+        return mnist_labels(source["mnist_path"]).astype(np.int64), MNIST_NAME
+    return digits_labels(), DIGITS_NAME
+
+
+def largest_balanced_set(counts: Any, classes: int) -> int:
+    """The most samples a balanced set over ``classes`` can have, given the images of each
+    class (``counts[c]``): :func:`class_counts` of it fits every class."""
+    counts = [int(c) for c in counts[:classes]]
+
+    def fits(samples: int) -> bool:
+        return all(want <= have for want, have in zip(class_counts(samples, classes), counts))
+
+    low, high = 0, sum(counts)  # fits(low); more samples never need fewer of a class
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return low
+
+
+def check_training_data(source: Mapping[str, Any]) -> None:
+    """The start-up check of a data section against its data set: ValueError
+    ``"<field>: ..."`` naming the field of the section when the data set is missing or
+    malformed (``mnist_path``; MNIST's headers and labels, :func:`source_labels`), when
+    ``samples`` exceeds the images of classes 0..classes-1, or a balanced set's share of a
+    class exceeds that class's images, or a class would get no sample: fewer samples than
+    classes, or (unbalanced) the seeded draw itself, made here as the job makes it, missing
+    a class. Reads no image data: about 2 ms for the digits."""
+    check_source(source)
+    try:
+        labels, name = source_labels(source)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"mnist_path: {error}") from None
+    samples, classes, balanced = int(source["samples"]), int(source["classes"]), bool(source["balanced"])
+    counts = np.bincount(labels, minlength=MNIST_CLASSES)[:classes]
+    eligible = int(counts.sum())
+    if samples > eligible:
+        raise ValueError(
+            f"samples: {samples} asked, {name} has {eligible} images of classes 0..{classes - 1}; "
+            f"allowed: at most {eligible}"
+        )
+    if samples < classes:
+        raise ValueError(
+            f"samples: {samples} samples over {classes} classes leave at least {classes - samples} class(es) "
+            f"without a sample; allowed: at least `classes` ({classes})"
+        )
+    if balanced:
+        wanted = class_counts(samples, classes)
+        for label in range(classes):
+            if wanted[label] > counts[label]:
+                raise ValueError(
+                    f"samples: a balanced set of {samples} over {classes} classes needs {wanted[label]} images of "
+                    f"class {label}, {name} has {int(counts[label])}; allowed with balanced: true: at most "
+                    f"{largest_balanced_set(counts, classes)}"
+                )
+        return
+    chosen = labels[choose_indices(labels, samples, classes, False, int(source["seed"]))]
+    missing = sorted(set(range(classes)) - {int(label) for label in chosen})
+    if missing:
+        raise ValueError(
+            f"samples: the seeded draw of {samples} samples (balanced: false) gives no sample of class(es) "
+            f"{', '.join(map(str, missing))}; allowed: more samples, or balanced: true"
+        )
+
+
 def load_source(source: Mapping[str, Any]) -> Images:
     """The whole source data set the mapping names (``dataset``, and ``mnist_path`` for
     MNIST; ``mnist_path`` is ignored for the digits, so a config can keep it while switching)."""
@@ -184,9 +262,12 @@ __all__ = [
     "SOURCE_FIELDS",
     "TrainingSet",
     "check_source",
+    "check_training_data",
     "choose_indices",
     "class_counts",
+    "largest_balanced_set",
     "load_source",
+    "source_labels",
     "mean_square_per_coordinate",
     "training_set",
 ]

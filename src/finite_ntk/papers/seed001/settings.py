@@ -18,9 +18,24 @@ each at every depth of ``depths``.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping, NamedTuple
 
-from finite_ntk.models.spec import ACTIVATIONS
+from finite_ntk.budget import (
+    BOOTSTRAP_SECONDS_PER_DRAW,
+    TRAINING_SECONDS_PER_SAMPLE_PARAMETER,
+    JobCost,
+    Shrink,
+    check_costs,
+    parameter_count,
+    sampler_cost,
+    smallest_item,
+    to,
+)
+from finite_ntk.digits import MNIST_SIDE, mnist_files
+from finite_ntk.models.spec import ACTIVATIONS, spec_from_settings, variance_settings
+from finite_ntk.papers.seed001.data import check_training_data
+from finite_ntk.samplers.setup import MonteCarloSetup
 from finite_ntk.training.snapshots import check_snapshot_steps
 
 # The config fields the outputs of each kind of job depend on (besides their inputs and
@@ -132,9 +147,107 @@ def training_jobs(config: Mapping[str, Any]) -> list[TrainingJob]:
     ]
 
 
+def training_data_files(config: Mapping[str, Any]) -> list[str]:
+    """The data files the training jobs read (their declared inputs, so that replacing one
+    reruns them): MNIST's images and labels files in ``mnist_path``, as
+    :func:`finite_ntk.digits.load_mnist` finds them; none for scikit-learn's digits, which
+    ship with the installed package. The directory and files must exist (the start-up check
+    says so first)."""
+    data = config["seed001"]["training"]["data"]
+    if data["dataset"] != "mnist":
+        return []
+    return [str(path) for path in mnist_files(data["mnist_path"])]
+
+
+# Seed 001's size fields and their smallest values (for the error to name the right one).
+SIZE_FIELDS: dict[str, Shrink] = {
+    "seed001.replicates": to(2),
+    "seed001.widths": smallest_item,
+    "seed001.depths": smallest_item,
+    "seed001.weight_variances": smallest_item,
+    "seed001.activations": lambda values: values[:1],
+    "seed001.network.input_dimension": to(1),
+    "seed001.bias_maps.width": to(2),
+    "seed001.bias_maps.bias_variances": smallest_item,
+    "seed001.bootstrap.resamples": to(10),
+    "seed001.training.widths": smallest_item,
+    "seed001.training.depths": smallest_item,
+    "seed001.training.weight_variances": smallest_item,
+    "seed001.training.activations": lambda values: values[:1],
+    "seed001.training.max_steps": to(1),
+    "seed001.training.data.samples": to(2),
+}
+# Input dimension of the training data: MNIST's 28 x 28 pixels, scikit-learn's 8 x 8.
+_DATA_DIMENSION = {"mnist": MNIST_SIDE * MNIST_SIDE, "digits": 64}
+
+
+def seed001_costs(config: Mapping[str, Any]) -> list[JobCost]:
+    """Memory and core-seconds of every seed-001 job, low estimates (:mod:`finite_ntk.budget`):
+    sampling (the sampler's work and memory models, plus the K values kept), the reduction's
+    bootstraps (every resample of a cell's replicates at once) and the training jobs (every
+    gradient step on every sample, every sigma_w^2, the activations of every layer kept)."""
+    section = config["seed001"]
+    network, replicates, sampler = section["network"], int(section["replicates"]), section["sampler"]
+    itemsize = 8 if config["precision"] == "float64" else 4
+    coordinate = math.sqrt(float(network["input_length"]))
+    costs, cells = [], 0
+    for job in sampling_jobs(config):
+        settings = variance_settings(
+            network["parameterization"], job.weight_variances[0], job.bias_variance, network["readout_weight_variance"]
+        )
+        n0 = int(network["input_dimension"])
+        setups = [
+            MonteCarloSetup(
+                "fnn", spec_from_settings(settings, job.activation, job.width, int(depth), n0),
+                (coordinate,) * n0, learning_rate=0.0, step_loss="none",
+            )
+            for depth in section["depths"]
+        ]
+        memory, seconds = sampler_cost(setups, replicates, sampler, itemsize)
+        count = len(job.weight_variances) * len(setups)
+        seconds *= len(job.weight_variances)
+        costs.append(JobCost(f"seed001_sample {job.stem}", memory + 8 * replicates * count, seconds))
+        cells += count
+    resamples = int(section["bootstrap"]["resamples"])
+    seconds = BOOTSTRAP_SECONDS_PER_DRAW * resamples * replicates * cells
+    costs.append(JobCost("seed001_reduce", 8 * replicates * (cells + 3 * resamples), seconds))
+    training = section["training"]
+    data = training["data"]
+    samples, classes = int(data["samples"]), int(data["classes"])
+    for job in training_jobs(config):
+        size = parameter_count(job.width, job.depth, _DATA_DIMENSION[data["dataset"]], classes)
+        steps = len(job.weight_variances) * int(training["max_steps"])
+        seconds = TRAINING_SECONDS_PER_SAMPLE_PARAMETER * steps * samples * size
+        memory = itemsize * (8 * size + 4 * samples * job.width * job.depth)
+        costs.append(JobCost(f"seed001_train {job.stem}", memory, seconds))
+    return costs
+
+
 def check_seed001_config(config: Mapping[str, Any]) -> None:
     """Raise ValueError naming the field when the ``seed001`` section is inconsistent in a
-    way the schema cannot see."""
+    way the schema cannot see, when its training data set is missing, malformed or too
+    small for the samples asked (:func:`finite_ntk.papers.seed001.data.check_training_data`),
+    or when its sizes exceed the bounds of :mod:`finite_ntk.budget`."""
+    _check_consistency(config)
+    _check_training_data(config)
+    check_costs(config, seed001_costs, SIZE_FIELDS)
+
+
+def _check_training_data(config: Mapping[str, Any]) -> None:
+    data = dict(config["seed001"]["training"]["data"])
+    seed = 0
+    if not data["balanced"]:  # the draw itself is checked: the job's seed (training_grid imports xarray)
+        from finite_ntk.papers.seed001.training_grid import training_data_seed
+
+        seed = training_data_seed(config["root_seed"])
+    try:
+        check_training_data({**data, "seed": seed})
+    except ValueError as error:
+        field, _, message = str(error).partition(": ")
+        raise ValueError(f"config field 'seed001.training.data.{field}': {message}") from None
+
+
+def _check_consistency(config: Mapping[str, Any]) -> None:
     section = config["seed001"]
     for field in ("depths", "widths", "weight_variances"):
         values = list(section[field])
@@ -154,10 +267,14 @@ def check_seed001_config(config: Mapping[str, Any]) -> None:
     where = "config field 'seed001.training.snapshot_steps'"
     check_snapshot_steps(training["snapshot_steps"], training["max_steps"], where)
     if training["data"]["dataset"] == "mnist" and not training["data"]["mnist_path"]:
-        raise ValueError("config field 'seed001.training.data.mnist_path': dataset mnist needs the directory of its IDX files")
+        raise ValueError(
+            "config field 'seed001.training.data.mnist_path': dataset mnist needs the directory of its IDX files, "
+            "got null"
+        )
 
 
 __all__ = [
     "SAMPLING_FIELDS", "REDUCTION_FIELDS", "KAPPA_FIELDS", "KAPPA_PHASES", "TRAINING_FIELDS", "TRAINING_REDUCTION_FIELDS",
     "SamplingJob", "job_stem", "sampling_jobs", "TrainingJob", "training_jobs", "check_seed001_config",
+    "SIZE_FIELDS", "seed001_costs", "training_data_files",
 ]

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-# scikit-learn's digits (sklearn.datasets.load_digits) hold this many images.
+from finite_ntk.budget import (
+    SECONDS_PER_ARRAY_ELEMENT,
+    SECONDS_PER_MULTIPLY_ADD,
+    TRAINING_SECONDS_PER_SAMPLE_PARAMETER,
+    JobCost,
+    Shrink,
+    check_costs,
+    smallest_item,
+    to,
+)
+
+# scikit-learn's digits (sklearn.datasets.load_digits) hold this many images
+# (tests/test_config_startup.py checks it against the data).
 DIGIT_IMAGES = 1797
 CONVERGENCE_DATASETS: tuple[str, ...] = ("synthetic", "digits")
 
@@ -31,9 +43,73 @@ LAZY_FIELDS: tuple[str, ...] = (
 )
 
 
+# Seed 002's size fields and their smallest values (for the error to name the right one).
+SIZE_FIELDS: dict[str, Shrink] = {
+    "seed002.lazy_features.widths": lambda widths: [min(widths), min(widths) + 1],
+    "seed002.lazy_features.steps": to(1),
+    "seed002.lazy_features.tokens": to(2),
+    "seed002.eigenvalues.max_depth": to(1),
+    "seed002.eigenvalues.sizes": smallest_item,
+    "seed002.digits_table.depths": smallest_item,
+    "seed002.convergence.max_depth": to(1),
+    "seed002.convergence.depth_points": to(2),
+    "seed002.convergence.points": to(2),
+    "seed002.projection.max_depth": to(1),
+    "seed002.projection.depth_points": to(2),
+    "seed002.projection.n_train": to(2),
+}
+# Arrays of n x n entries a kernel recursion keeps or updates per layer (K, rho, ...).
+_KERNEL_ARRAYS = 4
+
+
+def seed002_costs(config: Mapping[str, Any]) -> list[JobCost]:
+    """Memory and core-seconds of every seed-002 job, low estimates (:mod:`finite_ntk.budget`):
+    the kernel recursions (every layer over every pair of points, the recorded depths kept,
+    an eigenvalue problem or a solve per recorded depth) and the lazy-features training (its
+    weights, gradients and optimiser state; every step on every token)."""
+    section = config["seed002"]
+    costs = []
+
+    def kernel_job(name: str, points: int, layers: int, kept: int, solves: int, solved: int) -> None:
+        memory = 8 * _KERNEL_ARRAYS * max(kept, 1) * points**2
+        seconds = SECONDS_PER_ARRAY_ELEMENT * _KERNEL_ARRAYS * layers * points**2
+        costs.append(JobCost(name, memory, seconds + SECONDS_PER_MULTIPLY_ADD * solves * solved**3))
+
+    convergence = section["convergence"]
+    kept = min(int(convergence["depth_points"]), int(convergence["max_depth"]))
+    for dataset in CONVERGENCE_DATASETS:
+        points = int(convergence["points"]) + 1
+        kernel_job(f"seed002_convergence {dataset}", points, int(convergence["max_depth"]), kept, kept, points)
+    projection = section["projection"]
+    kept = min(int(projection["depth_points"]), int(projection["max_depth"]))
+    points = int(projection["n_train"]) + int(projection["n_test"])
+    solves = 2 * kept * (len(projection["stopping_times"]) + 1)
+    kernel_job("seed002_projection", points, 2 * int(projection["max_depth"]), kept, solves, int(projection["n_train"]))
+    eigenvalues = section["eigenvalues"]
+    depths = int(eigenvalues["max_depth"]) + 1
+    for size in eigenvalues["sizes"]:
+        kernel_job(f"seed002_eigenvalues n{size}", int(size), depths, 1, depths, int(size))
+    table = section["digits_table"]
+    points = int(table["n_train"]) + int(table["n_test"])
+    kernel_job("seed002_digits_table", points, max(table["depths"]) + 1, 1, len(table["depths"]), int(table["n_train"]))
+    lazy = section["lazy_features"]
+    itemsize = 8 if config["precision"] == "float64" else 4
+    tokens, classes = int(lazy["tokens"]), int(lazy["classes"])
+    for width in lazy["widths"]:
+        size = tokens * width + width * width + width * classes + 2 * width + classes
+        seconds = TRAINING_SECONDS_PER_SAMPLE_PARAMETER * int(lazy["steps"]) * tokens * size
+        costs.append(JobCost(f"seed002_lazy_features w{width}", itemsize * 8 * size, seconds))
+    return costs
+
+
 def check_seed002_config(config: Mapping[str, Any]) -> None:
     """Raise ValueError naming the field when the ``seed002`` section is inconsistent in a
-    way the schema cannot see."""
+    way the schema cannot see, or its sizes exceed the bounds of :mod:`finite_ntk.budget`."""
+    _check_consistency(config)
+    check_costs(config, seed002_costs, SIZE_FIELDS)
+
+
+def _check_consistency(config: Mapping[str, Any]) -> None:
     section = config["seed002"]
     box = section["synthetic"]
     if not box["low"] < box["high"]:
@@ -59,5 +135,5 @@ def check_seed002_config(config: Mapping[str, Any]) -> None:
 
 __all__ = [
     "DIGIT_IMAGES", "CONVERGENCE_DATASETS", "CONVERGENCE_FIELDS", "PROJECTION_FIELDS", "EIGENVALUE_FIELDS",
-    "DIGITS_TABLE_FIELDS", "LAZY_FIELDS", "check_seed002_config",
+    "DIGITS_TABLE_FIELDS", "LAZY_FIELDS", "SIZE_FIELDS", "check_seed002_config", "seed002_costs",
 ]
