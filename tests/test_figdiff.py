@@ -6,6 +6,7 @@ while a 1e-3 relative change fails."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 import xarray as xr
 
 import finite_ntk.figdiff as figdiff
+from finite_ntk.comparison import Comparison, Tolerance
+from finite_ntk.figures import Source
 from finite_ntk.plotting.style import apply_style, save_figure
 
 
@@ -92,7 +95,7 @@ def make_run(root: Path, name: str, ds: xr.Dataset, extra_box: bool = False, dro
 def reference(tmp_path) -> Path:
     figures = make_run(tmp_path, "paper", stats())
     destination = tmp_path / "figures" / "reference"
-    figdiff.export_reference(figures, tmp_path / "data" / "paper", destination)
+    figdiff.export_reference(figures, tmp_path / "data" / "paper", destination, allow_dirty=True)
     return destination
 
 
@@ -264,11 +267,15 @@ def test_theory_values_are_compared_elementwise():
     """Closed forms spanning many decades: no floor at the largest value, so a change to
     a small entry is caught (a near-zero eigenvalue moved as much passes)."""
     ref = stats().assign(theory_relative_delta_k=("config", np.geomspace(1e-7, 1e8, 5)))
+    label = "ntk_stats_fnn.nc"  # seed 000's Monte-Carlo statistics declare their theory_* so
     new = ref.copy(deep=True)
     new["theory_relative_delta_k"].values[0] *= 1 + 1e-3
-    assert statuses(figdiff.compare_datasets(ref, new, "f.nc"))["f.nc:theory_relative_delta_k"] == figdiff.DIFFERS
+    assert statuses(figdiff.compare_datasets(ref, new, label))[f"{label}:theory_relative_delta_k"] == figdiff.DIFFERS
     new = ref.copy(deep=True)
     new["theory_relative_delta_k"].values[:] *= 1 + 4 * np.finfo(np.float64).eps
+    assert statuses(figdiff.compare_datasets(ref, new, label))[f"{label}:theory_relative_delta_k"] == figdiff.ROUNDOFF
+    # Undeclared (another file), the floor at the largest value hides the small entry's change.
+    new["theory_relative_delta_k"].values[0] *= 1 + 1e-3
     assert statuses(figdiff.compare_datasets(ref, new, "f.nc"))["f.nc:theory_relative_delta_k"] == figdiff.ROUNDOFF
 
 
@@ -378,7 +385,7 @@ def test_reference_envelope_is_exported_and_used(tmp_path, capsys):
     roundoff_dir.mkdir()
     envelope_of(ref_training, 1e-4).to_netcdf(roundoff_dir / "fnn_w8_d1.nc")
     reference = tmp_path / "figures" / "reference"
-    figdiff.export_reference(figures, tmp_path / "data" / "paper", reference)
+    figdiff.export_reference(figures, tmp_path / "data" / "paper", reference, allow_dirty=True)
     assert (reference / "data" / "training" / figdiff.ENVELOPE_DIR / "fnn_w8_d1.nc").is_file()
     other = make_run(tmp_path, "other_cpu", stats(), training_data=separated(ref_training, 1e-3))
     assert figdiff.main([str(other), str(reference), "--out", str(tmp_path / "out")]) == 0
@@ -416,7 +423,7 @@ def test_missing_reference_is_a_usage_error(tmp_path):
 def test_smoke_run_against_itself(smoke_run, tmp_path):
     """The real smoke figures and data, exported as a reference and diffed against the run."""
     reference = tmp_path / "reference"
-    figdiff.export_reference(smoke_run / "figures" / "smoke", smoke_run / "data" / "smoke", reference)
+    figdiff.export_reference(smoke_run / "figures" / "smoke", smoke_run / "data" / "smoke", reference, allow_dirty=True)
     envelopes = sorted(p.name for p in (reference / "data" / "training" / figdiff.ENVELOPE_DIR).glob("*.nc"))
     jobs = sorted(p.name for p in (smoke_run / "data" / "smoke" / "training").glob("*.nc") if p.name != "ntk_init.nc")
     assert envelopes == jobs
@@ -436,3 +443,201 @@ def test_smoke_run_against_itself(smoke_run, tmp_path):
                                                  data=smoke_run / "data" / "smoke") if r.status in figdiff.FAILING}
     assert bad == {"ntk_stats_pinn.nc:relative_delta_k"}
     shutil.rmtree(reference)
+
+
+# --------------------------------------------------------------------------- declared comparisons
+
+ROUNDOFF, DIFFERS = figdiff.ROUNDOFF, figdiff.DIFFERS
+
+
+def spectrum() -> xr.Dataset:
+    """A float64 spectrum against a size: the largest eigenvalues ~ 300, the smallest at
+    depth 0 zero up to round-off (a rank-deficient Gram), the others small but real."""
+    smallest = np.array([[-1.3e-14, 3.8e-3, 1.6e-2], [-2.7e-13, 3.9e-4, 7.9e-4]])
+    largest = np.array([[33.0, 40.0, 47.0], [333.0, 340.0, 359.0]])
+    dims = ("size", "depth")
+    return xr.Dataset({"smallest_eigenvalue": (dims, smallest), "largest_eigenvalue": (dims, largest)},
+                      coords={"size": [100, 1000], "depth": [0, 1, 2]})
+
+
+def test_declared_floor_of_another_variable():
+    """The smallest eigenvalue's round-off is eps times the matrix norm (Weyl): on the largest
+    eigenvalue's scale it passes; undeclared (its own array's scale) it does not."""
+    ref = spectrum()
+    new = ref.copy(deep=True)
+    new["smallest_eigenvalue"].values[1, 0] += 6e-14  # what another CPU made of it
+    declared = Comparison(variables={"smallest_eigenvalue": Tolerance(floor="largest_eigenvalue")})
+    assert statuses(figdiff.compare_datasets(ref, new, "e.nc"))["e.nc:smallest_eigenvalue"] == figdiff.DIFFERS
+    rows = figdiff.compare_datasets(ref, new, "e.nc", comparison=declared)
+    row = next(r for r in rows if r.name == "e.nc:smallest_eigenvalue")
+    assert row.status == figdiff.ROUNDOFF and "largest_eigenvalue" in row.tolerance
+    # The smallest true value changed by 1e-3 relative still differs.
+    new["smallest_eigenvalue"].values[1, 1] *= 1 + 1e-3
+    rows = figdiff.compare_datasets(ref, new, "e.nc", comparison=declared)
+    assert statuses(rows)["e.nc:smallest_eigenvalue"] == figdiff.DIFFERS
+
+
+def test_declared_precision_of_float64_data_computed_in_float32():
+    """float32 values stored as float64 without a precision attribute: one float32 ulp apart
+    is round-off only when the source declares the precision."""
+    ref = xr.Dataset({"initial_loss": ("job", np.array([308728.6875, 250000.5, 200000.25]))})
+    new = ref.copy(deep=True)
+    new["initial_loss"].values[0] = 308728.71875  # the next float32
+    assert statuses(figdiff.compare_datasets(ref, new, "s.nc"))["s.nc:initial_loss"] == figdiff.DIFFERS
+    declared = Comparison(precision="float32")
+    assert statuses(figdiff.compare_datasets(ref, new, "s.nc", comparison=declared))["s.nc:initial_loss"] == ROUNDOFF
+    new["initial_loss"].values[1] *= 1.001
+    assert statuses(figdiff.compare_datasets(ref, new, "s.nc", comparison=declared))["s.nc:initial_loss"] == DIFFERS
+
+
+def test_declared_relative_tolerance_at_some_coordinates():
+    """A declared rtol limited to input_covariance = 1 accepts a difference there, names
+    itself and its reason, and leaves the other covariances at plain round-off."""
+    covariance = np.linspace(0.0, 1.0, 3)
+    values = np.outer(1.0 + covariance, np.geomspace(1.0, 1e3, 4))
+    ref = xr.Dataset({"kappa_2": (("input_covariance", "depth"), values)},
+                     coords={"input_covariance": covariance, "depth": np.arange(1, 5)})
+    rule = Tolerance(rtol=2e-6, where={"input_covariance": (1.0,)}, reason="lossy reference")
+    declared = Comparison(precision="float64", variables={"kappa_*": rule})
+    new = ref.copy(deep=True)
+    new["kappa_2"].values[2, -1] *= 1 - 6e-7
+    rows = figdiff.compare_datasets(ref, new, "k.nc", comparison=declared)
+    row = next(r for r in rows if r.name == "k.nc:kappa_2")
+    assert row.status == figdiff.ROUNDOFF and "beyond plain round-off" in row.detail
+    assert "rtol=2e-06 at input_covariance=1.0 (lossy reference)" in row.tolerance and 0 < row.value <= 1
+    assert statuses(figdiff.compare_datasets(ref, new, "k.nc"))["k.nc:kappa_2"] == figdiff.DIFFERS  # undeclared
+    elsewhere = ref.copy(deep=True)
+    elsewhere["kappa_2"].values[1, -1] *= 1 - 6e-7
+    assert statuses(figdiff.compare_datasets(ref, elsewhere, "k.nc", comparison=declared))["k.nc:kappa_2"] == DIFFERS
+    new["kappa_2"].values[2, -1] *= 1.01
+    assert statuses(figdiff.compare_datasets(ref, new, "k.nc", comparison=declared))["k.nc:kappa_2"] == figdiff.DIFFERS
+    # --exact: bit for bit, declarations or not.
+    exact = figdiff.compare_datasets(ref, ref.assign(kappa_2=ref["kappa_2"] * (1 - 1e-15)), "k.nc", roundoff=False,
+                                     comparison=declared)
+    assert statuses(exact)["k.nc:kappa_2"] == figdiff.DIFFERS
+
+
+def test_every_data_file_has_one_declared_comparison():
+    """The sources declare how their files are compared; sources sharing files agree."""
+    for pattern in figdiff.DATA_PATTERNS:
+        figdiff.comparison_for(pattern.replace("*", "w8_d1"))
+    assert figdiff.comparison_for("training/fnn_w8_d1.nc").envelope == figdiff.ENVELOPE_DIR
+    assert figdiff.comparison_for("training/pinn_relu_w8_d2.nc").envelope == figdiff.ENVELOPE_DIR
+    assert figdiff.comparison_for("training/ntk_init.nc").envelope is None
+    assert figdiff.ENVELOPE_PATTERNS == ("training/roundoff/fnn_*.nc", "training/roundoff/pinn_*.nc")
+    assert figdiff.comparison_for("seed001/training_stats.nc").precision == "float32"
+    assert figdiff.comparison_for("elsewhere.nc") == Comparison()
+    sources = {"a": Source(("x.nc",), False, Comparison(precision="float32")), "b": Source(("x.nc",), True)}
+    with pytest.raises(ValueError, match="different comparisons"):
+        figdiff.comparison_for("x.nc", sources)
+
+
+REFERENCE_DATA = Path(__file__).resolve().parents[1] / "figures" / "reference" / "data"
+
+
+def _reference(rel: str) -> xr.Dataset:
+    path = REFERENCE_DATA / rel
+    if not path.is_file():
+        pytest.skip(f"no reference data {rel}")
+    with xr.open_dataset(path) as ds:
+        return ds.load()
+
+
+def test_exact_kappa_against_the_reference_set():
+    """Seed 001's kappas, exact at identical inputs now, against the reference's lossy ones:
+    within round-off as declared; one value 1 % off differs."""
+    from finite_ntk.config import load_config
+    from finite_ntk.papers.seed001.kappa import kappa_dataset
+
+    ref = _reference("seed001/kappa.nc")
+    section = load_config(Path(__file__).resolve().parents[1] / "config" / "config.yaml")["seed001"]
+    new = kappa_dataset(section["kappa"], section["network"]["input_length"])
+    rows = figdiff.compare_datasets(ref, new, "seed001/kappa.nc")
+    assert not [r for r in rows if r.status in figdiff.FAILING], figdiff.format_rows(rows)
+    assert statuses(rows)["seed001/kappa.nc:kappa_2"] == figdiff.ROUNDOFF
+    new["kappa_2"].values[1, 2, 5, 7] *= 1.01
+    assert statuses(figdiff.compare_datasets(ref, new, "seed001/kappa.nc"))["seed001/kappa.nc:kappa_2"] == DIFFERS
+
+
+@pytest.mark.parametrize("rel, variable, index, moved", [
+    ("seed002/eigenvalues.nc", "smallest_eigenvalue", (2, 0), 6.1e-14),  # round-off around zero
+    ("seed002/projection.nc", "projection_norm", (0, 1, 2, 0), 6.9e-14),  # kernel regression at cond 1e4
+])
+def test_seed002_roundoff_against_the_reference_set(rel, variable, index, moved):
+    """Another CPU's round-off in seed 002's spectra and projections passes as declared; the
+    same value 1 % off differs."""
+    ref = _reference(rel)
+    new = ref.copy(deep=True)
+    new[variable].values[index] += moved
+    assert statuses(figdiff.compare_datasets(ref, new, rel))[f"{rel}:{variable}"] == figdiff.ROUNDOFF
+    new[variable].values[index] = ref[variable].values[index] * 1.01 + 1e-3
+    assert statuses(figdiff.compare_datasets(ref, new, rel))[f"{rel}:{variable}"] == figdiff.DIFFERS
+
+
+def test_seed001_training_roundoff_against_the_reference_set():
+    """Seed 001's training statistics: float32, with the separations another CPU's run showed
+    (one float32 ulp at initialisation, 5.5e-3 relative in the minimal loss, 1.4e-3 of
+    ||Theta_0|| in the kernel's change after step 10) within round-off as declared; a 1 %
+    change of the initial loss, or a kernel change at step 10 beyond float32 round-off, differs."""
+    rel = "seed001/training_stats.nc"
+    ref = _reference(rel)
+    at = {"activation": "relu", "width": 256, "weight_variance": 0.5, "depth": 16}
+    new = ref.copy(deep=True)
+    new["initial_loss"].loc[at] = np.nextafter(np.float32(ref["initial_loss"].loc[at]), np.float32(np.inf))
+    new["min_loss"].loc[at] = ref["min_loss"].loc[at] * (1 + 5.5e-3)
+    new["ntk_change_end"].loc[at] = ref["ntk_change_end"].loc[at] - 1.4e-3
+    new["ntk_change"].loc[{**at, "snapshot": 1000}] = ref["ntk_change"].loc[{**at, "snapshot": 1000}] - 1.4e-3
+    got = statuses(figdiff.compare_datasets(ref, new, rel))
+    for name in ("initial_loss", "min_loss", "ntk_change_end", "ntk_change"):
+        assert got[f"{rel}:{name}"] == ROUNDOFF, name
+    edited = new.copy(deep=True)
+    edited["initial_loss"].loc[at] = ref["initial_loss"].loc[at] * 1.01
+    edited["ntk_change"].loc[{**at, "snapshot": 10}] = ref["ntk_change"].loc[{**at, "snapshot": 10}] + 1e-3
+    got = statuses(figdiff.compare_datasets(ref, edited, rel))
+    assert got[f"{rel}:initial_loss"] == DIFFERS and got[f"{rel}:ntk_change"] == DIFFERS
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _git(repository: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args], cwd=repository,
+                   check=True, capture_output=True)
+
+
+def test_export_refuses_a_dirty_checkout(tmp_path, capsys):
+    """A reference set is exported from committed code only: uncommitted changes to tracked
+    files under src/, workflow/, config/ stop it, named; --allow-dirty lets it through."""
+    repository = tmp_path / "checkout"
+    for rel in ("src/a.py", "workflow/b.smk", "config/c.yaml", "notes.md"):
+        (repository / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repository / rel).write_text("x\n")
+    _git(repository, "init", "-q")
+    _git(repository, "add", ".")
+    _git(repository, "commit", "-q", "-m", "start")
+    figures = make_run(tmp_path, "paper", stats())
+    data, destination = tmp_path / "data" / "paper", tmp_path / "reference"
+    (repository / "notes.md").write_text("y\n")  # outside the code: does not count
+    (repository / "src" / "new.py").write_text("y\n")  # untracked: does not count
+    assert figdiff.uncommitted_changes(repository) == []
+    (repository / "src" / "a.py").write_text("y\n")
+    (repository / "config" / "c.yaml").write_text("y\n")
+    _git(repository, "add", "config/c.yaml")  # staged counts too
+    assert figdiff.uncommitted_changes(repository) == ["config/c.yaml", "src/a.py"]
+    with pytest.raises(figdiff.DirtyTreeError, match=r"uncommitted changes.*config/c\.yaml, src/a\.py.*--allow-dirty"):
+        figdiff.export_reference(figures, data, destination, repository=repository)
+    assert not destination.exists()
+    assert figdiff.export_reference(figures, data, destination, allow_dirty=True, repository=repository)
+    with pytest.raises(figdiff.DirtyTreeError, match="cannot tell"):
+        figdiff.uncommitted_changes(tmp_path / "nowhere")
+    # The command line: refused (exit 2, the files named), unless --allow-dirty.
+    original = figdiff.REPOSITORY
+    try:
+        figdiff.REPOSITORY = repository
+        assert figdiff.main([str(figures), str(tmp_path / "ref2"), "--data", str(data), "--export"]) == 2  # refused
+        assert "src/a.py" in capsys.readouterr().err and not (tmp_path / "ref2").exists()
+        arguments = [str(figures), str(tmp_path / "ref2"), "--data", str(data), "--export"]
+        assert figdiff.main(arguments + ["--allow-dirty"]) == 0
+        assert (tmp_path / "ref2" / "data" / "ntk_stats_fnn.nc").is_file()
+    finally:
+        figdiff.REPOSITORY = original

@@ -349,6 +349,69 @@ def test_grid_broadcasting_matches_scalar_calls() -> None:
     assert np.all(np.diff(pair.correlation, axis=0) > 0)
 
 
+# kappa_2 and kappa_ratio of the code before identical inputs took the diagonal path,
+# at q^0_sr < q^0 where nothing was to change: (activation, sigma_w^2, sigma_b^2) -> values at
+# q^0_sr = 0, 0.3, 0.9 (rows) and depths 1, 7, 12 (columns), unit-length inputs.
+KAPPA_BEFORE: dict[tuple[str, float, float], tuple[list[list[float]], list[list[float]]]] = {
+    ("relu", 3.0, 1.0): (
+        [[0.9066197556890829, 13.7599690818836, 100.62851478958207],
+         [1.4807890791572182, 15.2109183518607, 107.91421389159899],
+         [3.0448875487671625, 23.309880514874987, 159.55407960024127]],
+        [[3.8604938597877783, 2.3268032712066113, 2.4729287532867508],
+         [2.363604681628259, 2.1048526019806095, 2.305971925752693],
+         [1.1494677369668733, 1.3735266060672173, 1.5596413971186371]],
+    ),
+    ("erf", 2.72, 1.0): (
+        [[0.152306541839924, 0.20830169869085732, 0.20750339434573717],
+         [0.4195798558744608, 0.23463531877271376, 0.22198214805177574],
+         [1.2493303941435847, 0.45449238541292375, 0.3701490309973138]],
+        [[10.216382920599278, 3.692424336971903, 3.456476146647634],
+         [3.7085239697839647, 3.278015712646219, 3.231027986706252],
+         [1.2454847493049195, 1.692301755462676, 1.937680428264212]],
+    ),
+    ("relu", 1.0, 1.0): (
+        [[0.6089977810442294, 0.26854012655999226, 0.16514492684662613],
+         [0.8220794683688988, 0.2708395976651235, 0.16533239063161062],
+         [1.357876556358446, 0.27921476885914553, 0.1660766204769224]],
+        [[2.463063161622686, 1.0597977215972403, 1.0090913768689462],
+         [1.824641117696534, 1.0507998709908088, 1.0079472085170558],
+         [1.1046659528629765, 1.0192806614369478, 1.0034303512199667]],
+    ),
+}
+
+
+@pytest.mark.parametrize("activation, weight, bias", list(KAPPA_BEFORE))
+def test_kappa_2_is_kappa_1_exactly_for_identical_inputs(activation: str, weight: float, bias: float) -> None:
+    """q^0_sr = q^0 (x_s = x_r): kappa_2 equals kappa_1 bit for bit and the ratio is exactly 1
+    (the cross path lost up to 6e-7 there: ReLU's sqrt(1 - c^2) near c = 1, chaos like
+    chi_1^L); at q^0_sr < q^0 the values are those of the code before."""
+    covariances = np.array([0.0, 0.3, 0.9, 1.0])
+    pair = mf.propagate_pair(activation, weight, bias, 64, input_covariance=covariances)
+    kappa_1 = np.exp(mf.log_kappa_1(mf.propagate(activation, weight, bias, 64)))
+    kappa_2, ratio = mf.kappa_2(pair), mf.kappa_ratio(pair)
+    assert np.array_equal(kappa_2[-1], kappa_1) and np.all(ratio[-1] == 1.0)
+    k2_before, ratio_before = KAPPA_BEFORE[(activation, weight, bias)]
+    np.testing.assert_allclose(kappa_2[:3][:, [0, 6, 11]], k2_before, rtol=1e-12)
+    np.testing.assert_allclose(ratio[:3][:, [0, 6, 11]], ratio_before, rtol=1e-12)
+    # Inputs of another length: the same at q^0_sr = |x|^2 / n0 = 2.5, not at 2.4.
+    pair = mf.propagate_pair(activation, weight, bias, 8, input_covariance=[2.4, 2.5], input_lengths=(2.5, 2.5))
+    kappa_1 = np.exp(mf.log_kappa_1(mf.propagate(activation, weight, bias, 8, input_length=2.5)))
+    assert np.array_equal(mf.kappa_2(pair)[1], kappa_1) and not np.any(mf.kappa_2(pair)[0] == kappa_1)
+
+
+def test_kappa_dataset_identical_inputs_exact() -> None:
+    """Seed 001's Figures 5-6 data: at q^0_sr = q^0 kappa_2 is kappa_1 and the ratio 1, exactly,
+    for every activation (tanh by quadrature too) and phase."""
+    from finite_ntk.papers.seed001.kappa import kappa_dataset
+
+    section = {"activations": ["erf", "relu", "tanh"], "bias_variance": 1.0, "max_depth": 6, "input_covariances": 3,
+               "border_multiples": {"ordered": 0.5, "border": 1.0, "chaotic": 1.5}}
+    ds = kappa_dataset(section, 1.0)
+    same = ds.sel(input_covariance=1.0)
+    assert bool((same["kappa_2"] == ds["kappa_1"]).all()) and bool((same["kappa_ratio"] == 1.0).all())
+    assert bool((ds["kappa_ratio"].sel(input_covariance=0.0) > 1.0).all())
+
+
 def test_custom_activation_uses_quadrature() -> None:
     """A user Activation named 'relu' is not the registered one: quadrature, same numbers."""
     custom = mf.Activation("relu", lambda x: np.maximum(x, 0.0), lambda x: np.asarray(x > 0, dtype=float))

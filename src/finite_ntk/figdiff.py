@@ -6,7 +6,7 @@ and a data directory (``data/<run>/``: ``ntk_stats_<model>.nc``, ``training/*.nc
 ``data/``, the netCDFs they were drawn from, in the same relative layout;
 ``finite-ntk-figdiff FIGURES REFERENCE --export`` writes one from a run.
 
-Two comparisons:
+The comparisons:
 
 - **Data**, per netCDF and variable. A variable ``v`` that comes with bootstrap bounds
   ``v_lo``, ``v_hi`` is compared with a statistical tolerance: at every element, the
@@ -20,9 +20,17 @@ Two comparisons:
   ``atol`` widen that; integers, flags and strings must be equal exactly (NaN equals NaN).
   Attributes (versions, git revision) are ignored, except the run's ``precision``, which
   sets the round-off tolerance.
-- **Training trajectories**, when the reference set holds the job's round-off envelope
-  (``training/roundoff/<job>.nc``, :mod:`finite_ntk.papers.seed000.roundoff`): Adam carries
-  another machine's rounding from a few ulp up to visible differences, so a variable along
+- **Declared comparisons.** Each data source declares how its files are compared
+  (:class:`finite_ntk.comparison.Comparison` on :class:`finite_ntk.figures.Source`): the
+  precision they were computed in (a float32 computation stored as float64 is compared at
+  float32 round-off), per variable a relative tolerance where the computation amplifies
+  round-off, an absolute floor where a value is zero up to round-off, another round-off
+  floor (none, or another variable's scale), optionally only at some coordinates, and the
+  round-off envelopes of training trajectories. Differences within a declaration are
+  ``within round-off`` and the row names the declaration. Nothing here is per file.
+- **Training trajectories**, when the source declares an envelope and the reference set
+  holds the job's (``training/roundoff/<job>.nc``, :mod:`finite_ntk.papers.seed000.roundoff`):
+  Adam carries another machine's rounding from a few ulp up to visible differences, so a variable along
   the training steps may differ at step ``t`` by up to ``TWIN_FACTOR`` times the relative
   separation a round-off twin of the job reached by ``t`` (the largest over the job's
   variables along the same steps: they are all functions of one parameter trajectory, and
@@ -34,8 +42,10 @@ Two comparisons:
 - **Pictures**, per PNG: byte-identical, or the fraction of pixels whose colour changes by
   more than ``pixel_threshold`` (0..1 on any channel), with the RMS difference.
 
-Verdict per data variable: ``identical`` (bit for bit), ``within round-off``,
-``within tolerance`` (bootstrap intervals, or ``rtol``/``atol``), ``differs``, ``missing``.
+Verdict per data variable: ``identical`` (bit for bit), ``within round-off`` (plain, or
+declared by its source, or the envelope), ``within tolerance`` (bootstrap intervals, or
+``rtol``/``atol``), ``differs`` (its metric: the largest difference where it differs),
+``missing``.
 Verdict per figure: ``identical`` (same bytes), ``same`` (changed pixels at most
 ``pixel_tolerance``), ``within round-off`` / ``within tolerance`` (pixels changed, but the
 data behind the figure changed only within round-off / the bootstrap tolerance),
@@ -57,14 +67,18 @@ import fnmatch
 import html
 import os
 import shutil
+import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import xarray as xr
 
+from finite_ntk.comparison import DEFAULT as DEFAULT_COMPARISON
+from finite_ntk.comparison import ENVELOPE_DIR, FLOOR_ARRAY, FLOOR_NONE, Comparison, Tolerance
+from finite_ntk.figures import Source
 from finite_ntk.papers import FIGURES, SOURCES
 
 IDENTICAL = "identical"
@@ -97,25 +111,42 @@ ROUNDOFF_ULPS = 128
 # (eigenvalues at the bottom of a spectrum, predictions at a zero crossing, kernel entries)
 # come out of cancellations between terms of the array's scale, so their error is
 # eps x scale, not eps x |value| (Weyl: |d lambda| <= |dK|_2 ~ eps |K|).
-# Variables matching these patterns are closed forms evaluated elementwise in float64
-# NumPy (no cancellation, no dependence on the run's precision) that span many decades
-# (theory_relative_delta_k: 2e-7 .. 1e8): a floor at the largest would hide any change to
-# the small ones, so they get the relative tolerance of their own dtype and no floor.
-# Estimates with bootstrap bounds get no floor either (their tolerance is the intervals;
-# round-off matters only where an interval has zero width, and relative_delta_k of the
-# PINN spans 1e-11 .. 1e34).
-ROUNDOFF_RELATIVE_ONLY: tuple[str, ...] = ("theory_*",)
+# A source may declare another floor per variable (finite_ntk.comparison.Tolerance.floor):
+# none for closed forms spanning many decades (seed 000's theory_*), or another variable's
+# scale (a smallest eigenvalue's is the largest one). Estimates with bootstrap bounds get no
+# floor (their tolerance is the intervals; round-off matters only where an interval has
+# zero width, and relative_delta_k of the PINN spans 1e-11 .. 1e34).
 
 # Training trajectories (module docstring): the round-off envelope of a training file
-# ``<dir>/<job>.nc`` is ``<dir>/roundoff/<job>.nc`` in the reference's data. The twin's
+# ``<dir>/<job>.nc`` is ``<dir>/<envelope>/<job>.nc`` in the reference's data, for the
+# sources that declare ``envelope`` (finite_ntk.comparison.ENVELOPE_DIR). The twin's
 # noise is one draw of a rounding: another machine's run of the paper config separated up
 # to 4.2 times further than the (pooled) twin did at some step, and 16 leaves a margin
 # (figures/reference/README.md).
-ENVELOPE_DIR = "roundoff"
 TWIN_FACTOR = 16.0
-ENVELOPE_PATTERNS: tuple[str, ...] = tuple(  # the training jobs' (fnn_*, pinn_*), not ntk_init
-    f"{os.path.dirname(p)}/{ENVELOPE_DIR}/{os.path.basename(p)}" for p in DATA_PATTERNS if p.startswith("training/") and "*" in p
-)
+
+
+def _envelope_patterns(sources: Mapping[str, Source]) -> tuple[str, ...]:
+    """Where the declared envelopes of the sources' files lie (``training/roundoff/fnn_*.nc``)."""
+    patterns = (
+        f"{os.path.dirname(p)}/{s.comparison.envelope}/{os.path.basename(p)}" if os.path.dirname(p)
+        else f"{s.comparison.envelope}/{p}"
+        for s in sources.values() if s.comparison.envelope for p in s.files
+    )
+    return tuple(dict.fromkeys(patterns))
+
+
+ENVELOPE_PATTERNS: tuple[str, ...] = _envelope_patterns(SOURCES)  # seed 000's training jobs, not ntk_init
+
+
+def comparison_for(rel: str, sources: Mapping[str, Source] = SOURCES) -> Comparison:
+    """The declared comparison of data file ``rel`` (relative to the data directory): that of
+    the sources whose patterns match it (they must agree), else the plain round-off."""
+    found = {name: s.comparison for name, s in sources.items() if any(fnmatch.fnmatchcase(rel, p) for p in s.files)}
+    distinct = [c for i, c in enumerate(found.values()) if c not in list(found.values())[:i]]
+    if len(distinct) > 1:
+        raise ValueError(f"data file {rel}: its sources {', '.join(found)} declare different comparisons")
+    return distinct[0] if distinct else DEFAULT_COMPARISON
 
 
 @dataclass
@@ -158,62 +189,100 @@ def _float_dtype(value: object) -> np.dtype | None:
 
 def run_precision(*datasets: xr.Dataset) -> np.dtype | None:
     """The coarsest floating precision recorded in the datasets' ``precision`` attribute."""
-    found = [d for d in (_float_dtype(ds.attrs.get("precision")) for ds in datasets) if d is not None]
+    return _coarsest(*(ds.attrs.get("precision") for ds in datasets))
+
+
+def _coarsest(*values: object) -> np.dtype | None:
+    """The coarsest floating dtype among ``values`` (dtypes or names; others ignored)."""
+    found = [d for d in (_float_dtype(v) for v in values if v is not None) if d is not None]
     return max(found, key=lambda d: np.finfo(d).eps) if found else None
 
 
 @dataclass(frozen=True)
 class RoundOff:
-    """Round-off tolerance of one array: ``|a - b| <= atol + rtol * max(|a|, |b|)``."""
+    """Tolerance of one array: ``|a - b| <= atol + rtol * max(|a|, |b|)`` (round-off), or
+    within the source's ``declared`` tolerance where ``declared_mask`` is True (None:
+    everywhere; see :class:`finite_ntk.comparison.Tolerance`)."""
 
     rtol: float
     atol: float
     precision: str
+    floor_of: str = ""  # the variable whose largest magnitude sets the floor, if not the array's
+    declared: Tolerance = Tolerance()
+    declared_mask: np.ndarray | None = field(default=None, compare=False, repr=False)
 
-    def describe(self) -> str:
-        floor = f", atol={self.atol:.3g} (rtol x max|value|)" if self.atol else ""
-        return f"round-off: rtol={self.rtol:.3g} ({ROUNDOFF_ULPS} ulp of {self.precision}){floor}"
+    def describe(self, declared: bool = True) -> str:
+        """The tolerance in words; with the declared part when ``declared`` and it adds one."""
+        floor = f", atol={self.atol:.3g} (rtol x max|{self.floor_of or 'value'}|)" if self.atol else ""
+        text = f"round-off: rtol={self.rtol:.3g} ({ROUNDOFF_ULPS} ulp of {self.precision}){floor}"
+        extra = self.declared.describe() if declared else ""
+        return text + (f"; {extra}" if extra else "")
 
 
 def roundoff_tolerance(
-    name: str, a: np.ndarray, b: np.ndarray, precision: np.dtype | None = None, floor: bool = True
+    name: str, a: np.ndarray, b: np.ndarray, precision: np.dtype | None = None, floor: bool = True,
+    declared: Tolerance = Tolerance(), scale: float = 0.0,
 ) -> RoundOff | None:
-    """The round-off tolerance for comparing floating arrays ``a`` and ``b`` (None for
-    integers, flags and strings, which must be equal exactly).
+    """The round-off tolerance for comparing floating arrays ``a`` and ``b`` of variable
+    ``name`` (None for integers, flags and strings, which must be equal exactly).
 
     ``rtol = ROUNDOFF_ULPS * eps`` with ``eps`` of the coarsest of the two dtypes and of the
-    run's ``precision``: a float64 value computed from float32 data (eigenvalues of a
-    float32 kernel) carries float32 round-off. ``atol = rtol * max|a|, |b|`` over the
-    finite values, so elements near zero are judged on the array's scale (``floor=False``:
-    none). Variables in ``ROUNDOFF_RELATIVE_ONLY`` use their own dtype and no floor."""
+    precision the values were computed in: the variable's declared one (``declared.precision``)
+    if any, else the run's (``precision``: the file's attribute or its source's declaration);
+    a float64 value computed from float32 data (eigenvalues of a float32 kernel) carries
+    float32 round-off. ``atol = rtol * max|a|, |b|`` over the finite values, so elements near
+    zero are judged on the array's scale, or on ``scale`` (another variable's largest
+    magnitude, ``declared.floor``) where that is larger; none with ``floor=False`` or a
+    declared ``FLOOR_NONE``. The declared ``rtol``/``atol`` travel with the result (``_within``)."""
     dtypes = [d for d in (_float_dtype(a.dtype), _float_dtype(b.dtype)) if d is not None]
     if not dtypes or a.dtype.kind not in "fciu" or b.dtype.kind not in "fciu":
         return None
-    relative_only = any(fnmatch.fnmatchcase(name, p) for p in ROUNDOFF_RELATIVE_ONLY)
-    if precision is not None and not relative_only:
-        dtypes.append(np.dtype(precision))
-    coarsest = max(dtypes, key=lambda d: np.finfo(d).eps)
+    own = _float_dtype(declared.precision) if declared.precision else None
+    coarsest = _coarsest(*dtypes, own if own is not None else precision)
+    assert coarsest is not None
     rtol = ROUNDOFF_ULPS * float(np.finfo(coarsest).eps)
     atol = 0.0
-    if floor and not relative_only:
+    floor_of = ""
+    if floor and declared.floor != FLOOR_NONE:
         magnitudes = np.concatenate([_as_float(x).ravel() for x in (a, b)])
         magnitudes = np.abs(magnitudes[np.isfinite(magnitudes)])
-        atol = rtol * _largest(magnitudes)
-    return RoundOff(rtol, atol, np.finfo(coarsest).dtype.name)
+        own_scale = _largest(magnitudes)
+        atol = rtol * max(own_scale, scale)
+        floor_of = declared.floor if declared.floor != FLOOR_ARRAY and scale > own_scale else ""
+    return RoundOff(rtol, atol, np.finfo(coarsest).dtype.name, floor_of, declared)
 
 
-def _within(a: np.ndarray, b: np.ndarray, tolerance: RoundOff) -> tuple[np.ndarray, np.ndarray]:
-    """Elementwise (ok, |a - b| / allowed): equal (NaN == NaN, inf == inf) or within
-    ``tolerance``; the ratio is 0 where equal and inf where not finite."""
+class Check(NamedTuple):
+    """A deterministic array against its reference: the tolerance (None: exact), elementwise
+    ok, |diff| / allowed, and ok by plain round-off alone (without the declared part)."""
+
+    tolerance: RoundOff | None
+    ok: np.ndarray
+    ratio: np.ndarray
+    plain: np.ndarray
+
+
+def _within(a: np.ndarray, b: np.ndarray, tolerance: RoundOff) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Elementwise (ok, |a - b| / allowed, ok by round-off alone): equal (NaN == NaN, inf ==
+    inf) or within ``tolerance``; the ratio is 0 where equal and inf where not finite."""
     x, y = _as_float(a), _as_float(b)
+    declared = tolerance.declared
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         equal = (x == y) | (np.isnan(x) & np.isnan(y))
-        allowed = tolerance.atol + tolerance.rtol * np.maximum(np.abs(x), np.abs(y))
+        magnitude = np.maximum(np.abs(x), np.abs(y))
+        plain_allowed = tolerance.atol + tolerance.rtol * magnitude
+        allowed = plain_allowed
+        if declared.rtol or declared.atol:
+            extra = declared.atol + declared.rtol * magnitude
+            if tolerance.declared_mask is not None:
+                extra = np.where(tolerance.declared_mask, extra, 0.0)
+            allowed = np.maximum(plain_allowed, extra)
         diff = np.abs(x - y)
         ok = equal | (diff <= allowed)
+        plain = equal | (diff <= plain_allowed)
         ratio = np.where(equal, 0.0, diff / allowed)
     ratio = np.where(np.isnan(ratio), np.inf, ratio)
-    return ok, ratio
+    return ok, ratio, plain
 
 
 def _as_float(values: np.ndarray) -> np.ndarray:
@@ -223,6 +292,31 @@ def _as_float(values: np.ndarray) -> np.ndarray:
 
 def _largest(values: np.ndarray) -> float:
     return float(np.max(values)) if values.size else 0.0
+
+
+def _declared_mask(array: xr.DataArray, tolerance: Tolerance) -> np.ndarray | None:
+    """Where ``tolerance.where`` puts the elements of ``array`` (None: everywhere); nowhere if
+    the array lacks one of its dimensions."""
+    if not tolerance.where:
+        return None
+    mask = np.ones(array.shape, dtype=bool)
+    for dim, values in tolerance.where.items():
+        if dim not in array.dims:
+            return np.zeros(array.shape, dtype=bool)
+        labels = array[dim].values if dim in array.coords else np.arange(array.sizes[dim])
+        shape = [1] * array.ndim
+        shape[array.dims.index(dim)] = -1
+        mask &= np.isin(labels, np.asarray(values)).reshape(shape)
+    return mask
+
+
+def _scale_of(floor: str, ref: xr.Dataset, new: xr.Dataset) -> float:
+    """The largest finite magnitude of variable ``floor`` in either dataset (0 for the floors
+    FLOOR_ARRAY and FLOOR_NONE, or a variable that is not there)."""
+    if floor in (FLOOR_ARRAY, FLOOR_NONE) or floor not in ref.variables or floor not in new.variables:
+        return 0.0
+    values = np.concatenate([_as_float(ds[floor].values).ravel() for ds in (ref, new)])
+    return _largest(np.abs(values[np.isfinite(values)]))
 
 
 def _within_intervals(ref: xr.Dataset, new: xr.Dataset, name: str, rtol: float = 0.0) -> tuple[np.ndarray, float]:
@@ -265,31 +359,50 @@ def _where(array: xr.DataArray, mask: np.ndarray, limit: int = 3) -> str:
 
 
 def _roundoff_check(
-    name: str, a: np.ndarray, b: np.ndarray, precision: np.dtype | None, roundoff: bool, floor: bool = True
-) -> tuple[RoundOff | None, np.ndarray, np.ndarray]:
-    """(tolerance, ok mask, ratio |diff| / allowed) of a deterministic array; the
-    tolerance is None (and the mask exact equality) for non-float data or ``roundoff=False``."""
-    tolerance = roundoff_tolerance(name, a, b, precision, floor) if roundoff else None
+    name: str, a: np.ndarray, b: np.ndarray, precision: np.dtype | None, roundoff: bool, floor: bool = True,
+    declared: Tolerance = Tolerance(), scale: float = 0.0, mask: np.ndarray | None = None,
+) -> Check:
+    """A deterministic array against its reference (:class:`Check`); the tolerance is None
+    (and the mask exact equality) for non-float data or ``roundoff=False``."""
+    tolerance = roundoff_tolerance(name, a, b, precision, floor, declared, scale) if roundoff else None
     if tolerance is None:
         exact = _equal_exact(a, b, 0.0, 0.0)
-        return None, exact, np.where(exact, 0.0, np.inf)
-    ok, ratio = _within(a, b, tolerance)
-    return tolerance, ok, ratio
+        return Check(None, exact, np.where(exact, 0.0, np.inf), exact)
+    if mask is not None:
+        tolerance = replace(tolerance, declared_mask=mask)
+    ok, ratio, plain = _within(a, b, tolerance)
+    return Check(tolerance, ok, ratio, plain)
+
+
+def _roundoff_words(check: Check, changed: int, size: int) -> tuple[str, str, str]:
+    """(metric, tolerance, detail) of a row within round-off, naming the declared tolerance
+    where plain round-off alone would not have done."""
+    assert check.tolerance is not None
+    beyond = int(np.sum(~check.plain))
+    if not beyond:
+        return "max |diff| / round-off tolerance", check.tolerance.describe(declared=False), (
+            f"{changed} of {size} values changed, only by round-off")
+    return "max |diff| / allowed", check.tolerance.describe(), (
+        f"{changed} of {size} values changed, {beyond} beyond plain round-off but within the declared tolerance")
 
 
 def compare_datasets(
     ref: xr.Dataset, new: xr.Dataset, label: str, rtol: float = 0.0, atol: float = 0.0, roundoff: bool = True,
-    envelope: xr.Dataset | None = None,
+    envelope: xr.Dataset | None = None, comparison: Comparison | None = None,
 ) -> list[Row]:
     """Rows for every coordinate and variable of two datasets (see module docstring).
     ``roundoff=False`` asks for bit-identical deterministic data (same machine);
-    ``envelope``: the reference's round-off envelope of a training job (ignored then)."""
+    ``envelope``: the reference's round-off envelope of a training job (ignored then);
+    ``comparison``: how they are compared (default: the declaration of the source whose
+    files match ``label``, :func:`comparison_for`)."""
     rows: list[Row] = []
-    precision = run_precision(ref, new)
+    comparison = comparison_for(label) if comparison is None else comparison
+    precision = _coarsest(run_precision(ref, new), comparison.precision)
     # Coordinates: bit-identical, or floating values within round-off.
     for name in sorted(set(ref.coords) | set(new.coords)):
         if name not in ref.coords or name not in new.coords:
-            rows.append(Row("data", f"{label}:{name}", DIFFERS, detail="coordinate only in " + ("run" if name in new.coords else "reference")))
+            where = "run" if name in new.coords else "reference"
+            rows.append(Row("data", f"{label}:{name}", DIFFERS, detail=f"coordinate only in {where}"))
             continue
         a, b = ref[name].values, new[name].values
         if a.shape != b.shape:
@@ -297,18 +410,23 @@ def compare_datasets(
             continue
         if np.all(_equal_exact(a, b, 0.0, 0.0)):
             continue
-        tolerance, ok, ratio = _roundoff_check(name, a, b, precision, roundoff)
-        if tolerance is not None and np.all(ok):
-            rows.append(Row("data", f"{label}:{name}", ROUNDOFF, "max |diff| / round-off tolerance", _largest(ratio), tolerance.describe(),
-                            f"{int(np.sum(~_equal_exact(a, b, 0.0, 0.0)))} of {a.size} coordinate values changed, only by round-off"))
+        check = _roundoff_check(name, a, b, precision, roundoff)
+        if check.tolerance is not None and np.all(check.ok):
+            changed = int(np.sum(~_equal_exact(a, b, 0.0, 0.0)))
+            rows.append(Row("data", f"{label}:{name}", ROUNDOFF, "max |diff| / round-off tolerance",
+                            _largest(check.ratio), check.tolerance.describe(declared=False),
+                            f"{changed} of {a.size} coordinate values changed, only by round-off"))
         else:
-            where = ", ".join(str(v) for v in a[~ok][:3])
-            rows.append(Row("data", f"{label}:{name}", DIFFERS, tolerance=tolerance.describe() if tolerance else "exact",
-                            detail=f"{int(np.sum(~ok))} of {a.size} coordinate values differ (reference values {where})"))
+            where = ", ".join(str(v) for v in a[~check.ok][:3])
+            detail = f"{int(np.sum(~check.ok))} of {a.size} coordinate values differ (reference values {where})"
+            rows.append(Row("data", f"{label}:{name}", DIFFERS,
+                            tolerance=check.tolerance.describe(declared=False) if check.tolerance else "exact",
+                            detail=detail))
     variables = sorted(set(ref.data_vars) | set(new.data_vars))
     with_bounds = {
         v for v in variables
-        if all(v + s in ref.data_vars and v + s in new.data_vars for s in BOUND_SUFFIXES) and v in ref.data_vars and v in new.data_vars
+        if v in ref.data_vars and v in new.data_vars
+        and all(v + s in ref.data_vars and v + s in new.data_vars for s in BOUND_SUFFIXES)
     }
     bounds = {v + s for v in with_bounds for s in BOUND_SUFFIXES}
     tolerance_masks: dict[str, np.ndarray] = {}
@@ -322,6 +440,8 @@ def compare_datasets(
         if a.dims != b.dims or a.shape != b.shape:
             rows.append(Row("data", full, DIFFERS, detail=f"dimensions {a.dims}{a.shape} vs {b.dims}{b.shape}"))
             continue
+        declared = comparison.tolerance(name)
+        mask = _declared_mask(a, declared)
         exact = _equal_exact(a.values, b.values, 0.0, 0.0)
         if name in with_bounds:
             parts = [(a.values, b.values)] + [(ref[name + s].values, new[name + s].values) for s in BOUND_SUFFIXES]
@@ -330,19 +450,24 @@ def compare_datasets(
                 tolerance_masks[name] = np.ones(a.shape, bool)
                 continue
             # Estimate and bounds all within round-off: the same numbers from another machine.
-            checks = [_roundoff_check(name, x, y, precision, roundoff, floor=False) for x, y in parts]
-            if all(t is not None and np.all(ok) for t, ok, _ in checks):
+            checks = [_roundoff_check(name, x, y, precision, roundoff, False, declared, mask=mask) for x, y in parts]
+            if all(c.tolerance is not None and np.all(c.ok) for c in checks):
                 changed = int(np.sum(~exact))
-                rows.append(Row("data", full, ROUNDOFF, "max |diff| / round-off tolerance", max(_largest(r) for _, _, r in checks),
-                                checks[0][0].describe(), f"{changed} of {exact.size} values changed, only by round-off"))
+                merged = Check(checks[0].tolerance, checks[0].ok, np.maximum.reduce([c.ratio for c in checks]),
+                               np.logical_and.reduce([c.plain for c in checks]))
+                metric, words, detail = _roundoff_words(merged, changed, exact.size)
+                rows.append(Row("data", full, ROUNDOFF, metric, _largest(merged.ratio), words, detail))
                 tolerance_masks[name] = np.ones(a.shape, bool)
                 continue
-            ok, worst = _within_intervals(ref, new, name, checks[0][0].rtol if checks[0][0] is not None else 0.0)
+            first = checks[0].tolerance
+            ok, worst = _within_intervals(ref, new, name, first.rtol if first is not None else 0.0)
             tolerance_masks[name] = ok
             if np.all(ok):
-                rows.append(Row("data", full, WITHIN, "max |diff| / tolerance", worst, "bootstrap half-widths", f"{int(np.sum(~exact))} of {exact.size} values changed"))
+                rows.append(Row("data", full, WITHIN, "max |diff| / tolerance", worst, "bootstrap half-widths",
+                                f"{int(np.sum(~exact))} of {exact.size} values changed"))
             else:
-                rows.append(Row("data", full, DIFFERS, "max |diff| / tolerance", worst, "bootstrap half-widths", f"{int(np.sum(~ok))} of {ok.size} beyond tolerance at {_where(a, ok)}"))
+                rows.append(Row("data", full, DIFFERS, "max |diff| / tolerance", worst, "bootstrap half-widths",
+                                f"{int(np.sum(~ok))} of {ok.size} beyond tolerance at {_where(a, ok)}"))
             continue
         if np.all(exact):
             rows.append(Row("data", full, IDENTICAL, tolerance="exact"))
@@ -352,15 +477,19 @@ def compare_datasets(
             source = DERIVED_FROM[name]
             source_ok = tolerance_masks.get(source, np.zeros(exact.shape, bool))
             if source_ok.shape == exact.shape and np.all(source_ok[~exact]):
-                rows.append(Row("data", full, WITHIN, tolerance=f"follows {source}", detail=f"{int(np.sum(~exact))} flags changed where {source} is within tolerance"))
+                rows.append(Row("data", full, WITHIN, tolerance=f"follows {source}",
+                                detail=f"{int(np.sum(~exact))} flags changed where {source} is within tolerance"))
             else:
-                rows.append(Row("data", full, DIFFERS, tolerance=f"follows {source}", detail=f"flags changed where {source} differs, at {_where(a, exact)}"))
+                rows.append(Row("data", full, DIFFERS, tolerance=f"follows {source}",
+                                detail=f"flags changed where {source} differs, at {_where(a, exact)}"))
             continue
         changed = int(np.sum(~exact))
-        tolerance, close, ratio = _roundoff_check(name, a.values, b.values, precision, roundoff)
+        scale = _scale_of(declared.floor, ref, new)
+        check = _roundoff_check(name, a.values, b.values, precision, roundoff, True, declared, scale, mask)
+        tolerance, close, ratio = check.tolerance, check.ok, check.ratio
         if tolerance is not None and np.all(close):
-            rows.append(Row("data", full, ROUNDOFF, "max |diff| / round-off tolerance", _largest(ratio), tolerance.describe(),
-                            f"{changed} of {exact.size} values changed, only by round-off"))
+            metric, words, detail = _roundoff_words(check, changed, exact.size)
+            rows.append(Row("data", full, ROUNDOFF, metric, _largest(ratio), words, detail))
             continue
         if tolerance is not None and envelope is not None and name in envelope.data_vars:
             trajectory = _within_envelope(a, b, _pooled_envelope(envelope, envelope[name].dims), tolerance, close)
@@ -372,17 +501,19 @@ def compare_datasets(
         if rtol or atol:
             close |= _equal_exact(a.values, b.values, rtol, atol)
             if np.all(close):
-                rows.append(Row("data", full, WITHIN, tolerance=f"rtol={rtol:g}, atol={atol:g}", detail=f"{changed} of {exact.size} values changed"))
+                rows.append(Row("data", full, WITHIN, tolerance=f"rtol={rtol:g}, atol={atol:g}",
+                                detail=f"{changed} of {exact.size} values changed"))
                 continue
             described += f"; rtol={rtol:g}, atol={atol:g}"
         detail = f"{int(np.sum(~close))} of {close.size} values differ at {_where(a, close)}"
         if a.dtype.kind in "fc":
             with np.errstate(invalid="ignore"):
-                diff = np.abs(_as_float(a.values) - _as_float(b.values))
+                diff = np.abs(_as_float(a.values) - _as_float(b.values))[~close]  # where they differ
             finite = diff[np.isfinite(diff)]
             if tolerance is not None:
-                detail += f"; max |diff| / round-off tolerance {_largest(ratio[~close]):.3g}"
-            rows.append(Row("data", full, DIFFERS, "max |diff|", float(finite.max()) if finite.size else float("nan"), described, detail))
+                detail += f"; max |diff| / allowed {_largest(ratio[~close]):.3g}"
+            rows.append(Row("data", full, DIFFERS, "max |diff|", float(finite.max()) if finite.size else float("nan"),
+                            described, detail))
         else:
             rows.append(Row("data", full, DIFFERS, tolerance=described, detail=detail))
     return rows
@@ -432,10 +563,10 @@ def data_files(directory: Path, patterns: Sequence[str] = DATA_PATTERNS) -> list
     return sorted(found)
 
 
-def envelope_file(rel: str) -> str:
+def envelope_file(rel: str, directory: str = ENVELOPE_DIR) -> str:
     """``training/fnn_w32_d1.nc`` -> ``training/roundoff/fnn_w32_d1.nc``."""
     head, tail = os.path.split(rel)
-    return os.path.join(head, ENVELOPE_DIR, tail) if head else os.path.join(ENVELOPE_DIR, tail)
+    return os.path.join(head, directory, tail) if head else os.path.join(directory, tail)
 
 
 def _combined(statuses: Iterable[str]) -> str:
@@ -449,7 +580,8 @@ def _combined(statuses: Iterable[str]) -> str:
 def compare_data(
     ref_dir: Path, new_dir: Path, rtol: float = 0.0, atol: float = 0.0, roundoff: bool = True
 ) -> tuple[list[Row], dict[str, str]]:
-    """Rows for every data file of either directory, and each file's overall status."""
+    """Rows for every data file of either directory, and each file's overall status; each
+    file compared as its source declares (:func:`comparison_for`)."""
     rows: list[Row] = []
     status: dict[str, str] = {}
     ref_files, new_files = set(data_files(ref_dir)), set(data_files(new_dir))
@@ -459,13 +591,15 @@ def compare_data(
             rows.append(Row("data", rel, MISSING, detail=f"file only in the {where}"))
             status[rel] = MISSING
             continue
-        envelope_path = ref_dir / envelope_file(rel)
+        comparison = comparison_for(rel)
         envelope = None
-        if roundoff and envelope_path.is_file():
-            with xr.open_dataset(envelope_path) as opened:
-                envelope = opened.load()
+        if roundoff and comparison.envelope:
+            envelope_path = ref_dir / envelope_file(rel, comparison.envelope)
+            if envelope_path.is_file():
+                with xr.open_dataset(envelope_path) as opened:
+                    envelope = opened.load()
         with xr.open_dataset(ref_dir / rel) as ref, xr.open_dataset(new_dir / rel) as new:
-            file_rows = compare_datasets(ref.load(), new.load(), rel, rtol, atol, roundoff, envelope)
+            file_rows = compare_datasets(ref.load(), new.load(), rel, rtol, atol, roundoff, envelope, comparison)
         rows.extend(file_rows)
         status[rel] = _combined(r.status for r in file_rows)
     return rows, status
@@ -692,10 +826,61 @@ def default_data_dir(figures: Path) -> Path:
     return figures / "data"
 
 
-def export_reference(figures: str | os.PathLike, data: str | os.PathLike, destination: str | os.PathLike) -> list[Path]:
+# The export refuses a checkout whose tracked files under these directories have uncommitted
+# changes: a reference set's data must come from committed code, which their git_revision
+# attribute names (the seed-001 training data of the 2026-12-02 set say '<rev>-dirty').
+EXPORT_CLEAN_PATHS: tuple[str, ...] = ("src", "workflow", "config")
+REPOSITORY = Path(__file__).resolve().parents[2]  # the checkout this package runs from
+
+
+class DirtyTreeError(RuntimeError):
+    """The export's checkout has uncommitted changes (or cannot be checked)."""
+
+
+def uncommitted_changes(
+    repository: str | os.PathLike | None = None, paths: Sequence[str] = EXPORT_CLEAN_PATHS
+) -> list[str]:
+    """Tracked files under ``paths`` of the git checkout ``repository`` (default: this
+    package's) with uncommitted changes, staged or not; untracked files do not count.
+    Raises :class:`DirtyTreeError` where git cannot tell (no checkout, no git)."""
+    repository = Path(repository) if repository is not None else REPOSITORY
+    command = ["git", "status", "--porcelain", "--untracked-files=no", "--", *paths]
+    try:
+        result = subprocess.run(command, cwd=repository, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        reason = getattr(error, "stderr", "") or str(error)
+        raise DirtyTreeError(
+            f"cannot tell whether {repository} has uncommitted changes ({reason.strip()}); "
+            "export from a clean git checkout, or pass --allow-dirty"
+        ) from error
+    return [line[3:] for line in result.stdout.splitlines() if line.strip()]
+
+
+def _listed(names: Sequence[str], limit: int = 12) -> str:
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def export_reference(
+    figures: str | os.PathLike, data: str | os.PathLike, destination: str | os.PathLike,
+    allow_dirty: bool = False, repository: str | os.PathLike | None = None,
+) -> list[Path]:
     """Copy a run's figures (PNG, PDF), the netCDFs behind them and the training jobs'
     round-off envelopes where the run made them (``snakemake roundoff_envelope``) into the
-    reference layout (``destination/<stem>.{png,pdf}``, ``destination/data/...``)."""
+    reference layout (``destination/<stem>.{png,pdf}``, ``destination/data/...``).
+
+    Refuses (:class:`DirtyTreeError`, naming the files, before copying anything) when the
+    checkout ``repository`` (default: this package's) has uncommitted changes to tracked
+    files under ``EXPORT_CLEAN_PATHS``, unless ``allow_dirty``."""
+    if not allow_dirty:
+        dirty = uncommitted_changes(repository)
+        if dirty:
+            where = ", ".join(f"{p}/" for p in EXPORT_CLEAN_PATHS)
+            raise DirtyTreeError(
+                f"refusing to export a reference set: uncommitted changes to tracked files under {where} "
+                f"({_listed(dirty)}); commit them first, so that the data's git_revision names the code that "
+                "made them, or pass --allow-dirty"
+            )
     figures, data, destination = Path(figures), Path(data), Path(destination)
     written = []
     destination.mkdir(parents=True, exist_ok=True)
@@ -751,6 +936,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--atol", type=float, default=0.0, help="absolute tolerance for data without bootstrap bounds, beyond round-off (default 0)")
     parser.add_argument("--exact", action="store_true", help="deterministic data must be bit-identical, no round-off tolerance (a rerun on the same machine)")
     parser.add_argument("--export", action="store_true", help="instead of comparing, copy the run's figures and data into REFERENCE")
+    parser.add_argument("--allow-dirty", action="store_true",
+                        help="--export even with uncommitted changes to tracked files under src/, workflow/, "
+                        "config/ (tests)")
     parser.add_argument("--quiet", action="store_true", help="print only rows that differ")
     args = parser.parse_args(argv)
     figures = Path(args.figures)
@@ -759,7 +947,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not figures.is_dir():
             print(f"finite-ntk-figdiff: {figures} does not exist", file=sys.stderr)
             return 2
-        written = export_reference(figures, data, args.reference)
+        try:
+            written = export_reference(figures, data, args.reference, allow_dirty=args.allow_dirty)
+        except DirtyTreeError as error:
+            print(f"finite-ntk-figdiff: {error}", file=sys.stderr)
+            return 2
         print(f"exported {len(written)} files to {args.reference}")
         return 0
     out = Path(args.out) if args.out else Path("report") / figures.name / "figdiff"

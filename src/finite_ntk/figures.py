@@ -20,16 +20,21 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, NamedTuple
 
+from finite_ntk.comparison import DEFAULT as DEFAULT_COMPARISON
+from finite_ntk.comparison import Comparison
 from finite_ntk.config import config_value
 
 
 class Source(NamedTuple):
     """A kind of data product a figure reads. ``files`` are patterns relative to the run's
     data directory (``data/<run>/``), used by the figure diff; the workflow resolves the
-    exact files of a run from its config (``workflow/rules/common.smk``)."""
+    exact files of a run from its config (``workflow/rules/common.smk``). ``comparison``:
+    how the figure diff compares them across machines (:mod:`finite_ntk.comparison`: the
+    precision they were computed in, per-variable tolerances, round-off envelopes)."""
 
     files: tuple[str, ...]
     many: bool  # a list of datasets (True) or one dataset (False)
+    comparison: Comparison = DEFAULT_COMPARISON
 
 
 @dataclass(frozen=True)

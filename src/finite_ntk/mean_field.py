@@ -918,6 +918,19 @@ def _kappa_pairs(propagation: Propagation, input_width_ratio: float) -> tuple[_P
     return _forward_scan(propagation, terms, readout_terms), log_alpha
 
 
+def _coincident_inputs(propagation: Propagation) -> np.ndarray:
+    """Where x_s and x_r are one input (equal lengths, input correlation exactly 1, i.e.
+    q^0_sr = q^0_s = q^0_r), as a mask of shape G + (1,) for the depth axis.
+
+    There every cross quantity equals its diagonal one, yet the correlations carried by
+    ``_pair_sum`` drift from 1 by round-off, and correlation maps amplify that drift near
+    c = 1 (ReLU's cross integral through sqrt(1 - c^2), the chaotic phase like chi_1^L):
+    kappa_2 came out 6e-7 relative below kappa_1 at ReLU, chaotic, depth 64. So the kappas
+    there are computed by the diagonal path instead."""
+    same_length = propagation.log_qhat[..., 0] == propagation.log_qhat_second[..., 0]
+    return (same_length & (propagation.activation_correlation[..., 0] == 1.0))[..., None]
+
+
 def log_kappa_1(propagation: Propagation, *, input_width_ratio: float = 1.0) -> np.ndarray:
     """log kappa_1(x_s) of Lemma 2 for every depth L = 1 .. depth, shape G + (depth,)::
 
@@ -938,16 +951,20 @@ def kappa_2(propagation: Propagation, *, input_width_ratio: float = 1.0) -> np.n
 
     conventions as ``log_kappa_1``; Theta(x_s, x_r) = alpha M kappa_2 + [biases] sum_l p^l_sr.
     Computed as a correlation times sqrt(kappa_1(x_s) kappa_1(x_r)): overflows only where
-    the value itself exceeds float64; ``kappa_ratio`` never does.
+    the value itself exceeds float64; ``kappa_ratio`` never does. Where the two inputs
+    coincide (q^0_sr = q^0_s = q^0_r) it is kappa_1, computed as ``log_kappa_1`` computes it,
+    so the two are equal bit for bit (:func:`_coincident_inputs`).
     """
     pairs, log_alpha = _kappa_pairs(propagation, input_width_ratio)
-    return pairs.correlation * np.exp(0.5 * (pairs.log_first + pairs.log_second) - log_alpha)
+    general = pairs.correlation * np.exp(0.5 * (pairs.log_first + pairs.log_second) - log_alpha)
+    return np.where(_coincident_inputs(propagation), np.exp(pairs.log_first - log_alpha), general)
 
 
 def kappa_ratio(propagation: Propagation, *, input_width_ratio: float = 1.0) -> np.ndarray:
     """sqrt(kappa_1(x_s) kappa_1(x_r)) / kappa_2(x_s, x_r) for every depth: the paper's
     kappa_1 / kappa_2 (Figure 6) for inputs of equal length; >= 1 when kappa_2 > 0, and near
-    1 when the NTK matrix is close to degenerate. Scale-free, so it never overflows."""
+    1 when the NTK matrix is close to degenerate. Scale-free, so it never overflows; exactly 1
+    where the two inputs coincide (:func:`_coincident_inputs`)."""
     pairs, _ = _kappa_pairs(propagation, input_width_ratio)
     with np.errstate(divide="ignore"):
-        return 1.0 / pairs.correlation
+        return np.where(_coincident_inputs(propagation), 1.0, 1.0 / pairs.correlation)

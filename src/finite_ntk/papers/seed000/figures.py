@@ -4,23 +4,37 @@ Theorems 1 and 2 (Figures 1-4, S2) and the training figures (5-10, S1). Plain da
 
 from __future__ import annotations
 
+from finite_ntk.comparison import ENVELOPE_DIR, FLOOR_NONE, Comparison, Tolerance
 from finite_ntk.figures import Figure, FromConfig, Source
 
 MONTE_CARLO = "Monte Carlo: Theorems 1 and 2"  # the HTML report's categories
 TRAINING = "Training"
 
+# How the figure diff compares these data across machines (finite_ntk.comparison). Every
+# file carries its run's precision (float32) in its `precision` attribute, which sets the
+# round-off. The Monte-Carlo statistics' theory_* are closed forms evaluated elementwise in
+# float64 NumPy (no cancellation, whatever the run's precision) spanning many decades
+# (theory_relative_delta_k: 2e-7 .. 1e8): each element against itself at float64, no
+# floor at the largest (it would hide any change to the small ones). The training jobs
+# (not ntk_init) carry round-off envelopes: Adam turns another machine's rounding into
+# separated trajectories (finite_ntk.papers.seed000.roundoff).
+MONTE_CARLO_COMPARISON = Comparison(
+    variables={"theory_*": Tolerance(floor=FLOOR_NONE, precision="float64", reason="float64 closed forms")},
+)
+TRAINING_COMPARISON = Comparison(envelope=ENVELOPE_DIR)
+
 SOURCES: dict[str, Source] = {
     # Monte-Carlo statistics of each model (Theorems 1 and 2).
-    "stats_fnn": Source(("ntk_stats_fnn.nc",), many=False),
-    "stats_pinn": Source(("ntk_stats_pinn.nc",), many=False),
+    "stats_fnn": Source(("ntk_stats_fnn.nc",), many=False, comparison=MONTE_CARLO_COMPARISON),
+    "stats_pinn": Source(("ntk_stats_pinn.nc",), many=False, comparison=MONTE_CARLO_COMPARISON),
     # The FNN training run a figure shows (config: training.fnn.figures[<figure>]).
-    "fnn_run": Source(("training/fnn_*.nc",), many=False),
+    "fnn_run": Source(("training/fnn_*.nc",), many=False, comparison=TRAINING_COMPARISON),
     # Every FNN and every PINN training run (config order); the PINN run a figure shows
     # (config: training.pinn.figure) and the other PINN runs.
-    "fnn_runs": Source(("training/fnn_*.nc",), many=True),
-    "pinn_runs": Source(("training/pinn_*.nc",), many=True),
-    "pinn_run": Source(("training/pinn_*.nc",), many=False),
-    "pinn_others": Source(("training/pinn_*.nc",), many=True),
+    "fnn_runs": Source(("training/fnn_*.nc",), many=True, comparison=TRAINING_COMPARISON),
+    "pinn_runs": Source(("training/pinn_*.nc",), many=True, comparison=TRAINING_COMPARISON),
+    "pinn_run": Source(("training/pinn_*.nc",), many=False, comparison=TRAINING_COMPARISON),
+    "pinn_others": Source(("training/pinn_*.nc",), many=True, comparison=TRAINING_COMPARISON),
     # The NTK at initialisation over widths and depths (Figure 8).
     "init_kernels": Source(("training/ntk_init.nc",), many=False),
 }

@@ -26,6 +26,7 @@ def kappa_dataset(section: Mapping[str, Any], input_length: float) -> xr.Dataset
     bias = float(section["bias_variance"])
     depth = int(section["max_depth"])
     covariances = np.linspace(0.0, input_length, int(section["input_covariances"]))
+    same = covariances == input_length  # q^0_sr = q^0: the two inputs coincide
     multiples = section["border_multiples"]
     weight = np.empty((len(activations), len(KAPPA_PHASES)))
     kappa_1 = np.empty((len(activations), len(KAPPA_PHASES), depth))
@@ -44,6 +45,11 @@ def kappa_dataset(section: Mapping[str, Any], input_length: float) -> xr.Dataset
             kappa_1[a, p] = np.exp(mean_field.log_kappa_1(single))
             kappa_2[a, p] = mean_field.kappa_2(pair)
             ratio[a, p] = mean_field.kappa_ratio(pair)
+            # x_s = x_r: kappa_2 is kappa_1, these very numbers. (mean_field computes it by the
+            # diagonal path of the pair's propagation already, bit for bit this one's for the
+            # closed forms; a quadrature's matrix products may round otherwise at another shape.)
+            kappa_2[a, p, same] = kappa_1[a, p]
+            ratio[a, p, same] = 1.0
     return xr.Dataset(
         {
             "weight_variance": (("activation", "phase"), weight),

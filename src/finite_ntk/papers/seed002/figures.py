@@ -4,17 +4,45 @@ and Table 1's widths. Plain data, as :mod:`finite_ntk.figures` describes."""
 
 from __future__ import annotations
 
+from finite_ntk.comparison import Comparison, Tolerance
 from finite_ntk.figures import Figure, Source
 
 CATEGORY = "Seed 002: the deep NTK"  # the HTML report's category of every figure
 
+# How the figure diff compares these data across machines (finite_ntk.comparison). The
+# kernels and their spectra are float64 NumPy/LAPACK; the lazy-regime runs are float32 JAX
+# and say so in their `precision` attribute. Measured 2026-12-06: a full paper run (code
+# b556d32) on another machine than the one that exported figures/reference, against that set.
+FLOAT64 = Comparison(precision="float64")
+EIGENVALUES = Comparison(
+    precision="float64",
+    variables={
+        # An eigenvalue's round-off is eps times the matrix norm (Weyl), not eps times itself:
+        # at depth 0 the Gram of points in R^3 has rank 3, so its smallest eigenvalue is
+        # zero up to round-off (n = 1000: -2.7e-13 in the reference, -2.1e-13 in the other run,
+        # largest eigenvalue 333; 6e-14 apart, 15 x the floor of its own array's scale). Floor:
+        # 128 ulp of the largest eigenvalue (1.0e-11), 3e-8 of the smallest true value (3.9e-4).
+        "smallest_eigenvalue": Tolerance(floor="largest_eigenvalue", reason="Weyl: its scale is the largest one"),
+    },
+)
+PROJECTION = Comparison(
+    precision="float64",
+    variables={
+        # Theta(x, X) Theta^-1 (...) multiplies round-off by the condition number of
+        # Theta(X, X): up to 1.0e4 (synthetic points, depth 1; lambda_min 5.2e-3, lambda_max
+        # 53), bound kappa eps = 2.3e-12. Measured 1.15e-13 relative apart (synthetic, depth
+        # 2, t = inf), 1.5 x the plain 128 ulp; 2e-12 keeps a 1e-3 change far outside.
+        "projection_norm": Tolerance(rtol=2e-12, reason="kernel regression: round-off x cond(Theta) <= 1e4"),
+    },
+)
+
 SOURCES: dict[str, Source] = {
     # The deep kernel against depth for synthetic and digit points (Figures 4, 5), the
     # projection term (6), the smallest eigenvalue (7), Table 1's widths.
-    "seed002_convergence_synthetic": Source(("seed002/convergence_synthetic.nc",), many=False),
-    "seed002_convergence_digits": Source(("seed002/convergence_digits.nc",), many=False),
-    "seed002_projection": Source(("seed002/projection.nc",), many=False),
-    "seed002_eigenvalues": Source(("seed002/eigenvalues.nc",), many=False),
+    "seed002_convergence_synthetic": Source(("seed002/convergence_synthetic.nc",), many=False, comparison=FLOAT64),
+    "seed002_convergence_digits": Source(("seed002/convergence_digits.nc",), many=False, comparison=FLOAT64),
+    "seed002_projection": Source(("seed002/projection.nc",), many=False, comparison=PROJECTION),
+    "seed002_eigenvalues": Source(("seed002/eigenvalues.nc",), many=False, comparison=EIGENVALUES),
     "seed002_lazy": Source(("seed002/lazy/w*.nc",), many=True),
 }
 
@@ -30,7 +58,7 @@ FIGURES: tuple[Figure, ...] = (
         category=CATEGORY,
         subcategory="Kernel against depth",
         inputs={"ds": "seed002_convergence_synthetic"},
-        plot="finite_ntk.plotting.deep_kernel:plot_convergence",
+        plot="finite_ntk.papers.seed002.plots:plot_convergence",
         arguments={"title": "Synthetic points on the sphere"},
     ),
     Figure(
@@ -43,7 +71,7 @@ FIGURES: tuple[Figure, ...] = (
         category=CATEGORY,
         subcategory="Kernel against depth",
         inputs={"ds": "seed002_convergence_digits"},
-        plot="finite_ntk.plotting.deep_kernel:plot_convergence",
+        plot="finite_ntk.papers.seed002.plots:plot_convergence",
         arguments={"title": "scikit-learn digits on the sphere"},
     ),
     Figure(
@@ -58,7 +86,7 @@ FIGURES: tuple[Figure, ...] = (
         category=CATEGORY,
         subcategory="NTK predictor",
         inputs={"ds": "seed002_projection"},
-        plot="finite_ntk.plotting.deep_kernel:plot_projection",
+        plot="finite_ntk.papers.seed002.plots:plot_projection",
     ),
     Figure(
         name="seed002fig7",
@@ -70,7 +98,7 @@ FIGURES: tuple[Figure, ...] = (
         category=CATEGORY,
         subcategory="NTK predictor",
         inputs={"ds": "seed002_eigenvalues"},
-        plot="finite_ntk.plotting.deep_kernel:plot_smallest_eigenvalue",
+        plot="finite_ntk.papers.seed002.plots:plot_smallest_eigenvalue",
     ),
     Figure(
         name="seed002table1",
@@ -83,6 +111,6 @@ FIGURES: tuple[Figure, ...] = (
         category=CATEGORY,
         subcategory="Lazy regime",
         inputs={"datasets": "seed002_lazy"},
-        plot="finite_ntk.plotting.deep_kernel:plot_lazy_deviation",
+        plot="finite_ntk.papers.seed002.plots:plot_lazy_deviation",
     ),
 )
