@@ -33,21 +33,23 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
 
-import finite_ntk  # noqa: E402,F401
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
 import neural_tangents as nt  # noqa: E402
+import numpy as np  # noqa: E402
 
+import finite_ntk  # noqa: E402,F401
 import finite_ntk.seeding as seeding  # noqa: E402
 from finite_ntk.config import grid_configurations, load_config  # noqa: E402
-from finite_ntk.samplers.setup import setup_from_config  # noqa: E402
-from finite_ntk.papers.seed000.plan import sampling_batches  # noqa: E402
 from finite_ntk.models.networks import build_network  # noqa: E402
-from finite_ntk.samplers.matrix_free import matrix_free_batch_size  # noqa: E402
-from finite_ntk.samplers.dense import replicate_sampler  # noqa: E402
+from finite_ntk.papers.seed000.plan import sampling_batches  # noqa: E402
 from finite_ntk.samplers.dispatch import sample  # noqa: E402
-from finite_ntk.samplers.setup import dense_batch_size, parameter_count  # noqa: E402
+from finite_ntk.samplers.matrix_free import matrix_free_batch_size  # noqa: E402
+from finite_ntk.samplers.setup import (  # noqa: E402
+    dense_batch_size,
+    parameter_count,
+    setup_from_config,
+)
 
 
 def time_sampler(setup, sampler: str, replicates: int) -> tuple[float, float]:
@@ -72,7 +74,9 @@ def time_sampler(setup, sampler: str, replicates: int) -> tuple[float, float]:
 def time_baseline(setup, replicates: int) -> float:
     """neural-tangents baseline: per replicate, init, empirical_ntk_fn, SGD step, again."""
     init_fn, apply_fn, _ = build_network(setup.spec)
-    ntk = jax.jit(nt.empirical_ntk_fn(apply_fn, trace_axes=(-1,), implementation=nt.NtkImplementation.JACOBIAN_CONTRACTION))
+    ntk = jax.jit(
+        nt.empirical_ntk_fn(apply_fn, trace_axes=(-1,), implementation=nt.NtkImplementation.JACOBIAN_CONTRACTION)
+    )
     x = jnp.asarray(setup.input_point)[None, :]
     target = setup.target()
 
@@ -107,8 +111,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sampler", choices=["dense", "matrix_free"], default="dense")
     parser.add_argument("--quick", action="store_true", help="fewer replicates and configurations")
-    parser.add_argument("--measure-grid", action="store_true",
-                        help="also run the paper grid's Monte-Carlo jobs with snakemake and time them")
+    parser.add_argument(
+        "--measure-grid",
+        action="store_true",
+        help="also run the paper grid's Monte-Carlo jobs with snakemake and time them",
+    )
     args = parser.parse_args()
     config = load_config(ROOT / "config" / "config.yaml")
     reps = 4 if args.quick else 10
@@ -116,7 +123,9 @@ def main() -> None:
     print(f"machine: {cores} cores; jax {jax.__version__}; devices {jax.devices()}")
 
     print("\n1. seconds per replicate (K before and after one SGD step)")
-    print(f"{'model':5} {'act':7} {'width':>5} {'depth':>5} {'params':>10} {args.sampler:>12} {'nt baseline':>12} {'speed-up':>8}")
+    print(
+        f"{'model':5} {'act':7} {'width':>5} {'depth':>5} {'params':>10} {args.sampler:>12} {'nt baseline':>12} {'speed-up':>8}"
+    )
     points = [(16, 4), (64, 16), (256, 8), (1024, 4)] + ([] if args.quick else [(2048, 4)])
     measured: dict[str, list[tuple[int, float]]] = {"fnn": [], "pinn": []}
     for model in ("fnn", "pinn"):
@@ -125,8 +134,10 @@ def main() -> None:
             _, ours = time_sampler(setup, args.sampler, reps)
             measured[model].append((parameter_count(setup.spec), ours))
             baseline = time_baseline(setup, max(2, reps // 2)) if model == "fnn" else float("nan")
-            print(f"{model:5} {'gelu':7} {width:5d} {depth:5d} {parameter_count(setup.spec):10d} {ours:12.5f} "
-                  f"{baseline:12.5f} {baseline / ours:8.1f}")
+            print(
+                f"{model:5} {'gelu':7} {width:5d} {depth:5d} {parameter_count(setup.spec):10d} {ours:12.5f} "
+                f"{baseline:12.5f} {baseline / ours:8.1f}"
+            )
 
     print("\n2. compile time (first call minus steady state), width 64, fnn/relu, one batch")
     compile_times = {}
@@ -151,25 +162,32 @@ def main() -> None:
             total += activations * (replicates * per + compile_each)
     jobs = len(sampling_batches(config))
     total += jobs * startup
-    print(f"per-replicate cost model: linear in the parameter count, fitted per model on section 1")
+    print("per-replicate cost model: linear in the parameter count, fitted per model on section 1")
     print(f"compile per configuration: {compile_each:.2f} s (measured); job start-up: {startup:.2f} s x {jobs} jobs")
     # The timings above already use every core (XLA threads), so jobs run side by side
     # share the same cores: the sum is the wall-time estimate.
-    print(f"extrapolated wall time: {total / 60:.1f} min ({replicates} replicates, "
-          f"{len(grid_configurations(config))} configurations, {activations} activations, 2 models)")
+    print(
+        f"extrapolated wall time: {total / 60:.1f} min ({replicates} replicates, "
+        f"{len(grid_configurations(config))} configurations, {activations} activations, 2 models)"
+    )
 
     if args.measure_grid:
         print("\n4. full paper grid, measured: snakemake --cores all on the Monte-Carlo targets")
         seconds, jobs = measure_grid(config)
-        print(f"measured wall time: {seconds / 60:.1f} min ({jobs} jobs, sampler "
-              f"{config['monte_carlo']['sampler']!r} as config/config.yaml sets it)")
+        print(
+            f"measured wall time: {seconds / 60:.1f} min ({jobs} jobs, sampler "
+            f"{config['monte_carlo']['sampler']!r} as config/config.yaml sets it)"
+        )
 
 
 def checkout_copy(destination: Path) -> None:
     """Copy the checkout's tracked and untracked-not-ignored files (not data, .venv)."""
     files = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split("\0")
     for name in filter(None, files):
         if (ROOT / name).is_file():
@@ -186,8 +204,9 @@ def measure_grid(config) -> tuple[float, int]:
         work = Path(tmp)
         checkout_copy(work)
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "snakemake", *targets, "--cores", "all", "--quiet", "all"],
-                       cwd=work, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "snakemake", *targets, "--cores", "all", "--quiet", "all"], cwd=work, check=True
+        )
         seconds = time.perf_counter() - t0
     return seconds, len(sampling_batches(config)) + 2
 

@@ -36,7 +36,6 @@ configuration instead (long).
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import subprocess
 import sys
@@ -46,26 +45,29 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
 
-import finite_ntk  # noqa: E402,F401
 import jax  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy.optimize import nnls  # noqa: E402
 
+import finite_ntk  # noqa: E402,F401
 import finite_ntk.samplers.matrix_free as mf  # noqa: E402
 import finite_ntk.seeding as seeding  # noqa: E402
 from finite_ntk.config import grid_configurations, load_config  # noqa: E402
-from finite_ntk.samplers.setup import setup_from_config  # noqa: E402
+from finite_ntk.jobs import start_cpu_backend  # noqa: E402
 from finite_ntk.papers.seed000.plan import sampling_batches  # noqa: E402
 from finite_ntk.samplers.dense import replicate_sampler  # noqa: E402
-from finite_ntk.samplers.setup import dense_batch_size  # noqa: E402
-from finite_ntk.jobs import start_cpu_backend  # noqa: E402
+from finite_ntk.samplers.setup import dense_batch_size, setup_from_config  # noqa: E402
 
 # As a sampling job does: XLA's thread pools for the one core a job gets.
 start_cpu_backend(1)
 
 PARALLEL_JOBS = 2
 # Cost classes of the matrix-free sampler: (model, activation measured, activations it stands for).
-CLASSES = [("fnn", "gelu", ("relu", "gelu", "sigmoid")), ("pinn", "gelu", ("gelu", "sigmoid")), ("pinn", "relu", ("relu",))]
+CLASSES = [
+    ("fnn", "gelu", ("relu", "gelu", "sigmoid")),
+    ("pinn", "gelu", ("gelu", "sigmoid")),
+    ("pinn", "relu", ("relu",)),
+]
 
 
 def keys_of(replicates: int, salt: int = 0) -> jax.Array:
@@ -156,8 +158,10 @@ def main() -> None:
     args = parser.parse_args()
     config = load_config(ROOT / "config" / "config.yaml")
     started = time.perf_counter()
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; jax {jax.__version__}; "
-          f"{jax.devices()[0].platform}; {mf._static(setup_from_config(config, 'fnn', 'relu', 16, 1)).dtype}")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; jax {jax.__version__}; "
+        f"{jax.devices()[0].platform}; {mf._static(setup_from_config(config, 'fnn', 'relu', 16, 1)).dtype}"
+    )
 
     # ------------------------------------------------------------------ 1. side by side
     print("\n1. MEASURED seconds per replicate, compile excluded (gelu; x = config input point, lr = 1e-3)")
@@ -201,8 +205,11 @@ def main() -> None:
             mf_points[(model, activation)].append((setup, capacity, per))
             if c:
                 mf_compile[(model, activation)].append(c)
-            print(f"{model:5} {activation:7} {width:5d}x{depth:<4d} capacity {capacity:4d}: "
-                  f"{per * 1e3:9.3f} ms" + (f"  (compile {c:.1f} s)" if c else ""), flush=True)
+            print(
+                f"{model:5} {activation:7} {width:5d}x{depth:<4d} capacity {capacity:4d}: "
+                f"{per * 1e3:9.3f} ms" + (f"  (compile {c:.1f} s)" if c else ""),
+                flush=True,
+            )
     # Programs with little sampling work compile with XLA's optimisation level 0.
     quick_compile: dict[tuple[str, str], list[float]] = {(m, a): [] for m, a, _ in CLASSES}
     slowdown: list[float] = []
@@ -213,25 +220,37 @@ def main() -> None:
             _, per_full, _ = time_matrix_free(setup, quick=False)
             quick_compile[(model, activation)].append(c)
             slowdown.append(per_quick / per_full)
-            print(f"{model:5} {activation:7} {width:5d}x{depth:<4d} quick compile: {c:.1f} s, "
-                  f"{per_quick * 1e3:.3f} ms per replicate ({per_quick / per_full:.1f}x the optimised program)", flush=True)
+            print(
+                f"{model:5} {activation:7} {width:5d}x{depth:<4d} quick compile: {c:.1f} s, "
+                f"{per_quick * 1e3:.3f} ms per replicate ({per_quick / per_full:.1f}x the optimised program)",
+                flush=True,
+            )
     startup = job_startup_seconds()
     print(f"job start-up (fresh interpreter, imports): {startup:.1f} s")
     for key, values in mf_compile.items():
-        print(f"matrix-free compile, {key[0]} {key[1]}: mean {np.mean(values):.1f} s over {len(values)} programs "
-              f"(quick: {np.mean(quick_compile[key]):.1f} s)")
+        print(
+            f"matrix-free compile, {key[0]} {key[1]}: mean {np.mean(values):.1f} s over {len(values)} programs "
+            f"(quick: {np.mean(quick_compile[key]):.1f} s)"
+        )
     quick_slowdown = float(np.mean(slowdown))
     for key, values in dense_compile.items():
         print(f"dense compile, {key} gelu: mean {np.mean(values):.1f} s over {len(values)} configurations")
 
     # ------------------------------------------------------------------ 3. the grid
-    print("\n3. EXTRAPOLATED wall time of the full paper grid "
-          f"({len(grid_configurations(config))} configurations x {len(config['activations'])} activations x 2 models)")
-    models = {key: fit([matrix_free_features(s, c) for s, c, _ in pts], [t for _, _, t in pts]) for key, pts in mf_points.items()}
+    print(
+        "\n3. EXTRAPOLATED wall time of the full paper grid "
+        f"({len(grid_configurations(config))} configurations x {len(config['activations'])} activations x 2 models)"
+    )
+    models = {
+        key: fit([matrix_free_features(s, c) for s, c, _ in pts], [t for _, _, t in pts])
+        for key, pts in mf_points.items()
+    }
     dense_models = {m: fit([dense_features(s) for s, _ in pts], [t for _, t in pts]) for m, pts in dense_points.items()}
     for key, coef in models.items():
-        print(f"matrix-free model {key[0]} {key[1]}: t = {coef[0]:.2e} + {coef[1]:.2e} n h + {coef[2]:.2e} h "
-              f"+ {coef[3]:.2e} n (cap - h) + {coef[4]:.2e} (cap - h) s")
+        print(
+            f"matrix-free model {key[0]} {key[1]}: t = {coef[0]:.2e} + {coef[1]:.2e} n h + {coef[2]:.2e} h "
+            f"+ {coef[3]:.2e} n (cap - h) + {coef[4]:.2e} (cap - h) s"
+        )
     for key, coef in dense_models.items():
         print(f"dense model {key} gelu: t = {coef[0]:.2e} + {coef[1]:.2e} n^2 h + {coef[2]:.2e} n s")
     jobs = len(sampling_batches(config))
@@ -260,10 +279,12 @@ def main() -> None:
         startups = jobs * startup
         mf_total = (mf_run + mf_compiles + startups) / PARALLEL_JOBS
         dense_total = (dense_run + dense_compiles + startups) / PARALLEL_JOBS
-        print(f"{replicates:6d} replicates: matrix-free {mf_total / 60:7.1f} min "
-              f"(sampling {mf_run / 60:.1f} + {len(programs)} compiles ({quick_programs} quick) {mf_compiles / 60:.1f} + {jobs} start-ups "
-              f"{startups / 60:.1f} min, / {PARALLEL_JOBS} jobs side by side); "
-              f"dense {dense_total / 60:9.1f} min (sampling {dense_run / 60:.1f} + compiles {dense_compiles / 60:.1f})")
+        print(
+            f"{replicates:6d} replicates: matrix-free {mf_total / 60:7.1f} min "
+            f"(sampling {mf_run / 60:.1f} + {len(programs)} compiles ({quick_programs} quick) {mf_compiles / 60:.1f} + {jobs} start-ups "
+            f"{startups / 60:.1f} min, / {PARALLEL_JOBS} jobs side by side); "
+            f"dense {dense_total / 60:9.1f} min (sampling {dense_run / 60:.1f} + compiles {dense_compiles / 60:.1f})"
+        )
 
     if args.full_grid:
         print("\n4. MEASURED: every matrix-free grid configuration (one batch each)")
@@ -274,11 +295,16 @@ def main() -> None:
                 c, per, _ = time_matrix_free(setup)
                 for replicates in total:
                     total[replicates] += len(stands_for) * (replicates * per + c)
-                print(f"{model:5} {activation:7} {width:5d}x{depth:<4d}: {per * 1e3:9.3f} ms"
-                      + (f"  (compile {c:.1f} s)" if c else ""), flush=True)
+                print(
+                    f"{model:5} {activation:7} {width:5d}x{depth:<4d}: {per * 1e3:9.3f} ms"
+                    + (f"  (compile {c:.1f} s)" if c else ""),
+                    flush=True,
+                )
         for replicates, seconds in total.items():
-            print(f"{replicates:6d} replicates: {(seconds + jobs * startup) / PARALLEL_JOBS / 60:.1f} min "
-                  f"(measured sampling + compiles, plus start-ups, / {PARALLEL_JOBS})")
+            print(
+                f"{replicates:6d} replicates: {(seconds + jobs * startup) / PARALLEL_JOBS / 60:.1f} min "
+                f"(measured sampling + compiles, plus start-ups, / {PARALLEL_JOBS})"
+            )
     print(f"\nbenchmark wall time {time.perf_counter() - started:.0f} s, load average now {os.getloadavg()[0]:.1f}")
 
 

@@ -115,14 +115,16 @@ def phase_weights(activation: str, available) -> dict[str, float]:
     available = sorted(float(w) for w in available)
     wanted = PHASE_POINTS.get(activation, {})
     return {
-        phase: wanted[phase] if wanted.get(phase) in available else (available[0] if phase == "ordered" else available[-1])
+        phase: wanted[phase]
+        if wanted.get(phase) in available
+        else (available[0] if phase == "ordered" else available[-1])
         for phase in ("ordered", "chaotic")
     }
 
 
 def parameter_count_of(network, activation: str, width: int, depth: int) -> int:
-    from finite_ntk.samplers.setup import parameter_count
     from finite_ntk.papers.seed001.sampling import network_spec
+    from finite_ntk.samplers.setup import parameter_count
 
     return parameter_count(network_spec(network, activation, width, depth, 1.0, 1.0))
 
@@ -162,16 +164,22 @@ def section_grid(config, quick: bool, full_grid: bool) -> dict[str, float]:
     replicates = int(section["replicates"])
     rows = sum(len(job.weight_variances) for job in jobs)
     cells = rows * len(depths)
-    print(f"\n1. THE GRID: {len(jobs)} sampling jobs, {rows} (job, sigma_w^2) rows x {len(depths)} depths = "
-          f"{cells} cells, {replicates} replicates each = {cells * replicates:,} replicates "
-          f"(widths {section['widths']}, depths {depths[0]}..{depths[-1]}, sampler {section['sampler']!r})")
+    print(
+        f"\n1. THE GRID: {len(jobs)} sampling jobs, {rows} (job, sigma_w^2) rows x {len(depths)} depths = "
+        f"{cells} cells, {replicates} replicates each = {cells * replicates:,} replicates "
+        f"(widths {section['widths']}, depths {depths[0]}..{depths[-1]}, sampler {section['sampler']!r})"
+    )
     for job in jobs:
         print(f"   {job.stem:16s} {len(job.weight_variances):2d} sigma_w^2 x {len(depths)} depths")
 
-    print(f"\n1a. MEASURED: per (activation, width) one job cut to single sigma_w^2 rows "
-          f"({len(depths)} depths x {replicates} replicates each, sample_job, compiled afresh) [{load()}]")
-    print(f"{'job':16s} {'sigma_w^2':>10s} | wall s: {'row 1':>6s} {'row 2':>6s} {'row 3':>6s} -> {'row':>5s} "
-          f"{'compile':>7s} | cpu s: {'row 1':>6s} {'row 2':>6s} {'row 3':>6s} -> {'row':>5s} {'compile':>7s}")
+    print(
+        f"\n1a. MEASURED: per (activation, width) one job cut to single sigma_w^2 rows "
+        f"({len(depths)} depths x {replicates} replicates each, sample_job, compiled afresh) [{load()}]"
+    )
+    print(
+        f"{'job':16s} {'sigma_w^2':>10s} | wall s: {'row 1':>6s} {'row 2':>6s} {'row 3':>6s} -> {'row':>5s} "
+        f"{'compile':>7s} | cpu s: {'row 1':>6s} {'row 2':>6s} {'row 3':>6s} -> {'row':>5s} {'compile':>7s}"
+    )
     maps_bias = float(section["maps"]["bias_variance"])
     groups: dict[tuple[str, int], dict[str, tuple[float, float]]] = {}  # -> {'wall'|'cpu': (compile, row)}
     clear_caches()
@@ -196,12 +204,16 @@ def section_grid(config, quick: bool, full_grid: bool) -> dict[str, float]:
             compile_s, row = cols[("wall", "cpu")[index]]
             return f"{' '.join(t)} -> {row:5.2f} {compile_s:7.2f}"
 
-        print(f"{job.stem:16s} {', '.join(f'{w:g}' for w in order):>10s} | wall s: {fmt(0)} | cpu s: {fmt(1)}", flush=True)
+        print(
+            f"{job.stem:16s} {', '.join(f'{w:g}' for w in order):>10s} | wall s: {fmt(0)} | cpu s: {fmt(1)}", flush=True
+        )
     startup = job_startup_seconds()
     print(f"job start-up (fresh interpreter importing the sampler and xarray): {startup:.1f} s wall")
 
-    print("\n1b. EXTRAPOLATED matrix-free grid: each job = its (activation, width)'s compile + "
-          "(its sigma_w^2 rows) x (mean row time)")
+    print(
+        "\n1b. EXTRAPOLATED matrix-free grid: each job = its (activation, width)'s compile + "
+        "(its sigma_w^2 rows) x (mean row time)"
+    )
     predicted: dict[str, dict[str, float]] = {"wall": {}, "cpu": {}}
     result = {}
     for name in ("wall", "cpu"):
@@ -210,15 +222,19 @@ def section_grid(config, quick: bool, full_grid: bool) -> dict[str, float]:
             predicted[name][job.stem] = compile_s + len(job.weight_variances) * row
         total = sum(predicted[name].values())
         result[name] = total / PARALLEL_JOBS
-        print(f"   {name:4s}: sum over jobs {minutes(total)} on one core; on {PARALLEL_JOBS} cores: sum / "
-              f"{PARALLEL_JOBS} = {minutes(total / PARALLEL_JOBS)}, longest-first schedule "
-              f"{minutes(two_core_schedule(list(predicted[name].values())))}; with {len(jobs)} job start-ups "
-              f"({startup:.1f} s each): {minutes((total + len(jobs) * startup) / PARALLEL_JOBS)}")
+        print(
+            f"   {name:4s}: sum over jobs {minutes(total)} on one core; on {PARALLEL_JOBS} cores: sum / "
+            f"{PARALLEL_JOBS} = {minutes(total / PARALLEL_JOBS)}, longest-first schedule "
+            f"{minutes(two_core_schedule(list(predicted[name].values())))}; with {len(jobs)} job start-ups "
+            f"({startup:.1f} s each): {minutes((total + len(jobs) * startup) / PARALLEL_JOBS)}"
+        )
     if not full_grid:
         return result
 
-    print(f"\n1c. MEASURED: the whole grid, every job whole (sample_job in this process, caches cleared before "
-          f"each) [{load()}]")
+    print(
+        f"\n1c. MEASURED: the whole grid, every job whole (sample_job in this process, caches cleared before "
+        f"each) [{load()}]"
+    )
     print(f"{'job':16s} {'rows':>4s} {'wall s':>8s} {'cpu s':>8s} {'extrapolated wall':>18s} {'cpu':>8s}")
     measured: dict[str, list[float]] = {"wall": [], "cpu": []}
     for job in jobs:
@@ -228,15 +244,20 @@ def section_grid(config, quick: bool, full_grid: bool) -> dict[str, float]:
         wall, cpu = clock.read()
         measured["wall"].append(wall)
         measured["cpu"].append(cpu)
-        print(f"{job.stem:16s} {len(job.weight_variances):4d} {wall:8.1f} {cpu:8.1f} "
-              f"{predicted['wall'][job.stem]:18.1f} {predicted['cpu'][job.stem]:8.1f}", flush=True)
+        print(
+            f"{job.stem:16s} {len(job.weight_variances):4d} {wall:8.1f} {cpu:8.1f} "
+            f"{predicted['wall'][job.stem]:18.1f} {predicted['cpu'][job.stem]:8.1f}",
+            flush=True,
+        )
     for name in ("wall", "cpu"):
         total = sum(measured[name])
         result[name] = total / PARALLEL_JOBS
-        print(f"   MEASURED {name:4s}: sum {minutes(total)} on one core; on {PARALLEL_JOBS} cores: sum / "
-              f"{PARALLEL_JOBS} = {minutes(total / PARALLEL_JOBS)}, longest-first schedule "
-              f"{minutes(two_core_schedule(measured[name]))}; with {len(jobs)} start-ups: "
-              f"{minutes((total + len(jobs) * startup) / PARALLEL_JOBS)}")
+        print(
+            f"   MEASURED {name:4s}: sum {minutes(total)} on one core; on {PARALLEL_JOBS} cores: sum / "
+            f"{PARALLEL_JOBS} = {minutes(total / PARALLEL_JOBS)}, longest-first schedule "
+            f"{minutes(two_core_schedule(measured[name]))}; with {len(jobs)} start-ups: "
+            f"{minutes((total + len(jobs) * startup) / PARALLEL_JOBS)}"
+        )
     print(f"   [{load()}]")
     return result
 
@@ -350,8 +371,8 @@ def section_methods(config, quick: bool, mf_grid: dict[str, float], mf_label: st
     import numpy as np
 
     import finite_ntk.seeding as seeding
-    from finite_ntk.samplers.dispatch import get_sampler
     from finite_ntk.papers.seed001.sampling import cell_key, cell_setup
+    from finite_ntk.samplers.dispatch import get_sampler
 
     section = config["seed001"]
     network = section["network"]
@@ -360,11 +381,15 @@ def section_methods(config, quick: bool, mf_grid: dict[str, float], mf_label: st
     depths = list(section["depths"])
     agreement_width = min(section["widths"])
     agreement_depth = 8 if 8 in depths else depths[len(depths) // 2]
-    print(f"\n2. MEASURED cpu ms per replicate, compile excluded, K(x, x) only, sigma_b^2 = {bias:g} (matrix-free: "
-          f"{replicates} replicates on the job's program; dense and nt: the count in brackets; ratios of cpu "
-          f"times; 'wall/cpu': the row's wall time over its cpu time, the load's toll) [{load()}]")
-    print(f"{'act':4s} {'M':>4s} {'L':>3s} {'phase':8s} {'sw2':>3s} {'params':>9s} {'matrix-free':>11s} "
-          f"{'dense':>15s} {'nt':>15s} {'dense/mf':>8s} {'nt/mf':>7s} {'wall/cpu':>8s} | compile cpu s: mf / dense / nt")
+    print(
+        f"\n2. MEASURED cpu ms per replicate, compile excluded, K(x, x) only, sigma_b^2 = {bias:g} (matrix-free: "
+        f"{replicates} replicates on the job's program; dense and nt: the count in brackets; ratios of cpu "
+        f"times; 'wall/cpu': the row's wall time over its cpu time, the load's toll) [{load()}]"
+    )
+    print(
+        f"{'act':4s} {'M':>4s} {'L':>3s} {'phase':8s} {'sw2':>3s} {'params':>9s} {'matrix-free':>11s} "
+        f"{'dense':>15s} {'nt':>15s} {'dense/mf':>8s} {'nt/mf':>7s} {'wall/cpu':>8s} | compile cpu s: mf / dense / nt"
+    )
     points: dict[tuple[str, str], list[tuple[int, float]]] = {}
     compiles: dict[tuple[str, str], list[float]] = {}
     agreement = {}
@@ -390,20 +415,27 @@ def section_methods(config, quick: bool, mf_grid: dict[str, float], mf_label: st
         mf, dn, nt_ = timings["mf"], timings["dense"], timings["nt"]
         wall = sum(t["wall"] * t["n"] for t in timings.values()) / sum(t["cpu"] * t["n"] for t in timings.values())
         mf_compile = f"{mf['compile_cpu']:.1f}" if mf["fresh"] else "in 1"
-        print(f"{activation:4s} {width:4d} {depth:3d} {phase:8s} {weight:3g} {params:9d} {mf['cpu'] * 1e3:8.3f} ms "
-              f"{dn['cpu'] * 1e3:9.2f} ms({dn['n']:3d}) {nt_['cpu'] * 1e3:9.2f} ms({nt_['n']:3d}) "
-              f"{dn['cpu'] / mf['cpu']:8.1f} {nt_['cpu'] / mf['cpu']:7.1f} {wall:8.2f} | "
-              f"{mf_compile} / {dn['compile_cpu']:.1f} / {nt_['compile_cpu']:.1f}", flush=True)
+        print(
+            f"{activation:4s} {width:4d} {depth:3d} {phase:8s} {weight:3g} {params:9d} {mf['cpu'] * 1e3:8.3f} ms "
+            f"{dn['cpu'] * 1e3:9.2f} ms({dn['n']:3d}) {nt_['cpu'] * 1e3:9.2f} ms({nt_['n']:3d}) "
+            f"{dn['cpu'] / mf['cpu']:8.1f} {nt_['cpu'] / mf['cpu']:7.1f} {wall:8.2f} | "
+            f"{mf_compile} / {dn['compile_cpu']:.1f} / {nt_['compile_cpu']:.1f}",
+            flush=True,
+        )
 
-    print(f"\n2b. EXTRAPOLATED whole grid with dense and with nt: per-replicate cpu t = a + b P fitted per activation "
-          f"on the cells above, x {replicates} replicates x every cell, + one compile per cell (mean measured), "
-          f"/ {PARALLEL_JOBS} cores")
+    print(
+        f"\n2b. EXTRAPOLATED whole grid with dense and with nt: per-replicate cpu t = a + b P fitted per activation "
+        f"on the cells above, x {replicates} replicates x every cell, + one compile per cell (mean measured), "
+        f"/ {PARALLEL_JOBS} cores"
+    )
     fits = {key: fit_cost(pts) for key, pts in points.items()}
     for (activation, method), (a, b) in fits.items():
         worst = max(abs(a + b * p - t) / t for p, t in points[(activation, method)])
-        print(f"   {method:5s} {activation:5s}: t = {a * 1e3:.3f} ms + {b * 1e9:.2f} ns x P (worst relative misfit "
-              f"{worst:.0%} over {len(points[(activation, method)])} cells); compile "
-              f"{np.mean(compiles[(activation, method)]):.1f} s per cell (mean)")
+        print(
+            f"   {method:5s} {activation:5s}: t = {a * 1e3:.3f} ms + {b * 1e9:.2f} ns x P (worst relative misfit "
+            f"{worst:.0%} over {len(points[(activation, method)])} cells); compile "
+            f"{np.mean(compiles[(activation, method)]):.1f} s per cell (mean)"
+        )
     totals = {}
     for method in ("dense", "nt"):
         sampling = compiling = 0.0
@@ -416,14 +448,18 @@ def section_methods(config, quick: bool, mf_grid: dict[str, float], mf_label: st
                     compiling += compile_s
         totals[method] = (sampling + compiling) / PARALLEL_JOBS
         totals[f"{method}_sampling"] = sampling / PARALLEL_JOBS
-        print(f"   {method:5s}: sampling {sampling / 3600:.1f} h + compiles {compiling / 3600:.1f} h = "
-              f"{(sampling + compiling) / 3600:.1f} h on one core; on {PARALLEL_JOBS} cores "
-              f"{totals[method] / 3600:.1f} h (sampling alone {sampling / PARALLEL_JOBS / 3600:.1f} h)")
-    print(f"\n   SUMMARY: the grid on {PARALLEL_JOBS} cores in {minutes(mf_grid['cpu'])} cpu-based "
-          f"({minutes(mf_grid['wall'])} wall at this load; {mf_label}, matrix-free) against about "
-          f"{totals['dense'] / 3600:.1f} h dense and {totals['nt'] / 3600:.1f} h neural-tangents empirical_ntk_fn "
-          f"(cpu-based, extrapolated; without their one compile per cell: {totals['dense_sampling'] / 3600:.1f} h "
-          f"and {totals['nt_sampling'] / 3600:.1f} h)")
+        print(
+            f"   {method:5s}: sampling {sampling / 3600:.1f} h + compiles {compiling / 3600:.1f} h = "
+            f"{(sampling + compiling) / 3600:.1f} h on one core; on {PARALLEL_JOBS} cores "
+            f"{totals[method] / 3600:.1f} h (sampling alone {sampling / PARALLEL_JOBS / 3600:.1f} h)"
+        )
+    print(
+        f"\n   SUMMARY: the grid on {PARALLEL_JOBS} cores in {minutes(mf_grid['cpu'])} cpu-based "
+        f"({minutes(mf_grid['wall'])} wall at this load; {mf_label}, matrix-free) against about "
+        f"{totals['dense'] / 3600:.1f} h dense and {totals['nt'] / 3600:.1f} h neural-tangents empirical_ntk_fn "
+        f"(cpu-based, extrapolated; without their one compile per cell: {totals['dense_sampling'] / 3600:.1f} h "
+        f"and {totals['nt_sampling'] / 3600:.1f} h)"
+    )
     return agreement
 
 
@@ -438,11 +474,15 @@ def section_agreement(config, agreement: dict) -> None:
     width = min(section["widths"])
     depth = 8 if 8 in depths else depths[len(depths) // 2]
     rng = np.random.default_rng(0)
-    print(f"\n3. MEASURED agreement: width {width}, depth {depth}, sigma_b^2 = {section['maps']['bias_variance']:g}, "
-          f"n = max({AGREEMENT_REPLICATES}, config's) replicates per method (matrix-free: the workflow's keys and program for the cell; "
-          f"dense and nt: the same keys and batches, so the same networks); +- one standard error, R's by "
-          f"{BOOTSTRAP} bootstrap resamples; mean K and R in float64 from the samples")
-    print(f"{'act':4s} {'phase':8s} {'sw2':>3s} {'method':12s} {'mean K':>11s} {'+- se':>9s} {'R':>8s} {'+- se':>7s} {'n':>5s}")
+    print(
+        f"\n3. MEASURED agreement: width {width}, depth {depth}, sigma_b^2 = {section['maps']['bias_variance']:g}, "
+        f"n = max({AGREEMENT_REPLICATES}, config's) replicates per method (matrix-free: the workflow's keys and program for the cell; "
+        f"dense and nt: the same keys and batches, so the same networks); +- one standard error, R's by "
+        f"{BOOTSTRAP} bootstrap resamples; mean K and R in float64 from the samples"
+    )
+    print(
+        f"{'act':4s} {'phase':8s} {'sw2':>3s} {'method':12s} {'mean K':>11s} {'+- se':>9s} {'R':>8s} {'+- se':>7s} {'n':>5s}"
+    )
 
     def ratio(v):
         return np.mean(v**2, axis=-1) / np.mean(v, axis=-1) ** 2
@@ -452,13 +492,19 @@ def section_agreement(config, agreement: dict) -> None:
             k = np.asarray(k, dtype=np.float64)
             n = k.size
             boot = ratio(k[rng.integers(0, n, size=(BOOTSTRAP, n))])
-            print(f"{activation:4s} {phase:8s} {weight:3g} {method:12s} {k.mean():11.5g} {k.std(ddof=1) / np.sqrt(n):9.3g} "
-                  f"{ratio(k):8.4f} {boot.std(ddof=1):7.4f} {n:5d}")
+            print(
+                f"{activation:4s} {phase:8s} {weight:3g} {method:12s} {k.mean():11.5g} {k.std(ddof=1) / np.sqrt(n):9.3g} "
+                f"{ratio(k):8.4f} {boot.std(ddof=1):7.4f} {n:5d}"
+            )
         d, t = (np.asarray(draws[m], dtype=np.float64) for m in ("dense", "nt"))
-        print(f"{'':4s} {'':8s} {'':3s} dense vs nt draw by draw: max |K_dense - K_nt| / K_nt = "
-              f"{np.max(np.abs(d - t) / np.abs(t)):.1e}")
-    print("(chaotic cells are heavy-tailed: a 200-draw mean can sit 2 to 3 standard errors from the law's mean; "
-          "the module docstring has an 8,000-draw check)")
+        print(
+            f"{'':4s} {'':8s} {'':3s} dense vs nt draw by draw: max |K_dense - K_nt| / K_nt = "
+            f"{np.max(np.abs(d - t) / np.abs(t)):.1e}"
+        )
+    print(
+        "(chaotic cells are heavy-tailed: a 200-draw mean can sit 2 to 3 standard errors from the law's mean; "
+        "the module docstring has an 8,000-draw check)"
+    )
 
 
 def main() -> None:
@@ -478,10 +524,13 @@ def main() -> None:
     import jax
 
     clock = Clock()
-    print(f"machine: {os.cpu_count()} cores, {load()}; jax {jax.__version__}, {jax.devices()[0].platform}, "
-          f"XLA on one core; precision {config['precision']}; config/config.yaml"
-          + "".join(f" + {c}" for c in args.config) + ("; --quick" if args.quick else "")
-          + ("; --full-grid" if args.full_grid else ""))
+    print(
+        f"machine: {os.cpu_count()} cores, {load()}; jax {jax.__version__}, {jax.devices()[0].platform}, "
+        f"XLA on one core; precision {config['precision']}; config/config.yaml"
+        + "".join(f" + {c}" for c in args.config)
+        + ("; --quick" if args.quick else "")
+        + ("; --full-grid" if args.full_grid else "")
+    )
     grid = section_grid(config, args.quick, args.full_grid)
     agreement = section_methods(config, args.quick, grid, "measured in 1c" if args.full_grid else "extrapolated in 1b")
     section_agreement(config, agreement)

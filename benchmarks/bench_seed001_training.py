@@ -42,7 +42,9 @@ def main() -> None:
     from finite_ntk.papers.seed001.training import train
 
     data = training_set({"dataset": "digits", "samples": 128, "seed": 0, "classes": 10, "balanced": True})
-    print(f"start: load average {os.getloadavg()[0]:.2f}, jax {jax.__version__}, {args.steps} and {3 * args.steps} steps")
+    print(
+        f"start: load average {os.getloadavg()[0]:.2f}, jax {jax.__version__}, {args.steps} and {3 * args.steps} steps"
+    )
     rows = []
     print(f"{'act':5} {'M':>4} {'L':>3} | {'compile+first s':>15} {'ms/step':>8}")
     for activation in ("tanh", "relu"):
@@ -52,32 +54,48 @@ def main() -> None:
 
                 def run(steps: int) -> float:
                     start = time.perf_counter()
-                    train(spec, jax.random.PRNGKey(0), data.inputs, data.targets, max_steps=steps,
-                          snapshot_steps=(steps,), min_decrease=0.0)
+                    train(
+                        spec,
+                        jax.random.PRNGKey(0),
+                        data.inputs,
+                        data.targets,
+                        max_steps=steps,
+                        snapshot_steps=(steps,),
+                        min_decrease=0.0,
+                    )
                     return time.perf_counter() - start
 
                 first = run(args.steps)
                 per_step = (run(3 * args.steps) - run(args.steps)) / (2 * args.steps)
                 rows.append((activation, width, depth, first, per_step))
-                print(f"{activation:5} {width:4d} {depth:3d} | {first:15.2f} {1e3 * per_step:8.3f}   (load {os.getloadavg()[0]:.2f})", flush=True)
+                print(
+                    f"{activation:5} {width:4d} {depth:3d} | {first:15.2f} {1e3 * per_step:8.3f}   (load {os.getloadavg()[0]:.2f})",
+                    flush=True,
+                )
 
     work = np.array([[1.0, m * m * d] for _, m, d, _, _ in rows])
     times = np.array([t for *_, t in rows])
     (a, b), *_ = np.linalg.lstsq(work, times, rcond=None)
     a = max(float(a), 0.0)
     compile_s = float(np.median([first for *_, first, _ in rows]))
-    print(f"\nper step t = {1e3 * a:.3f} ms + {1e9 * b:.3f} ns x M^2 L (least squares over {len(rows)} cells); "
-          f"compile and first call {compile_s:.1f} s (median)")
-    for name, files in (("default", ["config/config.yaml"]),
-                        ("paper protocol", ["config/config.yaml", "config/seed001_training_paper.yaml"])):
+    print(
+        f"\nper step t = {1e3 * a:.3f} ms + {1e9 * b:.3f} ns x M^2 L (least squares over {len(rows)} cells); "
+        f"compile and first call {compile_s:.1f} s (median)"
+    )
+    for name, files in (
+        ("default", ["config/config.yaml"]),
+        ("paper protocol", ["config/config.yaml", "config/seed001_training_paper.yaml"]),
+    ):
         section = load_config(*files)["seed001"]["training"]
         cells = [(m, d) for m in section["widths"] for d in section["depths"]]
         per_sigma = sum(a + b * m * m * d for m, d in cells) * section["max_steps"]
         total = per_sigma * len(section["weight_variances"]) * len(section["activations"])
         total += compile_s * len(cells) * len(section["activations"])
-        print(f"{name:15s}: {len(cells) * len(section['activations'])} jobs x {len(section['weight_variances'])} sigma_w^2, "
-              f"{section['max_steps']} steps: {total / 60:.1f} min on one core ({total / 3600:.1f} core-hours), "
-              f"{total / 120:.1f} min on two")
+        print(
+            f"{name:15s}: {len(cells) * len(section['activations'])} jobs x {len(section['weight_variances'])} sigma_w^2, "
+            f"{section['max_steps']} steps: {total / 60:.1f} min on one core ({total / 3600:.1f} core-hours), "
+            f"{total / 120:.1f} min on two"
+        )
     print(f"end: load average {os.getloadavg()[0]:.2f}")
 
 

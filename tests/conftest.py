@@ -2,14 +2,14 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import finite_ntk  # noqa: E402,F401  (registers the neural-tangents start-up shortcut first)
-
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+
+import finite_ntk  # noqa: E402,F401  (registers the neural-tangents start-up shortcut first)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +27,10 @@ def smoke_run(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("smoke") / "repo"
     files = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split("\0")
     for name in filter(None, files):
         source = ROOT / name
@@ -37,8 +40,21 @@ def smoke_run(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / ".git", work / ".git", symlinks=True)  # for the git revision attribute
     result = subprocess.run(
         # Everything, and the training runs' round-off envelopes (a reference set's part).
-        [sys.executable, "-m", "snakemake", "all", "roundoff_envelope", "--cores", "2", "--configfile", "config/smoke.yaml"],
-        cwd=work, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "all",
+            "roundoff_envelope",
+            "--cores",
+            "2",
+            "--configfile",
+            "config/smoke.yaml",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     if result.returncode != 0:
         pytest.fail(f"smoke workflow failed:\n{result.stdout[-4000:]}\n{result.stderr[-6000:]}")

@@ -15,11 +15,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+import finite_ntk.samplers.matrix_free as mf
 import finite_ntk.seeding as seeding
 from finite_ntk.models.networks import build_network
 from finite_ntk.models.pinn import laplacian_fn, value_fn
 from finite_ntk.models.scales import dense_scales
-import finite_ntk.samplers.matrix_free as mf
 from finite_ntk.samplers.setup import MonteCarloSetup
 from finite_ntk.samplers.theorem2 import kernels_across_step
 

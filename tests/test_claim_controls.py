@@ -8,11 +8,7 @@ import pytest
 from finite_ntk.claims import AGREES, DIFFERS
 from finite_ntk.papers import PAPERS
 
-CASES = [
-    (paper.id, claim)
-    for paper in PAPERS.values()
-    for claim in paper.claims_module().CLAIMS
-]
+CASES = [(paper.id, claim) for paper in PAPERS.values() for claim in paper.claims_module().CLAIMS]
 
 
 def controls_of(paper_id: str) -> dict:
@@ -48,4 +44,6 @@ def test_negative_control_differs(paper_id, claim, request):
     if control.vacuous:
         request.applymarker(pytest.mark.xfail(strict=True, reason=f"cannot fail yet: {control.vacuous}"))
     result = claim.evaluate(control.negative())
-    assert result.verdict == DIFFERS, f"{claim.key}: {result.verdict} ({result.measure} = {result.value}; {result.note})"
+    assert result.verdict == DIFFERS, (
+        f"{claim.key}: {result.verdict} ({result.measure} = {result.value}; {result.note})"
+    )

@@ -88,8 +88,14 @@ def make_stats(
     }
     if operator:
         coords["operator"] = ["uu", "rr"]
-    attrs = {"root_seed": 7, "bootstrap_resamples": 200, "confidence": 0.95, "fit_max_beta": 0.25, "n0": n0,
-             "model": "pinn" if operator else "fnn"}
+    attrs = {
+        "root_seed": 7,
+        "bootstrap_resamples": 200,
+        "confidence": 0.95,
+        "fit_max_beta": 0.25,
+        "n0": n0,
+        "model": "pinn" if operator else "fnn",
+    }
     return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
@@ -219,21 +225,36 @@ def _by_activation(values):
 
 
 def test_sigmoid_orders_of_magnitude_below_both_ways():
-    far = make_stats(change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: 1.2 * t, "sigmoid": lambda b, t: 1e-3 * t}))
+    far = make_stats(
+        change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: 1.2 * t, "sigmoid": lambda b, t: 1e-3 * t})
+    )
     assert result("seed000.5.sigmoid", fnn=far, pinn=None).verdict == AGREES
-    close = make_stats(change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: t, "sigmoid": lambda b, t: 0.3 * t}))
+    close = make_stats(
+        change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: t, "sigmoid": lambda b, t: 0.3 * t})
+    )
     r = result("seed000.5.sigmoid", fnn=close, pinn=None)
     assert r.verdict == DIFFERS and r.value == pytest.approx(math.log10(1 / 0.3))
 
 
 def test_relu_gelu_similar_both_ways():
-    similar = make_stats(change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: 1.5 * t, "sigmoid": lambda b, t: t}))
+    similar = make_stats(
+        change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: 1.5 * t, "sigmoid": lambda b, t: t})
+    )
     assert result("seed000.5.similar", fnn=similar, pinn=None).verdict == AGREES
-    apart = make_stats(change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: 50 * t, "sigmoid": lambda b, t: t}))
+    apart = make_stats(
+        change=_by_activation({"relu": lambda b, t: t, "gelu": lambda b, t: 50 * t, "sigmoid": lambda b, t: t})
+    )
     assert result("seed000.5.similar", fnn=apart, pinn=None).verdict == DIFFERS
     # A configuration where ReLU's change is undefined (NaN) is left out of the value and the note.
-    undefined = make_stats(change=_by_activation({"relu": lambda b, t: np.where(b == b.min(), np.nan, t),
-                                                 "gelu": lambda b, t: 1.5 * t, "sigmoid": lambda b, t: t}))
+    undefined = make_stats(
+        change=_by_activation(
+            {
+                "relu": lambda b, t: np.where(b == b.min(), np.nan, t),
+                "gelu": lambda b, t: 1.5 * t,
+                "sigmoid": lambda b, t: t,
+            }
+        )
+    )
     outcome = result("seed000.5.similar", fnn=undefined, pinn=None)
     assert outcome.verdict == AGREES and "nan" not in outcome.note and "10^+0.18" in outcome.note
 
@@ -248,17 +269,29 @@ def test_monotone_both_ways():
 
 def test_pinn_growth_both_ways():
     configs = tuple((64, d) for d in (1, 2, 4, 8, 16, 32, 48, 64, 96))
-    as_stated = make_stats(configs=configs, operator=True, change=_by_activation({
-        "relu": lambda b, t: 1e-6 * 1e4 ** (b / b.max()),     # 4 decades
-        "gelu": lambda b, t: 1e-6 * (1 + 0.1 * b / b.max()),   # flat
-        "sigmoid": lambda b, t: 1e-6 * 10 ** (b / b.max()),     # 1 decade
-    }))
+    as_stated = make_stats(
+        configs=configs,
+        operator=True,
+        change=_by_activation(
+            {
+                "relu": lambda b, t: 1e-6 * 1e4 ** (b / b.max()),  # 4 decades
+                "gelu": lambda b, t: 1e-6 * (1 + 0.1 * b / b.max()),  # flat
+                "sigmoid": lambda b, t: 1e-6 * 10 ** (b / b.max()),  # 1 decade
+            }
+        ),
+    )
     assert _rows(6, pinn=as_stated) == {"gelu": AGREES, "sigmoid": AGREES, "relu": AGREES}
-    reversed_ = make_stats(configs=configs, operator=True, change=_by_activation({
-        "relu": lambda b, t: 1e-6 * (1 + 0 * b),
-        "gelu": lambda b, t: 1e-6 * 1e4 ** (b / b.max()),
-        "sigmoid": lambda b, t: 1e-6 * (1 + 0 * b),
-    }))
+    reversed_ = make_stats(
+        configs=configs,
+        operator=True,
+        change=_by_activation(
+            {
+                "relu": lambda b, t: 1e-6 * (1 + 0 * b),
+                "gelu": lambda b, t: 1e-6 * 1e4 ** (b / b.max()),
+                "sigmoid": lambda b, t: 1e-6 * (1 + 0 * b),
+            }
+        ),
+    )
     assert _rows(6, pinn=reversed_) == {"gelu": DIFFERS, "sigmoid": DIFFERS, "relu": DIFFERS}
 
 
@@ -422,7 +455,8 @@ def test_every_claim_evaluates_and_serialises(tmp_path):
     assert (tmp_path / "claims.csv").read_text().startswith("key,paper,number,")
     back = claims.read_claims_csv(tmp_path / "claims.csv")
     assert [(r.key, r.paper, r.number, r.verdict, r.stated) for r in back] == [
-        (r.key, r.paper, r.number, r.verdict, r.stated) for r in results]
+        (r.key, r.paper, r.number, r.verdict, r.stated) for r in results
+    ]
     for a, b in zip(back, results):
         assert (math.isnan(a.value) and math.isnan(b.value)) or a.value == b.value
     ds = claims.claims_dataset(results, rules=claims.threshold_values(_thresholds()))
@@ -474,9 +508,13 @@ def test_bootstrap_streams_keep_the_keys_before_the_rename():
     """The bootstrap of a row is seeded by its stream; the renamed rows keep their old keys'."""
     streams = {c.key: c.stream for paper in PAPERS.values() for c in paper.claims_module().CLAIMS if c.stream != c.key}
     assert streams == {
-        "seed000.5.similar": "5.similar", "seed000.5.monotone.relu": "5.monotone.relu",
-        "seed000.5.monotone.gelu": "5.monotone.gelu", "seed000.5.monotone.sigmoid": "5.monotone.sigmoid",
-        "seed001.2.tanh": "14.tanh", "seed001.2.relu": "14.relu", "seed001.3.chaotic": "15.chaotic",
+        "seed000.5.similar": "5.similar",
+        "seed000.5.monotone.relu": "5.monotone.relu",
+        "seed000.5.monotone.gelu": "5.monotone.gelu",
+        "seed000.5.monotone.sigmoid": "5.monotone.sigmoid",
+        "seed001.2.tanh": "14.tanh",
+        "seed001.2.relu": "14.relu",
+        "seed001.3.chaotic": "15.chaotic",
     }
 
 
@@ -485,13 +523,25 @@ def test_evaluate_gives_one_result_per_registry_entry(with_data):
     kw = {}
     if with_data:
         summary = FnnTrainingSummary(512, 1, kernel_change=0.01, distance_infinite=0.05, relative_mse=0.6)
-        kw = dict(fnn=make_stats(), pinn=make_stats(operator=True), fnn_shallow=summary, fnn_deep=summary,
-                  pinn_errors={"sigmoid": 0.01, "relu": 0.5})
+        kw = dict(
+            fnn=make_stats(),
+            pinn=make_stats(operator=True),
+            fnn_shallow=summary,
+            fnn_deep=summary,
+            pinn_errors={"sigmoid": 0.01, "relu": 0.5},
+        )
     results = evaluate(**kw)
     assert [r.key for r in results] == [c.key for c in CLAIMS]
     for claim, r in zip(CLAIMS, results):
         assert (r.paper, r.number, r.subject, r.quote, r.source, r.stated, r.rule) == (
-            claim.paper, claim.number, claim.subject, claim.quote, claim.source, claim.stated, claim.rule)
+            claim.paper,
+            claim.number,
+            claim.subject,
+            claim.quote,
+            claim.source,
+            claim.stated,
+            claim.rule,
+        )
         assert r.verdict in claims.VERDICTS and r.measure
         if not with_data:
             assert r.verdict == NOT_AVAILABLE and r.note, r.key

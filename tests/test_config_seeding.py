@@ -117,10 +117,15 @@ def test_workflow_rejects_bad_config_with_one_clear_message(tmp_path, smoke):
     path.write_text(yaml.safe_dump(config))
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", "-n", "--cores", "1", "--configfile", str(path)],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
-    assert "config field 'activations[0]': 'swish' is not allowed; allowed: relu, gelu, sigmoid" in result.stdout + result.stderr
+    assert (
+        "config field 'activations[0]': 'swish' is not allowed; allowed: relu, gelu, sigmoid"
+        in result.stdout + result.stderr
+    )
 
 
 def test_seeding_rule_is_stable_and_local():
@@ -164,8 +169,13 @@ def test_snapshot_steps_have_one_contract():
     assert check_snapshot_steps([np.int64(50), 10], 60, "w") == [10, 50]
     assert check_snapshot_steps([0, 60], 60, "w") == [0, 60]
     for steps, required, what in (
-        ([10, 10], (), "distinct"), ([-1], (), r"\[0, 60\]"), ([61], (), r"\[0, 60\]"), ([1.0], (), "integers"),
-        ([True], (), "integers"), ([0, 30], (0, 60), "include step 0 and 60"), ([10, 60], (0, 60), "include"),
+        ([10, 10], (), "distinct"),
+        ([-1], (), r"\[0, 60\]"),
+        ([61], (), r"\[0, 60\]"),
+        ([1.0], (), "integers"),
+        ([True], (), "integers"),
+        ([0, 30], (0, 60), "include step 0 and 60"),
+        ([10, 60], (0, 60), "include"),
     ):
         with pytest.raises(ValueError, match=f"^where: snapshot steps must .*{what}"):
             check_snapshot_steps(steps, 60, "where", required=required)

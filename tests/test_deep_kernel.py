@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from finite_ntk.config import ConfigError, load_config, validate_config
 import finite_ntk.papers.seed002.experiments as experiments
 import finite_ntk.papers.seed002.predictor as predictor
+from finite_ntk.config import ConfigError, load_config, validate_config
 from finite_ntk.papers.seed002.recursion import (
     GAP_CONSTANT,
     arc_cosine,
@@ -188,7 +188,9 @@ def test_convergence_dataset_is_deterministic_and_consistent(smoke):
     n = len(points)
     assert ds.sizes["pair"] == n * (n - 1) // 2 and labels[-1] == "x"
     np.testing.assert_array_equal(ds["diagonal_ntk"], ds["depth"] + 1.0)
-    assert float(np.abs(ds["off_diagonal_gap"].isel(depth=-1)).max()) < float(np.abs(ds["off_diagonal_gap"].isel(depth=0)).max())
+    assert float(np.abs(ds["off_diagonal_gap"].isel(depth=-1)).max()) < float(
+        np.abs(ds["off_diagonal_gap"].isel(depth=0)).max()
+    )
     assert (ds["rho0"] >= 0).all()  # pixel intensities are non-negative
 
 
@@ -227,8 +229,17 @@ def test_lazy_network_fits_and_measures_its_last_layer():
     assert sorted(np.bincount(task.labels)) == [2, 2, 2, 2]
     ds = lazy.lazy_features_dataset(job_key(3, "test", width=64), task, 64, 0.5, 30)
     assert ds["loss"].values[-1] < 0.1 * ds["loss"].values[0]
-    np.testing.assert_allclose(ds["relative_deviation"], ds["aggregate_deviation"] / np.linalg.norm(
-        np.asarray(lazy.last_hidden(lazy.init_params(job_key(3, "test", width=64), 8, 64, 4, np.float32), task.inputs)), axis=1), rtol=1e-4)
+    np.testing.assert_allclose(
+        ds["relative_deviation"],
+        ds["aggregate_deviation"]
+        / np.linalg.norm(
+            np.asarray(
+                lazy.last_hidden(lazy.init_params(job_key(3, "test", width=64), 8, 64, 4, np.float32), task.inputs)
+            ),
+            axis=1,
+        ),
+        rtol=1e-4,
+    )
     assert (ds["neuron_deviation_max"] >= ds["neuron_deviation_mean"]).all()
     assert (ds["aggregate_deviation"] <= ds["neuron_deviation_max"] * np.sqrt(64) * (1 + 1e-6)).all()
 
@@ -294,8 +305,13 @@ def test_seed002_claims_measure_and_decide(smoke):
     widths = [100, 400, 1600]
     lazy = [
         xr.Dataset(
-            {"aggregate_deviation": ("token", [1.0, 1.2]), "neuron_deviation_mean": ("token", [w**-0.5, 1.1 * w**-0.5]),
-             "neuron_deviation_max": ("token", [1.0, 1.0]), "relative_deviation": ("token", [0.1, 0.1]), "loss": ("step", [1.0, 0.1])},
+            {
+                "aggregate_deviation": ("token", [1.0, 1.2]),
+                "neuron_deviation_mean": ("token", [w**-0.5, 1.1 * w**-0.5]),
+                "neuron_deviation_max": ("token", [1.0, 1.0]),
+                "relative_deviation": ("token", [0.1, 0.1]),
+                "loss": ("step", [1.0, 0.1]),
+            },
             attrs={"width": w},
         )
         for w in widths

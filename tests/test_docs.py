@@ -58,13 +58,47 @@ TOY_PAPER = "seed999"
 # and the areas it had before the papers became units (their mentions are stale by now).
 FORMER_AREAS = {"monte_carlo", "plan", "deep_kernel", "phase_diagram", "threefry", "kernels"}
 
-FILE_EXTENSIONS = {"py", "smk", "yaml", "yml", "md", "tex", "pdf", "png", "nc", "csv", "tsv", "json", "txt", "sh",
-                   "lock", "toml", "rst", "html", "log", "gz"}
+FILE_EXTENSIONS = {
+    "py",
+    "smk",
+    "yaml",
+    "yml",
+    "md",
+    "tex",
+    "pdf",
+    "png",
+    "nc",
+    "csv",
+    "tsv",
+    "json",
+    "txt",
+    "sh",
+    "lock",
+    "toml",
+    "rst",
+    "html",
+    "log",
+    "gz",
+}
 
 # Top-level folders whose paths are checked; data/ (run outputs) is skipped, as are
 # figures/ and report/ apart from figures/reference/ and report/src/.
-PATH_ROOTS = ("src", "workflow", "config", "docs", "tests", "report", "figures", "data", "envs", "profiles", "tools",
-              "benchmarks", ".ci", "finite_ntk")
+PATH_ROOTS = (
+    "src",
+    "workflow",
+    "config",
+    "docs",
+    "tests",
+    "report",
+    "figures",
+    "data",
+    "envs",
+    "profiles",
+    "tools",
+    "benchmarks",
+    ".ci",
+    "finite_ntk",
+)
 PATH_PATTERN = re.compile(
     r"(?<![\w./-])(?:(?:" + "|".join(re.escape(r) for r in PATH_ROOTS) + r")/[^\s`'\"(),;|#\]\[]*"
     r"|[A-Z][A-Z0-9_-]*\.md\b)"  # or a top-level page: README.md
@@ -415,7 +449,8 @@ def claim_keys(imported: bool = False) -> frozenset[str]:
             keys |= {
                 node.value
                 for node in ast.walk(module_tree(path))
-                if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                if isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
                 and re.fullmatch(r"seed\d{3}\.\d+\.\S+", node.value)
             }
     return frozenset(keys)
@@ -424,8 +459,7 @@ def claim_keys(imported: bool = False) -> frozenset[str]:
 def claim_exists(text: str) -> bool:
     """A claim id names a row (``seed000.1.relu.max``) or the start of rows (``seed000.1``)."""
     return any(
-        any(key == text or key.startswith(text + ".") for key in claim_keys(imported))
-        for imported in (False, True)
+        any(key == text or key.startswith(text + ".") for key in claim_keys(imported)) for imported in (False, True)
     )
 
 
@@ -467,8 +501,15 @@ DOC_FILES = doc_files()
 
 def test_the_documentation_is_read():
     names = {str(path.relative_to(ROOT)) for path in DOC_FILES}
-    for required in ("README.md", "docs/extending.md", "docs/replication.md", "config/README.md",
-                     "config/config.yaml", "workflow/rules/common.smk", "src/finite_ntk/__init__.py"):
+    for required in (
+        "README.md",
+        "docs/extending.md",
+        "docs/replication.md",
+        "config/README.md",
+        "config/config.yaml",
+        "workflow/rules/common.smk",
+        "src/finite_ntk/__init__.py",
+    ):
         assert required in names, required
 
 

@@ -67,8 +67,16 @@ def _draw(ds: xr.Dataset, stem: Path, extra_box: bool) -> None:
     fig, ax = plt.subplots()
     for activation in ds["activation"].values:
         s = ds.sel(activation=activation)
-        ax.errorbar(ds["beta"], s["second_moment_ratio"], yerr=[s["second_moment_ratio"] - s["second_moment_ratio_lo"],
-                    s["second_moment_ratio_hi"] - s["second_moment_ratio"]], fmt="o", label=str(activation))
+        ax.errorbar(
+            ds["beta"],
+            s["second_moment_ratio"],
+            yerr=[
+                s["second_moment_ratio"] - s["second_moment_ratio_lo"],
+                s["second_moment_ratio_hi"] - s["second_moment_ratio"],
+            ],
+            fmt="o",
+            label=str(activation),
+        )
     if extra_box:
         ax.axvspan(0.2, 0.4, color="black")
     ax.set_yscale("log")
@@ -76,8 +84,14 @@ def _draw(ds: xr.Dataset, stem: Path, extra_box: bool) -> None:
     save_figure(fig, stem)
 
 
-def make_run(root: Path, name: str, ds: xr.Dataset, extra_box: bool = False, drop_figure: str | None = None,
-             training_data: xr.Dataset | None = None) -> Path:
+def make_run(
+    root: Path,
+    name: str,
+    ds: xr.Dataset,
+    extra_box: bool = False,
+    drop_figure: str | None = None,
+    training_data: xr.Dataset | None = None,
+) -> Path:
     figures, results = root / "figures" / name, root / "data" / name
     results.mkdir(parents=True, exist_ok=True)
     ds.to_netcdf(results / "ntk_stats_fnn.nc")
@@ -283,7 +297,9 @@ def test_bootstrap_variable_within_roundoff():
     """Estimate and bounds moved by round-off only: 'within round-off', also where an
     interval has zero width."""
     ref = stats()
-    ref["second_moment_ratio_lo"].values[0, 0] = ref["second_moment_ratio_hi"].values[0, 0] = ref["second_moment_ratio"].values[0, 0]
+    ref["second_moment_ratio_lo"].values[0, 0] = ref["second_moment_ratio_hi"].values[0, 0] = ref[
+        "second_moment_ratio"
+    ].values[0, 0]
     new = ref.copy(deep=True)
     for suffix in ("", "_lo", "_hi"):
         new["second_moment_ratio" + suffix] = ref["second_moment_ratio" + suffix] * (1 + 4 * np.finfo(np.float64).eps)
@@ -313,7 +329,10 @@ def test_roundoff_run_exits_0_and_says_so(tmp_path, reference, capsys):
     rows = figdiff.read_summary(out / "summary.tsv")
     assert {r["status"] for r in rows} <= {figdiff.IDENTICAL, figdiff.SAME, figdiff.ROUNDOFF}
     assert {r["name"] for r in rows if r["status"] == figdiff.ROUNDOFF} >= {
-        "training/fnn_w8_d1.nc:eigenvalues", "training/fnn_w8_d1.nc:prediction", "ntk_stats_fnn.nc:theory_second_moment"}
+        "training/fnn_w8_d1.nc:eigenvalues",
+        "training/fnn_w8_d1.nc:prediction",
+        "ntk_stats_fnn.nc:theory_second_moment",
+    }
     assert "identical within round-off" in (out / "index.html").read_text()
     # --exact: bit for bit, so the same run fails.
     assert figdiff.main([str(figures), str(reference), "--out", str(tmp_path / "exact"), "--exact"]) == 1
@@ -324,7 +343,9 @@ def test_roundoff_run_exits_0_and_says_so(tmp_path, reference, capsys):
     assert last.startswith("differs: ")
     rows = figdiff.read_summary(tmp_path / "out2" / "summary.tsv")
     assert {r["name"] for r in rows if r["status"] == figdiff.DIFFERS} >= {
-        "training/fnn_w8_d1.nc:eigenvalues", "training/fnn_w8_d1.nc:prediction"}
+        "training/fnn_w8_d1.nc:eigenvalues",
+        "training/fnn_w8_d1.nc:prediction",
+    }
 
 
 def separated(ds: xr.Dataset, relative: float, steps=slice(1, None)) -> xr.Dataset:
@@ -403,16 +424,24 @@ def test_figure_with_changed_pixels_passes_when_its_data_changed_by_roundoff(tmp
     got = statuses(figdiff.compare_figures(reference, figures, status, tmp_path / "out"))
     assert got["seed000fig2a"] == figdiff.ROUNDOFF and got["seed000fig1a"] == figdiff.IDENTICAL
     status["ntk_stats_fnn.nc"] = figdiff.IDENTICAL
-    assert statuses(figdiff.compare_figures(reference, figures, status, tmp_path / "out"))["seed000fig2a"] == figdiff.DIFFERS
+    assert (
+        statuses(figdiff.compare_figures(reference, figures, status, tmp_path / "out"))["seed000fig2a"]
+        == figdiff.DIFFERS
+    )
 
 
 def test_verdict_line():
     row = figdiff.Row
     assert figdiff.verdict([row("data", "a", figdiff.IDENTICAL)]) == "identical: 0 of 1 rows differ or are missing"
     assert figdiff.verdict([row("data", "a", figdiff.IDENTICAL), row("data", "b", figdiff.ROUNDOFF)]).startswith(
-        "identical within round-off: 0 of 2 rows differ or are missing (1 within round-off)")
-    assert figdiff.verdict([row("data", "a", figdiff.WITHIN), row("data", "b", figdiff.ROUNDOFF)]).startswith("within tolerance: 0 of 2")
-    assert figdiff.verdict([row("data", "a", figdiff.DIFFERS), row("data", "b", figdiff.ROUNDOFF)]).startswith("differs: 1 of 2")
+        "identical within round-off: 0 of 2 rows differ or are missing (1 within round-off)"
+    )
+    assert figdiff.verdict([row("data", "a", figdiff.WITHIN), row("data", "b", figdiff.ROUNDOFF)]).startswith(
+        "within tolerance: 0 of 2"
+    )
+    assert figdiff.verdict([row("data", "a", figdiff.DIFFERS), row("data", "b", figdiff.ROUNDOFF)]).startswith(
+        "differs: 1 of 2"
+    )
 
 
 def test_missing_reference_is_a_usage_error(tmp_path):
@@ -427,7 +456,9 @@ def test_smoke_run_against_itself(smoke_run, tmp_path):
     envelopes = sorted(p.name for p in (reference / "data" / "training" / figdiff.ENVELOPE_DIR).glob("*.nc"))
     jobs = sorted(p.name for p in (smoke_run / "data" / "smoke" / "training").glob("*.nc") if p.name != "ntk_init.nc")
     assert envelopes == jobs
-    rows = figdiff.run_figdiff(smoke_run / "figures" / "smoke", reference, tmp_path / "out", data=smoke_run / "data" / "smoke")
+    rows = figdiff.run_figdiff(
+        smoke_run / "figures" / "smoke", reference, tmp_path / "out", data=smoke_run / "data" / "smoke"
+    )
     assert rows and all(r.status == figdiff.IDENTICAL for r in rows)
     # The smoke PINN's twin separates from it, yet by no more than training makes of round-off.
     with xr.open_dataset(reference / "data" / "training" / figdiff.ENVELOPE_DIR / "pinn_sigmoid_w32_d2.nc") as envelope:
@@ -439,8 +470,13 @@ def test_smoke_run_against_itself(smoke_run, tmp_path):
     ds["relative_delta_k"][0, 0, 0] = ds["relative_delta_k"][0, 0, 0] * 100
     path.unlink()
     ds.to_netcdf(path)
-    bad = {r.name for r in figdiff.run_figdiff(smoke_run / "figures" / "smoke", reference, tmp_path / "out2",
-                                                 data=smoke_run / "data" / "smoke") if r.status in figdiff.FAILING}
+    bad = {
+        r.name
+        for r in figdiff.run_figdiff(
+            smoke_run / "figures" / "smoke", reference, tmp_path / "out2", data=smoke_run / "data" / "smoke"
+        )
+        if r.status in figdiff.FAILING
+    }
     assert bad == {"ntk_stats_pinn.nc:relative_delta_k"}
     shutil.rmtree(reference)
 
@@ -456,8 +492,10 @@ def spectrum() -> xr.Dataset:
     smallest = np.array([[-1.3e-14, 3.8e-3, 1.6e-2], [-2.7e-13, 3.9e-4, 7.9e-4]])
     largest = np.array([[33.0, 40.0, 47.0], [333.0, 340.0, 359.0]])
     dims = ("size", "depth")
-    return xr.Dataset({"smallest_eigenvalue": (dims, smallest), "largest_eigenvalue": (dims, largest)},
-                      coords={"size": [100, 1000], "depth": [0, 1, 2]})
+    return xr.Dataset(
+        {"smallest_eigenvalue": (dims, smallest), "largest_eigenvalue": (dims, largest)},
+        coords={"size": [100, 1000], "depth": [0, 1, 2]},
+    )
 
 
 def test_declared_floor_of_another_variable():
@@ -495,8 +533,10 @@ def test_declared_relative_tolerance_at_some_coordinates():
     itself and its reason, and leaves the other covariances at plain round-off."""
     covariance = np.linspace(0.0, 1.0, 3)
     values = np.outer(1.0 + covariance, np.geomspace(1.0, 1e3, 4))
-    ref = xr.Dataset({"kappa_2": (("input_covariance", "depth"), values)},
-                     coords={"input_covariance": covariance, "depth": np.arange(1, 5)})
+    ref = xr.Dataset(
+        {"kappa_2": (("input_covariance", "depth"), values)},
+        coords={"input_covariance": covariance, "depth": np.arange(1, 5)},
+    )
     rule = Tolerance(rtol=2e-6, where={"input_covariance": (1.0,)}, reason="lossy reference")
     declared = Comparison(precision="float64", variables={"kappa_*": rule})
     new = ref.copy(deep=True)
@@ -512,8 +552,9 @@ def test_declared_relative_tolerance_at_some_coordinates():
     new["kappa_2"].values[2, -1] *= 1.01
     assert statuses(figdiff.compare_datasets(ref, new, "k.nc", comparison=declared))["k.nc:kappa_2"] == figdiff.DIFFERS
     # --exact: bit for bit, declarations or not.
-    exact = figdiff.compare_datasets(ref, ref.assign(kappa_2=ref["kappa_2"] * (1 - 1e-15)), "k.nc", roundoff=False,
-                                     comparison=declared)
+    exact = figdiff.compare_datasets(
+        ref, ref.assign(kappa_2=ref["kappa_2"] * (1 - 1e-15)), "k.nc", roundoff=False, comparison=declared
+    )
     assert statuses(exact)["k.nc:kappa_2"] == figdiff.DIFFERS
 
 
@@ -559,10 +600,13 @@ def test_exact_kappa_against_the_reference_set():
     assert statuses(figdiff.compare_datasets(ref, new, "seed001/kappa.nc"))["seed001/kappa.nc:kappa_2"] == DIFFERS
 
 
-@pytest.mark.parametrize("rel, variable, index, moved", [
-    ("seed002/eigenvalues.nc", "smallest_eigenvalue", (2, 0), 6.1e-14),  # round-off around zero
-    ("seed002/projection.nc", "projection_norm", (0, 1, 2, 0), 6.9e-14),  # kernel regression at cond 1e4
-])
+@pytest.mark.parametrize(
+    "rel, variable, index, moved",
+    [
+        ("seed002/eigenvalues.nc", "smallest_eigenvalue", (2, 0), 6.1e-14),  # round-off around zero
+        ("seed002/projection.nc", "projection_norm", (0, 1, 2, 0), 6.9e-14),  # kernel regression at cond 1e4
+    ],
+)
 def test_seed002_roundoff_against_the_reference_set(rel, variable, index, moved):
     """Another CPU's round-off in seed 002's spectra and projections passes as declared; the
     same value 1 % off differs."""
@@ -601,8 +645,12 @@ def test_seed001_training_roundoff_against_the_reference_set():
 
 
 def _git(repository: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args], cwd=repository,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args],
+        cwd=repository,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_export_refuses_a_dirty_checkout(tmp_path, capsys):

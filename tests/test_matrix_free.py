@@ -17,9 +17,9 @@ import functools
 
 import jax
 import jax.numpy as jnp
-from jax.experimental import enable_x64
 import numpy as np
 import pytest
+from jax.experimental import enable_x64
 from scipy.stats import ks_2samp
 
 import finite_ntk.samplers.cost as cost
@@ -32,7 +32,6 @@ from finite_ntk.samplers.batches import run_in_batches
 from finite_ntk.samplers.dense import sample_dense
 from finite_ntk.samplers.dispatch import sample
 from finite_ntk.samplers.setup import INPUT_DIMENSION, SAMPLE_VARIABLES, MonteCarloSetup
-
 from matrix_free_oracle import oracle_and_reference  # tests/, on sys.path under pytest
 
 DRAWS = 2000
@@ -56,9 +55,13 @@ BOOTSTRAP_RESAMPLES = 4000
 BOOTSTRAP_ALPHA = 1e-3
 
 
-def make_setup(model: str, activation: str, width: int, depth: int, step_loss: str = "value", **network) -> MonteCarloSetup:
+def make_setup(
+    model: str, activation: str, width: int, depth: int, step_loss: str = "value", **network
+) -> MonteCarloSetup:
     spec = NetworkSpec(width=width, depth=depth, activation=activation, n0=INPUT_DIMENSION[model], **network)
-    return MonteCarloSetup(model=model, spec=spec, input_point=INPUT_POINT[model], learning_rate=1e-3, step_loss=step_loss)
+    return MonteCarloSetup(
+        model=model, spec=spec, input_point=INPUT_POINT[model], learning_rate=1e-3, step_loss=step_loss
+    )
 
 
 def keys_for(sampler: str, model: str, activation: str, width: int, depth: int, draws: int) -> jax.Array:
@@ -66,7 +69,9 @@ def keys_for(sampler: str, model: str, activation: str, width: int, depth: int, 
 
 
 @functools.lru_cache(maxsize=None)
-def draws_of(sampler: str, model: str, activation: str, width: int, depth: int, draws: int = DRAWS) -> dict[str, np.ndarray]:
+def draws_of(
+    sampler: str, model: str, activation: str, width: int, depth: int, draws: int = DRAWS
+) -> dict[str, np.ndarray]:
     setup = make_setup(model, activation, width, depth)
     keys = keys_for(sampler, model, activation, width, depth, draws)
     if sampler == "dense":
@@ -112,7 +117,9 @@ def test_fnn_same_law_as_dense(activation: str, width: int, depth: int) -> None:
     mfree = draws_of("matrix_free", "fnn", activation, width, depth)
     dense = draws_of("dense", "fnn", activation, width, depth)
     for name in ("k_init", "k_step"):
-        assert_same_law(mfree[name][:, 0], dense[name][:, 0], f"fnn {activation} {width}x{depth} {name}", seed=width * depth)
+        assert_same_law(
+            mfree[name][:, 0], dense[name][:, 0], f"fnn {activation} {width}x{depth} {name}", seed=width * depth
+        )
     # Theorem 2 is about the change: its mean must agree too.
     assert_means_agree(mfree["delta_k"][:, 0], dense["delta_k"][:, 0], f"fnn {activation} {width}x{depth} delta_k")
 
@@ -127,7 +134,9 @@ def test_pinn_residual_kernel_same_law_as_dense(activation: str, width: int, dep
         for name in ("k_init", "k_step"):
             label = f"pinn {activation} {width}x{depth} {name} {op}"
             assert_same_law(mfree[name][:, j], dense[name][:, j], label, seed=width * depth + j)
-        assert_means_agree(mfree["delta_k"][:, j], dense["delta_k"][:, j], f"pinn {activation} {width}x{depth} delta_k {op}")
+        assert_means_agree(
+            mfree["delta_k"][:, j], dense["delta_k"][:, j], f"pinn {activation} {width}x{depth} delta_k {op}"
+        )
 
 
 @pytest.mark.slow  # large samples: the laws of the two samplers
@@ -199,7 +208,9 @@ def test_float64() -> None:
         ours, reference = oracle_and_reference(setup)
         for name in ("k_init", "k_step", "delta_k"):
             assert ours[name].dtype == np.float64
-            np.testing.assert_allclose(ours[name], reference[name], rtol=1e-9, atol=1e-12 * np.abs(reference["k_init"]).max())
+            np.testing.assert_allclose(
+                ours[name], reference[name], rtol=1e-9, atol=1e-12 * np.abs(reference["k_init"]).max()
+            )
 
 
 @pytest.mark.parametrize("activation", ALL_ACTIVATIONS)
@@ -385,8 +396,11 @@ def test_one_program_serves_every_sigma() -> None:
     """sigma_w^2 and sigma_b^2 are run-time arguments (seed 001's grids): setups that
     differ only in W_std, W_std_readout and b_std share a compiled program, unless b_std
     decides whether biases are drawn at all."""
+
     def seed001(W_std, b_std):
-        return make_setup("fnn", "tanh", 16, 4, parameterization="standard", W_std=W_std, W_std_readout=W_std, b_std=b_std)
+        return make_setup(
+            "fnn", "tanh", 16, 4, parameterization="standard", W_std=W_std, W_std_readout=W_std, b_std=b_std
+        )
 
     a, b = mf._static(seed001(1.0, 1.0)), mf._static(seed001(2.0, 0.5))
     assert a == b
@@ -404,7 +418,9 @@ def test_sigma_at_run_time_matches_autodiff_and_compiles_once() -> None:
     x = tuple(v * 10.0 / float(np.linalg.norm(x)) for v in x)
     for activation in ("tanh", "relu"):
         setups = [
-            MonteCarloSetup("fnn", NetworkSpec(16, 5, activation, 100, "standard", w**0.5, w**0.5, b**0.5), x, 0.0, "none")
+            MonteCarloSetup(
+                "fnn", NetworkSpec(16, 5, activation, 100, "standard", w**0.5, w**0.5, b**0.5), x, 0.0, "none"
+            )
             for w, b in ((1.0, 1.0), (3.0, 1.0), (1.5, 0.2))
         ]
         assert len({mf._static(setup) for setup in setups}) == 1
@@ -422,8 +438,8 @@ def test_kernel_only_draws_the_same_kernels_without_the_step() -> None:
     keys = keys_for("matrix_free", "fnn", "gelu", 16, 4, 64)
     with_step = make_setup("fnn", "gelu", 16, 4)
     without = MonteCarloSetup("fnn", with_step.spec, with_step.input_point, 0.0, "none")
-    for sample in (mf.sample_matrix_free, lambda setup, keys: sample_dense(setup, keys)):
-        stepped, only = sample(with_step, keys), sample(without, keys)
+    for sampler in (mf.sample_matrix_free, lambda setup, keys: sample_dense(setup, keys)):
+        stepped, only = sampler(with_step, keys), sampler(without, keys)
         np.testing.assert_allclose(only["k_init"], stepped["k_init"], rtol=1e-6)
         np.testing.assert_array_equal(only["k_step"], only["k_init"])
         assert np.all(only["delta_k"] == 0)

@@ -125,7 +125,9 @@ def test_single_input_quadrature_against_adaptive(name: str) -> None:
                 return f(u) * np.exp(-u * u / (2 * q)) / np.sqrt(2 * np.pi * q)
 
             bound = 40 * np.sqrt(q) + 10
-            return integrate.quad(integrand, -bound, bound, points=[-1.0, 0.0, 1.0], limit=500, epsabs=0, epsrel=1e-13)[0]
+            return integrate.quad(integrand, -bound, bound, points=[-1.0, 0.0, 1.0], limit=500, epsabs=0, epsrel=1e-13)[
+                0
+            ]
 
         v, d = mf.gaussian_moments(name, q)
         assert abs(v / expectation(lambda u: activation.function(u) ** 2) - 1) < 1e-11
@@ -164,7 +166,13 @@ def test_against_neural_tangents(name: str, parameterization: str) -> None:
     x = _inputs()
     length_s, length_r, covariance = _lengths_and_covariance(x)
     pair = mf.propagate_pair(
-        name, weight, bias, depth, input_covariance=covariance, input_lengths=(length_s, length_r), readout_weight_variance=readout
+        name,
+        weight,
+        bias,
+        depth,
+        input_covariance=covariance,
+        input_lengths=(length_s, length_r),
+        readout_weight_variance=readout,
     )
     second = mf.propagate(name, weight, bias, depth, input_length=length_r, readout_weight_variance=readout)
     options = dict(parameterization=parameterization, width=width, input_dimension=INPUT_DIMENSION)
@@ -354,28 +362,40 @@ def test_grid_broadcasting_matches_scalar_calls() -> None:
 # q^0_sr = 0, 0.3, 0.9 (rows) and depths 1, 7, 12 (columns), unit-length inputs.
 KAPPA_BEFORE: dict[tuple[str, float, float], tuple[list[list[float]], list[list[float]]]] = {
     ("relu", 3.0, 1.0): (
-        [[0.9066197556890829, 13.7599690818836, 100.62851478958207],
-         [1.4807890791572182, 15.2109183518607, 107.91421389159899],
-         [3.0448875487671625, 23.309880514874987, 159.55407960024127]],
-        [[3.8604938597877783, 2.3268032712066113, 2.4729287532867508],
-         [2.363604681628259, 2.1048526019806095, 2.305971925752693],
-         [1.1494677369668733, 1.3735266060672173, 1.5596413971186371]],
+        [
+            [0.9066197556890829, 13.7599690818836, 100.62851478958207],
+            [1.4807890791572182, 15.2109183518607, 107.91421389159899],
+            [3.0448875487671625, 23.309880514874987, 159.55407960024127],
+        ],
+        [
+            [3.8604938597877783, 2.3268032712066113, 2.4729287532867508],
+            [2.363604681628259, 2.1048526019806095, 2.305971925752693],
+            [1.1494677369668733, 1.3735266060672173, 1.5596413971186371],
+        ],
     ),
     ("erf", 2.72, 1.0): (
-        [[0.152306541839924, 0.20830169869085732, 0.20750339434573717],
-         [0.4195798558744608, 0.23463531877271376, 0.22198214805177574],
-         [1.2493303941435847, 0.45449238541292375, 0.3701490309973138]],
-        [[10.216382920599278, 3.692424336971903, 3.456476146647634],
-         [3.7085239697839647, 3.278015712646219, 3.231027986706252],
-         [1.2454847493049195, 1.692301755462676, 1.937680428264212]],
+        [
+            [0.152306541839924, 0.20830169869085732, 0.20750339434573717],
+            [0.4195798558744608, 0.23463531877271376, 0.22198214805177574],
+            [1.2493303941435847, 0.45449238541292375, 0.3701490309973138],
+        ],
+        [
+            [10.216382920599278, 3.692424336971903, 3.456476146647634],
+            [3.7085239697839647, 3.278015712646219, 3.231027986706252],
+            [1.2454847493049195, 1.692301755462676, 1.937680428264212],
+        ],
     ),
     ("relu", 1.0, 1.0): (
-        [[0.6089977810442294, 0.26854012655999226, 0.16514492684662613],
-         [0.8220794683688988, 0.2708395976651235, 0.16533239063161062],
-         [1.357876556358446, 0.27921476885914553, 0.1660766204769224]],
-        [[2.463063161622686, 1.0597977215972403, 1.0090913768689462],
-         [1.824641117696534, 1.0507998709908088, 1.0079472085170558],
-         [1.1046659528629765, 1.0192806614369478, 1.0034303512199667]],
+        [
+            [0.6089977810442294, 0.26854012655999226, 0.16514492684662613],
+            [0.8220794683688988, 0.2708395976651235, 0.16533239063161062],
+            [1.357876556358446, 0.27921476885914553, 0.1660766204769224],
+        ],
+        [
+            [2.463063161622686, 1.0597977215972403, 1.0090913768689462],
+            [1.824641117696534, 1.0507998709908088, 1.0079472085170558],
+            [1.1046659528629765, 1.0192806614369478, 1.0034303512199667],
+        ],
     ),
 }
 
@@ -404,8 +424,13 @@ def test_kappa_dataset_identical_inputs_exact() -> None:
     for every activation (tanh by quadrature too) and phase."""
     from finite_ntk.papers.seed001.kappa import kappa_dataset
 
-    section = {"activations": ["erf", "relu", "tanh"], "bias_variance": 1.0, "max_depth": 6, "input_covariances": 3,
-               "border_multiples": {"ordered": 0.5, "border": 1.0, "chaotic": 1.5}}
+    section = {
+        "activations": ["erf", "relu", "tanh"],
+        "bias_variance": 1.0,
+        "max_depth": 6,
+        "input_covariances": 3,
+        "border_multiples": {"ordered": 0.5, "border": 1.0, "chaotic": 1.5},
+    }
     ds = kappa_dataset(section, 1.0)
     same = ds.sel(input_covariance=1.0)
     assert bool((same["kappa_2"] == ds["kappa_1"]).all()) and bool((same["kappa_ratio"] == 1.0).all())
@@ -447,7 +472,9 @@ def _empirical_ntk_diagonal(name, weight, bias, depth, width, parameterization, 
 
     def one(key):
         params = []
-        for key_w, key_b, fan_in, fan_out in zip(jax.random.split(key, len(fans)), jax.random.split(jax.random.fold_in(key, 1), len(fans)), fans, outs):
+        for key_w, key_b, fan_in, fan_out in zip(
+            jax.random.split(key, len(fans)), jax.random.split(jax.random.fold_in(key, 1), len(fans)), fans, outs
+        ):
             w = jax.random.normal(key_w, (fan_out, fan_in))
             b = jax.random.normal(key_b, (fan_out,))
             if parameterization == "standard":
@@ -476,7 +503,11 @@ def test_monte_carlo_mean_matches_infinite_width(name, weight, bias, parameteriz
     depth, width, draws = 3, 1000, 200
     samples = _empirical_ntk_diagonal(name, weight, bias, depth, width, parameterization, draws, seed)
     propagation = mf.propagate(name, weight, bias, depth, input_length=1.0)
-    expected = np.exp(mf.log_ntk_diagonal(propagation, parameterization=parameterization, width=width, input_dimension=INPUT_DIMENSION))[-1]
+    expected = np.exp(
+        mf.log_ntk_diagonal(
+            propagation, parameterization=parameterization, width=width, input_dimension=INPUT_DIMENSION
+        )
+    )[-1]
     standard_error = samples.std(ddof=1) / np.sqrt(draws)
     assert abs(samples.mean() - expected) < 4 * standard_error, (samples.mean(), expected, standard_error)
     assert standard_error < 0.03 * expected  # the test has power: 4 SE is a tight band

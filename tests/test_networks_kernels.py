@@ -70,7 +70,8 @@ def test_relu_mean_closed_form_values():
 @pytest.mark.parametrize(
     "activation,parameterization",
     [
-        (activation, parameterization) if (activation, parameterization) == ("relu", "ntk")
+        (activation, parameterization)
+        if (activation, parameterization) == ("relu", "ntk")
         else pytest.param(activation, parameterization, marks=pytest.mark.slow)
         for parameterization in ("ntk", "standard")
         for activation in ACTIVATIONS
@@ -122,14 +123,24 @@ def _mean_field_ntk(activation: str, xs: np.ndarray, depth: int, spec: NetworkSp
         weight_variance=spec.W_std**2, bias_variance=spec.b_std**2, readout_weight_variance=spec.W_std_readout**2
     )
     diagonal = np.array(
-        [np.exp(mean_field.log_ntk_diagonal(mean_field.propagate(activation, depth=depth, input_length=q, **variances))[-1])
-         for q in lengths]
+        [
+            np.exp(
+                mean_field.log_ntk_diagonal(mean_field.propagate(activation, depth=depth, input_length=q, **variances))[
+                    -1
+                ]
+            )
+            for q in lengths
+        ]
     )
     ntk = np.diag(diagonal)
     for i in range(len(xs)):
         for j in range(i):
             pair = mean_field.propagate_pair(
-                activation, depth=depth, input_covariance=covariance[i, j], input_lengths=(lengths[i], lengths[j]), **variances
+                activation,
+                depth=depth,
+                input_covariance=covariance[i, j],
+                input_lengths=(lengths[i], lengths[j]),
+                **variances,
             )
             ntk[i, j] = ntk[j, i] = mean_field.ntk_correlation(pair)[-1] * np.sqrt(diagonal[i] * diagonal[j])
     return ntk
@@ -226,7 +237,10 @@ def test_specs_from_settings_and_variances():
     spec = spec_from_settings(settings, "gelu", 16, 3, 2)
     assert spec == NetworkSpec(16, 3, "gelu", 2, "ntk", 2, 1.0, None) and type(spec.W_std) is int
     assert variance_settings("standard", 4.0, 0.25, None) == {
-        "parameterization": "standard", "W_std": 2.0, "W_std_readout": 2.0, "b_std": 0.5,
+        "parameterization": "standard",
+        "W_std": 2.0,
+        "W_std_readout": 2.0,
+        "b_std": 0.5,
     }
     assert variance_settings("standard", 4.0, 0, 9)["W_std_readout"] == 3.0
     with pytest.raises(ValueError, match="^activation:"):

@@ -71,7 +71,7 @@ def test_every_paper_has_its_parts_and_prefixed_ids():
     assert set(SOURCES) == {source for paper in PAPERS.values() for source in paper.figures_module().SOURCES}
 
 
-TOY_FIGURES = '''
+TOY_FIGURES = """
 from finite_ntk.figures import Figure, Source
 
 SOURCES = {"seed999_numbers": Source(("seed999/numbers.nc",), many=False)}
@@ -86,8 +86,8 @@ FIGURES = (
         plot="toy_paper.plots:plot_numbers",
     ),
 )
-'''
-TOY_PAPER = '''
+"""
+TOY_PAPER = """
 from pathlib import Path
 
 from finite_ntk.papers import Paper
@@ -100,8 +100,8 @@ PAPER = Paper(
     figures="toy_paper.figures",
     claims="toy_paper.claims",
 )
-'''
-TOY_RULES = '''
+"""
+TOY_RULES = """
 rule seed999_numbers:
     output:
         f"{DATA}/seed999/numbers.nc",
@@ -117,7 +117,7 @@ register_paper(
     sources={"seed999_numbers": [f"{DATA}/seed999/numbers.nc"]},
     claim_inputs={"numbers": [f"{DATA}/seed999/numbers.nc"]},
 )
-'''
+"""
 
 
 @pytest.mark.slow  # two dry runs of the whole workflow
@@ -140,9 +140,23 @@ def test_a_fourth_paper_joins_the_workflow_through_its_registry_entry_alone(tmp_
 
     def dry_run(*targets: str) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "snakemake", "-n", "--cores", "1", "--configfile", "config/smoke.yaml",
-             "--forceall", *targets],
-            cwd=ROOT, capture_output=True, text=True, env=env, timeout=300,
+            [
+                sys.executable,
+                "-m",
+                "snakemake",
+                "-n",
+                "--cores",
+                "1",
+                "--configfile",
+                "config/smoke.yaml",
+                "--forceall",
+                *targets,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         return result.stdout

@@ -3,21 +3,19 @@ grid as sampling jobs, the sampling job's contract, the reduction's numbers and 
 claims' measures, on data whose answers are known."""
 
 import copy
-import math
 
 import numpy as np
 import pytest
 import xarray as xr
 
 import finite_ntk.mean_field as mean_field
+import finite_ntk.papers.seed001.report as summary
+from conftest import ROOT
 from finite_ntk.config import load_config
-from finite_ntk.stats import second_moment_ratio
 from finite_ntk.papers.seed001.kappa import kappa_dataset
 from finite_ntk.papers.seed001.reduction import phase_statistics
 from finite_ntk.papers.seed001.settings import check_seed001_config, sampling_jobs
-import finite_ntk.papers.seed001.report as summary
-
-from conftest import ROOT
+from finite_ntk.stats import second_moment_ratio
 
 CONFIG = load_config(ROOT / "config/config.yaml")
 NETWORK = CONFIG["seed001"]["network"]
@@ -85,7 +83,9 @@ def test_reduction_numbers_on_known_samples():
     # Mean-field theory beside it: ReLU's border is 2, chi_1 = sigma_w^2 / 2.
     assert float(ds["border_weight_variance"].sel(activation="relu", bias_variance=1.0)) == 2.0
     np.testing.assert_allclose(ds["chi_1"].sel(activation="relu", bias_variance=1.0), [0.5, 1.5])
-    assert float(ds["border_weight_variance"].sel(activation="tanh", bias_variance=1.0)) == pytest.approx(3.44321091, rel=1e-8)
+    assert float(ds["border_weight_variance"].sel(activation="tanh", bias_variance=1.0)) == pytest.approx(
+        3.44321091, rel=1e-8
+    )
     # Deterministic: the bootstrap is seeded by the root seed and the cell.
     again = phase_statistics([a, b], NETWORK, root_seed=7, resamples=400, confidence=0.95, saturation_fraction=0.5)
     xr.testing.assert_identical(ds, again)
@@ -176,10 +176,14 @@ def test_sample_job_contract_and_cell_independence():
     assert both.attrs["parameterization"] == "standard" and both.attrs["input_dimension"] == 100
     assert both["ntk"].dtype == np.float64 and both.attrs["float64_cells"] == ""
     np.testing.assert_array_equal(both["ntk"].values, both["ntk"].values.astype(np.float32))  # float32 draws
-    np.testing.assert_array_equal(both["ntk"].sel(weight_variance=4.0).values, alone["ntk"].sel(weight_variance=4.0).values)
+    np.testing.assert_array_equal(
+        both["ntk"].sel(weight_variance=4.0).values, alone["ntk"].sel(weight_variance=4.0).values
+    )
     assert (both["ntk"].values > 0).all()
     # K grows with sigma_w^2 (standard parameterisation): mean at 4 above mean at 1.
-    assert float(both["ntk"].sel(weight_variance=4.0, depth=3).mean()) > float(both["ntk"].sel(weight_variance=1.0, depth=3).mean())
+    assert float(both["ntk"].sel(weight_variance=4.0, depth=3).mean()) > float(
+        both["ntk"].sel(weight_variance=1.0, depth=3).mean()
+    )
 
 
 @pytest.mark.slow  # compiles a float64 program
@@ -207,10 +211,23 @@ def _smoke_training_config():
     from finite_ntk.config import merge_configs
 
     config = copy.deepcopy(CONFIG)
-    return merge_configs(config, {"seed001": {"training": {
-        "data": {"samples": 20}, "widths": [8, 16], "main_width": 8, "weight_variances": [1.0, 4.0],
-        "depths": [1, 3], "max_steps": 30, "snapshot_steps": [10, 30], "patience": 10,
-    }}})
+    return merge_configs(
+        config,
+        {
+            "seed001": {
+                "training": {
+                    "data": {"samples": 20},
+                    "widths": [8, 16],
+                    "main_width": 8,
+                    "weight_variances": [1.0, 4.0],
+                    "depths": [1, 3],
+                    "max_steps": 30,
+                    "snapshot_steps": [10, 30],
+                    "patience": 10,
+                }
+            }
+        },
+    )
 
 
 def test_training_jobs_and_their_checks():
@@ -268,8 +285,12 @@ def _training_stats(change, status=None, steps=None, min_ratio=0.5):
     """training_stats-shaped data on a (width, sigma_w^2, depth) grid for ReLU."""
     widths, weights, depths = [64, 128, 256], [1.0, 2.0, 3.0], [1, 2, 4, 8]
     shape = (1, len(widths), len(weights), len(depths))
-    grid = np.fromfunction(lambda a, w, s, d: change(np.asarray(widths)[w.astype(int)], np.asarray(weights)[s.astype(int)],
-                                                      np.asarray(depths)[d.astype(int)]), shape)
+    grid = np.fromfunction(
+        lambda a, w, s, d: change(
+            np.asarray(widths)[w.astype(int)], np.asarray(weights)[s.astype(int)], np.asarray(depths)[d.astype(int)]
+        ),
+        shape,
+    )
     dims = ("activation", "width", "weight_variance", "depth")
     return xr.Dataset(
         {

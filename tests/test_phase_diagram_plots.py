@@ -12,8 +12,8 @@ import pytest
 import xarray as xr
 
 from finite_ntk.config import config_value, load_config
-from finite_ntk.papers.seed001.figures import CATEGORY as SEED001
 from finite_ntk.papers import FIGURES_BY_NAME, SOURCES
+from finite_ntk.papers.seed001.figures import CATEGORY as SEED001
 from finite_ntk.papers.seed001.plots import plot_depth_curves, plot_kappa, plot_phase_maps
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,8 +45,13 @@ def fake_phase_stats() -> xr.Dataset:
     ratio = np.minimum(np.exp(log_ratio), 0.8 * REPLICATES)
     sampled = (b == 1.0) | (m == BIAS_MAP_WIDTH) | ((a == 1) & (b == 0.0) & (w == 2.0))
     ratio = np.where(sampled, ratio, np.nan)
-    index = {name: values for name, values in zip(("activation", "bias_variance", "width", "weight_variance", "depth"),
-                                                   (ACTIVATIONS, BIAS_VARIANCES, WIDTHS, WEIGHT_VARIANCES, DEPTHS))}
+    index = {
+        name: values
+        for name, values in zip(
+            ("activation", "bias_variance", "width", "weight_variance", "depth"),
+            (ACTIVATIONS, BIAS_VARIANCES, WIDTHS, WEIGHT_VARIANCES, DEPTHS),
+        )
+    }
     for hole in HOLES:
         ratio[tuple(list(values).index(v) for values, v in zip(index.values(), hole))] = np.nan
     dims = ("activation", "bias_variance", "width", "weight_variance", "depth")
@@ -62,8 +67,10 @@ def fake_phase_stats() -> xr.Dataset:
             "mean_k": (dims, mean_k),
             "mean_k_infinite": (dims, mean_k * 1.01),
             "chi_1": (("activation", "bias_variance", "weight_variance"), np.array(chi_1)),
-            "border_weight_variance": (("activation", "bias_variance"),
-                                       np.array([[BORDERS[act][bv] for bv in BIAS_VARIANCES] for act in ACTIVATIONS])),
+            "border_weight_variance": (
+                ("activation", "bias_variance"),
+                np.array([[BORDERS[act][bv] for bv in BIAS_VARIANCES] for act in ACTIVATIONS]),
+            ),
         },
         coords={
             "activation": ACTIVATIONS,
@@ -72,8 +79,15 @@ def fake_phase_stats() -> xr.Dataset:
             "weight_variance": np.array(WEIGHT_VARIANCES, dtype=np.float64),
             "depth": np.array(DEPTHS, dtype=np.int64),
         },
-        attrs={"replicates": REPLICATES, "saturation_fraction": SATURATION_FRACTION, "confidence": 0.95,
-               "resamples": 2000, "input_dimension": 100, "input_length": 1.0, "parameterization": "standard"},
+        attrs={
+            "replicates": REPLICATES,
+            "saturation_fraction": SATURATION_FRACTION,
+            "confidence": 0.95,
+            "resamples": 2000,
+            "input_dimension": 100,
+            "input_length": 1.0,
+            "parameterization": "standard",
+        },
     )
 
 
@@ -197,7 +211,9 @@ def test_depth_curves(stats, kappa, config):
     # one line per width; the L/M axis of the widest width reaches depth / width
     curves = [line for line in top.lines if line.get_linestyle() == "-"]
     assert len(curves) == len(WIDTHS)
-    assert max(float(np.max(line.get_xdata())) for line in bottom.lines if len(line.get_xdata())) == pytest.approx(max(DEPTHS) / min(WIDTHS))
+    assert max(float(np.max(line.get_xdata())) for line in bottom.lines if len(line.get_xdata())) == pytest.approx(
+        max(DEPTHS) / min(WIDTHS)
+    )
     fig.canvas.draw()
     plt.close(fig)
 

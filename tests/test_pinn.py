@@ -8,11 +8,16 @@ import pytest
 from jax.experimental import enable_x64
 from jax.scipy.special import erf
 
-from finite_ntk.models.kernels import tree_squared_norm
-from finite_ntk.models.networks import TANH_QUADRATURE_DEGREE, activation_layer
 import finite_ntk.training.kernels as kernels
-from finite_ntk.models.networks import NetworkSpec, build_network
-from finite_ntk.models.pinn import laplacian_fn, pinn_ntk_diagonal, pinn_ntk_matrices, residual_kernel_vanishes, value_fn
+from finite_ntk.models.kernels import tree_squared_norm
+from finite_ntk.models.networks import TANH_QUADRATURE_DEGREE, NetworkSpec, activation_layer, build_network
+from finite_ntk.models.pinn import (
+    laplacian_fn,
+    pinn_ntk_diagonal,
+    pinn_ntk_matrices,
+    residual_kernel_vanishes,
+    value_fn,
+)
 
 
 def flat(tree):
@@ -46,7 +51,8 @@ def test_residual_kernel_matches_hessian_trace(activation):
 
 # 4 to 9 s each: the fast subset keeps sigmoid and tanh.
 @pytest.mark.parametrize(
-    "activation", [pytest.param("gelu", marks=pytest.mark.slow), "sigmoid", "tanh", pytest.param("erf", marks=pytest.mark.slow)]
+    "activation",
+    [pytest.param("gelu", marks=pytest.mark.slow), "sigmoid", "tanh", pytest.param("erf", marks=pytest.mark.slow)],
 )
 def test_residual_gradient_matches_finite_differences(activation):
     """Independent path: the parameter gradient of u at x +- h e_i, combined by the
@@ -114,7 +120,9 @@ def _assert_same_derivatives(ours, exact, points, directions, order, rtol):
         for direction in directions:
             x, v = jnp.asarray(point, jnp.float64), jnp.asarray(direction, jnp.float64)
             a, b = np.array(ours(x, v)), np.array(exact(x, v))
-            np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * np.max(np.abs(b)), err_msg=f"at {point} along {direction}")
+            np.testing.assert_allclose(
+                a, b, rtol=rtol, atol=rtol * np.max(np.abs(b)), err_msg=f"at {point} along {direction}"
+            )
 
 
 @pytest.mark.slow  # compiles fourth derivatives: 15 to 45 s

@@ -39,9 +39,12 @@ def test_fit_recovers_the_rate():
 
 
 def test_theory_scaling():
-    np.testing.assert_allclose(theory_relative_delta_k(np.array([4]), np.array([0.25]), 1, 1e-3), 4 * 0.25 * np.exp(1.25) * 1e-3)
     np.testing.assert_allclose(
-        theory_relative_delta_k(np.array([4]), np.array([0.25]), 1, 1e-3, count_readout=True), 5 * 0.25 * np.exp(1.25) * 1e-3
+        theory_relative_delta_k(np.array([4]), np.array([0.25]), 1, 1e-3), 4 * 0.25 * np.exp(1.25) * 1e-3
+    )
+    np.testing.assert_allclose(
+        theory_relative_delta_k(np.array([4]), np.array([0.25]), 1, 1e-3, count_readout=True),
+        5 * 0.25 * np.exp(1.25) * 1e-3,
     )
 
 
@@ -56,8 +59,17 @@ def synthetic_samples(activation, width, depth, k_uu, k_rr, seed=0):
             "delta_k": (("replicate", "operator"), k * 0.01 + rng.normal(0, 1e-6, k.shape)),
         },
         coords={"replicate": np.arange(n), "operator": ["uu", "rr"]},
-        attrs=dict(model="pinn", activation=activation, rr_identically_zero=int(activation == "relu"), width=width, depth=depth, n0=2, learning_rate=1e-3,
-                   root_seed=1, identity=f"t/{activation}/{width}/{depth}"),
+        attrs=dict(
+            model="pinn",
+            activation=activation,
+            rr_identically_zero=int(activation == "relu"),
+            width=width,
+            depth=depth,
+            n0=2,
+            learning_rate=1e-3,
+            root_seed=1,
+            identity=f"t/{activation}/{width}/{depth}",
+        ),
     )
 
 
@@ -72,8 +84,9 @@ def test_reduce_flags_vanishing_and_saturated():
                 k_uu[3] = 1.0  # saturated: ratio = 50
             k_rr = np.zeros(50) if activation == "relu" else rng.gamma(4.0, size=50)
             samples.append(synthetic_samples(activation, width, depth, k_uu, k_rr))
-    stats = reduce_samples(samples, ["relu", "gelu"], resamples=200, confidence=0.95, fit_max_beta=0.3,
-                           saturation_fraction=0.5)
+    stats = reduce_samples(
+        samples, ["relu", "gelu"], resamples=200, confidence=0.95, fit_max_beta=0.3, saturation_fraction=0.5
+    )
     assert stats["operator_vanishes"].sel(activation="relu", operator="rr") == 1
     assert stats["operator_vanishes"].sel(activation="gelu", operator="rr") == 0
     assert np.all(np.isnan(stats["second_moment_ratio"].sel(activation="relu", operator="rr")))

@@ -19,11 +19,11 @@ import yaml
 import finite_ntk.claims as claims
 from finite_ntk.config import load_config
 from finite_ntk.papers import FIGURES, PAPERS
-from finite_ntk.report.build import build_report_pdf
 from finite_ntk.papers.seed000.report import config_differences, pinn_point_macros, run_macros
-from finite_ntk.report.provenance import Benchmark, collect_benchmarks, provenance_latex
-from finite_ntk.report.figure_index import figure_index_latex
 from finite_ntk.papers.seed000.tables import configuration_table
+from finite_ntk.report.build import build_report_pdf
+from finite_ntk.report.figure_index import figure_index_latex
+from finite_ntk.report.provenance import Benchmark, collect_benchmarks, provenance_latex
 from test_claims import make_stats
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,26 @@ def every_paper_thresholds() -> dict[str, dict[str, claims.Threshold]]:
 
 
 # Every figure number of the original as the report prints it (captions and the index).
-FIGURE_NUMBERS = ["1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "5", "6a", "6b", "7", "8", "9", "10", "S1", "S2a", "S2b"]
+FIGURE_NUMBERS = [
+    "1a",
+    "1b",
+    "2a",
+    "2b",
+    "3a",
+    "3b",
+    "4a",
+    "4b",
+    "5",
+    "6a",
+    "6b",
+    "7",
+    "8",
+    "9",
+    "10",
+    "S1",
+    "S2a",
+    "S2b",
+]
 
 
 # --------------------------------------------------------------------------- macros, provenance
@@ -68,7 +87,9 @@ def paper_config():
 
 
 def test_macros_say_smoke_and_list_differences(smoke_config, paper_config):
-    text = run_macros(smoke_config, paper_config, make_stats(), make_stats(operator=True), {"agrees": 3, "differs": 1, "n/a": 2})
+    text = run_macros(
+        smoke_config, paper_config, make_stats(), make_stats(operator=True), {"agrees": 3, "differs": 1, "n/a": 2}
+    )
     assert r"\smokeruntrue" in text
     assert r"\newcommand{\Replicates}{32}" in text
     assert r"\newcommand{\ClaimsTotal}{6}" in text
@@ -146,8 +167,13 @@ def _synthetic_report_inputs(directory: Path, config: dict, paper_config: dict) 
         "claims_precise": "% none\n",
         "macros": run_macros(config, paper_config, fnn, pinn, claims.verdict_counts(results)),
         "provenance": provenance_latex(
-            config, [ROOT / "config" / "smoke.yaml"], [Benchmark("sample_fnn_relu_w16", 1.5, 100.0, 1.2, 1)],
-            versions={"numpy": "1"}, machine={"platform": "test"}, tools={"pdflatex": "test"}, revision="0123abc",
+            config,
+            [ROOT / "config" / "smoke.yaml"],
+            [Benchmark("sample_fnn_relu_w16", 1.5, 100.0, 1.2, 1)],
+            versions={"numpy": "1"},
+            machine={"platform": "test"},
+            tools={"pdflatex": "test"},
+            revision="0123abc",
         ),
         "table2": configuration_table("table2", config["monte_carlo"]["grid"]["table2"]),
         "table3": configuration_table("table3", config["monte_carlo"]["grid"]["table3"]),

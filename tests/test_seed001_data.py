@@ -58,7 +58,14 @@ def write_mnist(directory: Path, images: np.ndarray, labels: np.ndarray, compres
 
 
 def digits_source(**changes: Any) -> dict[str, Any]:
-    source: dict[str, Any] = {"dataset": "digits", "mnist_path": None, "samples": 128, "seed": 1234, "classes": 10, "balanced": True}
+    source: dict[str, Any] = {
+        "dataset": "digits",
+        "mnist_path": None,
+        "samples": 128,
+        "seed": 1234,
+        "classes": 10,
+        "balanced": True,
+    }
     source.update(changes)
     return source
 
@@ -129,7 +136,10 @@ def test_truncated_data_names_file(tmp_path: Path, compressed: bool) -> None:
     images, labels = fake_mnist(3)
     write(tmp_path / MNIST_LABELS, idx_bytes(labels), compressed)
     bad = write(tmp_path / MNIST_IMAGES, idx_bytes(images)[:-5], compressed)
-    with pytest.raises(ValueError, match=rf"{re.escape(str(bad))}: size mismatch \(truncated\).*needs 2352 data bytes, the file holds 2347"):
+    with pytest.raises(
+        ValueError,
+        match=rf"{re.escape(str(bad))}: size mismatch \(truncated\).*needs 2352 data bytes, the file holds 2347",
+    ):
         load_mnist(tmp_path)
 
 
@@ -244,7 +254,14 @@ def test_choose_indices_too_many() -> None:
 def test_mnist_training_set(tmp_path: Path) -> None:
     images, labels = fake_mnist(40, seed=5)
     write_mnist(tmp_path / "mnist", images, labels, compressed=True)
-    source = {"dataset": "mnist", "mnist_path": str(tmp_path / "mnist"), "samples": 20, "seed": 11, "classes": 10, "balanced": True}
+    source = {
+        "dataset": "mnist",
+        "mnist_path": str(tmp_path / "mnist"),
+        "samples": 20,
+        "seed": 11,
+        "classes": 10,
+        "balanced": True,
+    }
     ts = training_set(source)
     assert ts.inputs.shape == (20, 784) and ts.name == "MNIST" and "substitute" not in ts.description
     np.testing.assert_array_equal(np.bincount(ts.labels, minlength=10), [2] * 10)

@@ -29,13 +29,13 @@ from jax.experimental import enable_x64
 from scipy.stats import ks_2samp
 
 import finite_ntk.mean_field as mean_field
-import finite_ntk.seeding as seeding
-from finite_ntk.models.spec import NetworkSpec
 import finite_ntk.samplers.matrix_free as mf
 import finite_ntk.samplers.threefry as threefry
-from finite_ntk.stats import second_moment_ratio
+import finite_ntk.seeding as seeding
+from finite_ntk.models.spec import NetworkSpec
 from finite_ntk.samplers.dispatch import sample
 from finite_ntk.samplers.setup import MonteCarloSetup
+from finite_ntk.stats import second_moment_ratio
 
 # tests/ is on sys.path under pytest; only helpers (nothing named test_*) are imported.
 from test_matrix_free import BOOTSTRAP_ALPHA, BOOTSTRAP_RESAMPLES, DRAWS, MEAN_SE, assert_means_agree
@@ -49,7 +49,9 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 # (activation, ordered sigma_w^2, chaotic sigma_w^2) at sigma_b^2 = 1, where the borders
 # are 2 (ReLU), 3.44 (tanh) and 2.72 (erf); checked in the test.
 LAW_POINTS = [("relu", 1.0, 3.0), ("tanh", 1.5, 4.0), ("erf", 1.5, 4.0)]
-LAW_CASES = [(a, w, phase) for a, ordered, chaotic in LAW_POINTS for w, phase in ((ordered, "ordered"), (chaotic, "chaotic"))]
+LAW_CASES = [
+    (a, w, phase) for a, ordered, chaotic in LAW_POINTS for w, phase in ((ordered, "ordered"), (chaotic, "chaotic"))
+]
 LAW_CONFIG = (16, 8)  # beta = 0.5: strong finite-width effects (R ~ 5 to 13 at the chaotic points, heavy tails)
 # The overflow corner of seed 001's grid (config/config.yaml: widths from 50, depths up to
 # 64, sigma_w^2 up to 5): log K ~ 64 +- 2.3, so K ~ 1e28 (float32 max 3.4e38) and K^2 > 1e48.
@@ -60,7 +62,9 @@ KS_COMPARISONS = len(LAW_CASES) + 1
 KS_P = 1e-3 / KS_COMPARISONS
 
 
-def seed001_setup(activation: str, weight_variance: float, width: int, depth: int, bias_variance: float | None = BIAS_VARIANCE) -> MonteCarloSetup:
+def seed001_setup(
+    activation: str, weight_variance: float, width: int, depth: int, bias_variance: float | None = BIAS_VARIANCE
+) -> MonteCarloSetup:
     """Seed 001's network and point; ``bias_variance=None``: no biases at all."""
     w_std = math.sqrt(weight_variance)
     b_std = None if bias_variance is None else math.sqrt(bias_variance)
@@ -69,7 +73,9 @@ def seed001_setup(activation: str, weight_variance: float, width: int, depth: in
 
 
 def seed001_keys(sampler: str, activation: str, weight_variance: float, width: int, depth: int, draws: int):
-    key = seeding.job_key(SEEDS[sampler], "test_seed001", activation=activation, weight_variance=weight_variance, width=width, depth=depth)
+    key = seeding.job_key(
+        SEEDS[sampler], "test_seed001", activation=activation, weight_variance=weight_variance, width=width, depth=depth
+    )
     return seeding.replicate_keys(key, draws)
 
 
@@ -120,7 +126,9 @@ def test_dense_and_matrix_free_same_law(activation: str, weight_variance: float,
         sampler: k_of(setup, seed001_keys(sampler, activation, weight_variance, width, depth, DRAWS), sampler)
         for sampler in ("matrix_free", "dense")
     }
-    label = f"seed 001 {activation} {phase} (sigma_w^2, sigma_b^2) = ({weight_variance}, {BIAS_VARIANCE}) {width}x{depth}"
+    label = (
+        f"seed 001 {activation} {phase} (sigma_w^2, sigma_b^2) = ({weight_variance}, {BIAS_VARIANCE}) {width}x{depth}"
+    )
     assert_same_law(k["matrix_free"], k["dense"], label, seed=int(10 * weight_variance) + width * depth)
 
 
@@ -241,7 +249,9 @@ def _assert_homogeneous(base: np.ndarray, scaled: dict[float, np.ndarray], rtol:
     base = base.astype(np.float64)
     assert np.all(base > 0)
     for weight_variance, k in scaled.items():
-        np.testing.assert_allclose(k.astype(np.float64), weight_variance**depth * base, rtol=rtol, err_msg=f"sigma_w^2 = {weight_variance}")
+        np.testing.assert_allclose(
+            k.astype(np.float64), weight_variance**depth * base, rtol=rtol, err_msg=f"sigma_w^2 = {weight_variance}"
+        )
         np.testing.assert_allclose(second_moment_ratio(k.astype(np.float64)), second_moment_ratio(base), rtol=rtol)
 
 
@@ -285,9 +295,13 @@ def test_wide_matrix_free_matches_mean_field_and_r_tends_to_one() -> None:
     excess = {}
     for width in (64, 256):
         setup = seed001_setup(activation, weight_variance, width, depth)
-        k = k_of(setup, seed001_keys("matrix_free", activation, weight_variance, width, depth, draws), "matrix_free").astype(np.float64)
+        k = k_of(
+            setup, seed001_keys("matrix_free", activation, weight_variance, width, depth, draws), "matrix_free"
+        ).astype(np.float64)
         excess[width] = float(second_moment_ratio(k)) - 1.0
-    expected = float(np.exp(mean_field.log_ntk_diagonal(propagation, parameterization="standard", width=256, input_dimension=N0))[-1])
+    expected = float(
+        np.exp(mean_field.log_ntk_diagonal(propagation, parameterization="standard", width=256, input_dimension=N0))[-1]
+    )
     standard_error = k.std(ddof=1) / np.sqrt(draws)
     z = (k.mean() - expected) / standard_error
     assert abs(z) < MEAN_SE, f"E[K] {k.mean():.6g} vs mean-field {expected:.6g}: {z:.2f} standard errors"

@@ -34,11 +34,19 @@ from finite_ntk.papers.seed001.training import (
 )
 
 
-def seed001_spec(activation: str, width: int, depth: int, n0: int, weight_variance: float, bias_variance: float) -> NetworkSpec:
+def seed001_spec(
+    activation: str, width: int, depth: int, n0: int, weight_variance: float, bias_variance: float
+) -> NetworkSpec:
     """Seed 001's network: standard parameterisation, the same sigma_w^2 in the readout."""
     return NetworkSpec(
-        width=width, depth=depth, activation=activation, n0=n0, parameterization="standard",
-        W_std=math.sqrt(weight_variance), W_std_readout=math.sqrt(weight_variance), b_std=math.sqrt(bias_variance),
+        width=width,
+        depth=depth,
+        activation=activation,
+        n0=n0,
+        parameterization="standard",
+        W_std=math.sqrt(weight_variance),
+        W_std_readout=math.sqrt(weight_variance),
+        b_std=math.sqrt(bias_variance),
     )
 
 
@@ -74,10 +82,16 @@ def test_dense_ntk_matches_neural_tangents_quick() -> None:
     def normal(*shape: int) -> jax.Array:
         return jnp.asarray(rng.normal(size=shape), jnp.float32)
 
-    params = [[(normal(3, 6), normal(1, 6)), ()], [(normal(1, 6, 6), normal(1, 1, 6)), ()], (normal(6, 2), normal(1, 2))]
+    params = [
+        [(normal(3, 6), normal(1, 6)), ()],
+        [(normal(1, 6, 6), normal(1, 1, 6)), ()],
+        (normal(6, 2), normal(1, 2)),
+    ]
     x = jnp.asarray(rng.uniform(size=(4, 3)), jnp.float32)
     apply_fn = build_network(spec, 2)[1]
-    full = nt.empirical_ntk_fn(apply_fn, trace_axes=(), vmap_axes=0, implementation=nt.NtkImplementation.JACOBIAN_CONTRACTION)
+    full = nt.empirical_ntk_fn(
+        apply_fn, trace_axes=(), vmap_axes=0, implementation=nt.NtkImplementation.JACOBIAN_CONTRACTION
+    )
     reference = np.trace(np.asarray(full(x, None, params)), axis1=2, axis2=3)
     got = np.asarray(dense_ntk_matrix(spec, params, x))
     np.testing.assert_allclose(got, reference, rtol=0, atol=1e-5 * np.abs(reference).max())
@@ -98,7 +112,9 @@ def test_ntk_matrix_matches_neural_tangents(activation: str) -> None:
         _, apply_fn, _ = build_network(spec, outputs)
         implementation = nt.NtkImplementation.JACOBIAN_CONTRACTION
         full = nt.empirical_ntk_fn(apply_fn, trace_axes=(), vmap_axes=0, implementation=implementation)(x, None, params)
-        mean = nt.empirical_ntk_fn(apply_fn, trace_axes=(-1,), vmap_axes=0, implementation=implementation)(x, None, params)
+        mean = nt.empirical_ntk_fn(apply_fn, trace_axes=(-1,), vmap_axes=0, implementation=implementation)(
+            x, None, params
+        )
         reference = np.trace(np.asarray(full), axis1=2, axis2=3)
         np.testing.assert_allclose(outputs * np.asarray(mean), reference, rtol=1e-13, atol=0)
         scale = np.abs(reference).max()
@@ -122,13 +138,24 @@ def test_depth_one_and_no_bias() -> None:
     """The layer-wise NTK also holds without a hidden stack (depth 1) and without biases."""
     for spec in (
         seed001_spec("tanh", width=6, depth=1, n0=4, weight_variance=1.3, bias_variance=0.2),
-        NetworkSpec(width=6, depth=2, activation="relu", n0=4, parameterization="standard", W_std=1.2, W_std_readout=1.2, b_std=None),
+        NetworkSpec(
+            width=6,
+            depth=2,
+            activation="relu",
+            n0=4,
+            parameterization="standard",
+            W_std=1.2,
+            W_std_readout=1.2,
+            b_std=None,
+        ),
     ):
         params = init_params(spec, jax.random.PRNGKey(0), 2)
         x = jax.random.uniform(jax.random.PRNGKey(1), (5, 4))
         _, apply_fn, _ = build_network(spec, 2)
         reference = np.asarray(ntk_matrix(apply_fn, params, x, chunk=2))
-        np.testing.assert_allclose(np.asarray(dense_ntk_matrix(spec, params, x)), reference, rtol=0, atol=1e-5 * np.abs(reference).max())
+        np.testing.assert_allclose(
+            np.asarray(dense_ntk_matrix(spec, params, x)), reference, rtol=0, atol=1e-5 * np.abs(reference).max()
+        )
 
 
 def test_program_spec_computes_the_same_network() -> None:
@@ -242,7 +269,9 @@ def fit() -> tuple:
     spec = seed001_spec("tanh", width=64, depth=1, n0=64, weight_variance=1.0, bias_variance=0.09)
     key = jax.random.PRNGKey(3)
     rate = stable_rate(spec, key, data)
-    result = train(spec, key, data.inputs, data.targets, learning_rate=rate, max_steps=20_000, snapshot_steps=[10, 100, 20_000])
+    result = train(
+        spec, key, data.inputs, data.targets, learning_rate=rate, max_steps=20_000, snapshot_steps=[10, 100, 20_000]
+    )
     return spec, key, data, rate, result
 
 
@@ -269,8 +298,10 @@ def test_two_class_set_is_fitted_and_stops_where_the_rule_says(fit) -> None:
 def test_determinism(fit) -> None:
     """The same key gives identical arrays (losses, kernels, parameters); another key not."""
     spec, key, data, rate, _ = fit
-    runs = [train(spec, k, data.inputs, data.targets, learning_rate=rate, max_steps=300, snapshot_steps=[10])
-            for k in (key, key, jax.random.PRNGKey(4))]
+    runs = [
+        train(spec, k, data.inputs, data.targets, learning_rate=rate, max_steps=300, snapshot_steps=[10])
+        for k in (key, key, jax.random.PRNGKey(4))
+    ]
     a, b, c = runs
     assert a.status == b.status == "cap" and a.steps == b.steps == 300
     for field in ("losses", "ntk_change", "ntk_initial", "ntk_final"):
@@ -288,8 +319,15 @@ def test_loss_decreases_at_the_paper_rate_shape() -> None:
     data = digits(16)
     spec = seed001_spec("tanh", width=32, depth=2, n0=64, weight_variance=1.5, bias_variance=0.1)
     key = jax.random.PRNGKey(7)
-    result = train(spec, key, data.inputs, data.targets, learning_rate=0.2 * stable_rate(spec, key, data),
-                   max_steps=200, snapshot_steps=[10, 100, 200])
+    result = train(
+        spec,
+        key,
+        data.inputs,
+        data.targets,
+        learning_rate=0.2 * stable_rate(spec, key, data),
+        max_steps=200,
+        snapshot_steps=[10, 100, 200],
+    )
     assert result.status == "cap" and result.steps == 200 and result.losses.shape == (201,)
     assert np.all(np.diff(result.losses) < 0)
     assert result.losses[-1] < 0.5 * result.losses[0]
@@ -303,8 +341,15 @@ def test_divergence_is_detected_and_kept() -> None:
     the losses up to that step kept (the last non-finite), NaN for the end and later snapshots."""
     data = digits(16)
     spec = seed001_spec("relu", width=32, depth=3, n0=64, weight_variance=2.0, bias_variance=0.1)
-    result = train(spec, jax.random.PRNGKey(0), data.inputs, data.targets, learning_rate=10.0, max_steps=300,
-                   snapshot_steps=[10, 100])
+    result = train(
+        spec,
+        jax.random.PRNGKey(0),
+        data.inputs,
+        data.targets,
+        learning_rate=10.0,
+        max_steps=300,
+        snapshot_steps=[10, 100],
+    )
     assert result.status == "diverged" and 0 < result.steps < 10
     assert result.losses.shape == (result.steps + 1,)
     assert np.all(np.isfinite(result.losses[:-1])) and not np.isfinite(result.losses[-1])
@@ -324,8 +369,15 @@ def test_ntk_change_is_small_at_large_width_and_falls_with_width() -> None:
     changes, drops = {}, {}
     for width in (64, 512):
         spec = seed001_spec("tanh", width=width, depth=2, n0=64, weight_variance=1.44, bias_variance=0.09)
-        result = train(spec, key, data.inputs, data.targets, learning_rate=stable_rate(spec, key, data),
-                       max_steps=300, snapshot_steps=[100])
+        result = train(
+            spec,
+            key,
+            data.inputs,
+            data.targets,
+            learning_rate=stable_rate(spec, key, data),
+            max_steps=300,
+            snapshot_steps=[100],
+        )
         assert result.status == "cap"
         changes[width], drops[width] = result.ntk_change_end, result.losses[-1] / result.losses[0]
     assert drops[64] < 0.1 and drops[512] < 0.1  # both trained

@@ -13,16 +13,19 @@ import pytest
 import xarray as xr
 
 from finite_ntk.config import config_value, load_config
-from finite_ntk.papers.seed001.figures import CATEGORY as SEED001
 from finite_ntk.papers import FIGURES_BY_NAME, SOURCES
+from finite_ntk.papers.seed001.figures import CATEGORY as SEED001
 from finite_ntk.papers.seed001.plots import plot_training_maps
 
 ROOT = Path(__file__).resolve().parents[1]
 # figure -> (activation, panels)
 TRAINING_FIGURES = {
-    "seed001fig3": ("tanh", "quantity"), "seed001fig4": ("relu", "quantity"),
-    "seed001fig8": ("tanh", "snapshot"), "seed001fig9": ("relu", "snapshot"),
-    "seed001fig10": ("tanh", "width"), "seed001fig11": ("relu", "width"),
+    "seed001fig3": ("tanh", "quantity"),
+    "seed001fig4": ("relu", "quantity"),
+    "seed001fig8": ("tanh", "snapshot"),
+    "seed001fig9": ("relu", "snapshot"),
+    "seed001fig10": ("tanh", "width"),
+    "seed001fig11": ("relu", "width"),
 }
 
 ACTIVATIONS = ["tanh", "relu"]
@@ -94,9 +97,15 @@ def fake_training_stats() -> xr.Dataset:
             "depth": np.array(DEPTHS, dtype=np.int64),
             "snapshot": np.array(SNAPSHOTS, dtype=np.int64),
         },
-        attrs={"learning_rate": 1e-5, "max_steps": MAX_STEPS, "bias_variance": 1.0, "main_width": MAIN_WIDTH,
-               "dataset_name": DATASET_NAME, "dataset_description": "scikit-learn digits (8x8, substitute for MNIST)",
-               "samples": 128},
+        attrs={
+            "learning_rate": 1e-5,
+            "max_steps": MAX_STEPS,
+            "bias_variance": 1.0,
+            "main_width": MAIN_WIDTH,
+            "dataset_name": DATASET_NAME,
+            "dataset_description": "scikit-learn digits (8x8, substitute for MNIST)",
+            "samples": 128,
+        },
     )
 
 
@@ -192,7 +201,9 @@ def test_end_of_training_maps(name, stats, config):
     # own logarithmic scales, spanning each quantity
     assert change.norm.__class__.__name__ == "LogNorm" and loss.norm.__class__.__name__ == "LogNorm"
     values = stats["ntk_change_end"].sel(activation=activation, width=MAIN_WIDTH)
-    assert change.norm.vmax == pytest.approx(float(values.max())) and change.norm.vmin == pytest.approx(float(values.min()))
+    assert change.norm.vmax == pytest.approx(float(values.max())) and change.norm.vmin == pytest.approx(
+        float(values.min())
+    )
     assert loss.norm.vmax == pytest.approx(float(stats["min_loss"].sel(activation=activation, width=MAIN_WIDTH).max()))
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "diverged" in labels and any("stopped early" in t for t in labels) and "blank: not trained" in labels
@@ -258,9 +269,15 @@ def test_missing_values_are_clear_errors(stats):
         plot_training_maps(stats.drop_attrs(deep=False).assign_attrs(dataset_name="x"), "tanh")
     with pytest.raises(ValueError, match="no attribute 'dataset_name'"):
         plot_training_maps(stats.drop_attrs(deep=False), "tanh")
-    with pytest.raises(ValueError, match="quantity 'accuracy' is not one of the training data's end-of-training variables.*available: ntk_change_end, min_loss"):
+    with pytest.raises(
+        ValueError,
+        match="quantity 'accuracy' is not one of the training data's end-of-training variables.*available: ntk_change_end, min_loss",
+    ):
         plot_training_maps(stats, "tanh", quantities=("ntk_change_end", "accuracy"))
-    with pytest.raises(ValueError, match="quantity 'min_loss' is not one of the training data's per-snapshot variables.*available: ntk_change"):
+    with pytest.raises(
+        ValueError,
+        match="quantity 'min_loss' is not one of the training data's per-snapshot variables.*available: ntk_change",
+    ):
         plot_training_maps(stats, "tanh", panels="snapshot", quantities="min_loss")
     with pytest.raises(ValueError, match="panels must be one of"):
         plot_training_maps(stats, "tanh", panels="depth")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-from jax.experimental import enable_x64
 import numpy as np
 import pytest
+from jax.experimental import enable_x64
 
-import finite_ntk.seeding as seeding
 import finite_ntk.samplers.threefry as threefry
+import finite_ntk.seeding as seeding
 
 SEEDS_AND_DATA = [(0, 0), (20250613, 7), (2**32 - 1, 2**32 - 1)]
 SHAPES = [(), (5,), (3, 7), (2, 4, 2048)]
@@ -36,7 +36,12 @@ def test_key_data_of_replicate_keys_under_vmap() -> None:
     data = jax.vmap(threefry.key_data)(keys)
     assert data.shape == (5, 2) and data.dtype == jnp.uint32
     job = threefry_key(1)
-    job = jax.random.fold_in(job, seeding.identity_hash(seeding.identity_string("monte_carlo", model="fnn", activation="gelu", width=16, depth=4)))
+    job = jax.random.fold_in(
+        job,
+        seeding.identity_hash(
+            seeding.identity_string("monte_carlo", model="fnn", activation="gelu", width=16, depth=4)
+        ),
+    )
     for i in range(5):
         np.testing.assert_array_equal(data[i], jax.random.key_data(jax.random.fold_in(job, i)))
 

@@ -45,12 +45,26 @@ def tiny_config() -> dict:
     config = load_config(ROOT / "config" / "config.yaml", ROOT / "config" / "smoke.yaml")
     t = config["training"]
     t["log_every"] = 10
-    t["fnn"].update(n_train=24, n_test=50, epochs=40, snapshot_steps=[0, 5, 40], architectures=[[16, 1], [16, 3]],
-                    figures={"seed000fig5": [16, 1], "seed000fig9": [16, 1], "seed000fig10": [16, 3]})
+    t["fnn"].update(
+        n_train=24,
+        n_test=50,
+        epochs=40,
+        snapshot_steps=[0, 5, 40],
+        architectures=[[16, 1], [16, 3]],
+        figures={"seed000fig5": [16, 1], "seed000fig9": [16, 1], "seed000fig10": [16, 3]},
+    )
     t["init_kernels"] = {"widths": [16, 32], "depths": [1, 3]}
-    t["pinn"].update(architectures=[[16, 2]], steps=150, snapshot_steps=[0, 50, 150], n_interior=64,
-                     n_boundary_per_side=16, kernel_grid=[4, 3], test_grid=11, kernel_chunk=5,
-                     figure={"activation": "sigmoid", "architecture": [16, 2]})
+    t["pinn"].update(
+        architectures=[[16, 2]],
+        steps=150,
+        snapshot_steps=[0, 50, 150],
+        n_interior=64,
+        n_boundary_per_side=16,
+        kernel_grid=[4, 3],
+        test_grid=11,
+        kernel_chunk=5,
+        figure={"activation": "sigmoid", "architecture": [16, 2]},
+    )
     # A larger step than the paper's 1e-3 so that 150 steps reduce the PINN error clearly
     # (0.82 -> 0.19; the error first rises while the boundary term pulls u towards 0).
     t["pinn"]["learning_rate"] = 3e-2
@@ -99,7 +113,9 @@ def test_layerwise_ntk_and_laplacian_match_neural_tangents(kwargs):
     x1 = jax.random.normal(jax.random.PRNGKey(4), (7, spec.n0))
     x2 = 0.7 * x1[:5]
     expected = empirical_ntk_matrix_fn(spec)(x1, x2, params)
-    np.testing.assert_allclose(value_ntk_matrix(spec, params, x1, x2), expected, rtol=2e-5, atol=2e-6 * float(jnp.max(jnp.abs(expected))))
+    np.testing.assert_allclose(
+        value_ntk_matrix(spec, params, x1, x2), expected, rtol=2e-5, atol=2e-6 * float(jnp.max(jnp.abs(expected)))
+    )
     u, lap = value_and_laplacian(spec, params, x1)
     np.testing.assert_allclose(u, apply_fn(params, x1)[:, 0], rtol=1e-5, atol=1e-6)
     reference = batched_operator(laplacian_fn(apply_fn))(params, x1)[:, 0]
@@ -112,7 +128,9 @@ def test_residual_ntk_matches_pinn_module():
     _, params = init_fn(jax.random.key(5, impl="rbg"), (-1, 2))
     x = jax.random.uniform(jax.random.PRNGKey(6), (9, 2))
     expected = pinn_ntk_matrices(apply_fn, params, x, x)["rr"]
-    np.testing.assert_allclose(residual_ntk_matrix(spec, params, x, chunk=4), expected, rtol=1e-4, atol=1e-6 * float(jnp.max(expected)))
+    np.testing.assert_allclose(
+        residual_ntk_matrix(spec, params, x, chunk=4), expected, rtol=1e-4, atol=1e-6 * float(jnp.max(expected))
+    )
 
 
 def test_infinite_width_residual_kernel_matches_reverse_mode_hessians():
@@ -181,13 +199,31 @@ def test_fnn_contract(fnn, config):
         assert fnn[name].dims == ("step", "i", "j") and fnn[name].shape == (3, n, n)
     assert fnn["ntk_infinite"].dims == ("i", "j")
     assert fnn["eigenvalues"].dims == ("step", "eig")
-    for name in ("condition_number", "condition_number_resolved", "relative_change", "relative_distance_infinite", "loss_at_snapshot"):
+    for name in (
+        "condition_number",
+        "condition_number_resolved",
+        "relative_change",
+        "relative_distance_infinite",
+        "loss_at_snapshot",
+    ):
         assert fnn[name].dims == ("step",), name
     assert fnn["prediction"].dims == ("step", "x_test") and fnn["target"].dims == ("x_test",)
     assert fnn["target_train"].dims == ("i",) and fnn["x"].dims == ("i",)
     assert fnn["loss"].dims == ("train_step",) and fnn.sizes["train_step"] == 41
     assert np.all(np.diff(fnn["x"].values) > 0), "training points are sorted"
-    for key in ("run", "model", "activation", "width", "depth", "beta", "precision", "learning_rate", "epochs", "identity", "root_seed"):
+    for key in (
+        "run",
+        "model",
+        "activation",
+        "width",
+        "depth",
+        "beta",
+        "precision",
+        "learning_rate",
+        "epochs",
+        "identity",
+        "root_seed",
+    ):
         assert key in fnn.attrs, key
     assert fnn.attrs["precision"] == active_precision() == config["precision"]
     assert fnn["ntk"].dtype == np.dtype(config["precision"])
@@ -204,7 +240,9 @@ def test_fnn_trains_and_step0_is_the_initial_ntk(fnn, config):
     params = initial_params(config, "fnn", spec)
     direct = empirical_ntk_matrix_fn(spec)(x, None, params)
     np.testing.assert_allclose(fnn["ntk"].sel(step=0).values, direct, rtol=1e-5, atol=1e-5 * float(jnp.max(direct)))
-    np.testing.assert_allclose(fnn["loss"].values[0], jnp.mean((build_network(spec)[1](params, x)[:, 0] - y) ** 2), rtol=1e-5)
+    np.testing.assert_allclose(
+        fnn["loss"].values[0], jnp.mean((build_network(spec)[1](params, x)[:, 0] - y) ** 2), rtol=1e-5
+    )
     _, _, kernel_fn = build_network(spec)
     # jitted vs op-by-op kernel_fn: float32 round-off near x = x' (arccos of a correlation ~1)
     expected = kernel_fn(x, None, "ntk")
@@ -222,7 +260,9 @@ def test_init_kernels_equal_step0_snapshots(fnn, config):
     ds = init_kernels_dataset(config)
     assert ds["ntk"].dims == ("depth", "width", "i", "j")
     assert ds["ntk_infinite"].dims == ("depth", "i", "j")
-    np.testing.assert_allclose(ds["ntk"].sel(width=16, depth=3).values, fnn["ntk"].sel(step=0).values, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        ds["ntk"].sel(width=16, depth=3).values, fnn["ntk"].sel(step=0).values, rtol=1e-6, atol=1e-7
+    )
     np.testing.assert_allclose(ds["ntk_infinite"].sel(depth=3).values, fnn["ntk_infinite"].values, rtol=1e-6)
     assert_no_nan(ds)
 
@@ -235,7 +275,13 @@ def test_pinn_contract_and_error_falls(pinn, config):
         assert pinn[name].dims == ("i", "j")
     assert pinn["kernel_points"].dims == ("i", "coordinate")
     assert pinn["prediction"].dims == ("step", "y_test", "x_test") and pinn["exact"].dims == ("y_test", "x_test")
-    for name in ("relative_l2_error", "relative_change_uu", "relative_change_rr", "condition_number_uu", "condition_number_rr"):
+    for name in (
+        "relative_l2_error",
+        "relative_change_uu",
+        "relative_change_rr",
+        "condition_number_uu",
+        "condition_number_rr",
+    ):
         assert pinn[name].dims == ("step",), name
     for name in ("loss", "loss_residual", "loss_boundary"):
         assert pinn[name].dims == ("train_step",) and pinn.sizes["train_step"] == 151
@@ -247,7 +293,9 @@ def test_pinn_contract_and_error_falls(pinn, config):
     error = pinn["relative_l2_error"].values
     assert error[-1] < error[0]
     assert pinn.attrs["final_relative_l2_error"] == pytest.approx(error[-1])
-    np.testing.assert_allclose(pinn["loss"].values, pinn["loss_residual"].values + 100.0 * pinn["loss_boundary"].values, rtol=1e-5)
+    np.testing.assert_allclose(
+        pinn["loss"].values, pinn["loss_residual"].values + 100.0 * pinn["loss_boundary"].values, rtol=1e-5
+    )
 
 
 def test_pinn_step0_kernels_equal_direct_computation(pinn, config):
@@ -261,7 +309,9 @@ def test_pinn_step0_kernels_equal_direct_computation(pinn, config):
         scale = float(jnp.max(jnp.abs(direct[name])))
         np.testing.assert_allclose(pinn[f"ntk_{name}"].sel(step=0).values, direct[name], rtol=1e-4, atol=1e-5 * scale)
     expected = kernel_fn(points, None, "ntk")
-    np.testing.assert_allclose(pinn["ntk_uu_infinite"].values, expected, rtol=1e-3, atol=1e-4 * float(jnp.max(expected)))
+    np.testing.assert_allclose(
+        pinn["ntk_uu_infinite"].values, expected, rtol=1e-3, atol=1e-4 * float(jnp.max(expected))
+    )
 
 
 def test_relu_pinn_failure_is_recorded_as_data(pinn_relu, config):
@@ -314,7 +364,11 @@ def test_config_consistency_errors(config):
     for field, value, match in [
         (("fnn", "snapshot_steps"), [5, 40], "training.fnn.snapshot_steps"),
         (("pinn", "snapshot_steps"), [0, 20], "training.pinn.snapshot_steps"),
-        (("fnn", "figures"), {"seed000fig5": [64, 1], "seed000fig9": [16, 1], "seed000fig10": [16, 3]}, "training.fnn.figures.seed000fig5"),
+        (
+            ("fnn", "figures"),
+            {"seed000fig5": [64, 1], "seed000fig9": [16, 1], "seed000fig10": [16, 3]},
+            "training.fnn.figures.seed000fig5",
+        ),
         (("pinn", "figure"), {"activation": "gelu", "architecture": [16, 2]}, "training.pinn.figure.activation"),
         (("pinn", "steps_by_activation"), {"gelu": 10}, "training.pinn.steps_by_activation.gelu"),
         (("pinn", "steps_by_activation"), {"relu": 1000}, "training.pinn.steps_by_activation.relu"),
@@ -335,14 +389,20 @@ def test_figures_are_written(tmp_path, fnn, pinn, pinn_relu, config):
     from finite_ntk.plotting.style import save_figure
 
     data = {
-        "fnn_run": [fnn], "fnn_runs": [fnn], "pinn_run": [pinn], "pinn_runs": [pinn, pinn_relu],
-        "pinn_others": [pinn_relu], "init_kernels": [init_kernels_dataset(config)],
+        "fnn_run": [fnn],
+        "fnn_runs": [fnn],
+        "pinn_run": [pinn],
+        "pinn_runs": [pinn, pinn_relu],
+        "pinn_others": [pinn_relu],
+        "init_kernels": [init_kernels_dataset(config)],
     }
     figures = {}
     for figure in FIGURES:
         if not set(figure.inputs.values()) <= set(data):
             continue  # a Monte-Carlo figure
-        datasets = {arg: data[source] if SOURCES[source].many else data[source][0] for arg, source in figure.inputs.items()}
+        datasets = {
+            arg: data[source] if SOURCES[source].many else data[source][0] for arg, source in figure.inputs.items()
+        }
         figures[figure.name] = figure.draw(datasets, config)
     assert len(figures) == 8
     figures["fig6b_relu"] = pinn_triptych(pinn_relu, "rr")
@@ -368,6 +428,9 @@ def test_roundoff_twin_and_its_envelope(fnn, config):
     # After 40 steps the separation is still far below the trajectory's own change, yet
     # above one rounding: Adam has amplified the injected noise.
     eps = np.finfo(np.dtype(fnn.attrs["precision"])).eps
-    change = np.abs(fnn["prediction"].values[-1] - fnn["prediction"].values[0]).max() / np.abs(fnn["prediction"].values).max()
+    change = (
+        np.abs(fnn["prediction"].values[-1] - fnn["prediction"].values[0]).max()
+        / np.abs(fnn["prediction"].values).max()
+    )
     assert eps < envelope["prediction"].values[-1] < 1e-2 * change
     assert envelope.attrs["twin_gradient_noise_ulps"] == TWIN_ULPS

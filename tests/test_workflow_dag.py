@@ -23,7 +23,13 @@ PINN_TRAINING_PLOTS = {
 ALL_PLOTS = {f"plot_{f.name}" for f in FIGURES}
 TRAINING = {"train_fnn", "train_pinn", "init_kernels"}
 SEED002_PLOTS = {f"plot_{f.name}" for f in FIGURES if any(s.startswith("seed002_") for s in f.inputs.values())}
-SEED002_DATA = {"seed002_convergence", "seed002_projection", "seed002_eigenvalues", "seed002_digits_table", "seed002_lazy_features"}
+SEED002_DATA = {
+    "seed002_convergence",
+    "seed002_projection",
+    "seed002_eigenvalues",
+    "seed002_digits_table",
+    "seed002_lazy_features",
+}
 SEED002_LAZY = {"seed002_lazy_features", "plot_seed002table1", "seed002_report_tables"}
 SEED001_PHASE_PLOTS = {f"plot_{f.name}" for f in FIGURES if "seed001_phase" in f.inputs.values()}
 SEED001_KAPPA_PLOTS = {f"plot_{f.name}" for f in FIGURES if "seed001_kappa" in f.inputs.values()}
@@ -36,7 +42,11 @@ def dry_run_rules(cwd: Path, *arguments: str, env: dict | None = None) -> dict[s
     """Rule -> job count of `snakemake -n` (sampling rules collapsed to 'sample_<model>')."""
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", "-n", "--cores", "1", *arguments],
-        cwd=cwd, capture_output=True, text=True, env=env, timeout=300,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     lines = result.stdout.splitlines()
@@ -70,14 +80,23 @@ def test_dag_is_built_without_jax_neural_tangents_optax_or_matplotlib(tmp_path):
 # config field -> (new value, the rules whose jobs must rerun, and no others)
 FIELD_EFFECTS = {
     "monte_carlo.replicates": (
-        64, {"sample_fnn", "sample_pinn", "reduce_monte_carlo"} | MONTE_CARLO_PLOTS | REPORT_RULES
+        64,
+        {"sample_fnn", "sample_pinn", "reduce_monte_carlo"} | MONTE_CARLO_PLOTS | REPORT_RULES,
     ),
     "root_seed": (
-        1, {"sample_fnn", "sample_pinn", "reduce_monte_carlo"} | TRAINING | (ALL_PLOTS - SEED001_KAPPA_PLOTS)
-        | REPORT_RULES | SEED002_DATA | {"seed002_report_tables"} | SEED001_SAMPLING | SEED001_TRAINING
+        1,
+        {"sample_fnn", "sample_pinn", "reduce_monte_carlo"}
+        | TRAINING
+        | (ALL_PLOTS - SEED001_KAPPA_PLOTS)
+        | REPORT_RULES
+        | SEED002_DATA
+        | {"seed002_report_tables"}
+        | SEED001_SAMPLING
+        | SEED001_TRAINING,
     ),
     "monte_carlo.models.pinn.input_point": (
-        [0.5, 0.125], {"sample_pinn", "reduce_monte_carlo"} | PINN_MONTE_CARLO_PLOTS | REPORT_RULES
+        [0.5, 0.125],
+        {"sample_pinn", "reduce_monte_carlo"} | PINN_MONTE_CARLO_PLOTS | REPORT_RULES,
     ),
     "monte_carlo.bootstrap.resamples": (250, {"reduce_monte_carlo"} | MONTE_CARLO_PLOTS | REPORT_RULES),
     "monte_carlo.large_beta": (0.25, {"plot_seed000fig1b", "plot_seed000fig3b"} | REPORT_RULES),
@@ -86,24 +105,29 @@ FIELD_EFFECTS = {
     "training.init_kernels.depths": ([1, 2], {"init_kernels", "plot_seed000fig8"} | REPORT_RULES),
     # Seed 002's kernels are float64 whatever the precision; its Table 1 training is not.
     "precision": (
-        "float64", {"sample_fnn", "sample_pinn", "reduce_monte_carlo"} | TRAINING
-        | (ALL_PLOTS - SEED002_PLOTS - SEED001_KAPPA_PLOTS) | SEED002_LAZY | REPORT_RULES | SEED001_SAMPLING
-        | SEED001_TRAINING
+        "float64",
+        {"sample_fnn", "sample_pinn", "reduce_monte_carlo"}
+        | TRAINING
+        | (ALL_PLOTS - SEED002_PLOTS - SEED001_KAPPA_PLOTS)
+        | SEED002_LAZY
+        | REPORT_RULES
+        | SEED001_SAMPLING
+        | SEED001_TRAINING,
     ),
     "seed002.convergence.max_depth": (
-        100, {"seed002_convergence", "plot_seed002fig4", "plot_seed002fig5", "seed002_report_tables"} | REPORT_RULES
+        100,
+        {"seed002_convergence", "plot_seed002fig4", "plot_seed002fig5", "seed002_report_tables"} | REPORT_RULES,
     ),
     "seed002.synthetic.dimension": (
-        4, {"seed002_convergence", "seed002_projection", "plot_seed002fig4", "plot_seed002fig6", "seed002_report_tables"}
-        | REPORT_RULES
+        4,
+        {"seed002_convergence", "seed002_projection", "plot_seed002fig4", "plot_seed002fig6", "seed002_report_tables"}
+        | REPORT_RULES,
     ),
     "seed002.lazy_features.steps": (10, SEED002_LAZY | REPORT_RULES),
     # Seed 001: a sigma_w^2 grid change reruns the map jobs (their params name their
     # sigma_w^2) and what reads the statistics; the kappas and the classes do not resample.
     "seed001.weight_variances": ([1.0, 2.5, 4.0], SEED001_SAMPLING | REPORT_RULES),
-    "seed001.relative_std_thresholds": (
-        [0.5, 1.0], (SEED001_PHASE_PLOTS | {"seed001_report"}) | REPORT_RULES
-    ),
+    "seed001.relative_std_thresholds": ([0.5, 1.0], (SEED001_PHASE_PLOTS | {"seed001_report"}) | REPORT_RULES),
     "seed001.kappa.max_depth": (6, {"seed001_kappa", "seed001_report"} | SEED001_KAPPA_PLOTS | REPORT_RULES),
     "seed001.training.max_steps": (80, SEED001_TRAINING | REPORT_RULES),
 }

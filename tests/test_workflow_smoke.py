@@ -13,13 +13,27 @@ import pytest
 import xarray as xr
 
 from finite_ntk.config import load_config
-from finite_ntk.papers import FIGURES
 from finite_ntk.io import write_netcdf_atomic
+from finite_ntk.papers import FIGURES
 from finite_ntk.papers.seed000.reductions import reduce_samples
 
 SAMPLE_ATTRS = {
-    "width", "depth", "beta", "activation", "parameterization", "W_std", "W_std_readout", "b_std", "x",
-    "target", "learning_rate", "root_seed", "precision", "git_revision", "version_jax", "version_neural_tangents",
+    "width",
+    "depth",
+    "beta",
+    "activation",
+    "parameterization",
+    "W_std",
+    "W_std_readout",
+    "b_std",
+    "x",
+    "target",
+    "learning_rate",
+    "root_seed",
+    "precision",
+    "git_revision",
+    "version_jax",
+    "version_neural_tangents",
 }
 MONTE_CARLO_FIGURES = [figure.name for figure in FIGURES if set(figure.inputs.values()) <= {"stats_fnn", "stats_pinn"}]
 
@@ -101,8 +115,14 @@ def test_stats_are_bit_identical_when_recomputed(smoke_run, config, tmp_path):
         samples = [xr.open_dataset(p).load() for p in paths]
         with xr.open_dataset(original) as ds:
             provenance = {k: v for k, v in ds.attrs.items() if k.startswith("version_") or k == "git_revision"}
-        stats = reduce_samples(samples, config["activations"], mc["bootstrap"]["resamples"],
-                               mc["bootstrap"]["confidence"], mc["fit_max_beta"], mc["saturation_fraction"])
+        stats = reduce_samples(
+            samples,
+            config["activations"],
+            mc["bootstrap"]["resamples"],
+            mc["bootstrap"]["confidence"],
+            mc["fit_max_beta"],
+            mc["saturation_fraction"],
+        )
         again = tmp_path / f"{model}.nc"
         write_netcdf_atomic(stats, again, attrs=provenance)
         assert again.read_bytes() == original.read_bytes()
@@ -143,8 +163,9 @@ def test_training_killed_mid_job_resumes_to_the_same_bytes(smoke_run, tmp_path):
     (work / log).unlink()
     # The target goes first: --configfile takes every value that follows it.
     command = [sys.executable, "-m", "snakemake", target, "--cores", "1", "--configfile", "config/smoke.yaml"]
-    process = subprocess.Popen(command, cwd=work, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, cwd=work, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 300
     while "step 0/" not in ((work / log).read_text() if (work / log).exists() else ""):
         assert process.poll() is None and time.monotonic() < deadline, "training job never reached step 0"
@@ -160,8 +181,13 @@ def test_training_killed_mid_job_resumes_to_the_same_bytes(smoke_run, tmp_path):
 def test_snakemake_html_report_has_every_figure_by_category(smoke_run, tmp_path):
     """Snakemake's own --report (beside the PDF): every figure PNG, tagged by category."""
     archive = tmp_path / "smoke_report.zip"
-    subprocess.run([sys.executable, "-m", "snakemake", "--configfile", "config/smoke.yaml", "--report", str(archive)],
-                   cwd=smoke_run, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "snakemake", "--configfile", "config/smoke.yaml", "--report", str(archive)],
+        cwd=smoke_run,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     with zipfile.ZipFile(archive) as bundle:
         names = bundle.namelist()
         html = bundle.read(next(n for n in names if n.endswith("report.html"))).decode()

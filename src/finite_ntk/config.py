@@ -150,7 +150,9 @@ def validate_config(config: Mapping[str, Any], schema: Mapping[str, Any] | None 
     _check_finite(config)
     schema = schema or load_schema()
     validator = Validator(schema)
-    errors = sorted(validator.iter_errors(dict(config)), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    errors = sorted(
+        validator.iter_errors(dict(config)), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)))
+    )
     if errors:
         raise ConfigError(_describe(errors[0]))
     grid = config["monte_carlo"]["grid"]
@@ -218,9 +220,7 @@ def config_value(config: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-def config_subset(
-    config: Mapping[str, Any], paths: Sequence[str], exclude: Sequence[str] = ()
-) -> dict[str, Any]:
+def config_subset(config: Mapping[str, Any], paths: Sequence[str], exclude: Sequence[str] = ()) -> dict[str, Any]:
     """The config values at the dotted ``paths`` (``{'monte_carlo.replicates': 100}``): a
     rule's params, so that Snakemake reruns its jobs when one of them changes and only
     then. The one way a job declares the config fields it depends on: each paper's

@@ -50,6 +50,7 @@ DIGITS_DESCRIPTION = "scikit-learn digits (8x8, substitute for MNIST)"
 MNIST_NAME = "MNIST"
 MNIST_DESCRIPTION = "MNIST training images (28x28)"
 
+
 class Images(NamedTuple):
     """A whole source data set before any choice: uint8 images (n, rows, columns), labels
     0..9 (n,), the source's name and description, and its largest pixel value."""

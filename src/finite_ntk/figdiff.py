@@ -93,7 +93,9 @@ FAILING = (DIFFERS, MISSING)
 # figure registry.
 FIGURE_DATA: dict[str, tuple[str, ...]] = {figure.name: figure.data_patterns(SOURCES) for figure in FIGURES}
 # The netCDFs compared and exported (relative to the data directory): every source's.
-DATA_PATTERNS: tuple[str, ...] = tuple(dict.fromkeys(pattern for source in SOURCES.values() for pattern in source.files))
+DATA_PATTERNS: tuple[str, ...] = tuple(
+    dict.fromkeys(pattern for source in SOURCES.values() for pattern in source.files)
+)
 # Flags computed from an estimate: allowed to change where the estimate is within tolerance.
 DERIVED_FROM: dict[str, str] = {"saturated": "second_moment_ratio"}
 BOUND_SUFFIXES = ("_lo", "_hi")
@@ -129,9 +131,12 @@ TWIN_FACTOR = 16.0
 def _envelope_patterns(sources: Mapping[str, Source]) -> tuple[str, ...]:
     """Where the declared envelopes of the sources' files lie (``training/roundoff/fnn_*.nc``)."""
     patterns = (
-        f"{os.path.dirname(p)}/{s.comparison.envelope}/{os.path.basename(p)}" if os.path.dirname(p)
+        f"{os.path.dirname(p)}/{s.comparison.envelope}/{os.path.basename(p)}"
+        if os.path.dirname(p)
         else f"{s.comparison.envelope}/{p}"
-        for s in sources.values() if s.comparison.envelope for p in s.files
+        for s in sources.values()
+        if s.comparison.envelope
+        for p in s.files
     )
     return tuple(dict.fromkeys(patterns))
 
@@ -220,8 +225,13 @@ class RoundOff:
 
 
 def roundoff_tolerance(
-    name: str, a: np.ndarray, b: np.ndarray, precision: np.dtype | None = None, floor: bool = True,
-    declared: Tolerance = Tolerance(), scale: float = 0.0,
+    name: str,
+    a: np.ndarray,
+    b: np.ndarray,
+    precision: np.dtype | None = None,
+    floor: bool = True,
+    declared: Tolerance = Tolerance(),
+    scale: float = 0.0,
 ) -> RoundOff | None:
     """The round-off tolerance for comparing floating arrays ``a`` and ``b`` of variable
     ``name`` (None for integers, flags and strings, which must be equal exactly).
@@ -359,8 +369,15 @@ def _where(array: xr.DataArray, mask: np.ndarray, limit: int = 3) -> str:
 
 
 def _roundoff_check(
-    name: str, a: np.ndarray, b: np.ndarray, precision: np.dtype | None, roundoff: bool, floor: bool = True,
-    declared: Tolerance = Tolerance(), scale: float = 0.0, mask: np.ndarray | None = None,
+    name: str,
+    a: np.ndarray,
+    b: np.ndarray,
+    precision: np.dtype | None,
+    roundoff: bool,
+    floor: bool = True,
+    declared: Tolerance = Tolerance(),
+    scale: float = 0.0,
+    mask: np.ndarray | None = None,
 ) -> Check:
     """A deterministic array against its reference (:class:`Check`); the tolerance is None
     (and the mask exact equality) for non-float data or ``roundoff=False``."""
@@ -380,15 +397,27 @@ def _roundoff_words(check: Check, changed: int, size: int) -> tuple[str, str, st
     assert check.tolerance is not None
     beyond = int(np.sum(~check.plain))
     if not beyond:
-        return "max |diff| / round-off tolerance", check.tolerance.describe(declared=False), (
-            f"{changed} of {size} values changed, only by round-off")
-    return "max |diff| / allowed", check.tolerance.describe(), (
-        f"{changed} of {size} values changed, {beyond} beyond plain round-off but within the declared tolerance")
+        return (
+            "max |diff| / round-off tolerance",
+            check.tolerance.describe(declared=False),
+            (f"{changed} of {size} values changed, only by round-off"),
+        )
+    return (
+        "max |diff| / allowed",
+        check.tolerance.describe(),
+        (f"{changed} of {size} values changed, {beyond} beyond plain round-off but within the declared tolerance"),
+    )
 
 
 def compare_datasets(
-    ref: xr.Dataset, new: xr.Dataset, label: str, rtol: float = 0.0, atol: float = 0.0, roundoff: bool = True,
-    envelope: xr.Dataset | None = None, comparison: Comparison | None = None,
+    ref: xr.Dataset,
+    new: xr.Dataset,
+    label: str,
+    rtol: float = 0.0,
+    atol: float = 0.0,
+    roundoff: bool = True,
+    envelope: xr.Dataset | None = None,
+    comparison: Comparison | None = None,
 ) -> list[Row]:
     """Rows for every coordinate and variable of two datasets (see module docstring).
     ``roundoff=False`` asks for bit-identical deterministic data (same machine);
@@ -406,26 +435,44 @@ def compare_datasets(
             continue
         a, b = ref[name].values, new[name].values
         if a.shape != b.shape:
-            rows.append(Row("data", f"{label}:{name}", DIFFERS, detail=f"coordinate values differ ({a.shape} vs {b.shape})"))
+            rows.append(
+                Row("data", f"{label}:{name}", DIFFERS, detail=f"coordinate values differ ({a.shape} vs {b.shape})")
+            )
             continue
         if np.all(_equal_exact(a, b, 0.0, 0.0)):
             continue
         check = _roundoff_check(name, a, b, precision, roundoff)
         if check.tolerance is not None and np.all(check.ok):
             changed = int(np.sum(~_equal_exact(a, b, 0.0, 0.0)))
-            rows.append(Row("data", f"{label}:{name}", ROUNDOFF, "max |diff| / round-off tolerance",
-                            _largest(check.ratio), check.tolerance.describe(declared=False),
-                            f"{changed} of {a.size} coordinate values changed, only by round-off"))
+            rows.append(
+                Row(
+                    "data",
+                    f"{label}:{name}",
+                    ROUNDOFF,
+                    "max |diff| / round-off tolerance",
+                    _largest(check.ratio),
+                    check.tolerance.describe(declared=False),
+                    f"{changed} of {a.size} coordinate values changed, only by round-off",
+                )
+            )
         else:
             where = ", ".join(str(v) for v in a[~check.ok][:3])
             detail = f"{int(np.sum(~check.ok))} of {a.size} coordinate values differ (reference values {where})"
-            rows.append(Row("data", f"{label}:{name}", DIFFERS,
-                            tolerance=check.tolerance.describe(declared=False) if check.tolerance else "exact",
-                            detail=detail))
+            rows.append(
+                Row(
+                    "data",
+                    f"{label}:{name}",
+                    DIFFERS,
+                    tolerance=check.tolerance.describe(declared=False) if check.tolerance else "exact",
+                    detail=detail,
+                )
+            )
     variables = sorted(set(ref.data_vars) | set(new.data_vars))
     with_bounds = {
-        v for v in variables
-        if v in ref.data_vars and v in new.data_vars
+        v
+        for v in variables
+        if v in ref.data_vars
+        and v in new.data_vars
         and all(v + s in ref.data_vars and v + s in new.data_vars for s in BOUND_SUFFIXES)
     }
     bounds = {v + s for v in with_bounds for s in BOUND_SUFFIXES}
@@ -434,7 +481,9 @@ def compare_datasets(
     for name in [v for v in variables if v not in bounds and v not in derived] + derived:
         full = f"{label}:{name}"
         if name not in ref.data_vars or name not in new.data_vars:
-            rows.append(Row("data", full, MISSING, detail="only in " + ("run" if name in new.data_vars else "reference")))
+            rows.append(
+                Row("data", full, MISSING, detail="only in " + ("run" if name in new.data_vars else "reference"))
+            )
             continue
         a, b = ref[name], new[name]
         if a.dims != b.dims or a.shape != b.shape:
@@ -453,8 +502,12 @@ def compare_datasets(
             checks = [_roundoff_check(name, x, y, precision, roundoff, False, declared, mask=mask) for x, y in parts]
             if all(c.tolerance is not None and np.all(c.ok) for c in checks):
                 changed = int(np.sum(~exact))
-                merged = Check(checks[0].tolerance, checks[0].ok, np.maximum.reduce([c.ratio for c in checks]),
-                               np.logical_and.reduce([c.plain for c in checks]))
+                merged = Check(
+                    checks[0].tolerance,
+                    checks[0].ok,
+                    np.maximum.reduce([c.ratio for c in checks]),
+                    np.logical_and.reduce([c.plain for c in checks]),
+                )
                 metric, words, detail = _roundoff_words(merged, changed, exact.size)
                 rows.append(Row("data", full, ROUNDOFF, metric, _largest(merged.ratio), words, detail))
                 tolerance_masks[name] = np.ones(a.shape, bool)
@@ -463,11 +516,29 @@ def compare_datasets(
             ok, worst = _within_intervals(ref, new, name, first.rtol if first is not None else 0.0)
             tolerance_masks[name] = ok
             if np.all(ok):
-                rows.append(Row("data", full, WITHIN, "max |diff| / tolerance", worst, "bootstrap half-widths",
-                                f"{int(np.sum(~exact))} of {exact.size} values changed"))
+                rows.append(
+                    Row(
+                        "data",
+                        full,
+                        WITHIN,
+                        "max |diff| / tolerance",
+                        worst,
+                        "bootstrap half-widths",
+                        f"{int(np.sum(~exact))} of {exact.size} values changed",
+                    )
+                )
             else:
-                rows.append(Row("data", full, DIFFERS, "max |diff| / tolerance", worst, "bootstrap half-widths",
-                                f"{int(np.sum(~ok))} of {ok.size} beyond tolerance at {_where(a, ok)}"))
+                rows.append(
+                    Row(
+                        "data",
+                        full,
+                        DIFFERS,
+                        "max |diff| / tolerance",
+                        worst,
+                        "bootstrap half-widths",
+                        f"{int(np.sum(~ok))} of {ok.size} beyond tolerance at {_where(a, ok)}",
+                    )
+                )
             continue
         if np.all(exact):
             rows.append(Row("data", full, IDENTICAL, tolerance="exact"))
@@ -477,11 +548,25 @@ def compare_datasets(
             source = DERIVED_FROM[name]
             source_ok = tolerance_masks.get(source, np.zeros(exact.shape, bool))
             if source_ok.shape == exact.shape and np.all(source_ok[~exact]):
-                rows.append(Row("data", full, WITHIN, tolerance=f"follows {source}",
-                                detail=f"{int(np.sum(~exact))} flags changed where {source} is within tolerance"))
+                rows.append(
+                    Row(
+                        "data",
+                        full,
+                        WITHIN,
+                        tolerance=f"follows {source}",
+                        detail=f"{int(np.sum(~exact))} flags changed where {source} is within tolerance",
+                    )
+                )
             else:
-                rows.append(Row("data", full, DIFFERS, tolerance=f"follows {source}",
-                                detail=f"flags changed where {source} differs, at {_where(a, exact)}"))
+                rows.append(
+                    Row(
+                        "data",
+                        full,
+                        DIFFERS,
+                        tolerance=f"follows {source}",
+                        detail=f"flags changed where {source} differs, at {_where(a, exact)}",
+                    )
+                )
             continue
         changed = int(np.sum(~exact))
         scale = _scale_of(declared.floor, ref, new)
@@ -494,15 +579,31 @@ def compare_datasets(
         if tolerance is not None and envelope is not None and name in envelope.data_vars:
             trajectory = _within_envelope(a, b, _pooled_envelope(envelope, envelope[name].dims), tolerance, close)
             if trajectory is not None:
-                rows.append(Row("data", full, ROUNDOFF, "max |diff| / allowed", trajectory[0], trajectory[1],
-                                f"{changed} of {exact.size} values changed; {trajectory[2]}"))
+                rows.append(
+                    Row(
+                        "data",
+                        full,
+                        ROUNDOFF,
+                        "max |diff| / allowed",
+                        trajectory[0],
+                        trajectory[1],
+                        f"{changed} of {exact.size} values changed; {trajectory[2]}",
+                    )
+                )
                 continue
         described = tolerance.describe() if tolerance is not None else "exact"
         if rtol or atol:
             close |= _equal_exact(a.values, b.values, rtol, atol)
             if np.all(close):
-                rows.append(Row("data", full, WITHIN, tolerance=f"rtol={rtol:g}, atol={atol:g}",
-                                detail=f"{changed} of {exact.size} values changed"))
+                rows.append(
+                    Row(
+                        "data",
+                        full,
+                        WITHIN,
+                        tolerance=f"rtol={rtol:g}, atol={atol:g}",
+                        detail=f"{changed} of {exact.size} values changed",
+                    )
+                )
                 continue
             described += f"; rtol={rtol:g}, atol={atol:g}"
         detail = f"{int(np.sum(~close))} of {close.size} values differ at {_where(a, close)}"
@@ -512,8 +613,17 @@ def compare_datasets(
             finite = diff[np.isfinite(diff)]
             if tolerance is not None:
                 detail += f"; max |diff| / allowed {_largest(ratio[~close]):.3g}"
-            rows.append(Row("data", full, DIFFERS, "max |diff|", float(finite.max()) if finite.size else float("nan"),
-                            described, detail))
+            rows.append(
+                Row(
+                    "data",
+                    full,
+                    DIFFERS,
+                    "max |diff|",
+                    float(finite.max()) if finite.size else float("nan"),
+                    described,
+                    detail,
+                )
+            )
         else:
             rows.append(Row("data", full, DIFFERS, tolerance=described, detail=detail))
     return rows
@@ -550,7 +660,11 @@ def _within_envelope(
     separated = np.flatnonzero(~close.reshape(close.shape[0], -1).all(axis=1))
     label = ref[dim].values[separated[0]] if dim in ref.coords else separated[0]
     words = f"{tolerance.describe()}, or {TWIN_FACTOR:g} x the round-off twin's separation by that step"
-    return _largest(ratio[np.isfinite(ratio)]), words, f"beyond plain round-off from {dim} {label}, within what training makes of round-off"
+    return (
+        _largest(ratio[np.isfinite(ratio)]),
+        words,
+        f"beyond plain round-off from {dim} {label}, within what training makes of round-off",
+    )
 
 
 def data_files(directory: Path, patterns: Sequence[str] = DATA_PATTERNS) -> list[str]:
@@ -633,8 +747,8 @@ def pixel_difference(ref: np.ndarray, new: np.ndarray, threshold: float) -> tupl
     diff = np.abs(a - b)
     mask = diff.max(axis=2) > threshold
     if ref.shape[:2] != new.shape[:2]:
-        mask[ref.shape[0]:, :] = mask[:, ref.shape[1]:] = True
-        mask[new.shape[0]:, :] = mask[:, new.shape[1]:] = True
+        mask[ref.shape[0] :, :] = mask[:, ref.shape[1] :] = True
+        mask[new.shape[0] :, :] = mask[:, new.shape[1] :] = True
     return float(mask.mean()), float(np.sqrt(np.mean(diff**2))), mask
 
 
@@ -682,12 +796,18 @@ def compare_figures(
         if ref_pdf.exists() and new_pdf.exists():
             pdf_note = "; PDF bytes identical" if ref_pdf.read_bytes() == new_pdf.read_bytes() else "; PDF bytes differ"
         if ref_pngs[stem].read_bytes() == new_pngs[stem].read_bytes():
-            rows.append(Row("figure", stem, IDENTICAL, "changed pixel fraction", 0.0, tolerance, "same bytes" + pdf_note))
+            rows.append(
+                Row("figure", stem, IDENTICAL, "changed pixel fraction", 0.0, tolerance, "same bytes" + pdf_note)
+            )
             continue
         ref_img, new_img = load_png(ref_pngs[stem]), load_png(new_pngs[stem])
         fraction, rms, mask = pixel_difference(ref_img, new_img, pixel_threshold)
         write_diff_png(ref_img, new_img, mask, out_dir / "diff" / f"{stem}.png")
-        size_note = "" if ref_img.shape == new_img.shape else f"; size {ref_img.shape[1]}x{ref_img.shape[0]} -> {new_img.shape[1]}x{new_img.shape[0]}"
+        size_note = (
+            ""
+            if ref_img.shape == new_img.shape
+            else f"; size {ref_img.shape[1]}x{ref_img.shape[0]} -> {new_img.shape[1]}x{new_img.shape[0]}"
+        )
         detail = f"RMS {rms:.4g}{size_note}{pdf_note}"
         data = figure_data_status(stem, data_status)
         if fraction <= pixel_tolerance and not size_note:
@@ -741,7 +861,14 @@ def read_summary(path: str | os.PathLike) -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-_COLOURS = {IDENTICAL: "#2e7d32", SAME: "#2e7d32", ROUNDOFF: "#2e7d32", WITHIN: "#9e7700", DIFFERS: "#c62828", MISSING: "#c62828"}
+_COLOURS = {
+    IDENTICAL: "#2e7d32",
+    SAME: "#2e7d32",
+    ROUNDOFF: "#2e7d32",
+    WITHIN: "#9e7700",
+    DIFFERS: "#c62828",
+    MISSING: "#c62828",
+}
 
 
 def write_html(rows: Sequence[Row], ref_dir: Path, new_dir: Path, out_dir: Path) -> Path:
@@ -764,9 +891,15 @@ def write_html(rows: Sequence[Row], ref_dir: Path, new_dir: Path, out_dir: Path)
     for r in rows:
         if r.kind != "figure":
             continue
-        parts.append(f"<h2 id='{html.escape(r.name)}'>{html.escape(r.name)}: {badge(r.status)}</h2><p>{html.escape(r.detail)}</p><table><tr><th>reference</th><th>run</th><th>difference</th></tr><tr>")
+        parts.append(
+            f"<h2 id='{html.escape(r.name)}'>{html.escape(r.name)}: {badge(r.status)}</h2><p>{html.escape(r.detail)}</p><table><tr><th>reference</th><th>run</th><th>difference</th></tr><tr>"
+        )
         for path in (ref_dir / f"{r.name}.png", new_dir / f"{r.name}.png", out_dir / "diff" / f"{r.name}.png"):
-            parts.append(f"<td><img src='{link(path)}' alt='{html.escape(path.name)}'></td>" if path.exists() else "<td>(none)</td>")
+            parts.append(
+                f"<td><img src='{link(path)}' alt='{html.escape(path.name)}'></td>"
+                if path.exists()
+                else "<td>(none)</td>"
+            )
         parts.append("</tr></table>")
     parts.append("<h2>Data</h2><table><tr>" + "".join(f"<th>{f}</th>" for f in SUMMARY_FIELDS[1:]) + "</tr>")
     for r in rows:
@@ -862,8 +995,11 @@ def _listed(names: Sequence[str], limit: int = 12) -> str:
 
 
 def export_reference(
-    figures: str | os.PathLike, data: str | os.PathLike, destination: str | os.PathLike,
-    allow_dirty: bool = False, repository: str | os.PathLike | None = None,
+    figures: str | os.PathLike,
+    data: str | os.PathLike,
+    destination: str | os.PathLike,
+    allow_dirty: bool = False,
+    repository: str | os.PathLike | None = None,
 ) -> list[Path]:
     """Copy a run's figures (PNG, PDF), the netCDFs behind them and the training jobs'
     round-off envelopes where the run made them (``snakemake roundoff_envelope``) into the
@@ -901,11 +1037,19 @@ def verdict(rows: Sequence[Row]) -> str:
     failing = sum(r.status in FAILING for r in rows)
     roundoff = sum(r.status == ROUNDOFF for r in rows)
     within = sum(r.status == WITHIN for r in rows)
-    word = {DIFFERS: "differs", WITHIN: "within tolerance", ROUNDOFF: "identical within round-off", IDENTICAL: "identical"}
-    counts = [f"{n} {what}" for n, what in ((roundoff, "within round-off"), (within, "within the bootstrap or given tolerance")) if n]
-    return (
-        f"{word[_combined(r.status for r in rows)]}: {failing} of {len(rows)} rows differ or are missing"
-        + (f" ({', '.join(counts)})" if counts else "")
+    word = {
+        DIFFERS: "differs",
+        WITHIN: "within tolerance",
+        ROUNDOFF: "identical within round-off",
+        IDENTICAL: "identical",
+    }
+    counts = [
+        f"{n} {what}"
+        for n, what in ((roundoff, "within round-off"), (within, "within the bootstrap or given tolerance"))
+        if n
+    ]
+    return f"{word[_combined(r.status for r in rows)]}: {failing} of {len(rows)} rows differ or are missing" + (
+        f" ({', '.join(counts)})" if counts else ""
     )
 
 
@@ -926,19 +1070,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Exit status 0: nothing really differs; 1: something differs or is missing; 2: usage error.",
     )
     parser.add_argument("figures", help="figures directory of the run, e.g. figures/paper")
-    parser.add_argument("reference", nargs="?", default="figures/reference", help="reference set (default: figures/reference)")
-    parser.add_argument("--data", help="data directory of the run (default: data/<run> for figures/<run>, else FIGURES/data)")
+    parser.add_argument(
+        "reference", nargs="?", default="figures/reference", help="reference set (default: figures/reference)"
+    )
+    parser.add_argument(
+        "--data", help="data directory of the run (default: data/<run> for figures/<run>, else FIGURES/data)"
+    )
     parser.add_argument("--reference-data", help="data directory of the reference (default: REFERENCE/data)")
     parser.add_argument("--out", help="output directory (default: report/<run>/figdiff)")
-    parser.add_argument("--pixel-threshold", type=float, default=0.1, help="colour change (0..1) that counts a pixel as changed")
-    parser.add_argument("--pixel-tolerance", type=float, default=1e-4, help="fraction of changed pixels still counted as the same")
-    parser.add_argument("--rtol", type=float, default=0.0, help="relative tolerance for data without bootstrap bounds, beyond round-off (default 0)")
-    parser.add_argument("--atol", type=float, default=0.0, help="absolute tolerance for data without bootstrap bounds, beyond round-off (default 0)")
-    parser.add_argument("--exact", action="store_true", help="deterministic data must be bit-identical, no round-off tolerance (a rerun on the same machine)")
-    parser.add_argument("--export", action="store_true", help="instead of comparing, copy the run's figures and data into REFERENCE")
-    parser.add_argument("--allow-dirty", action="store_true",
-                        help="--export even with uncommitted changes to tracked files under src/, workflow/, "
-                        "config/ (tests)")
+    parser.add_argument(
+        "--pixel-threshold", type=float, default=0.1, help="colour change (0..1) that counts a pixel as changed"
+    )
+    parser.add_argument(
+        "--pixel-tolerance", type=float, default=1e-4, help="fraction of changed pixels still counted as the same"
+    )
+    parser.add_argument(
+        "--rtol",
+        type=float,
+        default=0.0,
+        help="relative tolerance for data without bootstrap bounds, beyond round-off (default 0)",
+    )
+    parser.add_argument(
+        "--atol",
+        type=float,
+        default=0.0,
+        help="absolute tolerance for data without bootstrap bounds, beyond round-off (default 0)",
+    )
+    parser.add_argument(
+        "--exact",
+        action="store_true",
+        help="deterministic data must be bit-identical, no round-off tolerance (a rerun on the same machine)",
+    )
+    parser.add_argument(
+        "--export", action="store_true", help="instead of comparing, copy the run's figures and data into REFERENCE"
+    )
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="--export even with uncommitted changes to tracked files under src/, workflow/, config/ (tests)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only rows that differ")
     args = parser.parse_args(argv)
     figures = Path(args.figures)
@@ -957,8 +1127,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Path(args.out) if args.out else Path("report") / figures.name / "figdiff"
     try:
         rows = run_figdiff(
-            figures, args.reference, out, data=data, reference_data=args.reference_data,
-            pixel_threshold=args.pixel_threshold, pixel_tolerance=args.pixel_tolerance, rtol=args.rtol, atol=args.atol,
+            figures,
+            args.reference,
+            out,
+            data=data,
+            reference_data=args.reference_data,
+            pixel_threshold=args.pixel_threshold,
+            pixel_tolerance=args.pixel_tolerance,
+            rtol=args.rtol,
+            atol=args.atol,
             roundoff=not args.exact,
         )
     except FileNotFoundError as error:

@@ -342,7 +342,9 @@ def _cross_correlations(
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             for f, out in ((activation.function, phi_corr), (activation.derivative, dphi_corr)):
                 f_s, f_r = f(u_s), f(u_r)
-                out[index] = np.sum(weights * f_s * f_r) / np.sqrt(np.sum(weights * f_s * f_s) * np.sum(weights * f_r * f_r))
+                out[index] = np.sum(weights * f_s * f_r) / np.sqrt(
+                    np.sum(weights * f_s * f_s) * np.sum(weights * f_r * f_r)
+                )
     return phi_corr.reshape(shape), dphi_corr.reshape(shape)
 
 
@@ -414,9 +416,9 @@ def _pair_sum(a: _Pair, b: _Pair) -> _Pair:
     log_first = np.logaddexp(a.log_first, b.log_first)
     log_second = np.logaddexp(a.log_second, b.log_second)
     half = 0.5 * (log_first + log_second)
-    correlation = a.correlation * _exp_difference(0.5 * (a.log_first + a.log_second), half) + b.correlation * _exp_difference(
-        0.5 * (b.log_first + b.log_second), half
-    )
+    correlation = a.correlation * _exp_difference(
+        0.5 * (a.log_first + a.log_second), half
+    ) + b.correlation * _exp_difference(0.5 * (b.log_first + b.log_second), half)
     return _Pair(log_first, log_second, correlation)
 
 
@@ -828,7 +830,9 @@ def _forward_scan(propagation: Propagation, terms: _Pair, readout_terms: _Pair) 
     outputs = []
     for index in range(propagation.depth):
         slope = _pair_layer(derivative, index)
-        outputs.append(_pair_sum(_pair_product(_pair_product(log_readout, slope), total), _pair_layer(readout_terms, index)))
+        outputs.append(
+            _pair_sum(_pair_product(_pair_product(log_readout, slope), total), _pair_layer(readout_terms, index))
+        )
         if index + 1 < propagation.depth:
             total = _pair_sum(_pair_product(_pair_product(log_weight, slope), total), _pair_layer(terms, index + 1))
     return _Pair(*(np.stack([out[field] for out in outputs], axis=-1) for field in range(3)))
@@ -842,7 +846,9 @@ def _ntk_pairs(
     trained_biases: bool,
 ) -> _Pair:
     if parameterization not in PARAMETERIZATIONS:
-        raise ValueError(f"parameterization: {parameterization!r} is not supported; allowed: {', '.join(PARAMETERIZATIONS)}")
+        raise ValueError(
+            f"parameterization: {parameterization!r} is not supported; allowed: {', '.join(PARAMETERIZATIONS)}"
+        )
     depth = propagation.depth
     layer = np.ones(depth)
     if parameterization == "ntk":

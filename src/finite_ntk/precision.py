@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-
 Precision = Literal["float32", "float64"]
 PRECISIONS: tuple[str, ...] = ("float32", "float64")
 

@@ -32,7 +32,7 @@ def paper_files(paper_id):
     files = {}
     for name, value in inputs.items():
         if name.startswith(prefix):
-            files[name[len(prefix):]] = [str(value)] if isinstance(value, str) else [str(path) for path in value]
+            files[name[len(prefix) :]] = [str(value)] if isinstance(value, str) else [str(path) for path in value]
     return files
 
 

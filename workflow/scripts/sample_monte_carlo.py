@@ -15,7 +15,11 @@ for depth, path in zip(p.depths, snakemake.output):  # noqa: F821
     label = f"{p.model}/{p.activation} width {p.width} depth {depth}"
     progress(f"{label}: sampling")
     dataset = samples_dataset(
-        snakemake.config, p.model, p.activation, p.width, depth,  # noqa: F821
+        snakemake.config,
+        p.model,
+        p.activation,
+        p.width,
+        depth,  # noqa: F821
         progress=lambda message: progress(f"{label}: {message}"),
     )
     write_netcdf_atomic(dataset, path, attrs=provenance)

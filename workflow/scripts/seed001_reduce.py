@@ -14,8 +14,15 @@ section = snakemake.config["seed001"]  # noqa: F821
 samples = [xr.load_dataset(path) for path in snakemake.input]  # noqa: F821
 progress(f"{len(samples)} sampling jobs")
 ds = phase_statistics(
-    samples, section["network"], snakemake.config["root_seed"],  # noqa: F821
-    section["bootstrap"]["resamples"], section["bootstrap"]["confidence"], section["saturation_fraction"], progress,
+    samples,
+    section["network"],
+    snakemake.config["root_seed"],  # noqa: F821
+    section["bootstrap"]["resamples"],
+    section["bootstrap"]["confidence"],
+    section["saturation_fraction"],
+    progress,
 )
-write_netcdf_atomic(ds, snakemake.output[0], attrs={"root_seed": snakemake.config["root_seed"], **provenance_attributes()})  # noqa: F821
+write_netcdf_atomic(
+    ds, snakemake.output[0], attrs={"root_seed": snakemake.config["root_seed"], **provenance_attributes()}
+)  # noqa: F821
 progress(f"wrote {snakemake.output[0]}")  # noqa: F821

@@ -4,8 +4,8 @@ from finite_ntk.jobs import start
 
 progress = start(snakemake)  # noqa: F821
 
-from finite_ntk.papers.seed002.experiments import convergence_dataset, convergence_points, log_depths  # noqa: E402
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
+from finite_ntk.papers.seed002.experiments import convergence_dataset, convergence_points, log_depths  # noqa: E402
 
 config, dataset = snakemake.config, snakemake.wildcards.dataset  # noqa: F821
 section = config["seed002"]["convergence"]

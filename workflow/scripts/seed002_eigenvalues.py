@@ -4,8 +4,8 @@ from finite_ntk.jobs import start
 
 progress = start(snakemake)  # noqa: F821
 
-from finite_ntk.papers.seed002.experiments import eigenvalue_dataset  # noqa: E402
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
+from finite_ntk.papers.seed002.experiments import eigenvalue_dataset  # noqa: E402
 
 config = snakemake.config  # noqa: F821
 section = config["seed002"]["eigenvalues"]

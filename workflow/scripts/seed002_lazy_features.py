@@ -5,9 +5,9 @@ from finite_ntk.jobs import start
 
 progress = start(snakemake)  # noqa: F821
 
+from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
 from finite_ntk.papers.seed002.datasets import generator  # noqa: E402
 from finite_ntk.papers.seed002.lazy import lazy_features_dataset, token_task  # noqa: E402
-from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
 from finite_ntk.seeding import job_key  # noqa: E402
 
 config = snakemake.config  # noqa: F821

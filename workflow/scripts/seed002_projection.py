@@ -4,15 +4,21 @@ from finite_ntk.jobs import start
 
 progress = start(snakemake)  # noqa: F821
 
-from finite_ntk.papers.seed002.experiments import log_depths, projection_dataset, projection_points  # noqa: E402
 from finite_ntk.io import provenance_attributes, write_netcdf_atomic  # noqa: E402
+from finite_ntk.papers.seed002.experiments import log_depths, projection_dataset, projection_points  # noqa: E402
 
 config = snakemake.config  # noqa: F821
 section = config["seed002"]["projection"]
 sets = {name: projection_points(config, name) for name in ("synthetic", "digits")}
 depths = log_depths(section["max_depth"], section["depth_points"])
-progress(f"{section['n_train']} training and {section['n_test']} evaluation points, {len(depths)} depths up to {depths[-1]}")
+progress(
+    f"{section['n_train']} training and {section['n_test']} evaluation points, {len(depths)} depths up to {depths[-1]}"
+)
 ds = projection_dataset(sets, depths, section["stopping_times"], progress)
-attrs = {"root_seed": config["root_seed"], "synthetic_dimension": config["seed002"]["synthetic"]["dimension"], **provenance_attributes()}
+attrs = {
+    "root_seed": config["root_seed"],
+    "synthetic_dimension": config["seed002"]["synthetic"]["dimension"],
+    **provenance_attributes(),
+}
 write_netcdf_atomic(ds, snakemake.output[0], attrs=attrs)  # noqa: F821
 progress(f"wrote {snakemake.output[0]}")  # noqa: F821

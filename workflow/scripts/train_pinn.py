@@ -6,8 +6,8 @@ from finite_ntk.jobs import start
 
 progress = start(snakemake)  # noqa: F821
 
-from finite_ntk.training.adam import NonFiniteLossError  # noqa: E402
 from finite_ntk.papers.seed000.training_runs import write_pinn_training  # noqa: E402
+from finite_ntk.training.adam import NonFiniteLossError  # noqa: E402
 
 w = snakemake.wildcards  # noqa: F821
 path = snakemake.output[0]  # noqa: F821

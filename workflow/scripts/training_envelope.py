@@ -6,8 +6,8 @@ from finite_ntk.jobs import start
 
 progress = start(snakemake)  # noqa: F821
 
-from finite_ntk.training.adam import NonFiniteLossError  # noqa: E402
 from finite_ntk.papers.seed000.roundoff import write_roundoff_envelope  # noqa: E402
+from finite_ntk.training.adam import NonFiniteLossError  # noqa: E402
 
 path = snakemake.output[0]  # noqa: F821
 try:

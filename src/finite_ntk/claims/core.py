@@ -116,8 +116,15 @@ class Claim(Generic[InputsT]):
 
     def evaluate(self, inputs: InputsT) -> ClaimResult:
         return ClaimResult(
-            key=self.key, paper=self.paper, number=self.number, subject=self.subject, quote=self.quote,
-            source=self.source, stated=self.stated, rule=self.rule, **self.check(self, inputs)._asdict(),
+            key=self.key,
+            paper=self.paper,
+            number=self.number,
+            subject=self.subject,
+            quote=self.quote,
+            source=self.source,
+            stated=self.stated,
+            rule=self.rule,
+            **self.check(self, inputs)._asdict(),
         )
 
 
@@ -271,8 +278,10 @@ def claims_latex(
         previous = (r.paper, r.number)
         stated = latex_escape(r.stated) if r.stated is not None else "--"
         what = f"{latex_escape(r.subject)}. \\emph{{``{latex_escape(r.quote)}''}} ({latex_escape(r.source)})"
-        regenerated = (f"{latex_number(r.value)}{_interval_text(r)}: {latex_escape(r.measure)}. "
-                       f"\\emph{{Rule:}} {latex_escape(r.rule)}.")
+        regenerated = (
+            f"{latex_number(r.value)}{_interval_text(r)}: {latex_escape(r.measure)}. "
+            f"\\emph{{Rule:}} {latex_escape(r.rule)}."
+        )
         verdict = verdict_macro[r.verdict] + (f" \\newline {{\\scriptsize {latex_escape(r.note)}}}" if r.note else "")
         part = latex_escape(r.key.split(".", 2)[2]).replace(".", ".\\allowbreak ")
         key = f"{{\\scriptsize {latex_escape(r.paper)}}}\\newline\\textbf{{{r.number}}}\\newline{{\\scriptsize {part}}}"
@@ -303,7 +312,19 @@ def threshold_values(thresholds: Mapping[str, Mapping[str, Threshold]]) -> dict[
 
 
 CSV_FIELDS = (
-    "key", "paper", "number", "subject", "quote", "source", "stated", "measure", "value", "lo", "hi", "rule", "verdict",
+    "key",
+    "paper",
+    "number",
+    "subject",
+    "quote",
+    "source",
+    "stated",
+    "measure",
+    "value",
+    "lo",
+    "hi",
+    "rule",
+    "verdict",
     "note",
 )
 
@@ -332,9 +353,18 @@ def read_claims_csv(path: str | Path) -> list[ClaimResult]:
         values = {name: float(row[name]) if row[name] else NAN for name in ("value", "lo", "hi")}
         out.append(
             ClaimResult(
-                key=row["key"], paper=row["paper"], number=int(row["number"]), subject=row["subject"],
-                quote=row["quote"], source=row["source"], stated=row["stated"] or None, measure=row["measure"],
-                rule=row["rule"], verdict=row["verdict"], note=row["note"], **values,
+                key=row["key"],
+                paper=row["paper"],
+                number=int(row["number"]),
+                subject=row["subject"],
+                quote=row["quote"],
+                source=row["source"],
+                stated=row["stated"] or None,
+                measure=row["measure"],
+                rule=row["rule"],
+                verdict=row["verdict"],
+                note=row["note"],
+                **values,
             )
         )
     return out
@@ -360,8 +390,30 @@ def claims_dataset(
 
 
 __all__ = [
-    "AGREES", "DIFFERS", "NOT_AVAILABLE", "VERDICTS", "NAN", "KEY_PATTERN", "CSV_FIELDS", "Check", "Claim",
-    "ClaimResult", "Outcome", "Threshold", "evaluate", "verdict_counts", "stated_number", "within_interval",
-    "verdict_of", "claim_rng", "draws_interval", "bootstrap_configs", "claims_latex", "rules_latex", "threshold_values",
-    "write_claims_csv", "read_claims_csv", "claims_dataset",
+    "AGREES",
+    "DIFFERS",
+    "NOT_AVAILABLE",
+    "VERDICTS",
+    "NAN",
+    "KEY_PATTERN",
+    "CSV_FIELDS",
+    "Check",
+    "Claim",
+    "ClaimResult",
+    "Outcome",
+    "Threshold",
+    "evaluate",
+    "verdict_counts",
+    "stated_number",
+    "within_interval",
+    "verdict_of",
+    "claim_rng",
+    "draws_interval",
+    "bootstrap_configs",
+    "claims_latex",
+    "rules_latex",
+    "threshold_values",
+    "write_claims_csv",
+    "read_claims_csv",
+    "claims_dataset",
 ]

@@ -41,13 +41,10 @@ class NetworkSpec:
         check_positive_int("depth", self.depth)
         check_positive_int("n0", self.n0)
         if self.activation not in ACTIVATIONS:
-            raise ValueError(
-                f"activation: {self.activation!r} is not supported; allowed: {', '.join(ACTIVATIONS)}"
-            )
+            raise ValueError(f"activation: {self.activation!r} is not supported; allowed: {', '.join(ACTIVATIONS)}")
         if self.parameterization not in PARAMETERIZATIONS:
             raise ValueError(
-                f"parameterization: {self.parameterization!r} is not supported; "
-                f"allowed: {', '.join(PARAMETERIZATIONS)}"
+                f"parameterization: {self.parameterization!r} is not supported; allowed: {', '.join(PARAMETERIZATIONS)}"
             )
         for name in ("W_std", "W_std_readout"):
             if not getattr(self, name) > 0:

@@ -16,10 +16,18 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 # Colours of the report: ReLU red, GELU blue, sigmoid green; seed 001's tanh orange, erf purple.
 ACTIVATION_COLOURS: dict[str, str] = {
-    "relu": "tab:red", "gelu": "tab:blue", "sigmoid": "tab:green", "tanh": "tab:orange", "erf": "tab:purple",
+    "relu": "tab:red",
+    "gelu": "tab:blue",
+    "sigmoid": "tab:green",
+    "tanh": "tab:orange",
+    "erf": "tab:purple",
 }
 ACTIVATION_LABELS: dict[str, str] = {
-    "relu": "ReLU", "gelu": "GELU", "sigmoid": "Sigmoid-like (erf)", "tanh": "tanh", "erf": "erf",
+    "relu": "ReLU",
+    "gelu": "GELU",
+    "sigmoid": "Sigmoid-like (erf)",
+    "tanh": "tanh",
+    "erf": "erf",
 }
 FIGURE_FORMATS: tuple[str, ...] = ("pdf", "png")
 PNG_DPI = 150

@@ -33,8 +33,11 @@ def source_date_epoch(repository: Path | None = None) -> int:
         return int(os.environ["SOURCE_DATE_EPOCH"])
     try:
         text = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=repository or Path(__file__).resolve().parents[2],
-            capture_output=True, text=True, check=True,
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=repository or Path(__file__).resolve().parents[2],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         return int(text)
     except (OSError, subprocess.CalledProcessError, ValueError):
@@ -116,5 +119,6 @@ def build_report_pdf(
         shutil.copyfile(pdf, tmp)
         os.replace(tmp, output)
     return missing
+
 
 __all__ = ["REQUIRED_GENERATED", "PAPERS_PART", "ReportBuildError", "source_date_epoch", "build_report_pdf"]

@@ -14,7 +14,6 @@ from finite_ntk.samplers.setup import SAMPLE_VARIABLES
 PROGRESS_SECONDS = 5.0
 
 
-
 def run_in_batches(
     batch_fn: Callable[[jax.Array], dict[str, jax.Array]],
     keys: jax.Array,

@@ -34,6 +34,8 @@ MAX_LEAST_CAPACITY = 128
 BATCH_LAYER_FLOATS = 2**14
 BATCH_FLOAT_BUDGET = 2**26
 MAX_BATCH = 256
+
+
 def jet_rows(operators: tuple[str, ...], n0: int) -> int:
     """k: 1 (value only) or 1 + n0 + 1 (value, input gradient, Laplacian)."""
     return 2 + n0 if "rr" in operators else 1

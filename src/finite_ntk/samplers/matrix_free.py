@@ -128,10 +128,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+import finite_ntk.samplers.threefry as threefry
 from finite_ntk.models.networks import activation_layer
 from finite_ntk.models.scales import DenseScales, dense_scales
 from finite_ntk.models.spec import SIGMOID_LIKE_SCALE, NetworkSpec
-import finite_ntk.samplers.threefry as threefry
 from finite_ntk.samplers.batches import run_in_batches
 from finite_ntk.samplers.cost import (
     PADDING_TOTAL_FLOATS,
@@ -149,7 +149,12 @@ from finite_ntk.samplers.setup import SAMPLE_VARIABLES, MonteCarloSetup
 # Key of each part of a replicate's draw: fold_in(replicate key, index in this tuple), as
 # threefry key data (finite_ntk.samplers.threefry), whatever the replicate key's implementation.
 KEY_STREAMS: tuple[str, ...] = (
-    "first_weights", "first_bias", "readout_weights", "readout_bias", "hidden_biases", "hidden_fresh"
+    "first_weights",
+    "first_bias",
+    "readout_weights",
+    "readout_bias",
+    "hidden_biases",
+    "hidden_fresh",
 )
 MODELS_SUPPORTED: tuple[str, ...] = ("fnn", "pinn")
 # A query whose component outside the revealed span is at most this many machine epsilons
@@ -485,7 +490,9 @@ UNIT_SCALES: dict[str, tuple[str, ...]] = {"ntk": ("s", "s_b"), "standard": ("c"
 def _with_scales(net: _Network, scales: _LayerScales) -> _Network:
     """``net`` with the run-time ``scales`` filled in, those of ``UNIT_SCALES`` as 1.0."""
     unit = UNIT_SCALES[net.parameterization]
-    first, mid, out = (layer._replace(**{name: 1.0 for name in unit}) for layer in (scales.first, scales.mid, scales.out))
+    first, mid, out = (
+        layer._replace(**{name: 1.0 for name in unit}) for layer in (scales.first, scales.mid, scales.out)
+    )
     beta_squared = 1.0 if "beta" in unit else scales.mid_beta_squared
     c_squared = 1.0 if "c" in unit else scales.mid_c_squared
     return net._replace(first=first, mid=mid, out=out, mid_c_squared=c_squared, mid_beta_squared=beta_squared)
@@ -934,7 +941,13 @@ def _kernels(
 
 
 def _replicate(
-    net: _Network, multiply: Callable, key: jax.Array, hidden: jax.Array, x: jax.Array, target: jax.Array, lr: jax.Array,
+    net: _Network,
+    multiply: Callable,
+    key: jax.Array,
+    hidden: jax.Array,
+    x: jax.Array,
+    target: jax.Array,
+    lr: jax.Array,
     scales: _LayerScales,
 ) -> dict[str, jax.Array]:
     """One replicate's samples {k_init, k_step, delta_k}: forward and backward before the
@@ -1078,7 +1091,9 @@ def sample_matrix_free(
     if program is None:
         program = _own_program(setup, static, replicates, batch_size)
     elif program.capacity < setup.spec.depth - 1:
-        raise ValueError(f"program: capacity {program.capacity} holds fewer than the {setup.spec.depth - 1} hidden layers")
+        raise ValueError(
+            f"program: capacity {program.capacity} holds fewer than the {setup.spec.depth - 1} hidden layers"
+        )
     static = static._replace(capacity=program.capacity)
     arguments = _runtime_arguments(setup, static)
     sampler = _compiled(static, program.quick_compile)

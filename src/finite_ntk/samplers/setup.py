@@ -23,6 +23,7 @@ SAMPLE_VARIABLES: tuple[str, ...] = ("k_init", "k_step", "delta_k")
 DENSE_BATCH_PARAMETER_BUDGET = 2**22
 DENSE_MAX_BATCH = 256
 
+
 @dataclass(frozen=True)
 class MonteCarloSetup:
     """One Monte-Carlo configuration: model, network, input point, step."""
@@ -89,7 +90,9 @@ def dense_batch_size(spec: NetworkSpec) -> int:
     return int(max(1, min(DENSE_MAX_BATCH, DENSE_BATCH_PARAMETER_BUDGET // parameter_count(spec))))
 
 
-def setup_from_config(config: Mapping[str, Any], model: str, activation: str, width: int, depth: int) -> MonteCarloSetup:
+def setup_from_config(
+    config: Mapping[str, Any], model: str, activation: str, width: int, depth: int
+) -> MonteCarloSetup:
     """The MonteCarloSetup of one grid configuration."""
     model_config = config["monte_carlo"]["models"][model]
     return MonteCarloSetup(

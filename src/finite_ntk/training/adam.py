@@ -41,7 +41,13 @@ def _noisy(grads: Params, noise: GradientNoise, step: jax.Array) -> Params:
     leaves, tree = jax.tree_util.tree_flatten(grads)
     key = jax.random.fold_in(noise.key, step)
     noisy = [
-        g * (1 + noise.ulps * jnp.finfo(g.dtype).eps * jax.random.rademacher(jax.random.fold_in(key, i), g.shape, dtype=g.dtype))
+        g
+        * (
+            1
+            + noise.ulps
+            * jnp.finfo(g.dtype).eps
+            * jax.random.rademacher(jax.random.fold_in(key, i), g.shape, dtype=g.dtype)
+        )
         for i, g in enumerate(leaves)
     ]
     return jax.tree_util.tree_unflatten(tree, noisy)

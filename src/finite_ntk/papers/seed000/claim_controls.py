@@ -57,8 +57,24 @@ ChangeCurve = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (beta, Theorem 2
 # beta), and for the PINN (n0 = 2) seven with Theorem 2 scaling >= 1. beta stops at 1.5 so that
 # exp(5 beta) <= 1808 stays below the replicate count: a ratio that follows exp(5 beta) is possible data.
 CONFIGS: tuple[tuple[int, int], ...] = (
-    (4096, 1), (1024, 1), (512, 1), (256, 4), (128, 4), (64, 4), (32, 4), (64, 16), (64, 24),
-    (64, 32), (64, 48), (128, 96), (64, 64), (128, 128), (32, 40), (64, 80), (32, 48), (64, 96),
+    (4096, 1),
+    (1024, 1),
+    (512, 1),
+    (256, 4),
+    (128, 4),
+    (64, 4),
+    (32, 4),
+    (64, 16),
+    (64, 24),
+    (64, 32),
+    (64, 48),
+    (128, 96),
+    (64, 64),
+    (128, 128),
+    (32, 40),
+    (64, 80),
+    (32, 48),
+    (64, 96),
 )
 REPLICATES = 10_000  # the precise run's count (config/precise.yaml)
 N0 = {"fnn": 1, "pinn": 2}  # input dimension of each model's Monte Carlo
@@ -68,11 +84,18 @@ LARGE_BETA = 0.5  # monte_carlo.large_beta
 FIT_MAX_BETA = 0.25  # monte_carlo.fit_max_beta
 SATURATION_FRACTION = 0.5
 HALF_WIDTH = 0.01  # bootstrap bounds: value x (1 -+ 1%)
-STATS_ATTRS: Mapping[str, object] = MappingProxyType({
-    "run": "control", "root_seed": 20250613, "learning_rate": LEARNING_RATE, "report_C": 5.0,
-    "fit_max_beta": FIT_MAX_BETA, "bootstrap_resamples": 500, "confidence": 0.95,
-    "saturation_fraction": SATURATION_FRACTION,
-})
+STATS_ATTRS: Mapping[str, object] = MappingProxyType(
+    {
+        "run": "control",
+        "root_seed": 20250613,
+        "learning_rate": LEARNING_RATE,
+        "report_C": 5.0,
+        "fit_max_beta": FIT_MAX_BETA,
+        "bootstrap_resamples": 500,
+        "confidence": 0.95,
+        "saturation_fraction": SATURATION_FRACTION,
+    }
+)
 # Training architectures of the config: Figure 9 (shallow), Figure 10 (deep), the PINN figure.
 SHALLOW, DEEP, PINN_ARCHITECTURE = (512, 1), (512, 10), (512, 2)
 FNN_SNAPSHOTS = (0, 10, 30, 100, 300, 1000, 3000)
@@ -108,10 +131,12 @@ def times(factor: float, curve: ChangeCurve) -> ChangeCurve:
 # its stated maximum 83.99 beyond beta = 0.89 (6 of the 9 large-beta configurations exclude exp(5 beta));
 # GELU's saturates at its stated 100.0 (FNN) and 12.95 (PINN); the sigmoid's grows to 1.02 at beta = 1.5,
 # below its stated maxima 1.03 (FNN) and 1.027 (PINN).
-PAPER_RATIO: Mapping[str, Mapping[str, RatioCurve]] = MappingProxyType({
-    "fnn": MappingProxyType({"relu": rising(5.0, 83.99), "gelu": rising(5.0, 100.0), "sigmoid": rising(0.013)}),
-    "pinn": MappingProxyType({"relu": rising(5.0, 83.99), "gelu": rising(5.0, 12.95), "sigmoid": rising(0.013)}),
-})
+PAPER_RATIO: Mapping[str, Mapping[str, RatioCurve]] = MappingProxyType(
+    {
+        "fnn": MappingProxyType({"relu": rising(5.0, 83.99), "gelu": rising(5.0, 100.0), "sigmoid": rising(0.013)}),
+        "pinn": MappingProxyType({"relu": rising(5.0, 83.99), "gelu": rising(5.0, 12.95), "sigmoid": rising(0.013)}),
+    }
+)
 # ReLU's relative change equals the scaling s while s is small and saturates at 1% (s/(1 + 100 s)): on
 # y = x at small beta (median 10^-0.01), 3.3 decades below it (median) at beta >= 0.5 (FNN) and 3.1 at
 # s >= 1 (PINN). FNN: GELU twice ReLU (0.3 decades apart, "very similar"), the sigmoid 10^-3 times ReLU
@@ -119,12 +144,16 @@ PAPER_RATIO: Mapping[str, Mapping[str, RatioCurve]] = MappingProxyType({
 # (at 1e-6: grows 0.13 decades, "no significant increase"), the sigmoid at 1e-4 (0.88 decades,
 # "moderate"), ReLU at 1e-2 (2.8 decades, "several orders of magnitude").
 RELU_CHANGE = saturating(1.0, 1e-2)
-PAPER_CHANGE: Mapping[str, Mapping[str, ChangeCurve]] = MappingProxyType({
-    "fnn": MappingProxyType(
-        {"relu": RELU_CHANGE, "gelu": times(2.0, RELU_CHANGE), "sigmoid": times(1e-3, RELU_CHANGE)}
-    ),
-    "pinn": MappingProxyType({"relu": RELU_CHANGE, "gelu": saturating(1.0, 1e-6), "sigmoid": saturating(1.0, 1e-4)}),
-})
+PAPER_CHANGE: Mapping[str, Mapping[str, ChangeCurve]] = MappingProxyType(
+    {
+        "fnn": MappingProxyType(
+            {"relu": RELU_CHANGE, "gelu": times(2.0, RELU_CHANGE), "sigmoid": times(1e-3, RELU_CHANGE)}
+        ),
+        "pinn": MappingProxyType(
+            {"relu": RELU_CHANGE, "gelu": saturating(1.0, 1e-6), "sigmoid": saturating(1.0, 1e-4)}
+        ),
+    }
+)
 # Training (Appendices D, E, G): the shallow FNN's kernel barely moves (1%) and starts 5% from the infinite-
 # width kernel, but it fits the sine target poorly (relative MSE 0.5); the deep one's kernel moves by 50%
 # and it fits well (0.01). The erf (sigmoid) PINN ends at relative L2 error 0.0068, the ReLU PINN at 0.936
@@ -157,8 +186,12 @@ def ntk_stats(model: str, ratio: Mapping[str, RatioCurve], change: Mapping[str, 
     c = SIGN[model] * np.array([change[a](beta, scaling) for a in ACTIVATIONS], dtype=np.float64)
     mean_k = np.broadcast_to(depths.astype(np.float64), shape)  # E[K(x,x)] grows with depth
     small = beta <= FIT_MAX_BETA
-    fitted = np.array([[fit_exponential_rate(beta[small], bound[a, small]) for a in range(len(ACTIVATIONS))]
-                       for bound in (r, r * (1 - HALF_WIDTH), r * (1 + HALF_WIDTH))])
+    fitted = np.array(
+        [
+            [fit_exponential_rate(beta[small], bound[a, small]) for a in range(len(ACTIVATIONS))]
+            for bound in (r, r * (1 - HALF_WIDTH), r * (1 + HALF_WIDTH))
+        ]
+    )
     point = {"mean_k": mean_k, "second_moment_ratio": r, "relative_delta_k": c}
     per_config: dict[str, np.ndarray] = {}
     for name, value in point.items():
@@ -187,7 +220,8 @@ def ntk_stats(model: str, ratio: Mapping[str, RatioCurve], change: Mapping[str, 
     data["theory_second_moment"] = (("config",), theory_second_moment(beta))
     data["theory_relative_delta_k"] = (("config",), scaling)
     data["theory_relative_delta_k_readout"] = (
-        ("config",), theory_relative_delta_k(depths, beta, N0[model], LEARNING_RATE, count_readout=True)
+        ("config",),
+        theory_relative_delta_k(depths, beta, N0[model], LEARNING_RATE, count_readout=True),
     )
     coords: dict[str, object] = {
         "activation": list(ACTIVATIONS),
@@ -236,8 +270,15 @@ def fnn_training_run(
         "target": (("x_test",), target),
     }
     coords = {"step": steps, "i": np.arange(x.size), "j": np.arange(x.size), "x": ("i", x), "x_test": x_test}
-    attrs = {"run": "control", "model": "fnn", "activation": "relu", "width": width, "depth": depth,
-             "beta": depth / width, "n0": 1}
+    attrs = {
+        "run": "control",
+        "model": "fnn",
+        "activation": "relu",
+        "width": width,
+        "depth": depth,
+        "beta": depth / width,
+        "n0": 1,
+    }
     return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
@@ -254,8 +295,15 @@ def pinn_training_run(activation: str, width: int, depth: int, error: float) -> 
         "exact": (("y_test", "x_test"), exact),
         "relative_l2_error": (("step",), [relative_frobenius_distance(p, exact) for p in prediction]),
     }
-    attrs = {"run": "control", "model": "pinn", "activation": activation, "width": width, "depth": depth,
-             "beta": depth / width, "n0": 2}
+    attrs = {
+        "run": "control",
+        "model": "pinn",
+        "activation": activation,
+        "width": width,
+        "depth": depth,
+        "beta": depth / width,
+        "n0": 2,
+    }
     return xr.Dataset(data, coords={"step": steps, "y_test": grid, "x_test": grid}, attrs=attrs)
 
 
@@ -283,9 +331,9 @@ def paper_inputs(
         large_beta=LARGE_BETA,
         fnn_shallow=summarise_fnn_training(fnn_training_run(*SHALLOW, **{**PAPER_SHALLOW, **shallow})),
         fnn_deep=summarise_fnn_training(fnn_training_run(*DEEP, **{**PAPER_DEEP, **deep})),
-        pinn_errors=MappingProxyType({
-            a: summarise_pinn_training(pinn_training_run(a, *PINN_ARCHITECTURE, error)) for a, error in errors.items()
-        }),
+        pinn_errors=MappingProxyType(
+            {a: summarise_pinn_training(pinn_training_run(a, *PINN_ARCHITECTURE, error)) for a, error in errors.items()}
+        ),
     )
 
 
@@ -330,38 +378,53 @@ def _theorems(model: str) -> dict[str, Control]:
     }
 
 
-CONTROLS: Mapping[str, Control] = MappingProxyType({
-    **_second_moment("fnn", {"relu": 83.99, "gelu": 100.0}),
-    **_second_moment("pinn", {"relu": 83.99, "gelu": 12.95}),
-    **_theorems("fnn"),
-    **_theorems("pinn"),
-    # 5. The sigmoid only 1 decade below ReLU (not >= 2); GELU 100x ReLU (2 decades apart, not <= 0.5); each
-    # activation's change shrinking with beta (Spearman rho = -1).
-    "seed000.5.sigmoid": _against(lambda: paper_inputs(change={"fnn": {"sigmoid": times(0.1, RELU_CHANGE)}})),
-    "seed000.5.similar": _against(lambda: paper_inputs(change={"fnn": {"gelu": times(100.0, RELU_CHANGE)}})),
-    **{
-        f"seed000.5.monotone.{a}": _against(lambda a=a: paper_inputs(change={"fnn": {a: falling(1e-3)}}))
-        for a in ACTIVATIONS
-    },
-    # 6. GELU growing like ReLU (saturating at 1e-2: 2.8 decades); the sigmoid as flat as GELU (saturating at
-    # 1e-6: 0.13 decades, not moderate); ReLU saturating at 1e-5 (0.37 decades, not orders of magnitude).
-    "seed000.6.gelu": _against(lambda: paper_inputs(change={"pinn": {"gelu": RELU_CHANGE}})),
-    "seed000.6.sigmoid": _against(lambda: paper_inputs(change={"pinn": {"sigmoid": saturating(1.0, 1e-6)}})),
-    "seed000.6.relu": _against(lambda: paper_inputs(change={"pinn": {"relu": saturating(1.0, 1e-5)}})),
-    # 7. The shallow kernel moving by 50% (as much as the deep one), starting 50% from the infinite-width
-    # kernel, or the shallow network fitting well (relative MSE 0.01); the deep kernel moving by 5% only
-    # (<= 0.1), or the deep network fitting poorly (0.5).
-    "seed000.7.d1.change": _against(lambda: paper_inputs(shallow={"kernel_change": 0.5})),
-    "seed000.7.d1.infinite": _against(lambda: paper_inputs(shallow={"distance_infinite": 0.5})),
-    "seed000.7.d1.fit": _against(lambda: paper_inputs(shallow={"relative_mse": 0.01})),
-    "seed000.7.d10.change": _against(lambda: paper_inputs(deep={"kernel_change": 0.05})),
-    "seed000.7.d10.fit": _against(lambda: paper_inputs(deep={"relative_mse": 0.5})),
-    # 8. The erf PINN ending at error 0.5 (>= 0.1: not learnt); the ReLU PINN at 0.0068 (learnt).
-    "seed000.8.erf": _against(lambda: paper_inputs(pinn_errors={"sigmoid": 0.5})),
-    "seed000.8.relu": _against(lambda: paper_inputs(pinn_errors={"relu": 0.0068})),
-})
+CONTROLS: Mapping[str, Control] = MappingProxyType(
+    {
+        **_second_moment("fnn", {"relu": 83.99, "gelu": 100.0}),
+        **_second_moment("pinn", {"relu": 83.99, "gelu": 12.95}),
+        **_theorems("fnn"),
+        **_theorems("pinn"),
+        # 5. The sigmoid only 1 decade below ReLU (not >= 2); GELU 100x ReLU (2 decades apart, not <= 0.5); each
+        # activation's change shrinking with beta (Spearman rho = -1).
+        "seed000.5.sigmoid": _against(lambda: paper_inputs(change={"fnn": {"sigmoid": times(0.1, RELU_CHANGE)}})),
+        "seed000.5.similar": _against(lambda: paper_inputs(change={"fnn": {"gelu": times(100.0, RELU_CHANGE)}})),
+        **{
+            f"seed000.5.monotone.{a}": _against(lambda a=a: paper_inputs(change={"fnn": {a: falling(1e-3)}}))
+            for a in ACTIVATIONS
+        },
+        # 6. GELU growing like ReLU (saturating at 1e-2: 2.8 decades); the sigmoid as flat as GELU (saturating at
+        # 1e-6: 0.13 decades, not moderate); ReLU saturating at 1e-5 (0.37 decades, not orders of magnitude).
+        "seed000.6.gelu": _against(lambda: paper_inputs(change={"pinn": {"gelu": RELU_CHANGE}})),
+        "seed000.6.sigmoid": _against(lambda: paper_inputs(change={"pinn": {"sigmoid": saturating(1.0, 1e-6)}})),
+        "seed000.6.relu": _against(lambda: paper_inputs(change={"pinn": {"relu": saturating(1.0, 1e-5)}})),
+        # 7. The shallow kernel moving by 50% (as much as the deep one), starting 50% from the infinite-width
+        # kernel, or the shallow network fitting well (relative MSE 0.01); the deep kernel moving by 5% only
+        # (<= 0.1), or the deep network fitting poorly (0.5).
+        "seed000.7.d1.change": _against(lambda: paper_inputs(shallow={"kernel_change": 0.5})),
+        "seed000.7.d1.infinite": _against(lambda: paper_inputs(shallow={"distance_infinite": 0.5})),
+        "seed000.7.d1.fit": _against(lambda: paper_inputs(shallow={"relative_mse": 0.01})),
+        "seed000.7.d10.change": _against(lambda: paper_inputs(deep={"kernel_change": 0.05})),
+        "seed000.7.d10.fit": _against(lambda: paper_inputs(deep={"relative_mse": 0.5})),
+        # 8. The erf PINN ending at error 0.5 (>= 0.1: not learnt); the ReLU PINN at 0.0068 (learnt).
+        "seed000.8.erf": _against(lambda: paper_inputs(pinn_errors={"sigmoid": 0.5})),
+        "seed000.8.relu": _against(lambda: paper_inputs(pinn_errors={"relu": 0.0068})),
+    }
+)
 
 __all__ = [
-    "CONTROLS", "CONFIGS", "PAPER_RATIO", "PAPER_CHANGE", "PAPER_SHALLOW", "PAPER_DEEP", "PAPER_PINN_ERRORS",
-    "ntk_stats", "fnn_training_run", "pinn_training_run", "paper_inputs", "rising", "saturating", "falling", "times",
+    "CONTROLS",
+    "CONFIGS",
+    "PAPER_RATIO",
+    "PAPER_CHANGE",
+    "PAPER_SHALLOW",
+    "PAPER_DEEP",
+    "PAPER_PINN_ERRORS",
+    "ntk_stats",
+    "fnn_training_run",
+    "pinn_training_run",
+    "paper_inputs",
+    "rising",
+    "saturating",
+    "falling",
+    "times",
 ]

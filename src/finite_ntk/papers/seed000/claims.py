@@ -63,18 +63,20 @@ log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------- thresholds
 
 
-THRESHOLDS: Mapping[str, Threshold] = MappingProxyType({
-    "near_decades": Threshold(0.5, "near $y=x$: median $|\\log_{10}(\\text{measured}/\\text{scaling})|$ at most"),
-    "orders_decades": Threshold(2.0, "orders of magnitude: a factor $10^{x}$ with $x$ at least"),
-    "similar_decades": Threshold(
-        0.5, "quantitatively similar: median $|\\log_{10}(\\text{GELU}/\\text{ReLU})|$ at most"
-    ),
-    "monotone_rho": Threshold(0.8, "grows monotonically: Spearman $\\rho$ with $\\beta$ at least"),
-    "stable_decades": Threshold(0.5, "no significant increase: growth over the $\\beta$ range below (decades)"),
-    "kernel_close": Threshold(0.1, "close kernels: relative Frobenius distance at most"),
-    "fit_relative_mse": Threshold(0.1, "good fit: relative mean squared error at most"),
-    "pinn_learns": Threshold(0.1, "a PINN learns: relative $L^2$ error below"),
-})
+THRESHOLDS: Mapping[str, Threshold] = MappingProxyType(
+    {
+        "near_decades": Threshold(0.5, "near $y=x$: median $|\\log_{10}(\\text{measured}/\\text{scaling})|$ at most"),
+        "orders_decades": Threshold(2.0, "orders of magnitude: a factor $10^{x}$ with $x$ at least"),
+        "similar_decades": Threshold(
+            0.5, "quantitatively similar: median $|\\log_{10}(\\text{GELU}/\\text{ReLU})|$ at most"
+        ),
+        "monotone_rho": Threshold(0.8, "grows monotonically: Spearman $\\rho$ with $\\beta$ at least"),
+        "stable_decades": Threshold(0.5, "no significant increase: growth over the $\\beta$ range below (decades)"),
+        "kernel_close": Threshold(0.1, "close kernels: relative Frobenius distance at most"),
+        "fit_relative_mse": Threshold(0.1, "good fit: relative mean squared error at most"),
+        "pinn_learns": Threshold(0.1, "a PINN learns: relative $L^2$ error below"),
+    }
+)
 RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
 
 # Claim 4 (PINN): the report sees deviations "around scaling values of order 10^0 and above".
@@ -981,7 +983,23 @@ def precise_results(files: Mapping[str, Sequence[str]], config: Mapping[str, Any
 
 
 __all__ = [
-    "PAPER", "CLAIMS", "THRESHOLDS", "RULES", "PINN_PARITY_SPLIT", "MONTE_CARLO_CLAIMS", "ClaimInputs",
-    "FnnTrainingSummary", "TrainingRun", "TrainingPick", "Series", "series", "growth_decades", "summarise_fnn_training",
-    "summarise_pinn_training", "training_runs", "pick_training_runs", "load_claim_inputs", "precise_results",
+    "PAPER",
+    "CLAIMS",
+    "THRESHOLDS",
+    "RULES",
+    "PINN_PARITY_SPLIT",
+    "MONTE_CARLO_CLAIMS",
+    "ClaimInputs",
+    "FnnTrainingSummary",
+    "TrainingRun",
+    "TrainingPick",
+    "Series",
+    "series",
+    "growth_decades",
+    "summarise_fnn_training",
+    "summarise_pinn_training",
+    "training_runs",
+    "pick_training_runs",
+    "load_claim_inputs",
+    "precise_results",
 ]

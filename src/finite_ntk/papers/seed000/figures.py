@@ -97,10 +97,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         name="seed000fig3a",
         original="Figure 3a",
-        caption=(
-            "PINN, ReLU: normalised second moment of the value kernel K_uu against beta with "
-            "exp(5 beta)."
-        ),
+        caption=("PINN, ReLU: normalised second moment of the value kernel K_uu against beta with exp(5 beta)."),
         category=MONTE_CARLO,
         subcategory="PINN",
         inputs={"stats": "stats_pinn"},
@@ -126,8 +123,7 @@ FIGURES: tuple[Figure, ...] = (
         name="seed000fig4a",
         original="Figure 4a",
         caption=(
-            "PINN: normalised second moment of K_uu against beta for ReLU (red), GELU (blue) and "
-            "sigmoid-like (green)."
+            "PINN: normalised second moment of K_uu against beta for ReLU (red), GELU (blue) and sigmoid-like (green)."
         ),
         category=MONTE_CARLO,
         subcategory="PINN",

@@ -49,7 +49,9 @@ def samples_dataset(
     variables k_init, k_step, delta_k over ``replicate`` (and ``operator`` for the PINN)."""
     setup = setup_from_config(config, model, activation, width, depth)
     replicates = int(config["monte_carlo"]["replicates"])
-    keys = seeding.replicate_keys(seeding.monte_carlo_key(config["root_seed"], model, activation, width, depth), replicates)
+    keys = seeding.replicate_keys(
+        seeding.monte_carlo_key(config["root_seed"], model, activation, width, depth), replicates
+    )
     sampler = config["monte_carlo"]["sampler"]
     plan = job_plan(config, model, activation, width, depth)
     samples = sample(setup, keys, sampler=sampler, progress=progress, plan=plan)
@@ -78,7 +80,9 @@ def samples_dataset(
             if sampler == "matrix_free"
             else ""
         ),
-        "identity": seeding.identity_string("monte_carlo", model=model, activation=activation, width=width, depth=depth),
+        "identity": seeding.identity_string(
+            "monte_carlo", model=model, activation=activation, width=width, depth=depth
+        ),
         "sampler": sampler,
         "precision": config["precision"],
         "run": config["run"],

@@ -58,8 +58,12 @@ def _note_vanishing(ax: plt.Axes, left_out: list[str], operator: str | None) -> 
     if left_out:
         names = ", ".join(ACTIVATION_LABELS[a] for a in left_out)
         ax.text(
-            0.02, 0.02, f"{names}: {OPERATOR_LABELS[operator]} is identically zero (not plotted)",
-            transform=ax.transAxes, fontsize=7, va="bottom",
+            0.02,
+            0.02,
+            f"{names}: {OPERATOR_LABELS[operator]} is identically zero (not plotted)",
+            transform=ax.transAxes,
+            fontsize=7,
+            va="bottom",
         )
 
 
@@ -82,12 +86,30 @@ def plot_second_moment(
         err = _error_bars(value, s["second_moment_ratio_lo"].values, s["second_moment_ratio_hi"].values)
         saturated = s["saturated"].values.astype(bool)
         colour = ACTIVATION_COLOURS[activation]
-        ax.errorbar(beta[~saturated], value[~saturated], yerr=err[:, ~saturated], fmt="o", ms=3.5,
-                    color=colour, capsize=2, lw=0.8, label=ACTIVATION_LABELS[activation])
+        ax.errorbar(
+            beta[~saturated],
+            value[~saturated],
+            yerr=err[:, ~saturated],
+            fmt="o",
+            ms=3.5,
+            color=colour,
+            capsize=2,
+            lw=0.8,
+            label=ACTIVATION_LABELS[activation],
+        )
         if saturated.any():
-            ax.errorbar(beta[saturated], value[saturated], yerr=err[:, saturated], fmt="o", ms=4.5,
-                        mfc="none", color=colour, capsize=2, lw=0.8,
-                        label=f"{ACTIVATION_LABELS[activation]} (saturated)")
+            ax.errorbar(
+                beta[saturated],
+                value[saturated],
+                yerr=err[:, saturated],
+                fmt="o",
+                ms=4.5,
+                mfc="none",
+                color=colour,
+                capsize=2,
+                lw=0.8,
+                label=f"{ACTIVATION_LABELS[activation]} (saturated)",
+            )
             if not bound_drawn:
                 replicates = float(s["replicates"].max())
                 ax.axhline(replicates, color="grey", ls=":", lw=1, label=f"bound: {replicates:.0f} replicates")
@@ -115,11 +137,30 @@ def plot_parity(
     magnitude, err = _relative_change_magnitude(s)
     large = stats["beta"].values >= large_beta
     colour = ACTIVATION_COLOURS[activation]
-    ax.errorbar(theory[~large], magnitude[~large], yerr=err[:, ~large], fmt="o", ms=3.5, color=colour,
-                capsize=2, lw=0.8, label=rf"{ACTIVATION_LABELS[activation]}, $\beta < {large_beta:g}$")
+    ax.errorbar(
+        theory[~large],
+        magnitude[~large],
+        yerr=err[:, ~large],
+        fmt="o",
+        ms=3.5,
+        color=colour,
+        capsize=2,
+        lw=0.8,
+        label=rf"{ACTIVATION_LABELS[activation]}, $\beta < {large_beta:g}$",
+    )
     if large.any():
-        ax.errorbar(theory[large], magnitude[large], yerr=err[:, large], fmt="s", ms=5, mfc="none",
-                    color="black", capsize=2, lw=0.8, label=rf"outliers: $\beta \geq {large_beta:g}$")
+        ax.errorbar(
+            theory[large],
+            magnitude[large],
+            yerr=err[:, large],
+            fmt="s",
+            ms=5,
+            mfc="none",
+            color="black",
+            capsize=2,
+            lw=0.8,
+            label=rf"outliers: $\beta \geq {large_beta:g}$",
+        )
     positive = np.concatenate([theory[theory > 0], magnitude[magnitude > 0]])
     if positive.size:
         span = np.array([positive.min() / 2, positive.max() * 2])
@@ -148,11 +189,24 @@ def plot_relative_change(
             continue
         s = _select(stats, activation, operator)
         magnitude, err = _relative_change_magnitude(s)
-        ax.errorbar(beta[order], magnitude[order], yerr=err[:, order],
-                    fmt="o-", ms=3.5, lw=0.6, color=ACTIVATION_COLOURS[activation], capsize=2,
-                    label=ACTIVATION_LABELS[activation])
-    ax.plot(beta[order], stats["theory_relative_delta_k"].values[order], "k--", lw=1,
-            label=r"$(d\beta/n_0)\exp(5\beta)\lambda_{lr}$")
+        ax.errorbar(
+            beta[order],
+            magnitude[order],
+            yerr=err[:, order],
+            fmt="o-",
+            ms=3.5,
+            lw=0.6,
+            color=ACTIVATION_COLOURS[activation],
+            capsize=2,
+            label=ACTIVATION_LABELS[activation],
+        )
+    ax.plot(
+        beta[order],
+        stats["theory_relative_delta_k"].values[order],
+        "k--",
+        lw=1,
+        label=r"$(d\beta/n_0)\exp(5\beta)\lambda_{lr}$",
+    )
     ax.set_yscale("log")
     ax.set_xlabel(r"$\beta = d / n$")
     ax.set_ylabel(r"$|\mathbb{E}[\Delta K] / \mathbb{E}[K]|$" + f"  ({OPERATOR_LABELS[operator]})")

@@ -4,7 +4,7 @@ every cluster job), so it imports no JAX, neural-tangents, optax or matplotlib."
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from finite_ntk.config import config_subset, grid_configurations
 from finite_ntk.samplers.cost import REPLICATE_WORK, sampling_memory_mb

@@ -105,7 +105,9 @@ def reduce_samples(
     first = samples[0]
     model = first.attrs["model"]
     operators = list(first["operator"].values) if "operator" in first.dims else [None]
-    configs = sorted({(int(s.attrs["width"]), int(s.attrs["depth"])) for s in samples}, key=lambda wd: (wd[1] / wd[0], wd))
+    configs = sorted(
+        {(int(s.attrs["width"]), int(s.attrs["depth"])) for s in samples}, key=lambda wd: (wd[1] / wd[0], wd)
+    )
     by_key = {(s.attrs["activation"], int(s.attrs["width"]), int(s.attrs["depth"])): s for s in samples}
     missing = [(a, w, d) for a in activations for (w, d) in configs if (a, w, d) not in by_key]
     if missing:
@@ -184,8 +186,16 @@ def reduce_samples(
     }
     for name in STATISTICS:
         data_vars[name] = (stat_dims, squeeze(point[name]), {"description": descriptions[name]})
-        data_vars[f"{name}_lo"] = (stat_dims, squeeze(lo[name]), {"description": f"lower {confidence:.0%} bootstrap bound"})
-        data_vars[f"{name}_hi"] = (stat_dims, squeeze(hi[name]), {"description": f"upper {confidence:.0%} bootstrap bound"})
+        data_vars[f"{name}_lo"] = (
+            stat_dims,
+            squeeze(lo[name]),
+            {"description": f"lower {confidence:.0%} bootstrap bound"},
+        )
+        data_vars[f"{name}_hi"] = (
+            stat_dims,
+            squeeze(hi[name]),
+            {"description": f"upper {confidence:.0%} bootstrap bound"},
+        )
     data_vars["saturated"] = (
         stat_dims,
         squeeze(saturated).astype(np.int8),
@@ -194,8 +204,10 @@ def reduce_samples(
     data_vars["zero_fraction"] = (
         stat_dims,
         squeeze(zero_fraction),
-        {"description": "fraction of replicates with K = 0 exactly (identically zero, or float32 underflow of "
-                        "deep networks whose signal shrinks layer by layer; rerun with precision: float64)"},
+        {
+            "description": "fraction of replicates with K = 0 exactly (identically zero, or float32 underflow of "
+            "deep networks whose signal shrinks layer by layer; rerun with precision: float64)"
+        },
     )
     data_vars["replicates"] = (("activation", "config"), replicates)
     data_vars["theory_second_moment"] = ("config", theory_second_moment(betas), {"description": "exp(5 beta)"})
@@ -209,7 +221,11 @@ def reduce_samples(
         theory_relative_delta_k(depths, betas, n0, learning_rate, count_readout=True),
         {"description": "((d + 1) beta / n0) exp(5 beta) lr (the authors' notebooks count the readout)"},
     )
-    data_vars["fitted_C"] = (per_act_dims, squeeze(fitted), {"description": f"C of exp(C beta) fitted for beta <= {fit_max_beta}"})
+    data_vars["fitted_C"] = (
+        per_act_dims,
+        squeeze(fitted),
+        {"description": f"C of exp(C beta) fitted for beta <= {fit_max_beta}"},
+    )
     data_vars["fitted_C_lo"] = (per_act_dims, squeeze(fitted_lo))
     data_vars["fitted_C_hi"] = (per_act_dims, squeeze(fitted_hi))
     if operators != [None]:

@@ -98,8 +98,9 @@ def pinn_point_macros(pinn: Mapping[str, Any] | None) -> list[str]:
     if point == AUTHORS_PINN_INPUT_POINT:
         source = "the first of the 1000 interior collocation points of the authors' PINN notebook"
     else:
-        source = ("set in this run's configuration (the authors' PINN notebook used "
-                  + _point(AUTHORS_PINN_INPUT_POINT) + ")")
+        source = (
+            "set in this run's configuration (the authors' PINN notebook used " + _point(AUTHORS_PINN_INPUT_POINT) + ")"
+        )
     xy = np.asarray(point, dtype=np.float64)
     if pinn["step_loss"] == "value":
         target = "the exact solution $u_*(x) =$ " + latex_number(float(poisson_exact(xy)))
@@ -123,7 +124,11 @@ def stats_macros(prefix: str, stats: xr.Dataset | None, activations: Sequence[st
         sel: dict[str, Any] = {"activation": activation}
         if "operator" in stats["fitted_C"].dims:
             sel["operator"] = "uu"
-        lines.append(macro(name, _value_interval(*(float(stats[v].sel(sel)) for v in ("fitted_C", "fitted_C_lo", "fitted_C_hi")))))
+        lines.append(
+            macro(
+                name, _value_interval(*(float(stats[v].sel(sel)) for v in ("fitted_C", "fitted_C_lo", "fitted_C_hi")))
+            )
+        )
     if stats is None:
         lines += [macro(_camel("Saturated", prefix), "n/a"), macro(_camel("Estimates", prefix), "n/a")]
         return lines
@@ -247,11 +252,32 @@ def _list(values: Sequence[Any]) -> str:
 def training_macros(training: Mapping[str, Any] | None) -> list[str]:
     """Macros of the training section from ``config['training']`` ('n/a' without one)."""
     names = (
-        "FnnTrainActivation", "FnnTrainPoints", "FnnTestPoints", "FnnEpochs", "FnnTrainLearningRate",
-        "FnnSnapshotSteps", "FnnArchitectures", "FigFiveArchitecture", "FigNineArchitecture", "FigTenArchitecture",
-        "InitWidths", "InitDepths", "PinnTrainActivations", "PinnArchitectures", "PinnSteps", "PinnTrainLearningRate",
-        "PinnBoundaryWeight", "PinnInterior", "PinnBoundaryPerSide", "PinnBoundaryTotal", "PinnKernelGrid",
-        "PinnKernelPoints", "PinnTestGrid", "PinnSnapshotSteps", "PinnFigureActivation", "PinnFigureArchitecture",
+        "FnnTrainActivation",
+        "FnnTrainPoints",
+        "FnnTestPoints",
+        "FnnEpochs",
+        "FnnTrainLearningRate",
+        "FnnSnapshotSteps",
+        "FnnArchitectures",
+        "FigFiveArchitecture",
+        "FigNineArchitecture",
+        "FigTenArchitecture",
+        "InitWidths",
+        "InitDepths",
+        "PinnTrainActivations",
+        "PinnArchitectures",
+        "PinnSteps",
+        "PinnTrainLearningRate",
+        "PinnBoundaryWeight",
+        "PinnInterior",
+        "PinnBoundaryPerSide",
+        "PinnBoundaryTotal",
+        "PinnKernelGrid",
+        "PinnKernelPoints",
+        "PinnTestGrid",
+        "PinnSnapshotSteps",
+        "PinnFigureActivation",
+        "PinnFigureArchitecture",
     )
     values: dict[str, Any] = {name: "n/a" for name in names}
     if training:
@@ -288,7 +314,18 @@ def training_macros(training: Mapping[str, Any] | None) -> list[str]:
     return [macro(name, values[name]) for name in names]
 
 
-TRAINING_ATTRIBUTES = ("model", "activation", "width", "depth", "beta", "epochs", "steps", "learning_rate", "n_train", "n_interior")
+TRAINING_ATTRIBUTES = (
+    "model",
+    "activation",
+    "width",
+    "depth",
+    "beta",
+    "epochs",
+    "steps",
+    "learning_rate",
+    "n_train",
+    "n_interior",
+)
 # Results of a training run shown beside its settings: (column, variable, description).
 TRAINING_RESULTS = (
     ("final loss", "loss", "training loss after the last step"),
@@ -313,8 +350,13 @@ def training_table(training: Sequence[Mapping[str, Any]]) -> str:
             cells.append(latex_number(float(v)) if isinstance(v, (float, np.floating)) else latex_escape(str(v)))
         rows.append(" & ".join(cells) + r" \\")
     tabular = (
-        "\\begin{tabular}{" + "l" * (len(columns) + 1) + "}\\toprule " + header.replace("\\_", " ") + "\\midrule "
-        + " ".join(rows) + "\\bottomrule\\end{tabular}"
+        "\\begin{tabular}{"
+        + "l" * (len(columns) + 1)
+        + "}\\toprule "
+        + header.replace("\\_", " ")
+        + "\\midrule "
+        + " ".join(rows)
+        + "\\bottomrule\\end{tabular}"
     )
     # Shrunk to the line width when wider (many columns), never enlarged.
     return (
@@ -338,6 +380,13 @@ def training_attributes(paths: Iterable[str | os.PathLike]) -> list[dict[str, An
 
 
 __all__ = [
-    "ACTIVATION_NAMES", "REPORT_QUOTES", "config_differences", "is_smoke_run", "run_macros", "stats_macros",
-    "training_macros", "training_table", "training_attributes",
+    "ACTIVATION_NAMES",
+    "REPORT_QUOTES",
+    "config_differences",
+    "is_smoke_run",
+    "run_macros",
+    "stats_macros",
+    "training_macros",
+    "training_table",
+    "training_attributes",
 ]

@@ -51,7 +51,8 @@ def twin_noise(root_seed: int, stem: str) -> GradientNoise:
 def trajectory_variables(dataset: xr.Dataset) -> list[str]:
     """Floating variables whose first dimension is a training step."""
     return [
-        name for name, variable in dataset.data_vars.items()
+        name
+        for name, variable in dataset.data_vars.items()
         if variable.dims and variable.dims[0] in TRAJECTORY_DIMS and variable.dtype.kind == "f"
     ]
 
@@ -73,9 +74,13 @@ def roundoff_envelope(job: xr.Dataset, twin: xr.Dataset) -> xr.Dataset:
     for name in trajectory_variables(job):
         dim = job[name].dims[0]
         separation = np.maximum.accumulate(relative_separation(job[name].values, twin[name].values))
-        data_vars[name] = ((dim,), separation, {
-            "description": f"largest relative separation of {name} between the job and its round-off twin by this step",
-        })
+        data_vars[name] = (
+            (dim,),
+            separation,
+            {
+                "description": f"largest relative separation of {name} between the job and its round-off twin by this step",
+            },
+        )
     coords = {dim: job[dim].values for dim in TRAJECTORY_DIMS if dim in job.coords}
     attrs = {
         "description": "round-off envelope of a training job: its separation from a twin whose gradients carry "

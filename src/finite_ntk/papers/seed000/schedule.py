@@ -26,7 +26,11 @@ from finite_ntk.samplers.setup import OPERATORS, SAMPLE_VARIABLES, setup_from_co
 from finite_ntk.training.snapshots import check_snapshot_steps
 
 __all__ = [
-    "SIZE_FIELDS", "check_snapshot_steps", "check_training_config", "parse_training_stem", "pinn_schedule",
+    "SIZE_FIELDS",
+    "check_snapshot_steps",
+    "check_training_config",
+    "parse_training_stem",
+    "pinn_schedule",
     "seed000_costs",
 ]
 
@@ -61,8 +65,10 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
                 f"training.pinn.activations {list(pinn['activations'])} and be at most training.pinn.steps ({pinn['steps']})"
             )
     _check_listed(
-        "training.fnn.figures", {name: list(a) for name, a in fnn["figures"].items()},
-        "training.fnn.architectures", [list(a) for a in fnn["architectures"]],
+        "training.fnn.figures",
+        {name: list(a) for name, a in fnn["figures"].items()},
+        "training.fnn.architectures",
+        [list(a) for a in fnn["architectures"]],
     )
     figure = pinn["figure"]
     if figure["activation"] not in pinn["activations"]:
@@ -71,8 +77,10 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
             f"training.pinn.activations {list(pinn['activations'])}"
         )
     _check_listed(
-        "training.pinn.figure", {"architecture": list(figure["architecture"])},
-        "training.pinn.architectures", [list(a) for a in pinn["architectures"]],
+        "training.pinn.figure",
+        {"architecture": list(figure["architecture"])},
+        "training.pinn.architectures",
+        [list(a) for a in pinn["architectures"]],
     )
 
 
@@ -80,9 +88,7 @@ def _check_listed(field: str, chosen: Mapping[str, list], listed_field: str, lis
     """Every architecture ``chosen[name]`` (config field ``<field>.<name>``) is one of ``listed``."""
     for name, architecture in chosen.items():
         if architecture not in listed:
-            raise ValueError(
-                f"config field '{field}.{name}': {architecture} is not one of {listed_field} {listed}"
-            )
+            raise ValueError(f"config field '{field}.{name}': {architecture} is not one of {listed_field} {listed}")
 
 
 # Seed 000's size fields and their smallest values (for the error to name the right one).
@@ -154,14 +160,18 @@ def seed000_costs(config: Mapping[str, Any]) -> list[JobCost]:
     return costs
 
 
-_TRAINING_STEM = re.compile(r"(?P<model>fnn)_w(?P<width>\d+)_d(?P<depth>\d+)|(?P<pinn>pinn)_(?P<activation>[a-z]+)_w(?P<pwidth>\d+)_d(?P<pdepth>\d+)")
+_TRAINING_STEM = re.compile(
+    r"(?P<model>fnn)_w(?P<width>\d+)_d(?P<depth>\d+)|(?P<pinn>pinn)_(?P<activation>[a-z]+)_w(?P<pwidth>\d+)_d(?P<pdepth>\d+)"
+)
 
 
 def parse_training_stem(stem: str) -> tuple[str, str | None, int, int]:
     """``fnn_w32_d4`` -> ('fnn', None, 32, 4); ``pinn_relu_w512_d2`` -> ('pinn', 'relu', 512, 2)."""
     match = _TRAINING_STEM.fullmatch(stem)
     if match is None:
-        raise ValueError(f"training file stem {stem!r}: expected fnn_w<width>_d<depth> or pinn_<activation>_w<width>_d<depth>")
+        raise ValueError(
+            f"training file stem {stem!r}: expected fnn_w<width>_d<depth> or pinn_<activation>_w<width>_d<depth>"
+        )
     if match["model"]:
         return "fnn", None, int(match["width"]), int(match["depth"])
     return "pinn", match["activation"], int(match["pwidth"]), int(match["pdepth"])

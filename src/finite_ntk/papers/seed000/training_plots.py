@@ -109,9 +109,17 @@ def plot_poisson_solution(ds: xr.Dataset, others: Sequence[xr.Dataset] = ()) -> 
     last = int(ds["step"].values[-1])
     exact = ds["exact"].values
     prediction = ds["prediction"].sel(step=last).values
-    extent = (float(ds["x_test"].min()), float(ds["x_test"].max()), float(ds["y_test"].min()), float(ds["y_test"].max()))
+    extent = (
+        float(ds["x_test"].min()),
+        float(ds["x_test"].max()),
+        float(ds["y_test"].min()),
+        float(ds["y_test"].max()),
+    )
     norm = _shared_norm([exact, prediction])
-    for ax, matrix, title in ((axes[0], exact, "exact $u = \\sin(\\pi x)\\sin(\\pi y)$"), (axes[1], prediction, f"PINN prediction (step {last})")):
+    for ax, matrix, title in (
+        (axes[0], exact, "exact $u = \\sin(\\pi x)\\sin(\\pi y)$"),
+        (axes[1], prediction, f"PINN prediction (step {last})"),
+    ):
         image = ax.imshow(matrix, origin="lower", extent=extent, cmap=KERNEL_CMAP, norm=norm)
         ax.set_title(title, fontsize=8)
         ax.set_xlabel("x")
@@ -133,9 +141,24 @@ def plot_poisson_solution(ds: xr.Dataset, others: Sequence[xr.Dataset] = ()) -> 
         steps = d["train_step"].values + 1
         ax.loglog(steps, d["loss"].values, color=colour, lw=1.0, label=f"{label}: total loss")
         ax.loglog(steps, d["loss_residual"].values, color=colour, lw=0.7, ls="--", label=f"{label}: residual")
-        ax.loglog(steps, d.attrs["boundary_weight"] * d["loss_boundary"].values, color=colour, lw=0.7, ls=":", label=f"{label}: $\\lambda\\,\\times$ boundary")
-        ax.loglog(d["step"].values + 1, d["relative_l2_error"].values, "o-", color=colour, ms=3, lw=0.8, alpha=0.7,
-                  label=f"{label}: relative L2 error")
+        ax.loglog(
+            steps,
+            d.attrs["boundary_weight"] * d["loss_boundary"].values,
+            color=colour,
+            lw=0.7,
+            ls=":",
+            label=f"{label}: $\\lambda\\,\\times$ boundary",
+        )
+        ax.loglog(
+            d["step"].values + 1,
+            d["relative_l2_error"].values,
+            "o-",
+            color=colour,
+            ms=3,
+            lw=0.8,
+            alpha=0.7,
+            label=f"{label}: relative L2 error",
+        )
     ax.set_xlabel("training step + 1")
     ax.set_title("training loss and test error", fontsize=8)
     ax.legend(fontsize=6)
@@ -152,7 +175,9 @@ def plot_init_kernels(ds: xr.Dataset) -> plt.Figure:
     widths = ds["width"].values
     order = np.argsort(widths)
     ncols = len(widths) + 1
-    fig, axes = plt.subplots(len(depths), ncols, figsize=(2.5 * ncols, 2.4 * len(depths)), constrained_layout=True, squeeze=False)
+    fig, axes = plt.subplots(
+        len(depths), ncols, figsize=(2.5 * ncols, 2.4 * len(depths)), constrained_layout=True, squeeze=False
+    )
     for a, depth in enumerate(depths):
         row = [ds["ntk"].isel(depth=a, width=b).values for b in order] + [ds["ntk_infinite"].isel(depth=a).values]
         norm = _shared_norm(row)
@@ -167,7 +192,9 @@ def plot_init_kernels(ds: xr.Dataset) -> plt.Figure:
             axes[a, c].set_xlabel("j")
             axes[a, c].set_ylabel("i")
         fig.colorbar(image, ax=axes[a, :], shrink=0.85, label=_scale_label(norm))
-    fig.suptitle(f"NTK at initialisation as $\\beta \\to 0$ ({ds.attrs['activation']}, N = {ds.sizes['i']})", fontsize=9)
+    fig.suptitle(
+        f"NTK at initialisation as $\\beta \\to 0$ ({ds.attrs['activation']}, N = {ds.sizes['i']})", fontsize=9
+    )
     return fig
 
 
@@ -195,7 +222,11 @@ def plot_training_comparison(ds: xr.Dataset, label: str = "") -> plt.Figure:
     index = ds["eig"].values + 1
     for values, style, name in (
         (ds["eigenvalues"].sel(step=0).values, "-", f"initialisation (condition number {_condition(ds, 0)})"),
-        (ds["eigenvalues"].sel(step=last).values, "-", f"after {last} epochs (condition number {_condition(ds, last)})"),
+        (
+            ds["eigenvalues"].sel(step=last).values,
+            "-",
+            f"after {last} epochs (condition number {_condition(ds, last)})",
+        ),
         (ds["eigenvalues_infinite"].values, "--", "infinite width"),
     ):
         positive = values > 0
@@ -208,8 +239,21 @@ def plot_training_comparison(ds: xr.Dataset, label: str = "") -> plt.Figure:
     ax.legend(fontsize=6)
     ax = axes[1, 1]
     ax.plot(ds["x_test"].values, ds["target"].values, color="k", lw=1.0, label="target")
-    ax.plot(ds["x_test"].values, ds["prediction"].sel(step=last).values, color="tab:red", lw=1.0, label=f"prediction after {last} epochs")
-    ax.plot(ds["x_test"].values, ds["prediction"].sel(step=0).values, color="tab:grey", lw=0.7, ls=":", label="prediction at initialisation")
+    ax.plot(
+        ds["x_test"].values,
+        ds["prediction"].sel(step=last).values,
+        color="tab:red",
+        lw=1.0,
+        label=f"prediction after {last} epochs",
+    )
+    ax.plot(
+        ds["x_test"].values,
+        ds["prediction"].sel(step=0).values,
+        color="tab:grey",
+        lw=0.7,
+        ls=":",
+        label="prediction at initialisation",
+    )
     ax.plot(ds["x"].values, ds["target_train"].values, ".", color="k", ms=2, label="training points")
     ax.set_title(f"(d) prediction against target; training MSE {ds.attrs['final_loss']:.2e}", fontsize=8)
     ax.set_xlabel("x")
@@ -229,18 +273,39 @@ def plot_kernel_evolution(datasets: Sequence[xr.Dataset], pinn: Sequence[xr.Data
     for d in sorted(datasets, key=lambda d: d.attrs["beta"]):
         steps = d["step"].values
         keep = steps > 0
-        ax.loglog(steps[keep], d["relative_change"].values[keep], "o-", ms=3, lw=1.0, color=cmap(0.85 * norm(d.attrs["beta"])),
-                  label=f"FNN n = {d.attrs['width']}, d = {d.attrs['depth']} ($\\beta$ = {d.attrs['beta']:.3g})")
+        ax.loglog(
+            steps[keep],
+            d["relative_change"].values[keep],
+            "o-",
+            ms=3,
+            lw=1.0,
+            color=cmap(0.85 * norm(d.attrs["beta"])),
+            label=f"FNN n = {d.attrs['width']}, d = {d.attrs['depth']} ($\\beta$ = {d.attrs['beta']:.3g})",
+        )
     for d in pinn:
         steps = d["step"].values
         keep = steps > 0
         colour = ACTIVATION_COLOURS.get(d.attrs["activation"], "k")
         name = ACTIVATION_LABELS.get(d.attrs["activation"], d.attrs["activation"])
-        ax.loglog(steps[keep], d["relative_change_uu"].values[keep], "s--", ms=3, lw=0.8, color=colour,
-                  label=f"PINN {name} $K_{{uu}}$ ($\\beta$ = {d.attrs['beta']:.3g})")
+        ax.loglog(
+            steps[keep],
+            d["relative_change_uu"].values[keep],
+            "s--",
+            ms=3,
+            lw=0.8,
+            color=colour,
+            label=f"PINN {name} $K_{{uu}}$ ($\\beta$ = {d.attrs['beta']:.3g})",
+        )
         if "relative_change_rr" in d:
-            ax.loglog(steps[keep], d["relative_change_rr"].values[keep], "^:", ms=3, lw=0.8, color=colour,
-                      label=f"PINN {name} $K_{{rr}}$")
+            ax.loglog(
+                steps[keep],
+                d["relative_change_rr"].values[keep],
+                "^:",
+                ms=3,
+                lw=0.8,
+                color=colour,
+                label=f"PINN {name} $K_{{rr}}$",
+            )
     rates = sorted({d.attrs["learning_rate"] for d in (*datasets, *pinn)})
     ax.set_xlabel(f"training step (full-batch Adam, learning rate {', '.join(f'{r:g}' for r in rates)})")
     ax.set_ylabel(r"$\|K_t - K_0\|_F / \|K_0\|_F$")

@@ -85,8 +85,16 @@ def _spectrum_variables(name: str, spectra: list[Spectrum], dims: tuple[str, ...
     """eigenvalues_<name> (step, eig), condition_number_<name> (step), *_resolved."""
     suffix = _suffix(name)
     return {
-        f"eigenvalues{suffix}": ((*dims, "eig"), np.stack([s.eigenvalues for s in spectra]), {"description": SPECTRUM_NOTE}),
-        f"condition_number{suffix}": (dims, np.array([s.condition_number for s in spectra]), {"description": SPECTRUM_NOTE}),
+        f"eigenvalues{suffix}": (
+            (*dims, "eig"),
+            np.stack([s.eigenvalues for s in spectra]),
+            {"description": SPECTRUM_NOTE},
+        ),
+        f"condition_number{suffix}": (
+            dims,
+            np.array([s.condition_number for s in spectra]),
+            {"description": SPECTRUM_NOTE},
+        ),
         f"condition_number{suffix}_resolved": (
             dims,
             np.array([s.resolved for s in spectra], dtype=np.int8),
@@ -97,7 +105,13 @@ def _spectrum_variables(name: str, spectra: list[Spectrum], dims: tuple[str, ...
 
 def _infinite_eigenvalues(name: str, infinite: np.ndarray) -> dict[str, Any]:
     """eigenvalues<_name>_infinite (eig) of the infinite-width kernel."""
-    return {f"eigenvalues{_suffix(name)}_infinite": (("eig",), spectrum(infinite).eigenvalues, {"description": SPECTRUM_NOTE})}
+    return {
+        f"eigenvalues{_suffix(name)}_infinite": (
+            ("eig",),
+            spectrum(infinite).eigenvalues,
+            {"description": SPECTRUM_NOTE},
+        )
+    }
 
 
 def _change_from_start(name: str, kernels: np.ndarray) -> dict[str, Any]:
@@ -109,7 +123,13 @@ def _change_from_start(name: str, kernels: np.ndarray) -> dict[str, Any]:
 def _distance_to_infinite(name: str, kernels: np.ndarray, infinite: np.ndarray) -> dict[str, Any]:
     """relative_distance<_name>_infinite: |K_t - K_inf|_F / |K_inf|_F over the snapshot steps."""
     distance = np.array([relative_frobenius_distance(k, infinite) for k in kernels])
-    return {f"relative_distance{_suffix(name)}_infinite": (("step",), distance, {"description": "|K_t - K_inf|_F / |K_inf|_F"})}
+    return {
+        f"relative_distance{_suffix(name)}_infinite": (
+            ("step",),
+            distance,
+            {"description": "|K_t - K_inf|_F / |K_inf|_F"},
+        )
+    }
 
 
 def _kernel_statistics(name: str, kernels: np.ndarray, infinite: np.ndarray) -> dict[str, Any]:
@@ -151,14 +171,29 @@ def _to_numpy(x: Any) -> np.ndarray:
 
 
 def _train(
-    config: Mapping[str, Any], cfg: Mapping[str, Any], loss_fn: Any, params: Params, steps: int,
-    snapshot_steps: Any, snapshot: Any, label: str, progress: Progress | None,
+    config: Mapping[str, Any],
+    cfg: Mapping[str, Any],
+    loss_fn: Any,
+    params: Params,
+    steps: int,
+    snapshot_steps: Any,
+    snapshot: Any,
+    label: str,
+    progress: Progress | None,
     gradient_noise: GradientNoise | None = None,
 ) -> TrainingTrace:
     """:func:`train_adam` with the learning rate of ``cfg`` and the run's ``log_every``."""
     return train_adam(
-        loss_fn, params, float(cfg["learning_rate"]), steps, snapshot_steps, snapshot, label, progress,
-        int(config["training"]["log_every"]), gradient_noise,
+        loss_fn,
+        params,
+        float(cfg["learning_rate"]),
+        steps,
+        snapshot_steps,
+        snapshot,
+        label,
+        progress,
+        int(config["training"]["log_every"]),
+        gradient_noise,
     )
 
 
@@ -168,7 +203,10 @@ def _train(
 
 
 def fnn_training_dataset(
-    config: Mapping[str, Any], width: int, depth: int, progress: Progress | None = None,
+    config: Mapping[str, Any],
+    width: int,
+    depth: int,
+    progress: Progress | None = None,
     gradient_noise: GradientNoise | None = None,
 ) -> xr.Dataset:
     """Train the FNN of (width, depth) on the sine target; kernels at the snapshot steps
@@ -188,15 +226,28 @@ def fnn_training_dataset(
     params = initial_params(config, "fnn", spec)
     k_inf = _to_numpy(infinite_width_value_ntk(spec, x))
     trace = _train(
-        config, cfg, fnn_loss_fn(apply_fn, x, y), params, int(cfg["epochs"]), cfg["snapshot_steps"], snapshot,
-        architecture_label(config, "fnn", spec), progress, gradient_noise,
+        config,
+        cfg,
+        fnn_loss_fn(apply_fn, x, y),
+        params,
+        int(cfg["epochs"]),
+        cfg["snapshot_steps"],
+        snapshot,
+        architecture_label(config, "fnn", spec),
+        progress,
+        gradient_noise,
     )
     return _fnn_dataset(config, spec, trace, k_inf, x, y, x_test)
 
 
 def _fnn_dataset(
-    config: Mapping[str, Any], spec: NetworkSpec, trace: TrainingTrace, k_inf: np.ndarray,
-    x: jax.Array, y: jax.Array, x_test: jax.Array,
+    config: Mapping[str, Any],
+    spec: NetworkSpec,
+    trace: TrainingTrace,
+    k_inf: np.ndarray,
+    x: jax.Array,
+    y: jax.Array,
+    x_test: jax.Array,
 ) -> xr.Dataset:
     cfg = config["training"]["fnn"]
     ntk = trace.stacked("ntk")
@@ -213,7 +264,11 @@ def _fnn_dataset(
         ),
         "target": (("x_test",), _to_numpy(sine_target(x_test)), {"description": "sine target on the test grid"}),
         "loss": (("train_step",), trace.loss, {"description": "training MSE at every step 0..epochs"}),
-        "loss_at_snapshot": (("step",), trace.loss[trace.snapshot_steps], {"description": "training MSE at the snapshot step"}),
+        "loss_at_snapshot": (
+            ("step",),
+            trace.loss[trace.snapshot_steps],
+            {"description": "training MSE at the snapshot step"},
+        ),
     }
     coords = {
         **_kernel_coords(trace, x.shape[0]),
@@ -241,7 +296,11 @@ def _fnn_dataset(
 
 
 def pinn_training_dataset(
-    config: Mapping[str, Any], activation: str, width: int, depth: int, progress: Progress | None = None,
+    config: Mapping[str, Any],
+    activation: str,
+    width: int,
+    depth: int,
+    progress: Progress | None = None,
     gradient_noise: GradientNoise | None = None,
 ) -> xr.Dataset:
     """Train the Poisson PINN of (activation, width, depth); K_uu and K_rr at the
@@ -272,8 +331,16 @@ def pinn_training_dataset(
     k_uu_inf = _to_numpy(infinite_width_value_ntk(spec, data.kernel_points))
     k_rr_inf = _to_numpy(infinite_width_residual_ntk(spec, data.kernel_points)) if activation != "relu" else None
     trace = _train(
-        config, cfg, pinn_loss_fn(spec, apply_fn, data, float(cfg["boundary_weight"])), params, steps,
-        snapshot_steps, snapshot, architecture_label(config, "pinn", spec), progress, gradient_noise,
+        config,
+        cfg,
+        pinn_loss_fn(spec, apply_fn, data, float(cfg["boundary_weight"])),
+        params,
+        steps,
+        snapshot_steps,
+        snapshot,
+        architecture_label(config, "pinn", spec),
+        progress,
+        gradient_noise,
     )
     return _pinn_dataset(config, spec, steps, data, trace, exact, k_uu_inf, k_rr_inf)
 
@@ -284,8 +351,14 @@ def _test_shape(data: PoissonData) -> tuple[int, int]:
 
 
 def _pinn_dataset(
-    config: Mapping[str, Any], spec: NetworkSpec, steps: int, data: PoissonData, trace: TrainingTrace,
-    exact: np.ndarray, k_uu_inf: np.ndarray, k_rr_inf: np.ndarray | None,
+    config: Mapping[str, Any],
+    spec: NetworkSpec,
+    steps: int,
+    data: PoissonData,
+    trace: TrainingTrace,
+    exact: np.ndarray,
+    k_uu_inf: np.ndarray,
+    k_rr_inf: np.ndarray | None,
 ) -> xr.Dataset:
     cfg = config["training"]["pinn"]
     taken = trace.snapshot_steps
@@ -302,11 +375,23 @@ def _pinn_dataset(
             trace.stacked("prediction"),
             {"description": "PINN output u on the test grid at the snapshot step"},
         ),
-        "exact": (("y_test", "x_test"), exact.reshape(_test_shape(data)), {"description": "exact solution sin(pi x) sin(pi y)"}),
+        "exact": (
+            ("y_test", "x_test"),
+            exact.reshape(_test_shape(data)),
+            {"description": "exact solution sin(pi x) sin(pi y)"},
+        ),
         "relative_l2_error": (("step",), error, {"description": "|u_pred - u|_2 / |u|_2 on the test grid"}),
         "loss": (("train_step",), trace.loss, {"description": "total loss: residual + boundary_weight * boundary"}),
-        "loss_residual": (("train_step",), trace.loss_parts["residual"], {"description": "mean (Laplacian u - f)^2 over interior points"}),
-        "loss_boundary": (("train_step",), trace.loss_parts["boundary"], {"description": "mean u^2 over boundary points"}),
+        "loss_residual": (
+            ("train_step",),
+            trace.loss_parts["residual"],
+            {"description": "mean (Laplacian u - f)^2 over interior points"},
+        ),
+        "loss_boundary": (
+            ("train_step",),
+            trace.loss_parts["boundary"],
+            {"description": "mean u^2 over boundary points"},
+        ),
         "loss_at_snapshot": (("step",), trace.loss[taken], {"description": "total loss at the snapshot step"}),
         **_residual_kernel_variables(k_rr, k_rr_inf, rr_vanishes),
     }
@@ -314,7 +399,11 @@ def _pinn_dataset(
     coords = {
         **_kernel_coords(trace, n),
         "coordinate": ["x", "y"],
-        "kernel_points": (("i", "coordinate"), _to_numpy(data.kernel_points), {"description": "points of the kernel matrices"}),
+        "kernel_points": (
+            ("i", "coordinate"),
+            _to_numpy(data.kernel_points),
+            {"description": "points of the kernel matrices"},
+        ),
         "x_test": _to_numpy(data.test_x),
         "y_test": _to_numpy(data.test_y),
         "train_step": np.arange(trace.loss.shape[0]),
@@ -396,7 +485,11 @@ def init_kernels_dataset(config: Mapping[str, Any], progress: Progress | None = 
             "ntk": (("depth", "width", "i", "j"), ntk, {"description": "empirical NTK at initialisation"}),
             "ntk_infinite": (("depth", "i", "j"), ntk_inf, {"description": KERNEL_DESCRIPTIONS["ntk_infinite"]}),
             "beta": (("depth", "width"), beta, {"description": "depth / width"}),
-            "relative_distance_infinite": (("depth", "width"), relative, {"description": "|K_0 - K_inf|_F / |K_inf|_F"}),
+            "relative_distance_infinite": (
+                ("depth", "width"),
+                relative,
+                {"description": "|K_0 - K_inf|_F / |K_inf|_F"},
+            ),
         },
         coords={
             "depth": depths,
@@ -441,13 +534,19 @@ def write_fnn_training(
 
 
 def write_pinn_training(
-    config: Mapping[str, Any], activation: str, width: int, depth: int, path: str | os.PathLike,
+    config: Mapping[str, Any],
+    activation: str,
+    width: int,
+    depth: int,
+    path: str | os.PathLike,
     progress: Progress | None = None,
 ) -> xr.Dataset:
     """Train and write ``pinn_<activation>_w<width>_d<depth>.nc`` (as :func:`write_fnn_training`)."""
     return _write(pinn_training_dataset(config, activation, width, depth, progress), path)
 
 
-def write_init_kernels(config: Mapping[str, Any], path: str | os.PathLike, progress: Progress | None = None) -> xr.Dataset:
+def write_init_kernels(
+    config: Mapping[str, Any], path: str | os.PathLike, progress: Progress | None = None
+) -> xr.Dataset:
     """Compute and write the Figure 8 kernels at initialisation."""
     return _write(init_kernels_dataset(config, progress), path)

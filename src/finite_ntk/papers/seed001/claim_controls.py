@@ -100,8 +100,11 @@ def growth(world: World, chi: np.ndarray, depths: np.ndarray, widths: np.ndarray
     effective = widths.min() * (widths / widths.min()) ** world.width_power
     log_chi = np.log(chi)[None, :]
     sharpness = SHARPNESS * (effective / widths.min())[:, None] ** world.sharpening
-    rate = (world.ordered_rate * (log_chi < 0) + world.chaotic_rate * np.logaddexp(0.0, sharpness * log_chi) / sharpness
-            + world.border_rate * np.exp(-((log_chi / BORDER_WIDTH) ** 2)))
+    rate = (
+        world.ordered_rate * (log_chi < 0)
+        + world.chaotic_rate * np.logaddexp(0.0, sharpness * log_chi) / sharpness
+        + world.border_rate * np.exp(-((log_chi / BORDER_WIDTH) ** 2))
+    )
     profile = depths if world.depth_trend > 0 else depths.min() + depths.max() - depths
     return FLOOR + rate[:, :, None] * profile[None, None, :] / effective[:, None, None]
 
@@ -110,23 +113,27 @@ def growth(world: World, chi: np.ndarray, depths: np.ndarray, widths: np.ndarray
 
 # The config's seed001 values the checks read (relative_std_thresholds, maps.bias_variance,
 # bias_maps.width, depth_curves), as config/config.yaml has them.
-SETTINGS: Mapping[str, Any] = MappingProxyType({
-    "std_thresholds": (0.3, 1.0),
-    "maps_bias_variance": 1.0,
-    "bias_maps_width": 100,
-    "curves_activation": "relu",
-    "curves_points": ((1.0, 1.0), (1.5, 1.0), (2.0, 0.0), (3.0, 1.0)),
-})
+SETTINGS: Mapping[str, Any] = MappingProxyType(
+    {
+        "std_thresholds": (0.3, 1.0),
+        "maps_bias_variance": 1.0,
+        "bias_maps_width": 100,
+        "curves_activation": "relu",
+        "curves_points": ((1.0, 1.0), (1.5, 1.0), (2.0, 0.0), (3.0, 1.0)),
+    }
+)
 # A smaller grid than the config's. sigma_w^2 up to 5: tanh's border lies at 2.84, 3.44 and 4.27
 # for sigma_b^2 = 0.5, 1, 2, and its chi_1 at 5 is 1.11-1.35, so each sigma_b^2 > 0 leaves the
 # nearly deterministic class on the grid (claim 8); three widths for the trends with M.
-PHASE_GRID: Mapping[str, tuple[Any, ...]] = MappingProxyType({
-    "activation": ("relu", "tanh"),
-    "bias_variance": (0.0, 0.5, 1.0, 2.0),
-    "width": (50, 100, 200),
-    "weight_variance": tuple(np.arange(2, 21) / 4),
-    "depth": (1, 2, 3, 4, 6, 8, 10, 14, 18, 24, 30, 40, 50, 64),
-})
+PHASE_GRID: Mapping[str, tuple[Any, ...]] = MappingProxyType(
+    {
+        "activation": ("relu", "tanh"),
+        "bias_variance": (0.0, 0.5, 1.0, 2.0),
+        "width": (50, 100, 200),
+        "weight_variance": tuple(np.arange(2, 21) / 4),
+        "depth": (1, 2, 3, 4, 6, 8, 10, 14, 18, 24, 30, 40, 50, 64),
+    }
+)
 REPLICATES = 200
 SATURATION_FRACTION = 0.5
 
@@ -172,9 +179,15 @@ def phase_stats(world: World = PAPER_WORLD) -> xr.Dataset:
             "depth": grid["depth"].astype(np.int64),
         },
         attrs={
-            "replicates": REPLICATES, "saturation_fraction": SATURATION_FRACTION,
-            "saturation_bound": SATURATION_FRACTION * REPLICATES, "confidence": 0.95, "resamples": 200,
-            "input_dimension": 100, "input_length": 1.0, "parameterization": "standard", "root_seed": 20250613,
+            "replicates": REPLICATES,
+            "saturation_fraction": SATURATION_FRACTION,
+            "saturation_bound": SATURATION_FRACTION * REPLICATES,
+            "confidence": 0.95,
+            "resamples": 200,
+            "input_dimension": 100,
+            "input_length": 1.0,
+            "parameterization": "standard",
+            "root_seed": 20250613,
         },
     )
 
@@ -183,21 +196,33 @@ def phase_stats(world: World = PAPER_WORLD) -> xr.Dataset:
 
 # The config's training grid and main width (256): tanh's clearly ordered sigma_w^2 (chi_1 <= 0.8)
 # are 0.5-2, its clearly chaotic (>= 1.1) 4.5; ReLU's 0.5-1.5 and 2.5-4.5.
-TRAINING_GRID: Mapping[str, tuple[Any, ...]] = MappingProxyType({
-    "activation": ("tanh", "relu"),
-    "width": (64, 128, 256),
-    "weight_variance": tuple(np.arange(1, 10) / 2),
-    "depth": (1, 2, 4, 8, 16),
-    "snapshot": (10, 100, 1000),
-})
-TRAINING_ATTRS: Mapping[str, Any] = MappingProxyType({
-    "learning_rate": 1e-5, "max_steps": 1000, "patience": 100, "min_decrease": 1e-7,
-    "status_codes": "0: converged, 1: cap, 2: diverged", "dataset_name": "scikit-learn digits",
-    "dataset_description": "scikit-learn digits (8x8, substitute for MNIST)",
-    "input_scale": "pixels / 16 (range [0, 1]: the digits' maximum is 16, as MNIST's /255), flattened",
-    "samples": 128, "input_dimension": 64, "root_seed": 20250613, "bias_variance": 1.0, "main_width": 256,
-    "constant_loss": 0.45,
-})
+TRAINING_GRID: Mapping[str, tuple[Any, ...]] = MappingProxyType(
+    {
+        "activation": ("tanh", "relu"),
+        "width": (64, 128, 256),
+        "weight_variance": tuple(np.arange(1, 10) / 2),
+        "depth": (1, 2, 4, 8, 16),
+        "snapshot": (10, 100, 1000),
+    }
+)
+TRAINING_ATTRS: Mapping[str, Any] = MappingProxyType(
+    {
+        "learning_rate": 1e-5,
+        "max_steps": 1000,
+        "patience": 100,
+        "min_decrease": 1e-7,
+        "status_codes": "0: converged, 1: cap, 2: diverged",
+        "dataset_name": "scikit-learn digits",
+        "dataset_description": "scikit-learn digits (8x8, substitute for MNIST)",
+        "input_scale": "pixels / 16 (range [0, 1]: the digits' maximum is 16, as MNIST's /255), flattened",
+        "samples": 128,
+        "input_dimension": 64,
+        "root_seed": 20250613,
+        "bias_variance": 1.0,
+        "main_width": 256,
+        "constant_loss": 0.45,
+    }
+)
 
 
 def training_stats(world: World = PAPER_WORLD) -> xr.Dataset:
@@ -227,8 +252,10 @@ def training_stats(world: World = PAPER_WORLD) -> xr.Dataset:
             "status": (dims, (steps >= cap).astype(np.int8)),
             "steps": (dims, steps),
             "ntk_change": (dims + ("snapshot",), change[..., None] * done),
-            "border_weight_variance": (("activation",), np.array(
-                [float(mean_field.order_chaos_border(a, attrs["bias_variance"])) for a in grid["activation"]])),
+            "border_weight_variance": (
+                ("activation",),
+                np.array([float(mean_field.order_chaos_border(a, attrs["bias_variance"])) for a in grid["activation"]]),
+            ),
         },
         coords={
             "activation": grid["activation"].astype("<U4"),
@@ -250,51 +277,69 @@ def claim_inputs(world: World = PAPER_WORLD) -> ClaimInputs:
 
 # Each claim's negative world: the paper's with the one knob its statement is about turned so
 # that the statement is false.
-NEGATIVE: Mapping[str, World] = MappingProxyType({
-    # 1, 9: the ordered phase moves. Rate 3 (twice the most chaotic ReLU's 1.37): std/mean 6.8 at
-    # L / M = 1.28 (threshold 0.3); change 0.2 at L / M = 16 / 256 (kernel_close 0.1).
-    **{f"seed001.{n}.{a}": World(ordered_rate=3.0) for n in (1, 9) for a in ("tanh", "relu")},
-    # 2, 10: in the chaotic phase the variance and the change fall with depth (rho = -1).
-    **{f"seed001.{n}.{a}": World(depth_trend=-1) for n in (2, 10) for a in ("tanh", "relu")},
-    # 3, 11: the width trend reversed, M_eff = M_0^2 / M: the variance and the change grow with M
-    # (rho = +1).
-    "seed001.3.chaotic": World(width_power=-1.0),
-    **{f"seed001.11.{a}": World(width_power=-1.0) for a in ("tanh", "relu")},
-    # 7: the transition broadens as M grows, k = 10, 2.5, 0.6 at M = 50, 100, 200: the ordered side
-    # near the border joins the middle class, whose share grows with M (rho = +1).
-    **{f"seed001.7.{a}": World(sharpening=-2.0) for a in ("tanh", "relu")},
-    # 4: the border grows like a chaotic network: rate 3 there, std/mean 7 at L / M = 1.28 (threshold 1).
-    **{f"seed001.4.{a}": World(border_rate=3.0) for a in ("tanh", "relu")},
-    # 5: ten times the chaotic rate: at L = 2, M = 50 ReLU at sigma_w^2 = 5 has std/mean 0.86, tanh
-    # at sigma_w^2 = 5 0.40 (threshold 0.3).
-    **{f"seed001.5.{a}": World(chaotic_rate=15.0) for a in ("tanh", "relu")},
-    # 6: R is a function of L / sqrt(M_0 M), not L / M: the widths' curves stay apart against L / M.
-    "seed001.6.collapse": World(width_power=0.5),
-    # 8: tanh's border stays where the maps' sigma_b^2 puts it; ReLU's moves by 1 per unit sigma_b^2
-    # (1.5 over sigma_b^2 = 0.5-2, border_moves 0.5).
-    "seed001.8.tanh": World(border_shift=0.0),
-    "seed001.8.relu": World(border_shift=1.0),
-    # 12: deep ordered networks train almost as well as the rest (0.3 against 0.2; threshold 0.9).
-    **{f"seed001.12.{a}": World(deep_ordered_loss=0.3) for a in ("tanh", "relu")},
-    # 13: runs that change their kernel more take more steps (rho = +1).
-    "seed001.13.steps": World(steps_trend=1),
-})
+NEGATIVE: Mapping[str, World] = MappingProxyType(
+    {
+        # 1, 9: the ordered phase moves. Rate 3 (twice the most chaotic ReLU's 1.37): std/mean 6.8 at
+        # L / M = 1.28 (threshold 0.3); change 0.2 at L / M = 16 / 256 (kernel_close 0.1).
+        **{f"seed001.{n}.{a}": World(ordered_rate=3.0) for n in (1, 9) for a in ("tanh", "relu")},
+        # 2, 10: in the chaotic phase the variance and the change fall with depth (rho = -1).
+        **{f"seed001.{n}.{a}": World(depth_trend=-1) for n in (2, 10) for a in ("tanh", "relu")},
+        # 3, 11: the width trend reversed, M_eff = M_0^2 / M: the variance and the change grow with M
+        # (rho = +1).
+        "seed001.3.chaotic": World(width_power=-1.0),
+        **{f"seed001.11.{a}": World(width_power=-1.0) for a in ("tanh", "relu")},
+        # 7: the transition broadens as M grows, k = 10, 2.5, 0.6 at M = 50, 100, 200: the ordered side
+        # near the border joins the middle class, whose share grows with M (rho = +1).
+        **{f"seed001.7.{a}": World(sharpening=-2.0) for a in ("tanh", "relu")},
+        # 4: the border grows like a chaotic network: rate 3 there, std/mean 7 at L / M = 1.28 (threshold 1).
+        **{f"seed001.4.{a}": World(border_rate=3.0) for a in ("tanh", "relu")},
+        # 5: ten times the chaotic rate: at L = 2, M = 50 ReLU at sigma_w^2 = 5 has std/mean 0.86, tanh
+        # at sigma_w^2 = 5 0.40 (threshold 0.3).
+        **{f"seed001.5.{a}": World(chaotic_rate=15.0) for a in ("tanh", "relu")},
+        # 6: R is a function of L / sqrt(M_0 M), not L / M: the widths' curves stay apart against L / M.
+        "seed001.6.collapse": World(width_power=0.5),
+        # 8: tanh's border stays where the maps' sigma_b^2 puts it; ReLU's moves by 1 per unit sigma_b^2
+        # (1.5 over sigma_b^2 = 0.5-2, border_moves 0.5).
+        "seed001.8.tanh": World(border_shift=0.0),
+        "seed001.8.relu": World(border_shift=1.0),
+        # 12: deep ordered networks train almost as well as the rest (0.3 against 0.2; threshold 0.9).
+        **{f"seed001.12.{a}": World(deep_ordered_loss=0.3) for a in ("tanh", "relu")},
+        # 13: runs that change their kernel more take more steps (rho = +1).
+        "seed001.13.steps": World(steps_trend=1),
+    }
+)
 
 # Claims that agree on any data today (their negative control is an expected failure): none.
 # Claim 12 agrees on every run of the default protocol (1,000 steps: no network trains; issue
 # 26), but its rule says differs where deep ordered networks train: the vacuity is the protocol's.
 VACUOUS: Mapping[str, str] = MappingProxyType({})
 
-CONTROLS: Mapping[str, Control] = MappingProxyType({
-    claim.key: Control(
-        positive=partial(claim_inputs, PAPER_WORLD),
-        negative=partial(claim_inputs, NEGATIVE[claim.key]),
-        vacuous=VACUOUS.get(claim.key, ""),
-    )
-    for claim in CLAIMS
-})
+CONTROLS: Mapping[str, Control] = MappingProxyType(
+    {
+        claim.key: Control(
+            positive=partial(claim_inputs, PAPER_WORLD),
+            negative=partial(claim_inputs, NEGATIVE[claim.key]),
+            vacuous=VACUOUS.get(claim.key, ""),
+        )
+        for claim in CLAIMS
+    }
+)
 
 __all__ = [
-    "BORDER_WIDTH", "CONTROLS", "FLOOR", "NEGATIVE", "PAPER_WORLD", "PHASE_GRID", "SETTINGS", "SHARPNESS",
-    "TRAINED_LOSS", "TRAINING_GRID", "VACUOUS", "World", "claim_inputs", "growth", "phase_stats", "training_stats",
+    "BORDER_WIDTH",
+    "CONTROLS",
+    "FLOOR",
+    "NEGATIVE",
+    "PAPER_WORLD",
+    "PHASE_GRID",
+    "SETTINGS",
+    "SHARPNESS",
+    "TRAINED_LOSS",
+    "TRAINING_GRID",
+    "VACUOUS",
+    "World",
+    "claim_inputs",
+    "growth",
+    "phase_stats",
+    "training_stats",
 ]

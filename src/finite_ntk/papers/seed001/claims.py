@@ -44,24 +44,26 @@ PAPER = "seed001"
 
 # The std/mean classes are the config's relative_std_thresholds. "monotone_rho" and
 # "kernel_close" read as seed 000's thresholds of the same names do.
-THRESHOLDS: Mapping[str, Threshold] = MappingProxyType({
-    "monotone_rho": Threshold(0.8, "grows monotonically: Spearman $\\rho$ with $\\beta$ at least"),
-    "kernel_close": Threshold(0.1, "close kernels: relative Frobenius distance at most"),
-    "collapse_ratio": Threshold(
-        0.5,
-        "curves collapse against $L/M$: spread across widths at equal $L/M$ over the spread at equal $L$ at most",
-    ),
-    "decreasing_rho": Threshold(-0.8, "decreases with width: median Spearman $\\rho$ of $R$ with $M$ at most"),
-    "border_moves": Threshold(
-        0.5,
-        "the border moves: range of the border's $\\sigma_w^2$ over the $\\sigma_b^2$ of Figure 7 at least "
-        "(below it: stays)",
-    ),
-    "shallow_depth": Threshold(2, "shallow networks: depth $L$ at most"),
-    "untrained_loss_ratio": Threshold(
-        0.9, "does not train: minimal loss over the best constant output's loss at least"
-    ),
-})
+THRESHOLDS: Mapping[str, Threshold] = MappingProxyType(
+    {
+        "monotone_rho": Threshold(0.8, "grows monotonically: Spearman $\\rho$ with $\\beta$ at least"),
+        "kernel_close": Threshold(0.1, "close kernels: relative Frobenius distance at most"),
+        "collapse_ratio": Threshold(
+            0.5,
+            "curves collapse against $L/M$: spread across widths at equal $L/M$ over the spread at equal $L$ at most",
+        ),
+        "decreasing_rho": Threshold(-0.8, "decreases with width: median Spearman $\\rho$ of $R$ with $M$ at most"),
+        "border_moves": Threshold(
+            0.5,
+            "the border moves: range of the border's $\\sigma_w^2$ over the $\\sigma_b^2$ of Figure 7 at least "
+            "(below it: stays)",
+        ),
+        "shallow_depth": Threshold(2, "shallow networks: depth $L$ at most"),
+        "untrained_loss_ratio": Threshold(
+            0.9, "does not train: minimal loss over the best constant output's loss at least"
+        ),
+    }
+)
 RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
 RULE_MONOTONE = f"agrees when ρ ≥ {RULES['monotone_rho']:g}"
 
@@ -133,8 +135,11 @@ def seed001_trend(activation: str, cells: str, along: str) -> Check:
     monotone_rho) or width (decreases: median at most decreasing_rho), over the lines of
     the clearly chaotic (chi_1 >= CHAOTIC_CHI) or ordered cells of the maps; saturated
     estimates left out."""
-    what = (f"clearly chaotic (χ₁ ≥ {phase.CHAOTIC_CHI:g})" if cells == "chaotic"
-            else f"clearly ordered (χ₁ ≤ {phase.ORDERED_CHI:g})")
+    what = (
+        f"clearly chaotic (χ₁ ≥ {phase.CHAOTIC_CHI:g})"
+        if cells == "chaotic"
+        else f"clearly ordered (χ₁ ≤ {phase.ORDERED_CHI:g})"
+    )
     coordinate = "depth L" if along == "depth" else "width M"
     measure = f"{activation}: median Spearman ρ of R with {coordinate} over the {what} lines of the maps"
 
@@ -164,14 +169,20 @@ def seed001_collapse(claim: Claim, inputs: ClaimInputs) -> Outcome:
         return Outcome(measure, note=NO_SEED001)
     weight, bias = max(data.curves_points)
     stats = data.stats
-    if (data.curves_activation not in stats["activation"].values or bias not in stats["bias_variance"].values
-            or "weight_variance" not in stats.coords or weight not in stats["weight_variance"].values):
+    if (
+        data.curves_activation not in stats["activation"].values
+        or bias not in stats["bias_variance"].values
+        or "weight_variance" not in stats.coords
+        or weight not in stats["weight_variance"].values
+    ):
         return Outcome(measure, note=f"Figure 2's point ({weight:g}, {bias:g}) is not in this run")
     found = phase.collapse(stats, data.curves_activation, weight, bias)
     if not np.isfinite(found.ratio):
         return Outcome(measure, note="fewer than two widths with unsaturated points")
-    note = (f"{data.curves_activation} at (σw², σb²) = ({weight:g}, {bias:g}): {found.spread_ratio:.3g} against "
-            f"{found.spread_depth:.3g} decades")
+    note = (
+        f"{data.curves_activation} at (σw², σb²) = ({weight:g}, {bias:g}): {found.spread_ratio:.3g} against "
+        f"{found.spread_depth:.3g} decades"
+    )
     return Outcome(measure, found.ratio, verdict=verdict_of(found.ratio <= RULES["collapse_ratio"]), note=note)
 
 
@@ -201,8 +212,9 @@ def seed001_border_moves(activation: str, moves: bool) -> Check:
     transition (the smallest sigma_w^2 whose std/mean at the deepest depth reaches the
     first threshold) is at least ``border_moves`` for tanh (the border moves) and below it
     for ReLU (it stays); the mean-field borders are in the note."""
-    measure = (f"{activation}: range over σb² > 0 of the σw² where the Figure 7 map leaves the nearly "
-               "deterministic class")
+    measure = (
+        f"{activation}: range over σb² > 0 of the σw² where the Figure 7 map leaves the nearly deterministic class"
+    )
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
         data = inputs.data
@@ -251,8 +263,9 @@ def seed001_training_change(activation: str, which: str) -> Check:
     depth) (``'width'``: falls, at most decreasing_rho). Diverged runs are left out and counted."""
     measure = {
         "ordered": f"{activation}: largest relative NTK change at the end, clearly ordered cells, main width",
-        "chaotic": (f"{activation}: median Spearman ρ of the relative NTK change with depth, clearly chaotic σw², "
-                    "main width"),
+        "chaotic": (
+            f"{activation}: median Spearman ρ of the relative NTK change with depth, clearly chaotic σw², main width"
+        ),
         "width": f"{activation}: median Spearman ρ of the relative NTK change with width M at fixed (σw², L)",
     }[which]
 
@@ -297,8 +310,10 @@ def seed001_untrainable(activation: str) -> Check:
     loss of the best constant output (``constant_loss``: a network that ignores its inputs
     reaches no lower); agrees when at least untrained_loss_ratio. The note gives the same
     at the shallowest depth and for the clearly chaotic sigma_w^2."""
-    measure = (f"{activation}: median min loss / best constant output's loss at the deepest depth, clearly ordered "
-               "σw², main width")
+    measure = (
+        f"{activation}: median min loss / best constant output's loss at the deepest depth, clearly ordered "
+        "σw², main width"
+    )
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
         training = _training(inputs, activation)
@@ -315,10 +330,12 @@ def seed001_untrainable(activation: str) -> Check:
         value = median("ordered", -1)
         if not np.isfinite(value):
             return Outcome(measure, note="no clearly ordered cell in this run")
-        note = (f"depth {int(training['depth'][-1])}; "
-                f"at depth {int(training['depth'][0])}: {median('ordered', 0):.3g}; "
-                f"clearly chaotic at depth {int(training['depth'][-1])}: {median('chaotic', -1):.3g}; "
-                f"{int(training.attrs['max_steps'])} steps at most")
+        note = (
+            f"depth {int(training['depth'][-1])}; "
+            f"at depth {int(training['depth'][0])}: {median('ordered', 0):.3g}; "
+            f"clearly chaotic at depth {int(training['depth'][-1])}: {median('chaotic', -1):.3g}; "
+            f"{int(training.attrs['max_steps'])} steps at most"
+        )
         return Outcome(measure, value, verdict=verdict_of(value >= RULES["untrained_loss_ratio"]), note=note)
 
     return check
@@ -339,8 +356,11 @@ def seed001_steps_against_change(claim: Claim, inputs: ClaimInputs) -> Outcome:
     keep = np.isfinite(steps) & np.isfinite(change)
     steps, change = steps[keep], change[keep]
     if steps.size < 3 or np.ptp(steps) == 0:
-        return Outcome(measure, note=f"every run took the same number of steps ({int(steps[0]) if steps.size else 0}): "
-                                     "no run stopped early in this run's protocol")
+        return Outcome(
+            measure,
+            note=f"every run took the same number of steps ({int(steps[0]) if steps.size else 0}): "
+            "no run stopped early in this run's protocol",
+        )
     rho = spearman(steps, change)
     return Outcome(measure, rho, verdict=verdict_of(rho <= RULES["decreasing_rho"]), note=f"{steps.size} runs")
 
@@ -591,15 +611,17 @@ def load_claim_inputs(files: Mapping[str, Sequence[str]], config: Mapping[str, A
     if not phase_files:
         return ClaimInputs()
     section = config["seed001"]
-    return ClaimInputs(Seed001Data(
-        stats=_load(phase_files[0]),
-        std_thresholds=tuple(section["relative_std_thresholds"]),
-        maps_bias_variance=float(section["maps"]["bias_variance"]),
-        bias_maps_width=int(section["bias_maps"]["width"]),
-        curves_activation=section["depth_curves"]["activation"],
-        curves_points=tuple((float(w), float(b)) for w, b in section["depth_curves"]["points"]),
-        training=_load(training_files[0]) if training_files else None,
-    ))
+    return ClaimInputs(
+        Seed001Data(
+            stats=_load(phase_files[0]),
+            std_thresholds=tuple(section["relative_std_thresholds"]),
+            maps_bias_variance=float(section["maps"]["bias_variance"]),
+            bias_maps_width=int(section["bias_maps"]["width"]),
+            curves_activation=section["depth_curves"]["activation"],
+            curves_points=tuple((float(w), float(b)) for w, b in section["depth_curves"]["points"]),
+            training=_load(training_files[0]) if training_files else None,
+        )
+    )
 
 
 __all__ = ["PAPER", "CLAIMS", "THRESHOLDS", "RULES", "ClaimInputs", "Seed001Data", "load_claim_inputs"]

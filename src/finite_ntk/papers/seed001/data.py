@@ -91,7 +91,9 @@ def class_counts(samples: int, classes: int) -> list[int]:
     return [base + (1 if label < remainder else 0) for label in range(classes)]
 
 
-def choose_indices(labels: NDArray[np.integer], samples: int, classes: int, balanced: bool, seed: int) -> NDArray[np.int64]:
+def choose_indices(
+    labels: NDArray[np.integer], samples: int, classes: int, balanced: bool, seed: int
+) -> NDArray[np.int64]:
     """Positions of ``samples`` distinct images whose labels are below ``classes``, drawn
     without replacement by ``numpy.random.default_rng(seed)`` and returned in increasing
     order (the set alone matters; sorting makes the order independent of how it was drawn).
@@ -104,13 +106,17 @@ def choose_indices(labels: NDArray[np.integer], samples: int, classes: int, bala
     eligible = np.flatnonzero(labels < classes)
     if not balanced:
         if samples > eligible.size:
-            raise ValueError(f"samples: {samples} asked, the source has {eligible.size} images of classes 0..{classes - 1}")
+            raise ValueError(
+                f"samples: {samples} asked, the source has {eligible.size} images of classes 0..{classes - 1}"
+            )
         return np.sort(rng.choice(eligible, size=samples, replace=False)).astype(np.int64)
     chosen = []
     for label, count in enumerate(class_counts(samples, classes)):
         members = np.flatnonzero(labels == label)
         if count > members.size:
-            raise ValueError(f"samples: a balanced set of {samples} needs {count} images of class {label}, the source has {members.size}")
+            raise ValueError(
+                f"samples: a balanced set of {samples} needs {count} images of class {label}, the source has {members.size}"
+            )
         chosen.append(rng.choice(members, size=count, replace=False))
     return np.sort(np.concatenate(chosen)).astype(np.int64)
 

@@ -32,10 +32,13 @@ PHASE = Comparison(
     },
 )
 KAPPA_AT_IDENTICAL_INPUTS = Tolerance(
-    rtol=2e-6, where={"input_covariance": (1.0,)}, reason="the reference's lossy kappa_2 at identical inputs, 6e-7",
+    rtol=2e-6,
+    where={"input_covariance": (1.0,)},
+    reason="the reference's lossy kappa_2 at identical inputs, 6e-7",
 )
 KAPPA = Comparison(
-    precision="float64", variables={"kappa_2": KAPPA_AT_IDENTICAL_INPUTS, "kappa_ratio": KAPPA_AT_IDENTICAL_INPUTS},
+    precision="float64",
+    variables={"kappa_2": KAPPA_AT_IDENTICAL_INPUTS, "kappa_ratio": KAPPA_AT_IDENTICAL_INPUTS},
 )
 # Training: float32 JAX, stored as float64 (no `precision` attribute), so float32 round-off.
 # Gradient descent carries another CPU's rounding into separated trajectories, as seed 000's
@@ -242,7 +245,11 @@ FIGURES: tuple[Figure, ...] = (
         subcategory="Training",
         inputs={"stats": "seed001_training"},
         plot="finite_ntk.papers.seed001.plots:plot_training_maps",
-        arguments={"activation": "tanh", "panels": "width", "title": "NTK change at the end of training for each width"},
+        arguments={
+            "activation": "tanh",
+            "panels": "width",
+            "title": "NTK change at the end of training for each width",
+        },
     ),
     Figure(
         name="seed001fig11",
@@ -252,6 +259,10 @@ FIGURES: tuple[Figure, ...] = (
         subcategory="Training",
         inputs={"stats": "seed001_training"},
         plot="finite_ntk.papers.seed001.plots:plot_training_maps",
-        arguments={"activation": "relu", "panels": "width", "title": "NTK change at the end of training for each width"},
+        arguments={
+            "activation": "relu",
+            "panels": "width",
+            "title": "NTK change at the end of training for each width",
+        },
     ),
 )

@@ -35,12 +35,19 @@ def kappa_dataset(section: Mapping[str, Any], input_length: float) -> xr.Dataset
     for a, activation in enumerate(activations):
         border = float(mean_field.order_chaos_border(activation, bias))
         if not np.isfinite(border):
-            raise ValueError(f"config field 'seed001.kappa.bias_variance': {activation} has no order/chaos border at {bias:g}")
+            raise ValueError(
+                f"config field 'seed001.kappa.bias_variance': {activation} has no order/chaos border at {bias:g}"
+            )
         for p, phase in enumerate(KAPPA_PHASES):
             weight[a, p] = multiples[phase] * border
             single = mean_field.propagate(activation, weight[a, p], bias, depth, input_length=input_length)
             pair = mean_field.propagate_pair(
-                activation, weight[a, p], bias, depth, input_covariance=covariances, input_lengths=(input_length, input_length)
+                activation,
+                weight[a, p],
+                bias,
+                depth,
+                input_covariance=covariances,
+                input_lengths=(input_length, input_length),
             )
             kappa_1[a, p] = np.exp(mean_field.log_kappa_1(single))
             kappa_2[a, p] = mean_field.kappa_2(pair)

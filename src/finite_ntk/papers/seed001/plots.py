@@ -59,6 +59,7 @@ KAPPA_LABELS = {
 
 # ---- selection with clear errors -------------------------------------------------------
 
+
 def _as_list(value: object) -> list:
     if value is None:
         return []
@@ -100,6 +101,7 @@ def _number(value: float) -> str:
 
 
 # ---- maps ------------------------------------------------------------------------------
+
 
 def _edges(centres: np.ndarray) -> np.ndarray:
     """Cell edges halfway between sorted centres (a single centre gets width 1)."""
@@ -166,8 +168,15 @@ def _draw_map(
                 warnings.simplefilter("ignore")  # "no contour levels were found" where all cells lie on one side
                 for k, t in enumerate(thresholds):
                     colour, style = _threshold_style(k)
-                    ax.contour(weight, rows, log_ratio, levels=[np.log10(1 + t * t)], colors=[colour],
-                               linestyles=[style], linewidths=1.3)
+                    ax.contour(
+                        weight,
+                        rows,
+                        log_ratio,
+                        levels=[np.log10(1 + t * t)],
+                        colors=[colour],
+                        linestyles=[style],
+                        linewidths=1.3,
+                    )
         if saturated.any():
             d, w = np.nonzero(saturated)
             ax.scatter(weight[w], rows[d], marker="x", s=14, linewidths=0.9, color="black", zorder=3, gid="saturated")
@@ -211,8 +220,7 @@ def plot_phase_maps(
     thresholds = [float(t) for t in relative_std_thresholds]
 
     cells = {
-        (a, c): stats.sel({"activation": a, fixed_dim: fixed, column_dim: c})
-        for a in activations for c in columns
+        (a, c): stats.sel({"activation": a, fixed_dim: fixed, column_dim: c}) for a in activations for c in columns
     }
     finite = np.concatenate([cell["second_moment_ratio"].values.ravel() for cell in cells.values()])
     finite = finite[np.isfinite(finite) & (finite > 0)]
@@ -222,8 +230,15 @@ def plot_phase_maps(
 
     apply_style()
     n_rows, n_cols = len(activations), len(columns)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(2.7 * n_cols + 1.2, 2.9 * n_rows + 0.9),
-                             sharex=True, sharey=True, squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        n_rows,
+        n_cols,
+        figsize=(2.7 * n_cols + 1.2, 2.9 * n_rows + 0.9),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
     image = None
     any_saturated = False
     for i, a in enumerate(activations):
@@ -233,7 +248,9 @@ def plot_phase_maps(
             bias = fixed if fixed_dim == "bias_variance" else c
             border = float(stats["border_weight_variance"].sel(activation=a, bias_variance=bias))
             image = _draw_map(ax, cell, border, norm, thresholds)
-            any_saturated |= bool((cell["saturated"].values.astype(bool) & np.isfinite(cell["second_moment_ratio"].values)).any())
+            any_saturated |= bool(
+                (cell["saturated"].values.astype(bool) & np.isfinite(cell["second_moment_ratio"].values)).any()
+            )
             column_text = f"$M = {int(c)}$" if column_dim == "width" else rf"$\sigma_b^2 = {_number(c)}$"
             fixed_text = rf"$\sigma_b^2 = {_number(fixed)}$" if fixed_dim == "bias_variance" else f"$M = {int(fixed)}$"
             ax.set_title(f"{_activation_label(a)}: {column_text}, {fixed_text}", fontsize=8.5)
@@ -247,14 +264,21 @@ def plot_phase_maps(
         colourbar.ax.axhline(np.log10(1 + t * t), color=colour, ls=style, lw=1.5)
 
     handles = [
-        Line2D([], [], color=_threshold_style(k)[0], ls=_threshold_style(k)[1], lw=1.5,
-               label=f"std = {t:g} mean ($R = {1 + t * t:g}$)")
+        Line2D(
+            [],
+            [],
+            color=_threshold_style(k)[0],
+            ls=_threshold_style(k)[1],
+            lw=1.5,
+            label=f"std = {t:g} mean ($R = {1 + t * t:g}$)",
+        )
         for k, t in enumerate(thresholds)
     ]
     handles.append(Line2D([], [], color=BORDER_COLOUR, ls="--", lw=1.5, label=r"border $\chi_1 = 1$"))
     if any_saturated:
-        handles.append(Line2D([], [], color="black", marker="x", ls="none", ms=5,
-                              label="saturated (true R may be larger)"))
+        handles.append(
+            Line2D([], [], color="black", marker="x", ls="none", ms=5, label="saturated (true R may be larger)")
+        )
     handles.append(Patch(facecolor="white", edgecolor="0.5", lw=0.6, label="blank: not sampled"))
     legend = fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=7.5, frameon=False)
     for patch in legend.legend_handles:  # white contour: readable against the figure
@@ -309,19 +333,25 @@ def _log_norm(values: Sequence[np.ndarray]) -> colors.LogNorm:
 
 def _training_attribute(stats: xr.Dataset, name: str) -> object:
     if name not in stats.attrs:
-        raise ValueError(f"the training data has no attribute {name!r}; it has: {', '.join(sorted(stats.attrs)) or 'none'}")
+        raise ValueError(
+            f"the training data has no attribute {name!r}; it has: {', '.join(sorted(stats.attrs)) or 'none'}"
+        )
     return stats.attrs[name]
 
 
 def _training_quantities(stats: xr.Dataset, requested: str | Sequence[str], per_snapshot: bool) -> list[str]:
-    candidates = [n for n, v in stats.data_vars.items()
-                  if set(_CELL_DIMS) <= set(v.dims) and (("snapshot" in v.dims) == per_snapshot)
-                  and v.dtype.kind == "f"]
+    candidates = [
+        n
+        for n, v in stats.data_vars.items()
+        if set(_CELL_DIMS) <= set(v.dims) and (("snapshot" in v.dims) == per_snapshot) and v.dtype.kind == "f"
+    ]
     quantities = _as_list(requested)
     for q in quantities:
         if q not in candidates:
             kind = "per-snapshot" if per_snapshot else "end-of-training"
-            raise ValueError(f"quantity {q!r} is not one of the training data's {kind} variables; available: {', '.join(candidates) or 'none'}")
+            raise ValueError(
+                f"quantity {q!r} is not one of the training data's {kind} variables; available: {', '.join(candidates) or 'none'}"
+            )
     return quantities
 
 
@@ -353,12 +383,30 @@ def _draw_training_map(
         if diverged.any():
             d, w = np.nonzero(diverged)
             cells = [Rectangle((w_edges[j], rows[i] - 0.5), w_edges[j + 1] - w_edges[j], 1.0) for i, j in zip(d, w)]
-            ax.add_collection(PatchCollection(cells, facecolor="none", edgecolor=DIVERGED_COLOUR, hatch=DIVERGED_HATCH,
-                                              linewidth=0.0, zorder=2, gid="diverged"))
+            ax.add_collection(
+                PatchCollection(
+                    cells,
+                    facecolor="none",
+                    edgecolor=DIVERGED_COLOUR,
+                    hatch=DIVERGED_HATCH,
+                    linewidth=0.0,
+                    zorder=2,
+                    gid="diverged",
+                )
+            )
         if dotted.any():
             d, w = np.nonzero(dotted)
-            ax.scatter(weight[w], rows[d], marker="o", s=10, facecolor="white", edgecolor="black", linewidths=0.6,
-                       zorder=3, gid="stopped_early")
+            ax.scatter(
+                weight[w],
+                rows[d],
+                marker="o",
+                s=10,
+                facecolor="white",
+                edgecolor="black",
+                linewidths=0.6,
+                zorder=3,
+                gid="stopped_early",
+            )
 
     empty = "not trained" if (code == NOT_TRAINED).all() else "no values"
     image = _draw_plane(ax, weight, depth, grid, border, norm, cmap, empty_text=empty, overlay=overlay)
@@ -398,11 +446,14 @@ def plot_training_maps(
     if panels not in TRAINING_DEFAULTS:
         raise ValueError(f"panels must be one of {', '.join(map(repr, TRAINING_DEFAULTS))}, got {panels!r}")
     (activation,) = _pick(stats, "activation", activation, "activation")
-    names = _training_quantities(stats, TRAINING_DEFAULTS[panels] if quantities is None else quantities,
-                                 per_snapshot=panels == "snapshot")
+    names = _training_quantities(
+        stats, TRAINING_DEFAULTS[panels] if quantities is None else quantities, per_snapshot=panels == "snapshot"
+    )
     if panels != "quantity" and len(names) != 1:
         raise ValueError(f"plot_training_maps(panels={panels!r}) draws one quantity, got {names!r}")
-    dataset = _training_attribute(stats, "dataset_description" if "dataset_description" in stats.attrs else "dataset_name")
+    dataset = _training_attribute(
+        stats, "dataset_description" if "dataset_description" in stats.attrs else "dataset_name"
+    )
     if panels == "width":
         if width is not None:
             raise ValueError("plot_training_maps(panels='width') takes widths, not width")
@@ -460,13 +511,27 @@ def plot_training_maps(
 
     handles = [Line2D([], [], color=BORDER_COLOUR, ls="--", lw=1.5, label=r"border $\chi_1 = 1$")]
     if any_diverged:
-        handles.append(Patch(facecolor="white", edgecolor=DIVERGED_COLOUR, hatch=DIVERGED_HATCH, lw=0.6, label="diverged"))
+        handles.append(
+            Patch(facecolor="white", edgecolor=DIVERGED_COLOUR, hatch=DIVERGED_HATCH, lw=0.6, label="diverged")
+        )
     if any_dotted:
         cap = stats.attrs.get("max_steps")
         others = f"; others ran to the {int(cap):,}-step cap" if cap is not None else ""
         when = "by this step" if panels == "snapshot" else "loss stalled"
-        handles.append(Line2D([], [], color="black", marker="o", mfc="white", mec="black", mew=0.6, ms=4, ls="none",
-                              label=f"stopped early ({when}){others}"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="black",
+                marker="o",
+                mfc="white",
+                mec="black",
+                mew=0.6,
+                ms=4,
+                ls="none",
+                label=f"stopped early ({when}){others}",
+            )
+        )
     handles.append(Patch(facecolor="white", edgecolor="0.5", lw=0.6, label="blank: not trained"))
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=7.5, frameon=False)
 
@@ -483,6 +548,7 @@ def plot_training_maps(
 
 
 # ---- depth curves ----------------------------------------------------------------------
+
 
 def plot_depth_curves(
     stats: xr.Dataset,
@@ -518,8 +584,9 @@ def plot_depth_curves(
     palette = plt.get_cmap(WIDTH_CMAP)(np.linspace(0.0, 0.85, max(len(all_widths), 1)))
     colour_of = {m: palette[k] for k, m in enumerate(all_widths)}
     n_cols = len(chosen)
-    fig, axes = plt.subplots(2, n_cols, figsize=(3.0 * n_cols + 0.6, 6.0), sharey=True, squeeze=False,
-                             layout="constrained")
+    fig, axes = plt.subplots(
+        2, n_cols, figsize=(3.0 * n_cols + 0.6, 6.0), sharey=True, squeeze=False, layout="constrained"
+    )
     depth = stats["depth"].values.astype(float)
     bound = None
     if "saturation_bound" in stats.attrs:
@@ -560,12 +627,24 @@ def plot_depth_curves(
     drawn = [m for m in all_widths if any(m in sampled for *_, sampled in chosen)]
     handles = [Line2D([], [], color=colour_of[m], marker="o", ms=3, lw=1.1, label=f"$M = {int(m)}$") for m in drawn]
     if any_saturated:
-        handles.append(Line2D([], [], color="0.3", marker="o", ls="none", ms=5, mfc="none", label="saturated (true R may be larger)"))
+        handles.append(
+            Line2D(
+                [], [], color="0.3", marker="o", ls="none", ms=5, mfc="none", label="saturated (true R may be larger)"
+            )
+        )
         if bound is not None:
             handles.append(Line2D([], [], color="0.6", ls="--", lw=0.8, label=f"saturation level {bound:g}"))
     if len(relative_std_thresholds):
-        handles.append(Line2D([], [], color="0.4", ls=":", lw=0.9,
-                              label="std = " + ", ".join(f"{t:g}" for t in relative_std_thresholds) + " mean"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="0.4",
+                ls=":",
+                lw=0.9,
+                label="std = " + ", ".join(f"{t:g}" for t in relative_std_thresholds) + " mean",
+            )
+        )
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=7.5, frameon=False)
     if bound is not None and any_saturated:
         for ax in axes.ravel():
@@ -575,6 +654,7 @@ def plot_depth_curves(
 
 
 # ---- kappas ----------------------------------------------------------------------------
+
 
 def plot_kappa(
     kappa: xr.Dataset,
@@ -591,17 +671,27 @@ def plot_kappa(
     for the ratio, the level 1."""
     if quantity not in kappa.data_vars or "input_covariance" not in kappa[quantity].dims:
         candidates = [n for n, v in kappa.data_vars.items() if "input_covariance" in v.dims]
-        raise ValueError(f"quantity {quantity!r} is not a per-input-covariance variable of the kappa data; available: {', '.join(candidates)}")
+        raise ValueError(
+            f"quantity {quantity!r} is not a per-input-covariance variable of the kappa data; available: {', '.join(candidates)}"
+        )
     activations = _pick(kappa, "activation", activations, "activation")
     phases = _pick(kappa, "phase", phases, "phase")
     covariance = kappa["input_covariance"].values.astype(float)
     depth = kappa["depth"].values
-    norm = colors.Normalize(vmin=covariance.min(), vmax=covariance.max() if covariance.max() > covariance.min() else covariance.min() + 1)
+    norm = colors.Normalize(
+        vmin=covariance.min(), vmax=covariance.max() if covariance.max() > covariance.min() else covariance.min() + 1
+    )
     cmap = plt.get_cmap(KAPPA_CMAP)
 
     apply_style()
-    fig, axes = plt.subplots(len(activations), len(phases), figsize=(3.3 * len(phases) + 1.0, 2.9 * len(activations) + 0.4),
-                             sharex=True, squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        len(activations),
+        len(phases),
+        figsize=(3.3 * len(phases) + 1.0, 2.9 * len(activations) + 0.4),
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
+    )
     for i, a in enumerate(activations):
         for j, p in enumerate(phases):
             ax = axes[i, j]
@@ -619,14 +709,16 @@ def plot_kappa(
                 ax.set_yscale("log")
             w = float(kappa["weight_variance"].sel(activation=a, phase=p))
             b = float(kappa["bias_variance"].sel(activation=a, phase=p))
-            ax.set_title(f"{_activation_label(a)}, {PHASE_LABELS.get(p, p)}: "
-                         rf"$\sigma_w^2 = {w:.3g}$, $\sigma_b^2 = {b:.3g}$", fontsize=8.5)
+            ax.set_title(
+                f"{_activation_label(a)}, {PHASE_LABELS.get(p, p)}: "
+                rf"$\sigma_w^2 = {w:.3g}$, $\sigma_b^2 = {b:.3g}$",
+                fontsize=8.5,
+            )
             if i == len(activations) - 1:
                 ax.set_xlabel("depth $L$")
             if j == 0:
                 ax.set_ylabel(KAPPA_LABELS.get(quantity, quantity))
-    fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes, shrink=0.9,
-                 label=r"input covariance $q^0_{sr}$")
+    fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes, shrink=0.9, label=r"input covariance $q^0_{sr}$")
     if title:
         fig.suptitle(title, fontsize=10)
     return fig

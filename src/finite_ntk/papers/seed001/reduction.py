@@ -32,7 +32,11 @@ from finite_ntk.stats import bootstrap_rng, percentile_interval, second_moment_r
 
 Progress = Callable[[str], None]
 CELL_VARIABLES: tuple[str, ...] = (
-    "second_moment_ratio", "second_moment_ratio_lo", "second_moment_ratio_hi", "mean_k", "mean_k_infinite",
+    "second_moment_ratio",
+    "second_moment_ratio_lo",
+    "second_moment_ratio_hi",
+    "mean_k",
+    "mean_k_infinite",
 )
 
 
@@ -61,14 +65,21 @@ def _coordinates(samples: Sequence[xr.Dataset]) -> dict[str, np.ndarray]:
         "activation": np.asarray(activations, dtype=object),
         "bias_variance": np.asarray(sorted({float(ds.attrs["bias_variance"]) for ds in samples}), dtype=np.float64),
         "width": np.asarray(sorted({int(ds.attrs["width"]) for ds in samples}), dtype=np.int64),
-        "weight_variance": np.unique(np.concatenate([ds["weight_variance"].values for ds in samples])).astype(np.float64),
+        "weight_variance": np.unique(np.concatenate([ds["weight_variance"].values for ds in samples])).astype(
+            np.float64
+        ),
         "depth": np.unique(np.concatenate([ds["depth"].values for ds in samples])).astype(np.int64),
     }
 
 
 def _mean_field(coords: Mapping[str, np.ndarray], network: Mapping[str, Any]) -> dict[str, np.ndarray]:
     """chi_1, the border and log Theta(x, x) at infinite width on the coordinates' grid."""
-    weights, biases, widths, depths = coords["weight_variance"], coords["bias_variance"], coords["width"], coords["depth"]
+    weights, biases, widths, depths = (
+        coords["weight_variance"],
+        coords["bias_variance"],
+        coords["width"],
+        coords["depth"],
+    )
     readout = network["readout_weight_variance"]
     shape = (len(coords["activation"]), len(biases), len(widths), len(weights), len(depths))
     theta = np.empty(shape)
@@ -78,13 +89,20 @@ def _mean_field(coords: Mapping[str, np.ndarray], network: Mapping[str, Any]) ->
         border[a] = mean_field.order_chaos_border(activation, biases)
         chi[a] = mean_field.chi_1(activation, weights[None, :], biases[:, None])
         propagation = mean_field.propagate(
-            activation, weights[None, :], biases[:, None], int(depths.max()),
-            input_length=float(network["input_length"]), readout_weight_variance=readout,
+            activation,
+            weights[None, :],
+            biases[:, None],
+            int(depths.max()),
+            input_length=float(network["input_length"]),
+            readout_weight_variance=readout,
         )
         for w, width in enumerate(widths):
             log_theta = mean_field.log_ntk_diagonal(
-                propagation, parameterization=network["parameterization"], width=int(width),
-                input_dimension=int(network["input_dimension"]), trained_biases=True,
+                propagation,
+                parameterization=network["parameterization"],
+                width=int(width),
+                input_dimension=int(network["input_dimension"]),
+                trained_biases=True,
             )
             theta[a, :, w] = np.exp(log_theta[..., depths - 1])
     return {"mean_k_infinite": theta, "chi_1": chi, "border_weight_variance": border}

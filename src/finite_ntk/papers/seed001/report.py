@@ -18,9 +18,8 @@ from typing import Any, Mapping, NamedTuple, Sequence
 import numpy as np
 import xarray as xr
 
-from finite_ntk.stats import spearman
-
 from finite_ntk.report.latex import latex_number, latex_plain, macro
+from finite_ntk.stats import spearman
 
 NAN = float("nan")
 ORDERED_CHI = 0.8
@@ -68,10 +67,13 @@ def largest_relative_std(cells: xr.Dataset, mask: xr.DataArray) -> Extreme:
         return Extreme(NAN, NAN, NAN, "", 0)
     at = {dim: int(i) for dim, i in ratio.argmax(...).items()}
     cell = cells.isel(at)
-    where = (f"width {int(cell['width'])}, σw² = {float(cell['weight_variance']):g}, depth {int(cell['depth'])}")
+    where = f"width {int(cell['width'])}, σw² = {float(cell['weight_variance']):g}, depth {int(cell['depth'])}"
     return Extreme(
-        float(relative_std(cell["second_moment_ratio"])), float(relative_std(cell["second_moment_ratio_lo"])),
-        float(relative_std(cell["second_moment_ratio_hi"])), where, count,
+        float(relative_std(cell["second_moment_ratio"])),
+        float(relative_std(cell["second_moment_ratio_lo"])),
+        float(relative_std(cell["second_moment_ratio_hi"])),
+        where,
+        count,
     )
 
 
@@ -160,15 +162,23 @@ def training_phase_mask(training: xr.Dataset, phase: str) -> xr.DataArray:
     import finite_ntk.mean_field as mean_field
 
     weights = training["weight_variance"].values
-    chi = np.stack([
-        mean_field.chi_1(str(a), weights, float(training.attrs["bias_variance"])) for a in training["activation"].values
-    ])
-    chi = xr.DataArray(chi, dims=("activation", "weight_variance"), coords={
-        "activation": training["activation"], "weight_variance": training["weight_variance"]})
+    chi = np.stack(
+        [
+            mean_field.chi_1(str(a), weights, float(training.attrs["bias_variance"]))
+            for a in training["activation"].values
+        ]
+    )
+    chi = xr.DataArray(
+        chi,
+        dims=("activation", "weight_variance"),
+        coords={"activation": training["activation"], "weight_variance": training["weight_variance"]},
+    )
     return chi <= ORDERED_CHI if phase == "ordered" else chi >= CHAOTIC_CHI
 
 
-def seed001_latex(stats: xr.Dataset, kappa: xr.Dataset, config: Mapping[str, Any], training: xr.Dataset | None = None) -> str:
+def seed001_latex(
+    stats: xr.Dataset, kappa: xr.Dataset, config: Mapping[str, Any], training: xr.Dataset | None = None
+) -> str:
     """``report/<run>/seed001.tex``: the chapter's settings and numbers as macros (the
     training part's from ``training_stats.nc`` when given)."""
     section = config["seed001"]
@@ -198,8 +208,13 @@ def seed001_latex(stats: xr.Dataset, kappa: xr.Dataset, config: Mapping[str, Any
         macro("SeedOneThresholdLow", latex_plain(float(thresholds[0]))),
         macro("SeedOneThresholdHigh", latex_plain(float(thresholds[-1]))),
         macro("SeedOneBootstrap", str(int(section["bootstrap"]["resamples"]))),
-        macro("SeedOneCurvePoints", "; ".join(f"$({latex_plain(w).strip('$')}, {latex_plain(b).strip('$')})$"
-                                              for w, b in section["depth_curves"]["points"])),
+        macro(
+            "SeedOneCurvePoints",
+            "; ".join(
+                f"$({latex_plain(w).strip('$')}, {latex_plain(b).strip('$')})$"
+                for w, b in section["depth_curves"]["points"]
+            ),
+        ),
         macro("SeedOneOrderedChi", latex_plain(ORDERED_CHI)),
         macro("SeedOneChaoticChi", latex_plain(CHAOTIC_CHI)),
         macro("SeedOneKappaBias", latex_plain(float(section["kappa"]["bias_variance"]))),
@@ -212,7 +227,12 @@ def seed001_latex(stats: xr.Dataset, kappa: xr.Dataset, config: Mapping[str, Any
             continue
         bias = float(section["maps"]["bias_variance"])
         if bias in stats["bias_variance"].values:
-            lines.append(macro(f"SeedOneBorder{name}", latex_number(float(borders.sel(activation=activation, bias_variance=bias)), 4)))
+            lines.append(
+                macro(
+                    f"SeedOneBorder{name}",
+                    latex_number(float(borders.sel(activation=activation, bias_variance=bias)), 4),
+                )
+            )
     for activation in kappa["activation"].values:
         name = names.get(str(activation))
         if name is None:
@@ -247,14 +267,29 @@ def seed001_latex(stats: xr.Dataset, kappa: xr.Dataset, config: Mapping[str, Any
         lines += [
             macro("SeedOneTrainingConstantLoss", latex_number(float(training.attrs["constant_loss"]), 3)),
             macro("SeedOneTrainingBestRatio", latex_number(float(best), 2)),
-            macro("SeedOneTrainingBestWhere", f"{names.get(str(best['activation'].values), str(best['activation'].values))}, "
-                  f"$M = {int(best['width'])}$, $\\sigma_w^2 = {float(best['weight_variance']):g}$, $L = {int(best['depth'])}$"),
+            macro(
+                "SeedOneTrainingBestWhere",
+                f"{names.get(str(best['activation'].values), str(best['activation'].values))}, "
+                f"$M = {int(best['width'])}$, $\\sigma_w^2 = {float(best['weight_variance']):g}$, $L = {int(best['depth'])}$",
+            ),
         ]
     return "\n".join(lines) + "\n"
 
 
 __all__ = [
-    "ORDERED_CHI", "CHAOTIC_CHI", "Seed001Data", "Extreme", "relative_std", "largest_relative_std", "chi_mask",
-    "border_mask", "rank_correlations", "Collapse", "collapse", "class_fraction", "empirical_transition",
-    "training_phase_mask", "seed001_latex",
+    "ORDERED_CHI",
+    "CHAOTIC_CHI",
+    "Seed001Data",
+    "Extreme",
+    "relative_std",
+    "largest_relative_std",
+    "chi_mask",
+    "border_mask",
+    "rank_correlations",
+    "Collapse",
+    "collapse",
+    "class_fraction",
+    "empirical_transition",
+    "training_phase_mask",
+    "seed001_latex",
 ]

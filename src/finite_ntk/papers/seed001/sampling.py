@@ -56,14 +56,17 @@ def cell_key(root_seed: int, activation: str, bias_variance: float, width: int, 
     from finite_ntk.seeding import job_key
 
     return job_key(
-        root_seed, EXPERIMENT, activation=activation, bias_variance=float(bias_variance), width=width,
-        weight_variance=float(weight_variance), depth=depth,
+        root_seed,
+        EXPERIMENT,
+        activation=activation,
+        bias_variance=float(bias_variance),
+        width=width,
+        weight_variance=float(weight_variance),
+        depth=depth,
     )
 
 
-def sample_job(
-    config: Mapping[str, Any], job: SamplingJob, progress: Progress = _quiet
-) -> xr.Dataset:
+def sample_job(config: Mapping[str, Any], job: SamplingJob, progress: Progress = _quiet) -> xr.Dataset:
     """K(x, x) of every (sigma_w^2, depth) of ``job``: variable ``ntk`` with dimensions
     (weight_variance, depth, replicate), drawn in the run's precision and stored in float64.
     A cell whose float32 K leaves the float32 range is drawn again in float64 (attribute
@@ -80,7 +83,10 @@ def sample_job(
     replicates = int(section["replicates"])
     sampler = section["sampler"]
     setups = [
-        [cell_setup(section["network"], job.activation, job.width, depth, weight, job.bias_variance) for depth in depths]
+        [
+            cell_setup(section["network"], job.activation, job.width, depth, weight, job.bias_variance)
+            for depth in depths
+        ]
         for weight in job.weight_variances
     ]
     # One plan over the job: the sigma_w^2 values share its programs (their statics agree).
@@ -92,7 +98,9 @@ def sample_job(
     redrawn: list[str] = []
     for i, weight in enumerate(job.weight_variances):
         for j, depth in enumerate(depths):
-            keys = replicate_keys(cell_key(config["root_seed"], job.activation, job.bias_variance, job.width, weight, depth), replicates)
+            keys = replicate_keys(
+                cell_key(config["root_seed"], job.activation, job.bias_variance, job.width, weight, depth), replicates
+            )
             k = sample(setups[i][j], keys, sampler, plan=plan[i * len(depths) + j])["k_init"][:, 0]
             if not np.all(np.isfinite(k)) and k.dtype == np.float32:
                 # Deep in the chaotic phase K grows like chi_1^L and leaves float32 (above
@@ -108,7 +116,9 @@ def sample_job(
                     f"seed001 {job.stem}: K(x,x) at sigma_w^2 = {weight:g}, depth {depth} is not finite even in float64"
                 )
             ntk[i, j] = k
-        progress(f"sigma_w^2 = {weight:g} ({i + 1} of {len(job.weight_variances)}): depths {depths[0]} .. {depths[-1]} done")
+        progress(
+            f"sigma_w^2 = {weight:g} ({i + 1} of {len(job.weight_variances)}): depths {depths[0]} .. {depths[-1]} done"
+        )
     network = section["network"]
     return xr.Dataset(
         {"ntk": (("weight_variance", "depth", "replicate"), ntk)},
@@ -127,7 +137,8 @@ def sample_job(
             "parameterization": network["parameterization"],
             "input_dimension": int(network["input_dimension"]),
             "input_length": float(network["input_length"]),
-            "readout_weight_variance": "sigma_w^2" if network["readout_weight_variance"] is None
+            "readout_weight_variance": "sigma_w^2"
+            if network["readout_weight_variance"] is None
             else float(network["readout_weight_variance"]),
             "root_seed": int(config["root_seed"]),
             "float64_cells": ", ".join(redrawn),

@@ -71,7 +71,10 @@ TRAINING_FIELDS: tuple[str, ...] = (
     "seed001.training.min_decrease",
 )
 TRAINING_REDUCTION_FIELDS: tuple[str, ...] = (
-    "root_seed", "seed001.training.data", "seed001.training.main_width", "seed001.training.bias_variance",
+    "root_seed",
+    "seed001.training.data",
+    "seed001.training.main_width",
+    "seed001.training.bias_variance",
 )
 KAPPA_PHASES: tuple[str, ...] = ("ordered", "border", "chaotic")
 
@@ -198,8 +201,11 @@ def seed001_costs(config: Mapping[str, Any]) -> list[JobCost]:
         n0 = int(network["input_dimension"])
         setups = [
             MonteCarloSetup(
-                "fnn", spec_from_settings(settings, job.activation, job.width, int(depth), n0),
-                (coordinate,) * n0, learning_rate=0.0, step_loss="none",
+                "fnn",
+                spec_from_settings(settings, job.activation, job.width, int(depth), n0),
+                (coordinate,) * n0,
+                learning_rate=0.0,
+                step_loss="none",
             )
             for depth in section["depths"]
         ]
@@ -274,7 +280,19 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
 
 
 __all__ = [
-    "SAMPLING_FIELDS", "REDUCTION_FIELDS", "KAPPA_FIELDS", "KAPPA_PHASES", "TRAINING_FIELDS", "TRAINING_REDUCTION_FIELDS",
-    "SamplingJob", "job_stem", "sampling_jobs", "TrainingJob", "training_jobs", "check_seed001_config",
-    "SIZE_FIELDS", "seed001_costs", "training_data_files",
+    "SAMPLING_FIELDS",
+    "REDUCTION_FIELDS",
+    "KAPPA_FIELDS",
+    "KAPPA_PHASES",
+    "TRAINING_FIELDS",
+    "TRAINING_REDUCTION_FIELDS",
+    "SamplingJob",
+    "job_stem",
+    "sampling_jobs",
+    "TrainingJob",
+    "training_jobs",
+    "check_seed001_config",
+    "SIZE_FIELDS",
+    "seed001_costs",
+    "training_data_files",
 ]

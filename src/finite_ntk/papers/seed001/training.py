@@ -80,7 +80,9 @@ STATUSES: tuple[str, ...] = ("converged", "cap", "diverged")
 _RUNNING, _CONVERGED, _CAP, _DIVERGED = 0, 1, 2, 3
 _STATUS_NAMES = {_CONVERGED: "converged", _CAP: "cap", _DIVERGED: "diverged"}
 
-LOSS_DEFINITION = "L = 1/(2n) sum_i sum_k (f_k(x_i) - y_ik)^2 (mean over samples of half the squared error summed over outputs)"
+LOSS_DEFINITION = (
+    "L = 1/(2n) sum_i sum_k (f_k(x_i) - y_ik)^2 (mean over samples of half the squared error summed over outputs)"
+)
 NTK_DEFINITION = "Theta_ij = sum_k <df_k(x_i)/dtheta, df_k(x_j)/dtheta> (traced over outputs, all weights and biases)"
 SNAPSHOT_RULE = (
     "snapshot steps after the end of a converged (early-stopped) run take the end's value (the parameters no longer move); "
@@ -241,7 +243,9 @@ def ntk_matrix(apply_fn: ApplyFn, params: Params, inputs: Any, chunk: int = JACO
     rows: list[list[jax.Array | None]] = [[None] * blocks for _ in range(blocks)]
     for a in range(blocks):
         for b in range(a, blocks):
-            block = _jacobian_block(apply_fn, params, padded[a * chunk : (a + 1) * chunk], padded[b * chunk : (b + 1) * chunk])
+            block = _jacobian_block(
+                apply_fn, params, padded[a * chunk : (a + 1) * chunk], padded[b * chunk : (b + 1) * chunk]
+            )
             rows[a][b] = block
             rows[b][a] = block.T
     return jnp.block(rows)[:n, :n]
@@ -272,7 +276,9 @@ def _dense_ntk(spec: NetworkSpec, params: Params, x: jax.Array, output_chunk: in
     theta = jnp.zeros((n, n), dtype)
     eye = jnp.eye(outputs, dtype=dtype)
     for start in range(0, outputs, output_chunk):
-        cot = jnp.broadcast_to(eye[start : start + output_chunk, None, :], (min(output_chunk, outputs - start), n, outputs))
+        cot = jnp.broadcast_to(
+            eye[start : start + output_chunk, None, :], (min(output_chunk, outputs - start), n, outputs)
+        )
         g_first, g_hidden, g_readout = jax.vmap(lambda c: vjp(c)[0])(cot)
         theta = theta + jnp.einsum("kia,kja->ij", g_first, g_first) * a_first
         theta = theta + jnp.einsum("kia,kja->ij", g_readout, g_readout) * a_readout
@@ -403,8 +409,13 @@ def _run_chunk(
         go = status == _RUNNING
         params = jax.tree_util.tree_map(lambda p, g: jnp.where(go, p - learning_rate * g, p), s.params, grads)
         return GDState(
-            params, s.step + go.astype(s.step.dtype), status, window, best_before,
-            s.losses.at[s.count].set(loss), s.count + 1,
+            params,
+            s.step + go.astype(s.step.dtype),
+            status,
+            window,
+            best_before,
+            s.losses.at[s.count].set(loss),
+            s.count + 1,
         )
 
     return jax.lax.while_loop(running, step, state._replace(count=jnp.zeros_like(state.count)))
@@ -436,7 +447,9 @@ def train(
     arguments: the same key gives bit-identical results on the same machine.
     """
     x_np, y_np = _check_data(spec, inputs, targets)
-    if not (isinstance(learning_rate, (int, float, np.floating)) and math.isfinite(learning_rate) and learning_rate > 0):
+    if not (
+        isinstance(learning_rate, (int, float, np.floating)) and math.isfinite(learning_rate) and learning_rate > 0
+    ):
         raise ValueError(f"learning_rate: must be a finite positive number, got {learning_rate!r}")
     _check_positive_int("max_steps", max_steps)
     _check_positive_int("patience", patience)
@@ -475,8 +488,17 @@ def train(
     written, status, t, next_snap = 0, _RUNNING, 0, 0
     while status == _RUNNING:
         stop_at = int(snaps[next_snap]) if next_snap < snaps.size else max_steps + 1
-        state = _run_chunk(program, patience, chunk_steps, state, x, y, *scalars, jnp.asarray(stop_at, jnp.int32),
-                           jnp.asarray(max_steps, jnp.int32))
+        state = _run_chunk(
+            program,
+            patience,
+            chunk_steps,
+            state,
+            x,
+            y,
+            *scalars,
+            jnp.asarray(stop_at, jnp.int32),
+            jnp.asarray(max_steps, jnp.int32),
+        )
         count, status, t = int(state.count), int(state.status), int(state.step)
         losses[written : written + count] = np.asarray(state.losses[:count])
         written += count

@@ -48,11 +48,15 @@ def run_training_set(config: Mapping[str, Any]) -> TrainingSet:
     return training_set({**data, "seed": training_data_seed(config["root_seed"])})
 
 
-def cell_spec(config: Mapping[str, Any], activation: str, width: int, depth: int, weight_variance: float, n0: int) -> NetworkSpec:
+def cell_spec(
+    config: Mapping[str, Any], activation: str, width: int, depth: int, weight_variance: float, n0: int
+) -> NetworkSpec:
     """The network of one training cell (seed 001's network section, the training bias)."""
     network = config["seed001"]["network"]
     settings = variance_settings(
-        network["parameterization"], weight_variance, config["seed001"]["training"]["bias_variance"],
+        network["parameterization"],
+        weight_variance,
+        config["seed001"]["training"]["bias_variance"],
         network["readout_weight_variance"],
     )
     return spec_from_settings(settings, activation, width, depth, n0)
@@ -85,13 +89,24 @@ def train_job(config: Mapping[str, Any], job: TrainingJob, progress: Progress = 
     for i, weight in enumerate(job.weight_variances):
         spec = cell_spec(config, job.activation, job.width, job.depth, weight, data.inputs.shape[1])
         key = job_key(
-            config["root_seed"], EXPERIMENT, activation=job.activation, width=job.width, depth=job.depth,
-            weight_variance=float(weight), bias_variance=float(section["bias_variance"]),
+            config["root_seed"],
+            EXPERIMENT,
+            activation=job.activation,
+            width=job.width,
+            depth=job.depth,
+            weight_variance=float(weight),
+            bias_variance=float(section["bias_variance"]),
         )
         result = train(
-            spec, key, data.inputs, data.targets, learning_rate=float(section["learning_rate"]),
-            max_steps=int(section["max_steps"]), patience=int(section["patience"]),
-            min_decrease=float(section["min_decrease"]), snapshot_steps=tuple(int(s) for s in snapshots),
+            spec,
+            key,
+            data.inputs,
+            data.targets,
+            learning_rate=float(section["learning_rate"]),
+            max_steps=int(section["max_steps"]),
+            patience=int(section["patience"]),
+            min_decrease=float(section["min_decrease"]),
+            snapshot_steps=tuple(int(s) for s in snapshots),
         )
         status[i], steps[i] = STATUS_CODES[result.status], result.steps
         losses[i, : result.losses.size] = result.losses
@@ -168,7 +183,11 @@ def training_statistics(
     for ds in jobs:
         if not np.array_equal(ds["snapshot"].values, coords["snapshot"]):
             raise ValueError("jobs: every job must record the same snapshot steps")
-        a, w, d = index["activation"][str(ds.attrs["activation"])], index["width"][int(ds.attrs["width"])], index["depth"][int(ds.attrs["depth"])]
+        a, w, d = (
+            index["activation"][str(ds.attrs["activation"])],
+            index["width"][int(ds.attrs["width"])],
+            index["depth"][int(ds.attrs["depth"])],
+        )
         for i, weight in enumerate(ds["weight_variance"].values.tolist()):
             at = (a, w, index["weight_variance"][weight], d)
             for name in out:
@@ -179,17 +198,38 @@ def training_statistics(
     variables = {name: (dims, values) for name, values in out.items()}
     variables.update(status=(dims, status), steps=(dims, steps), ntk_change=(dims + ("snapshot",), change))
     variables["border_weight_variance"] = (
-        ("activation",), np.array([float(mean_field.order_chaos_border(a, bias_variance)) for a in order])
+        ("activation",),
+        np.array([float(mean_field.order_chaos_border(a, bias_variance)) for a in order]),
     )
     first = jobs[0].attrs
-    attrs = {name: first[name] for name in ("learning_rate", "max_steps", "patience", "min_decrease", "status_codes",
-                                             "dataset_name", "dataset_description", "input_scale", "samples",
-                                             "input_dimension", "root_seed")}
+    attrs = {
+        name: first[name]
+        for name in (
+            "learning_rate",
+            "max_steps",
+            "patience",
+            "min_decrease",
+            "status_codes",
+            "dataset_name",
+            "dataset_description",
+            "input_scale",
+            "samples",
+            "input_dimension",
+            "root_seed",
+        )
+    }
     attrs.update(bias_variance=float(bias_variance), main_width=int(main_width), constant_loss=constant_loss(targets))
     return xr.Dataset(variables, coords=coords, attrs=attrs)
 
 
 __all__ = [
-    "EXPERIMENT", "STATUS_CODES", "NOT_TRAINED", "training_data_seed", "run_training_set", "cell_spec", "constant_loss", "train_job",
+    "EXPERIMENT",
+    "STATUS_CODES",
+    "NOT_TRAINED",
+    "training_data_seed",
+    "run_training_set",
+    "cell_spec",
+    "constant_loss",
+    "train_job",
     "training_statistics",
 ]

@@ -39,21 +39,25 @@ PAPER = "seed002"
 # --------------------------------------------------------------------------- thresholds
 
 
-THRESHOLDS: Mapping[str, Threshold] = MappingProxyType({
-    "limit_equal": Threshold(
-        0.01, "equal off-diagonal entries: largest $|\\bar\\Theta^{(L)} - 1/4|$ at the largest depth at most"
-    ),
-    "limit_invertible": Threshold(
-        0.5, "invertible limit: smallest eigenvalue of the normalised NTK matrix at the largest depth at least"
-    ),
-    "stable_eigenvalue": Threshold(0.1, "stabilised: relative increase of $\\lambda_{\\min}$ per added layer below"),
-    "bounded_growth": Threshold(
-        10.0, "bounded: largest projection-term norm over depth, relative to the smallest depth, at most"
-    ),
-    "vanishing_slope": Threshold(
-        -0.25, "vanishes with width: log-log slope against width at most (aggregate: above)"
-    ),
-})
+THRESHOLDS: Mapping[str, Threshold] = MappingProxyType(
+    {
+        "limit_equal": Threshold(
+            0.01, "equal off-diagonal entries: largest $|\\bar\\Theta^{(L)} - 1/4|$ at the largest depth at most"
+        ),
+        "limit_invertible": Threshold(
+            0.5, "invertible limit: smallest eigenvalue of the normalised NTK matrix at the largest depth at least"
+        ),
+        "stable_eigenvalue": Threshold(
+            0.1, "stabilised: relative increase of $\\lambda_{\\min}$ per added layer below"
+        ),
+        "bounded_growth": Threshold(
+            10.0, "bounded: largest projection-term norm over depth, relative to the smallest depth, at most"
+        ),
+        "vanishing_slope": Threshold(
+            -0.25, "vanishes with width: log-log slope against width at most (aggregate: above)"
+        ),
+    }
+)
 RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
 
 
@@ -97,7 +101,8 @@ def kernel_limit_check(part: str) -> Check:
     entries are all near 1/4 (``part='equal'``) and its matrix is invertible, with the
     smallest eigenvalue near the limit's 3/4 (``'invertible'``)."""
     measure = (
-        "largest |normalised NTK − 1/4| over the pairs of Figures 4 and 5 at the largest depth" if part == "equal"
+        "largest |normalised NTK − 1/4| over the pairs of Figures 4 and 5 at the largest depth"
+        if part == "equal"
         else "smallest eigenvalue of the normalised NTK matrix of Figures 4 and 5 at the largest depth"
     )
 
@@ -249,12 +254,14 @@ def load_claim_inputs(files: Mapping[str, Sequence[str]], config: Mapping[str, A
     convergence, projection, eigenvalues = (files.get(key, ()) for key in ("convergence", "projection", "eigenvalues"))
     if not (convergence and projection and eigenvalues):
         return ClaimInputs()
-    return ClaimInputs(Seed002Data(
-        convergence={str(ds.attrs["dataset"]): ds for ds in map(_load, convergence)},
-        projection=_load(projection[0]),
-        eigenvalues=_load(eigenvalues[0]),
-        lazy=[_load(path) for path in files.get("lazy", ())],
-    ))
+    return ClaimInputs(
+        Seed002Data(
+            convergence={str(ds.attrs["dataset"]): ds for ds in map(_load, convergence)},
+            projection=_load(projection[0]),
+            eigenvalues=_load(eigenvalues[0]),
+            lazy=[_load(path) for path in files.get("lazy", ())],
+        )
+    )
 
 
 __all__ = ["PAPER", "CLAIMS", "THRESHOLDS", "RULES", "ClaimInputs", "Seed002Data", "load_claim_inputs"]

@@ -84,8 +84,12 @@ def convergence_dataset(points: FloatArray, labels: Sequence[str], depths: Seque
             "pair": np.array(pair, dtype=object),
             "rho0": ("pair", 1.0 - gap0[i, j]),
         },
-        attrs={"off_diagonal_limit": OFF_DIAGONAL_LIMIT, "limit_smallest_eigenvalue": LIMIT_SMALLEST_EIGENVALUE,
-               "points": len(points), "dimension": points.shape[1]},
+        attrs={
+            "off_diagonal_limit": OFF_DIAGONAL_LIMIT,
+            "limit_smallest_eigenvalue": LIMIT_SMALLEST_EIGENVALUE,
+            "points": len(points),
+            "dimension": points.shape[1],
+        },
     )
 
 
@@ -105,7 +109,10 @@ def projection_points(config: dict, dataset: str) -> tuple[FloatArray, FloatArra
 
 
 def projection_dataset(
-    sets: dict[str, tuple[FloatArray, FloatArray]], depths: Sequence[int], stopping_times: Sequence[float], progress: Progress = _quiet
+    sets: dict[str, tuple[FloatArray, FloatArray]],
+    depths: Sequence[int],
+    stopping_times: Sequence[float],
+    progress: Progress = _quiet,
 ) -> xr.Dataset:
     """Figure 6: :math:`|P_t(x)|_2` of the projection term
     :math:`\\Theta(x, X)\\Theta^{-1}(I - e^{-t\\Theta})` (:mod:`.predictor`) at each depth,
@@ -143,7 +150,9 @@ def projection_dataset(
     )
 
 
-def eigenvalue_dataset(root_seed: int, sizes: Sequence[int], dimension: int, max_depth: int, progress: Progress = _quiet) -> xr.Dataset:
+def eigenvalue_dataset(
+    root_seed: int, sizes: Sequence[int], dimension: int, max_depth: int, progress: Progress = _quiet
+) -> xr.Dataset:
     """Figure 7: smallest and largest eigenvalue of the normalised NTK matrix of ``n``
     points uniform on the sphere of R^dimension, for each ``n`` of ``sizes`` and depths
     1 .. ``max_depth`` (depth 0, the Gram matrix, too)."""
@@ -163,7 +172,9 @@ def eigenvalue_dataset(root_seed: int, sizes: Sequence[int], dimension: int, max
     )
 
 
-def digits_table_dataset(root_seed: int, n_train: int, n_test: int, depths: Sequence[int], stopping_time: float | None) -> xr.Dataset:
+def digits_table_dataset(
+    root_seed: int, n_train: int, n_test: int, depths: Sequence[int], stopping_time: float | None
+) -> xr.Dataset:
     """Table 2: MSE (against one-hot targets), accuracy and macro F1 of the NTK predictor
     :math:`f_t` (``stopping_time`` None: :math:`t = \\infty`, kernel regression) on
     scikit-learn's digits on the sphere, at each depth."""
@@ -184,6 +195,11 @@ def digits_table_dataset(root_seed: int, n_train: int, n_test: int, depths: Sequ
 
 
 __all__ = [
-    "log_depths", "convergence_points", "convergence_dataset", "projection_points", "projection_dataset",
-    "eigenvalue_dataset", "digits_table_dataset",
+    "log_depths",
+    "convergence_points",
+    "convergence_dataset",
+    "projection_points",
+    "projection_dataset",
+    "eigenvalue_dataset",
+    "digits_table_dataset",
 ]

@@ -110,12 +110,21 @@ def deviation(before: jax.Array, after: jax.Array) -> Deviation:
     h0 = np.asarray(before, dtype=np.float64)
     change = np.asarray(after, dtype=np.float64) - h0
     aggregate = np.linalg.norm(change, axis=1)
-    return Deviation(aggregate, np.mean(np.abs(change), axis=1), np.max(np.abs(change), axis=1),
-                     aggregate / np.linalg.norm(h0, axis=1))
+    return Deviation(
+        aggregate,
+        np.mean(np.abs(change), axis=1),
+        np.max(np.abs(change), axis=1),
+        aggregate / np.linalg.norm(h0, axis=1),
+    )
 
 
 def lazy_features_dataset(
-    key: jax.Array, task: TokenTask, width: int, learning_rate: float, steps: int, progress: Callable[[str], None] = lambda m: None
+    key: jax.Array,
+    task: TokenTask,
+    width: int,
+    learning_rate: float,
+    steps: int,
+    progress: Callable[[str], None] = lambda m: None,
 ) -> xr.Dataset:
     """Train one network of ``width`` on ``task`` and return the deviation measures per
     input, the loss curve and the training accuracy."""
@@ -128,8 +137,10 @@ def lazy_features_dataset(
     measured = deviation(before, after)
     predicted = np.argmax(np.asarray(output(trained, x)), axis=1)
     losses = np.asarray(losses, dtype=np.float64)
-    progress(f"width {width}: loss {losses[0]:.4g} -> {losses[-1]:.4g}, aggregate deviation {measured.aggregate.mean():.4g}, "
-             f"mean neuron deviation {measured.neuron_mean.mean():.4g}")
+    progress(
+        f"width {width}: loss {losses[0]:.4g} -> {losses[-1]:.4g}, aggregate deviation {measured.aggregate.mean():.4g}, "
+        f"mean neuron deviation {measured.neuron_mean.mean():.4g}"
+    )
     return xr.Dataset(
         {
             "aggregate_deviation": (("token",), measured.aggregate),
@@ -139,11 +150,27 @@ def lazy_features_dataset(
             "loss": (("step",), losses),
         },
         coords={"token": np.arange(task.inputs.shape[0]), "step": np.arange(steps + 1)},
-        attrs={"width": width, "tokens": task.inputs.shape[0], "classes": task.targets.shape[1],
-               "learning_rate": learning_rate, "steps": steps, "train_accuracy": float(np.mean(predicted == task.labels)),
-               "precision": str(np.dtype(dtype))},
+        attrs={
+            "width": width,
+            "tokens": task.inputs.shape[0],
+            "classes": task.targets.shape[1],
+            "learning_rate": learning_rate,
+            "steps": steps,
+            "train_accuracy": float(np.mean(predicted == task.labels)),
+            "precision": str(np.dtype(dtype)),
+        },
     )
 
 
-__all__ = ["TokenTask", "token_task", "init_params", "last_hidden", "output", "loss", "train", "Deviation", "deviation",
-           "lazy_features_dataset"]
+__all__ = [
+    "TokenTask",
+    "token_task",
+    "init_params",
+    "last_hidden",
+    "output",
+    "loss",
+    "train",
+    "Deviation",
+    "deviation",
+    "lazy_features_dataset",
+]

@@ -54,7 +54,9 @@ def plot_projection(ds: xr.Dataset) -> plt.Figure:
         norm = ds["projection_norm"].sel(dataset=name)
         for k, t in enumerate(times):
             label = "$t = \\infty$" if np.isinf(t) else f"$t = {t:g}$"
-            ax.semilogx(depth, norm.sel(stopping_time=t).max("test_point"), color=colours[k], lw=1.2, label=label + " (max)")
+            ax.semilogx(
+                depth, norm.sel(stopping_time=t).max("test_point"), color=colours[k], lw=1.2, label=label + " (max)"
+            )
             ax.semilogx(depth, norm.sel(stopping_time=t).median("test_point"), color=colours[k], lw=1, ls=":")
         ax.plot([], [], color="gray", lw=1, ls=":", label="median")
         ax.set_title(f"{name} on the sphere, n = {int(ds.attrs['n_train'])}")
@@ -72,7 +74,14 @@ def plot_smallest_eigenvalue(ds: xr.Dataset) -> plt.Figure:
     depth = ds["depth"].values
     keep = depth >= 1  # depth 0 is the Gram matrix, singular for n > dimension
     for n in ds["size"].values:
-        ax.semilogy(depth[keep], ds["smallest_eigenvalue"].sel(size=n).values[keep], marker="o", ms=3, lw=1, label=f"n = {int(n)}")
+        ax.semilogy(
+            depth[keep],
+            ds["smallest_eigenvalue"].sel(size=n).values[keep],
+            marker="o",
+            ms=3,
+            lw=1,
+            label=f"n = {int(n)}",
+        )
     ax.axhline(float(ds.attrs["limit_smallest_eigenvalue"]), color="k", ls="--", lw=1, label="limit 3/4")
     ax.set_xlabel("depth $L$")
     ax.set_ylabel(r"$\lambda_{\min}$ of the normalised NTK")

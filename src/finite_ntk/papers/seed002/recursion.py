@@ -203,7 +203,19 @@ def gap_asymptote(depth: ArrayLike) -> FloatArray:
 
 
 __all__ = [
-    "OFF_DIAGONAL_LIMIT", "LIMIT_SMALLEST_EIGENVALUE", "GAP_CONSTANT", "ArcCosine", "DeepKernel", "angle",
-    "theta_minus_sin", "arc_cosine", "iterate_relu_kernels", "relu_kernels", "unit_rows", "one_minus_cosine",
-    "ntk_matrix", "nngp_matrix", "gap_asymptote",
+    "OFF_DIAGONAL_LIMIT",
+    "LIMIT_SMALLEST_EIGENVALUE",
+    "GAP_CONSTANT",
+    "ArcCosine",
+    "DeepKernel",
+    "angle",
+    "theta_minus_sin",
+    "arc_cosine",
+    "iterate_relu_kernels",
+    "relu_kernels",
+    "unit_rows",
+    "one_minus_cosine",
+    "ntk_matrix",
+    "nngp_matrix",
+    "gap_asymptote",
 ]

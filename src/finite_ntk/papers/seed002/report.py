@@ -64,9 +64,16 @@ def summarise_lazy(datasets: Sequence[xr.Dataset]) -> LazySummary:
 
     aggregate, neuron = stat("aggregate_deviation"), stat("neuron_deviation_mean")
     return LazySummary(
-        widths, aggregate, stat("aggregate_deviation", "std"), neuron, stat("neuron_deviation_mean", "std"),
-        stat("neuron_deviation_max"), stat("relative_deviation"), np.array([float(ds["loss"][-1]) for ds in ordered]),
-        log_log_slope(widths, aggregate), log_log_slope(widths, neuron),
+        widths,
+        aggregate,
+        stat("aggregate_deviation", "std"),
+        neuron,
+        stat("neuron_deviation_mean", "std"),
+        stat("neuron_deviation_max"),
+        stat("relative_deviation"),
+        np.array([float(ds["loss"][-1]) for ds in ordered]),
+        log_log_slope(widths, aggregate),
+        log_log_slope(widths, neuron),
     )
 
 
@@ -148,19 +155,28 @@ def table1_latex(summary: LazySummary) -> str:
     head = " & ".join(["Measure, mean (s.d.) over tokens"] + [f"$n = {w}$" for w in summary.widths])
 
     def row(label: str, values: np.ndarray, sds: np.ndarray | None = None) -> str:
-        cells = [latex_number(v) + (f" ({latex_number(s)})" if sds is not None else "") for v, s in
-                 zip(values, sds if sds is not None else values)]
+        cells = [
+            latex_number(v) + (f" ({latex_number(s)})" if sds is not None else "")
+            for v, s in zip(values, sds if sds is not None else values)
+        ]
         return " & ".join([label] + cells) + r" \\"
 
-    return "\n".join([
-        r"\begin{tabular}{" + columns + "}", r"\toprule", head + r" \\", r"\midrule",
-        row(r"aggregate $|h_2^{(T)} - h_2^{(0)}|_2$", summary.aggregate, summary.aggregate_sd),
-        row(r"single neuron $|h_{2,j}^{(T)} - h_{2,j}^{(0)}|$, mean over $j$", summary.neuron, summary.neuron_sd),
-        row(r"single neuron, largest over $j$", summary.neuron_max),
-        row(r"relative $|\Delta h_2| / |h_2^{(0)}|$", summary.relative),
-        row("final training loss", summary.final_loss),
-        r"\bottomrule", r"\end{tabular}", "",
-    ])
+    return "\n".join(
+        [
+            r"\begin{tabular}{" + columns + "}",
+            r"\toprule",
+            head + r" \\",
+            r"\midrule",
+            row(r"aggregate $|h_2^{(T)} - h_2^{(0)}|_2$", summary.aggregate, summary.aggregate_sd),
+            row(r"single neuron $|h_{2,j}^{(T)} - h_{2,j}^{(0)}|$, mean over $j$", summary.neuron, summary.neuron_sd),
+            row(r"single neuron, largest over $j$", summary.neuron_max),
+            row(r"relative $|\Delta h_2| / |h_2^{(0)}|$", summary.relative),
+            row("final training loss", summary.final_loss),
+            r"\bottomrule",
+            r"\end{tabular}",
+            "",
+        ]
+    )
 
 
 def table2_latex(table: xr.Dataset) -> str:
@@ -168,7 +184,9 @@ def table2_latex(table: xr.Dataset) -> str:
     lines = [r"\begin{tabular}{rrrr}", r"\toprule", r"Depth $L$ & MSE & Accuracy & F1 (macro) \\", r"\midrule"]
     for depth in table["depth"].values:
         row = table.sel(depth=depth)
-        lines.append(f"{int(depth)} & {_fixed(float(row['mse']), 4)} & {_fixed(float(row['accuracy']), 3)} & {_fixed(float(row['f1']), 3)} \\\\")
+        lines.append(
+            f"{int(depth)} & {_fixed(float(row['mse']), 4)} & {_fixed(float(row['accuracy']), 3)} & {_fixed(float(row['f1']), 3)} \\\\"
+        )
     return "\n".join(lines + [r"\bottomrule", r"\end{tabular}", ""])
 
 
@@ -211,8 +229,12 @@ def seed002_latex(
         macro("SeedTwoIncreaseAtFive", latex_number(100 * stable.increase_at_5) + "\\%"),
         macro("SeedTwoDigitsTrain", int(digits_table.attrs["n_train"])),
         macro("SeedTwoDigitsTest", int(digits_table.attrs["n_test"])),
-        macro("SeedTwoDigitsTime", "\\infty" if not np.isfinite(float(digits_table.attrs["stopping_time"]))
-               else f"{float(digits_table.attrs['stopping_time']):g}"),
+        macro(
+            "SeedTwoDigitsTime",
+            "\\infty"
+            if not np.isfinite(float(digits_table.attrs["stopping_time"]))
+            else f"{float(digits_table.attrs['stopping_time']):g}",
+        ),
         macro("SeedTwoBestAccuracy", _fixed(float(np.max(best)), 3)),
         macro("SeedTwoBestAccuracyDepth", int(digits_table["depth"].values[int(np.argmax(best))])),
         macro("SeedTwoDeepestAccuracy", _fixed(float(best[-1]), 3)),
@@ -234,6 +256,17 @@ def seed002_latex(
 
 
 __all__ = [
-    "Slope", "log_log_slope", "LazySummary", "summarise_lazy", "Stabilisation", "stabilisation_depth", "KernelLimit",
-    "kernel_limit", "ProjectionGrowth", "projection_growth", "table1_latex", "table2_latex", "seed002_latex",
+    "Slope",
+    "log_log_slope",
+    "LazySummary",
+    "summarise_lazy",
+    "Stabilisation",
+    "stabilisation_depth",
+    "KernelLimit",
+    "kernel_limit",
+    "ProjectionGrowth",
+    "projection_growth",
+    "table1_latex",
+    "table2_latex",
+    "seed002_latex",
 ]

@@ -113,10 +113,14 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
     section = config["seed002"]
     box = section["synthetic"]
     if not box["low"] < box["high"]:
-        raise ValueError(f"config field 'seed002.synthetic.low': must be below high ({box['high']!r}), got {box['low']!r}")
+        raise ValueError(
+            f"config field 'seed002.synthetic.low': must be below high ({box['high']!r}), got {box['low']!r}"
+        )
     for name in ("convergence", "projection"):
         if section[name]["depth_points"] > section[name]["max_depth"]:
-            raise ValueError(f"config field 'seed002.{name}.depth_points': at most max_depth distinct depths (1 .. max_depth) exist")
+            raise ValueError(
+                f"config field 'seed002.{name}.depth_points': at most max_depth distinct depths (1 .. max_depth) exist"
+            )
     digits_needed = {
         "seed002.convergence.points": section["convergence"]["points"] + 1,
         "seed002.projection.n_train": section["projection"]["n_train"] + section["projection"]["n_test"],
@@ -124,16 +128,28 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
     }
     for field, needed in digits_needed.items():
         if needed > DIGIT_IMAGES:
-            raise ValueError(f"config field '{field}': needs {needed} distinct digit images; scikit-learn's set has {DIGIT_IMAGES}")
+            raise ValueError(
+                f"config field '{field}': needs {needed} distinct digit images; scikit-learn's set has {DIGIT_IMAGES}"
+            )
     lazy = section["lazy_features"]
     if lazy["classes"] > lazy["tokens"]:
-        raise ValueError(f"config field 'seed002.lazy_features.classes': at most `tokens` ({lazy['tokens']}), got {lazy['classes']}")
+        raise ValueError(
+            f"config field 'seed002.lazy_features.classes': at most `tokens` ({lazy['tokens']}), got {lazy['classes']}"
+        )
     depths = section["digits_table"]["depths"]
     if sorted(depths) != list(depths):
         raise ValueError("config field 'seed002.digits_table.depths': must be increasing")
 
 
 __all__ = [
-    "DIGIT_IMAGES", "CONVERGENCE_DATASETS", "CONVERGENCE_FIELDS", "PROJECTION_FIELDS", "EIGENVALUE_FIELDS",
-    "DIGITS_TABLE_FIELDS", "LAZY_FIELDS", "SIZE_FIELDS", "check_seed002_config", "seed002_costs",
+    "DIGIT_IMAGES",
+    "CONVERGENCE_DATASETS",
+    "CONVERGENCE_FIELDS",
+    "PROJECTION_FIELDS",
+    "EIGENVALUE_FIELDS",
+    "DIGITS_TABLE_FIELDS",
+    "LAZY_FIELDS",
+    "SIZE_FIELDS",
+    "check_seed002_config",
+    "seed002_costs",
 ]
