@@ -77,16 +77,8 @@ def _file_bytes(path: Path) -> bytes:
         raise ValueError(f"{path}: not a readable gzip file ({error})") from error
 
 
-def read_idx(path: str | Path, dimensions: int) -> NDArray[np.uint8]:
-    """The unsigned-byte array of one IDX file (plain or gzip), of ``dimensions`` dimensions.
-
-    Checks the magic number (two zero bytes, type code 0x08, the dimension count), that the
-    header is complete and that the data hold exactly the product of the dimensions in bytes
-    (so a truncated download or a file with trailing bytes is refused, not half read). Every
-    error is a ValueError that names the file.
-    """
-    path = Path(path)
-    content = _file_bytes(path)
+def _check_magic(path: Path, content: bytes, dimensions: int) -> None:
+    """The IDX magic number at the start of ``content``: unsigned bytes, ``dimensions`` dimensions."""
     if len(content) < 4:
         raise ValueError(f"{path}: truncated IDX file: {len(content)} bytes, shorter than the 4-byte magic number")
     magic = int.from_bytes(content[:4], "big")
@@ -101,6 +93,19 @@ def read_idx(path: str | Path, dimensions: int) -> NDArray[np.uint8]:
             f"{path}: wrong dimension count: magic number 0x{magic:08x} declares {content[3]} dimension(s), "
             f"expected {dimensions} (magic 0x{expected:08x})"
         )
+
+
+def read_idx(path: str | Path, dimensions: int) -> NDArray[np.uint8]:
+    """The unsigned-byte array of one IDX file (plain or gzip), of ``dimensions`` dimensions.
+
+    Checks the magic number (two zero bytes, type code 0x08, the dimension count), that the
+    header is complete and that the data hold exactly the product of the dimensions in bytes
+    (so a truncated download or a file with trailing bytes is refused, not half read). Every
+    error is a ValueError that names the file.
+    """
+    path = Path(path)
+    content = _file_bytes(path)
+    _check_magic(path, content, dimensions)
     header = 4 + 4 * dimensions
     if len(content) < header:
         raise ValueError(
@@ -146,20 +151,7 @@ def idx_shape(path: str | Path, dimensions: int) -> tuple[int, ...]:
     path = Path(path)
     header = 4 + 4 * dimensions
     content, length = _header_bytes(path, header)
-    if len(content) < 4:
-        raise ValueError(f"{path}: truncated IDX file: {len(content)} bytes, shorter than the 4-byte magic number")
-    magic = int.from_bytes(content[:4], "big")
-    expected = (IDX_UNSIGNED_BYTE << 8) | dimensions
-    if content[0] != 0 or content[1] != 0 or content[2] != IDX_UNSIGNED_BYTE:
-        raise ValueError(
-            f"{path}: wrong magic number 0x{magic:08x}: not an unsigned-byte IDX file "
-            f"(expected 0x{expected:08x}: type code 0x08, {dimensions} dimension(s))"
-        )
-    if content[3] != dimensions:
-        raise ValueError(
-            f"{path}: wrong dimension count: magic number 0x{magic:08x} declares {content[3]} dimension(s), "
-            f"expected {dimensions} (magic 0x{expected:08x})"
-        )
+    _check_magic(path, content, dimensions)
     if len(content) < header:
         raise ValueError(
             f"{path}: truncated IDX header: {len(content)} bytes, the {dimensions} dimension(s) need {header}"
