@@ -58,6 +58,13 @@ def declared_files(source, **fields):
     return paths
 
 
+def lookup_job(jobs, stem, what):
+    """The job of output ``stem`` among a paper's ``jobs`` (by stem), or one clear error."""
+    if stem not in jobs:
+        raise WorkflowError(f"{what}: no job {stem!r} in this config; known: {', '.join(jobs)}")
+    return jobs[stem]
+
+
 def source_files(source, figure):
     """The files of data source ``source`` for ``figure`` in this run."""
     for outputs in PAPER_OUTPUTS.values():

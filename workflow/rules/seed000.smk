@@ -52,21 +52,17 @@ REDUCTION_PRIORITY = len(SAMPLING_PRIORITIES) + 1
 TRAINING_PRIORITY = len(SAMPLING_PRIORITIES) + 2
 
 
-def sample_path(model, activation, width, depth):
-    return f"{DATA}/samples/{model}/{activation}/w{width}_d{depth}.nc"
-
-
-def samples_of_model(wildcards):
-    return [
-        sample_path(wildcards.model, activation, width, depth)
-        for (model, activation, width), depths in SAMPLING_BATCHES.items()
-        if model == wildcards.model
+SAMPLE_PATTERN = f"{DATA}/samples/{{model}}/{{activation}}/w{{width}}_d{{depth}}.nc"
+SAMPLES_OF_MODEL = {
+    model: [
+        SAMPLE_PATTERN.format(model=model, activation=activation, width=width, depth=depth)
+        for (batch_model, activation, width), depths in SAMPLING_BATCHES.items()
+        if batch_model == model
         for depth in depths
     ]
-
-
-def stats_path(model):
-    return f"{DATA}/ntk_stats_{model}.nc"
+    for model in MODELS
+}
+STATS_PATTERN = f"{DATA}/ntk_stats_{{model}}.nc"
 
 
 # ---- training outputs
@@ -88,12 +84,15 @@ PINN_SETTINGS = config_subset(config, PINN_FIELDS, exclude=PINN_EXCLUDED)
 INIT_SETTINGS = config_subset(config, INIT_FIELDS)
 
 
-def training_settings(model, activation=None):
-    """The params of a training job of ``model`` ('fnn', or 'pinn' with its activation,
-    whose schedule of steps and snapshots is its own)."""
-    if model == "fnn":
-        return FNN_SETTINGS
-    return {**PINN_SETTINGS, "schedule": pinn_schedule(TRAINING["pinn"], activation)}
+# The params of each training job by (model, activation): a PINN's schedule of steps and
+# snapshots is its activation's own.
+TRAINING_SETTINGS = {
+    ("fnn", None): FNN_SETTINGS,
+    **{
+        ("pinn", activation): {**PINN_SETTINGS, "schedule": pinn_schedule(TRAINING["pinn"], activation)}
+        for activation in TRAINING["pinn"]["activations"]
+    },
+}
 
 
 PINN_FIGURE = TRAINING["pinn"]["figure"]
@@ -109,7 +108,7 @@ PRECISE_STATS = sorted(glob.glob(f"data/{PRECISE_RUN}/ntk_stats_*.nc")) if RUN !
 PRECISE_FIGURE_FILES = sorted(glob.glob(f"figures/{PRECISE_RUN}/*.pdf")) if PRECISE_STATS else []
 if not PRECISE_FIGURE_FILES:
     PRECISE_STATS = []
-ALL_STATS = [stats_path(model) for model in MODELS]
+ALL_STATS = [STATS_PATTERN.format(model=model) for model in MODELS]
 MONTE_CARLO_SOURCES = {"stats_fnn", "stats_pinn"}
 
 
@@ -119,7 +118,7 @@ for (model, activation, width), depths in SAMPLING_BATCHES.items():
         name:
             f"sample_{model}_{activation}_w{width}"
         output:
-            [sample_path(model, activation, width, depth) for depth in depths],
+            [SAMPLE_PATTERN.format(model=model, activation=activation, width=width, depth=depth) for depth in depths],
         params:
             model=model,
             activation=activation,
@@ -143,9 +142,9 @@ for (model, activation, width), depths in SAMPLING_BATCHES.items():
 
 rule reduce_monte_carlo:
     input:
-        samples_of_model,
+        lambda wildcards: SAMPLES_OF_MODEL[wildcards.model],
     output:
-        stats_path("{model}"),
+        STATS_PATTERN,
     params:
         settings=config_subset(config, REDUCTION_FIELDS),
     log:
@@ -208,7 +207,7 @@ rule train_pinn:
         width=r"\d+",
         depth=r"\d+",
     params:
-        settings=lambda wildcards: training_settings("pinn", wildcards.activation),
+        settings=lambda wildcards: TRAINING_SETTINGS[("pinn", wildcards.activation)],
     log:
         f"{DATA}/logs/training/pinn_{{activation}}_w{{width}}_d{{depth}}.log",
     benchmark:
@@ -252,7 +251,7 @@ rule training_envelope:
     wildcard_constraints:
         job=r"(fnn|pinn_[a-z]+)_w\d+_d\d+",
     params:
-        settings=lambda wildcards: training_settings(*parse_training_stem(wildcards.job)[:2]),
+        settings=lambda wildcards: TRAINING_SETTINGS[parse_training_stem(wildcards.job)[:2]],
     log:
         f"{DATA}/logs/training/roundoff_{{job}}.log",
     benchmark:
@@ -313,18 +312,17 @@ rule report_macros:
         "../scripts/report_macros.py"
 
 
-def _fnn_figure_run(figure):
-    width, depth = TRAINING["fnn"]["figures"][figure]
-    return [FNN_PATTERN.format(width=width, depth=depth)]
-
-
+# The FNN run each figure shows (training.fnn.figures).
+FNN_FIGURE_FILES = {
+    figure: [FNN_PATTERN.format(width=width, depth=depth)] for figure, (width, depth) in TRAINING["fnn"]["figures"].items()
+}
 register_paper(
     "seed000",
     targets=MONTE_CARLO_TARGETS + TRAINING_TARGETS,
     sources={
         "stats_fnn": declared_files("stats_fnn"),
         "stats_pinn": declared_files("stats_pinn"),
-        "fnn_run": _fnn_figure_run,
+        "fnn_run": lambda figure: FNN_FIGURE_FILES[figure],
         "fnn_runs": FNN_TRAINING_FILES,
         "pinn_run": [PINN_FIGURE_FILE],
         "pinn_runs": PINN_TRAINING_FILES,

@@ -43,22 +43,6 @@ SEED001_FILES = {source: declared_files(source) for source in ("seed001_phase", 
 SEED001_TARGETS = [path for paths in SEED001_FILES.values() for path in paths]
 
 
-def seed001_job(wildcards):
-    """The SamplingJob of a seed-001 sampling output (its sigma_w^2 values are its params)."""
-    stem = f"{wildcards.activation}/sb{wildcards.bias_variance}_w{wildcards.width}"
-    if stem not in SEED001_JOBS:
-        raise WorkflowError(f"seed001: no sampling job {stem!r} in this config; known: {', '.join(SEED001_JOBS)}")
-    return SEED001_JOBS[stem]
-
-
-def seed001_training_job(wildcards):
-    """The TrainingJob of a seed-001 training output (its sigma_w^2 values are its params)."""
-    stem = f"{wildcards.activation}/w{wildcards.width}_d{wildcards.depth}"
-    if stem not in SEED001_TRAINING_JOBS:
-        raise WorkflowError(f"seed001: no training job {stem!r} in this config; known: {', '.join(SEED001_TRAINING_JOBS)}")
-    return SEED001_TRAINING_JOBS[stem]
-
-
 rule seed001_sample:
     output:
         SEED001_SAMPLE_PATTERN,
@@ -67,7 +51,9 @@ rule seed001_sample:
         bias_variance=r"[0-9.e+-]+",
         width=r"\d+",
     params:
-        job=seed001_job,
+        job=lambda wildcards: lookup_job(
+            SEED001_JOBS, f"{wildcards.activation}/sb{wildcards.bias_variance}_w{wildcards.width}", "seed001 sampling"
+        ),
         settings=config_subset(config, SEED001_SAMPLING_FIELDS),
     log:
         f"{DATA}/logs/seed001/sample_{{activation}}_sb{{bias_variance}}_w{{width}}.log",
@@ -126,7 +112,9 @@ rule seed001_train:
         width=r"\d+",
         depth=r"\d+",
     params:
-        job=seed001_training_job,
+        job=lambda wildcards: lookup_job(
+            SEED001_TRAINING_JOBS, f"{wildcards.activation}/w{wildcards.width}_d{wildcards.depth}", "seed001 training"
+        ),
         settings=config_subset(config, SEED001_TRAINING_FIELDS),
     log:
         f"{DATA}/logs/seed001/train_{{activation}}_w{{width}}_d{{depth}}.log",
