@@ -42,6 +42,9 @@ for paper in PAPERS.values():
     include: paper.rules
 
 
+check_every_paper_registered()
+
+
 include: "workflow/rules/figures.smk"  # one plotting job per registered figure
 include: "workflow/rules/report.smk"  # claims, provenance, the PDF, figure diff
 

@@ -6,7 +6,7 @@
 # register_paper(...): the files it makes, its figures' data sources as this run's files,
 # the files its claims read and the generated parts of the report it writes. The
 # Snakefile's targets, figures.smk, report.smk and the figure diff read only that.
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from finite_ntk.config import config_subset
 from finite_ntk.papers import FIGURES as FIGURE_REGISTRY, FIGURE_PAPER, PAPERS, SOURCES
@@ -16,7 +16,7 @@ class PaperOutputs(NamedTuple):
     """What one paper's rules file makes in this run."""
 
     targets: list  # its data products and the report parts made from them alone (its target rule's)
-    sources: dict  # data source (finite_ntk.papers.SOURCES) -> files, or figure name -> files
+    sources: dict  # data source (finite_ntk.papers.SOURCES) -> files, or a function: figure name -> files
     claim_inputs: dict  # key of its claims module's load_claim_inputs -> files
     report_parts: dict  # generated/<name>.tex of the report -> file
     report_files: dict  # a folder of the report's build (e.g. precise/) -> files copied into it
@@ -56,6 +56,13 @@ def declared_files(source, **fields):
         (values,) = fields.values()
         paths += [f"{DATA}/{pattern.replace('*', str(value))}" for value in values]
     return paths
+
+
+def check_every_paper_registered():
+    """After the papers' rules files: each registered paper called register_paper once."""
+    missing = [paper_id for paper_id in PAPERS if paper_id not in PAPER_OUTPUTS]
+    if missing:
+        raise WorkflowError(f"the rules files of {', '.join(missing)} did not call register_paper(...)")
 
 
 def lookup_job(jobs, stem, what):
