@@ -178,3 +178,18 @@ def test_claims_and_controls_import_no_jax():
     code += "".join(f"import {module}\n" for module in modules)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_every_config_section_belongs_to_one_paper_or_to_the_run():
+    """The registry's config sections partition the paper config's top-level keys: besides
+    the run's own settings, each key is owned by exactly one paper."""
+    from finite_ntk.config import load_config
+
+    run_settings = {"run", "root_seed", "precision"}
+    owners: dict[str, list[str]] = {}
+    for paper in PAPERS.values():
+        for section in paper.config_sections:
+            owners.setdefault(section, []).append(paper.id)
+    config = load_config(ROOT / "config" / "config.yaml")
+    assert {key: ids for key, ids in owners.items() if len(ids) > 1} == {}
+    assert set(owners) | run_settings == set(config), "a config section without a paper, or a paper's missing section"
