@@ -35,6 +35,7 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"  # register_paper, paths and helpers
+include: "workflow/rules/heavy_tails.smk"  # the coverage table the papers' verdicts read
 
 
 for paper in PAPERS.values():

@@ -55,15 +55,21 @@ from finite_ntk.seeding import numpy_generator
 from finite_ntk.stats import percentile_interval, second_moment_ratio
 
 __all__ = [
+    "ESTIMATOR_CODES",
     "INTERVALS",
+    "TRUSTED_COVERAGE",
     "LAWS",
     "coverage_table",
     "draw_log_samples",
     "law_log_variance",
     "law_scale",
     "law_ratio",
+    "log_interval_trusted",
+    "plain_ratio_trusted_limit",
     "resample_counts",
+    "select_ratio_estimate",
     "simulate",
+    "tabulated_sample_size",
 ]
 
 LAWS: tuple[str, ...] = ("lognormal", "reflected_gamma")
@@ -295,3 +301,94 @@ def coverage_table(
             "significance": float(significance),
         },
     )
+
+
+# --------------------------------------------------------------------------- which estimate to trust
+
+# The least measured coverage of a nominal 95% interval that the figures and claims accept.
+TRUSTED_COVERAGE = 0.9
+# Codes of :func:`select_ratio_estimate`'s ``estimator`` (netCDF-friendly integers).
+ESTIMATOR_CODES: dict[str, int] = {"none": 0, "plain": 1, "log_normal": 2}
+
+
+def tabulated_sample_size(table: xr.Dataset, replicates: int) -> int | None:
+    """The largest N of the coverage table at or below ``replicates`` (None if there is none):
+    a run's coverage is read at the tabulated N it certainly reaches."""
+    sizes = [int(n) for n in table["n"].values if int(n) <= replicates]
+    return max(sizes) if sizes else None
+
+
+def plain_ratio_trusted_limit(table: xr.Dataset, replicates: int, min_coverage: float = TRUSTED_COVERAGE) -> float:
+    """The largest R up to which the plain ratio's bootstrap interval is trusted at
+    ``replicates`` draws: at the tabulated N of :func:`tabulated_sample_size`, the largest
+    tabulated R such that every tabulated R up to it was covered at least ``min_coverage`` of
+    the time under every law. 1.0 (nothing above R = 1 is trusted) where the smallest R already
+    under-covers or no tabulated N is reached."""
+    n = tabulated_sample_size(table, replicates)
+    if n is None:
+        return 1.0
+    coverage = table["coverage"].sel(n=n, interval="plain_bootstrap").min("law").sortby("ratio")
+    limit = 1.0
+    for ratio, value in zip(coverage["ratio"].values, coverage.values):
+        if not value >= min_coverage:
+            break
+        limit = float(ratio)
+    return limit
+
+
+def log_interval_trusted(table: xr.Dataset, replicates: int, min_coverage: float = TRUSTED_COVERAGE) -> bool:
+    """Whether the chi-square interval of R_log covered at least ``min_coverage`` at every
+    tabulated R under the log-normal law, at the tabulated N of :func:`tabulated_sample_size`
+    (the premise the normality test then checks for each sample)."""
+    n = tabulated_sample_size(table, replicates)
+    if n is None:
+        return False
+    coverage = table["coverage"].sel(n=n, interval="log_chi_square", law="lognormal")
+    return bool(np.all(coverage.values >= min_coverage))
+
+
+def select_ratio_estimate(
+    plain: np.ndarray,
+    plain_lo: np.ndarray,
+    plain_hi: np.ndarray,
+    log_ratio: np.ndarray,
+    log_lo: np.ndarray,
+    log_hi: np.ndarray,
+    normality: np.ndarray,
+    *,
+    plain_limit: float,
+    log_trusted: bool,
+    significance: float,
+) -> dict[str, np.ndarray]:
+    """The estimate of R = E[K^2]/E[K]^2 that a verdict may read, element by element.
+
+    1. ``plain``: the plain ratio and its bootstrap interval, where both upper bounds (plain and
+       R_log's) are at most ``plain_limit`` (:func:`plain_ratio_trusted_limit`): the region
+       where its coverage was measured to hold. R_log's bound enters because the plain ratio
+       under-estimates exactly when R is large, so its own bound alone cannot vouch for it.
+       It assumes nothing of the law, so it is preferred where trusted.
+    2. ``log_normal``: R_log with its chi-square interval, where the normality test of log K
+       does not reject at ``significance`` and the interval's coverage under log-normality was
+       measured to hold (``log_trusted``, :func:`log_interval_trusted`).
+    3. ``none`` elsewhere: no trusted estimate at this N (value and bounds NaN), the verdict
+       *not estimable*.
+
+    Returns ``estimator`` (int8 codes of :data:`ESTIMATOR_CODES`), ``value``, ``lo``, ``hi``."""
+    arrays = np.broadcast_arrays(
+        *(np.asarray(a, dtype=np.float64) for a in (plain, plain_lo, plain_hi, log_ratio, log_lo, log_hi, normality))
+    )
+    plain, plain_lo, plain_hi, log_ratio, log_lo, log_hi, normality = arrays
+    with np.errstate(invalid="ignore"):
+        upper = np.where(np.isfinite(log_hi), np.maximum(plain_hi, log_hi), plain_hi)
+        use_plain = np.isfinite(plain) & np.isfinite(plain_lo) & (upper <= plain_limit)
+        use_log = (
+            ~use_plain & bool(log_trusted) & (normality >= significance) & np.isfinite(log_lo) & np.isfinite(log_hi)
+        )
+    estimator = np.where(use_plain, ESTIMATOR_CODES["plain"], np.where(use_log, ESTIMATOR_CODES["log_normal"], 0))
+    nan = np.full(plain.shape, np.nan)
+    return {
+        "estimator": estimator.astype(np.int8),
+        "value": np.where(use_plain, plain, np.where(use_log, log_ratio, nan)),
+        "lo": np.where(use_plain, plain_lo, np.where(use_log, log_lo, nan)),
+        "hi": np.where(use_plain, plain_hi, np.where(use_log, log_hi, nan)),
+    }
