@@ -16,7 +16,7 @@ import xarray as xr
 
 import finite_ntk.claims as claims
 import finite_ntk.papers.seed000.claims as seed000
-from finite_ntk.claims import AGREES, DIFFERS, NOT_AVAILABLE, Claim, Outcome, Threshold
+from finite_ntk.claims import AGREES, DIFFERS, NOT_AVAILABLE, NOT_ESTIMABLE, Claim, Outcome, Threshold
 from finite_ntk.papers import PAPERS
 from finite_ntk.papers.seed000.claims import CLAIMS, ClaimInputs, FnnTrainingSummary
 from finite_ntk.report.latex import latex_escape, latex_number, latex_plain
@@ -37,9 +37,12 @@ def make_stats(
     operator=False,
     learning_rate=1e-3,
     n0=1,
+    normality=0.5,
 ):
     """An ntk_stats-like dataset. ``ratio(activation, beta)`` and ``change(activation,
-    beta, theory)`` give the point values; intervals are +- ``width_of_interval`` relative."""
+    beta, theory)`` give the point values (of the plain ratio and R_log alike); intervals are
+    +- ``width_of_interval`` relative; ``normality``: the normality test's p-value (a scalar or
+    a function of (activation, beta))."""
     widths = np.array([w for w, _ in configs])
     depths = np.array([d for _, d in configs])
     beta = depths / widths
@@ -60,10 +63,21 @@ def make_stats(
         "relative_delta_k_lo": np.minimum(c * (1 - h), c * (1 + h)),
         "relative_delta_k_hi": np.maximum(c * (1 - h), c * (1 + h)),
         "saturated": (r >= 0.5 * replicates).astype(np.int8),
+        "log_normal_ratio": r,
+        "log_normal_ratio_lo": r * (1 - h),
+        "log_normal_ratio_hi": r * (1 + h),
+        "normality_pvalue": np.array(
+            [
+                np.broadcast_to(normality(a, beta) if callable(normality) else normality, beta.shape)
+                for a in ACTIVATIONS
+            ],
+            dtype=float,
+        ),
     }
     per_config["mean_k_lo"] = per_config["mean_k_hi"] = per_config["mean_k"]
     dims = ("activation", "config")
     per_activation = {"fitted_C": fitted[0], "fitted_C_lo": fitted[1], "fitted_C_hi": fitted[2]}
+    per_activation |= {f"fitted_C_log_normal{suffix}": fitted[i] for i, suffix in enumerate(("", "_lo", "_hi"))}
     data = {}
     if operator:  # PINN layout: the same values for K_uu and K_rr
         for name, value in per_config.items():
@@ -100,8 +114,11 @@ def make_stats(
 
 
 def evaluate(**kw):
-    """Seed 000's rows on the given fields of its ClaimInputs."""
-    return claims.evaluate(CLAIMS, ClaimInputs(**kw))
+    """Seed 000's rows on the given fields of its ClaimInputs (by default a coverage table
+    trusting the plain ratio up to R = 1.1 and R_log where log K is Gaussian)."""
+    from finite_ntk.papers.seed000.claim_controls import coverage_table
+
+    return claims.evaluate(CLAIMS, ClaimInputs(**{"coverage": coverage_table(), **kw}))
 
 
 def result(key, **kw):
@@ -186,6 +203,42 @@ def test_sigmoid_bound_both_ways():
     assert result("seed000.1.sigmoid.max", fnn=above, pinn=None).verdict == DIFFERS
 
 
+def test_second_moment_not_estimable_where_no_estimate_is_trusted():
+    """The normality test rejects everywhere and the plain ratio is trusted nowhere (no
+    coverage table): not estimable, whatever the values; with a table trusting the plain
+    ratio up to 1.1, the start (R = 1) is decided again by the plain ratio."""
+    from finite_ntk.papers.seed000.claim_controls import coverage_table
+
+    skewed = make_stats(ratio=lambda a, b: np.exp(5 * b), width_of_interval=0.01, normality=1e-6)
+    for key in ("seed000.1.relu.start", "seed000.1.relu.max", "seed000.1.sigmoid.max", "seed000.3.fnn.C"):
+        r = result(key, fnn=skewed, pinn=None, coverage=None)
+        assert r.verdict == NOT_ESTIMABLE and r.note, key
+    assert result("seed000.1.relu.start", fnn=skewed, pinn=None).verdict == AGREES  # plain ratio, R = 1.00
+    r = result("seed000.1.relu.max", fnn=skewed, pinn=None, coverage=coverage_table())
+    assert r.verdict == NOT_ESTIMABLE and "not estimable at N = 100" in r.note
+
+
+def test_second_moment_maximum_differs_when_a_trusted_bound_exceeds_it():
+    """Untrusted configurations cannot rescue a stated maximum that a trusted one already
+    exceeds: R_log's lower bound 1.7e3 at beta = 2 against a stated 83.99."""
+    rejected_small = make_stats(normality=lambda a, b: np.where(b < 0.1, 1e-9, 0.5), width_of_interval=0.01)
+    r = result("seed000.1.relu.max", fnn=rejected_small, pinn=None)
+    assert r.verdict == DIFFERS and r.lo > 1e3
+    assert result("seed000.1.sigmoid.max", fnn=rejected_small, pinn=None).verdict == DIFFERS
+
+
+def test_departure_not_estimable_when_untrusted_configurations_could_tip_it():
+    """Two of the three large-beta configurations follow exp(5 beta) but one has no trusted
+    estimate and the third departs: 1 of 3 exclude, 1 untrusted; untrusted could make 2 of 3."""
+    departs_last = make_stats(
+        configs=((512, 1), (64, 2), (32, 4), (32, 16), (16, 16), (16, 32)),
+        ratio=lambda a, b: np.where(b >= 2, 0.2 * np.exp(5 * b), np.exp(5 * b)),
+        normality=lambda a, b: np.where(b == 1, 1e-9, 0.5),
+    )
+    r = result("seed000.3.fnn.departure", fnn=departs_last, pinn=None, large_beta=0.5)
+    assert r.verdict == NOT_ESTIMABLE and r.value == pytest.approx(1 / 3)
+
+
 def test_pinn_claims_use_the_value_kernel():
     pinn = make_stats(ratio=lambda a, b: 1 + 11.95 * b / b.max(), operator=True, width_of_interval=0.01)
     assert result("seed000.2.gelu.max", fnn=None, pinn=pinn).verdict == AGREES
@@ -194,6 +247,8 @@ def test_pinn_claims_use_the_value_kernel():
 
 def test_fitted_C_both_ways():
     assert result("seed000.3.fnn.C", fnn=make_stats(fitted=(5.1, 4.6, 5.6)), pinn=None).verdict == AGREES
+    one_rejects = make_stats(fitted=(5.1, 4.6, 5.6), normality=lambda a, b: np.where(b == 1 / 512, 1e-9, 0.5))
+    assert result("seed000.3.fnn.C", fnn=one_rejects, pinn=None).verdict == NOT_ESTIMABLE
     r = result("seed000.3.fnn.C", fnn=make_stats(fitted=(3.0, 2.5, 3.5)), pinn=None)
     assert r.verdict == DIFFERS and (r.lo, r.hi) == (2.5, 3.5)
 

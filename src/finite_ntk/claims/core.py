@@ -137,11 +137,15 @@ class Control(NamedTuple):
     statement holds (the verdict must be ``agrees``), ``negative`` so that it is false
     (``differs``). A verdict that cannot say *differs* on data where the statement is false
     tests nothing. ``vacuous``: where the claim is known not to fail yet, the issue that
-    fixes it (its negative control is then an expected failure)."""
+    fixes it (its negative control is then an expected failure). ``not_estimable``: for a
+    claim read through an estimator that can fail to converge (a heavy-tailed second moment),
+    data on which no trusted estimate exists at the run's sample size (the verdict must be
+    ``not estimable``)."""
 
     positive: Callable[[], Any]
     negative: Callable[[], Any]
     vacuous: str = ""
+    not_estimable: Callable[[], Any] | None = None
 
 
 @dataclass

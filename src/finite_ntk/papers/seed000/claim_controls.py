@@ -84,6 +84,8 @@ LARGE_BETA = 0.5  # monte_carlo.large_beta
 FIT_MAX_BETA = 0.25  # monte_carlo.fit_max_beta
 SATURATION_FRACTION = 0.5
 HALF_WIDTH = 0.01  # bootstrap bounds: value x (1 -+ 1%)
+NORMAL_PVALUE = 0.5  # the normality test of log K in the report's picture: no rejection
+PLAIN_LIMIT = 1.1  # the plain ratio's interval trusted up to R = 1.1 (as measured at N = 10,000)
 STATS_ATTRS: Mapping[str, object] = MappingProxyType(
     {
         "run": "control",
@@ -170,10 +172,17 @@ PAPER_PINN_ERRORS: Mapping[str, float] = MappingProxyType({"sigmoid": 0.0068, "r
 # --------------------------------------------------------------------------- builders
 
 
-def ntk_stats(model: str, ratio: Mapping[str, RatioCurve], change: Mapping[str, ChangeCurve]) -> xr.Dataset:
+def ntk_stats(
+    model: str,
+    ratio: Mapping[str, RatioCurve],
+    change: Mapping[str, ChangeCurve],
+    normality: Mapping[str, float] = MappingProxyType({}),
+) -> xr.Dataset:
     """An ``ntk_stats_<model>.nc`` dataset on :data:`CONFIGS` (sorted by beta, as the reduction
-    writes them) with E[K^2]/E[K]^2 = ``ratio[activation](beta)`` and E[dK]/E[K] =
-    ``SIGN[model] x change[activation](beta, s)``, bounds +- :data:`HALF_WIDTH`. PINN: the
+    writes them) with E[K^2]/E[K]^2 = ``ratio[activation](beta)`` (the plain ratio and R_log
+    alike) and E[dK]/E[K] = ``SIGN[model] x change[activation](beta, s)``, bounds +-
+    :data:`HALF_WIDTH`; the normality test of log K gives the p-value ``normality[activation]``
+    (default :data:`NORMAL_PVALUE`: log K Gaussian) at every configuration. PINN: the
     operator ``uu`` holds the curves; ``rr`` the same, except ReLU's, which vanishes (NaN
     statistics, ``operator_vanishes`` 1), as the workflow writes it."""
     configs = sorted(CONFIGS, key=lambda wd: (wd[1] / wd[0], wd))
@@ -192,15 +201,18 @@ def ntk_stats(model: str, ratio: Mapping[str, RatioCurve], change: Mapping[str, 
             for bound in (r, r * (1 - HALF_WIDTH), r * (1 + HALF_WIDTH))
         ]
     )
-    point = {"mean_k": mean_k, "second_moment_ratio": r, "relative_delta_k": c}
+    point = {"mean_k": mean_k, "second_moment_ratio": r, "relative_delta_k": c, "log_normal_ratio": r}
     per_config: dict[str, np.ndarray] = {}
     for name, value in point.items():
         per_config[name] = value
         per_config[f"{name}_lo"] = np.minimum(value * (1 - HALF_WIDTH), value * (1 + HALF_WIDTH))
         per_config[f"{name}_hi"] = np.maximum(value * (1 - HALF_WIDTH), value * (1 + HALF_WIDTH))
     per_config["saturated"] = (r >= SATURATION_FRACTION * REPLICATES).astype(np.int8)
-    per_config["zero_fraction"] = np.zeros(shape)
+    per_config["atom_fraction"] = np.zeros(shape)
+    pvalues = [normality.get(a, NORMAL_PVALUE) for a in ACTIVATIONS]
+    per_config["normality_pvalue"] = np.broadcast_to(np.array(pvalues)[:, None], shape).copy()
     per_activation = {"fitted_C": fitted[0], "fitted_C_lo": fitted[1], "fitted_C_hi": fitted[2]}
+    per_activation |= {f"fitted_C_log_normal{suffix}": fitted[i] for i, suffix in enumerate(("", "_lo", "_hi"))}
 
     dims: tuple[str, ...] = ("activation", "config")
     data: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
@@ -208,7 +220,7 @@ def ntk_stats(model: str, ratio: Mapping[str, RatioCurve], change: Mapping[str, 
         vanishes = np.array([[0, a == "relu"] for a in ACTIVATIONS], dtype=np.int8)  # (activation, operator)
         for name, value in per_config.items():
             rr = value.astype(np.float64).copy()
-            rr[ACTIVATIONS.index("relu")] = {"mean_k": 0.0, "zero_fraction": 1.0, "saturated": 0.0}.get(name, np.nan)
+            rr[ACTIVATIONS.index("relu")] = {"mean_k": 0.0, "atom_fraction": 1.0, "saturated": 0.0}.get(name, np.nan)
             data[name] = (dims + ("operator",), np.stack([value, rr.astype(value.dtype)], axis=-1))
         for name, value in per_activation.items():
             data[name] = (("activation", "operator"), np.stack([value, np.where(vanishes[:, 1], np.nan, value)], -1))
@@ -233,6 +245,27 @@ def ntk_stats(model: str, ratio: Mapping[str, RatioCurve], change: Mapping[str, 
     if model == "pinn":
         coords["operator"] = ["uu", "rr"]
     return xr.Dataset(data, coords=coords, attrs={**STATS_ATTRS, "model": model, "n0": N0[model]})
+
+
+def coverage_table(plain_limit: float = PLAIN_LIMIT) -> xr.Dataset:
+    """A coverage table (the format of :func:`finite_ntk.coverage.coverage_table`) in which the
+    plain ratio's bootstrap covers 95% up to R = ``plain_limit`` and 50% above, and R_log's
+    chi-square interval 95% everywhere, at N = 100 and :data:`REPLICATES`."""
+    ratios = np.array([1.01, 1.1, 1.5, 2.0, 10.0, 100.0, 1000.0, 10000.0])
+    sizes = np.array([100, REPLICATES])
+    plain = np.where(ratios <= plain_limit, 0.95, 0.5)
+    coverage = np.empty((2, sizes.size, ratios.size, 3))
+    coverage[..., 0] = plain
+    coverage[..., 1:] = 0.95
+    return xr.Dataset(
+        {"coverage": (("law", "n", "ratio", "interval"), coverage)},
+        coords={
+            "law": ["lognormal", "reflected_gamma"],
+            "n": sizes,
+            "ratio": ratios,
+            "interval": ["plain_bootstrap", "log_chi_square", "log_bootstrap"],
+        },
+    )
 
 
 def _kernel(points: np.ndarray) -> np.ndarray:
@@ -313,14 +346,21 @@ def paper_inputs(
     shallow: Mapping[str, float] = MappingProxyType({}),
     deep: Mapping[str, float] = MappingProxyType({}),
     pinn_errors: Mapping[str, float] = MappingProxyType({}),
+    normality: Mapping[str, Mapping[str, float]] = MappingProxyType({}),
+    plain_limit: float = PLAIN_LIMIT,
 ) -> ClaimInputs:
     """Seed 000's claim inputs in the report's picture (:data:`PAPER_RATIO`,
     :data:`PAPER_CHANGE`, :data:`PAPER_SHALLOW`, :data:`PAPER_DEEP`,
-    :data:`PAPER_PINN_ERRORS`), each argument replacing the entries it names: ``ratio`` and
-    ``change`` by model, then activation (``ratio={"fnn": {"relu": rising(3.0)}}``)."""
+    :data:`PAPER_PINN_ERRORS`), each argument replacing the entries it names: ``ratio``,
+    ``change`` and ``normality`` (the normality test's p-value) by model, then activation
+    (``ratio={"fnn": {"relu": rising(3.0)}}``); ``plain_limit``: where the coverage table
+    (:func:`coverage_table`) trusts the plain ratio."""
     stats = {
         model: ntk_stats(
-            model, {**PAPER_RATIO[model], **ratio.get(model, {})}, {**PAPER_CHANGE[model], **change.get(model, {})}
+            model,
+            {**PAPER_RATIO[model], **ratio.get(model, {})},
+            {**PAPER_CHANGE[model], **change.get(model, {})},
+            normality.get(model, {}),
         )
         for model in ("fnn", "pinn")
     }
@@ -334,12 +374,25 @@ def paper_inputs(
         pinn_errors=MappingProxyType(
             {a: summarise_pinn_training(pinn_training_run(a, *PINN_ARCHITECTURE, error)) for a, error in errors.items()}
         ),
+        coverage=coverage_table(plain_limit),
     )
 
 
-def _against(negative: Callable[[], ClaimInputs], vacuous: str = "") -> Control:
-    """The report's picture (positive) against ``negative``."""
-    return Control(positive=paper_inputs, negative=negative, vacuous=vacuous)
+def _against(
+    negative: Callable[[], ClaimInputs], vacuous: str = "", not_estimable: Callable[[], ClaimInputs] | None = None
+) -> Control:
+    """The report's picture (positive) against ``negative`` (and ``not_estimable``)."""
+    return Control(positive=paper_inputs, negative=negative, vacuous=vacuous, not_estimable=not_estimable)
+
+
+# The not-estimable controls of claims 1-3: the report's picture, but the normality test of log K rejects
+# (p = 1e-9) at every configuration of the claim's activation and the plain ratio's interval is trusted
+# nowhere (coverage below 90% from R = 1.01 on): no estimate of E[K^2]/E[K]^2 is trusted at this N.
+REJECTED = 1e-9
+
+
+def _untrusted(model: str, activation: str) -> Callable[[], ClaimInputs]:
+    return lambda: paper_inputs(normality={model: {activation: REJECTED}}, plain_limit=1.0)
 
 
 # --------------------------------------------------------------------------- the controls
@@ -355,7 +408,9 @@ def _second_moment(model: str, peak: Mapping[str, float]) -> dict[str, Control]:
     key = "seed000.1" if model == "fnn" else "seed000.2"
 
     def with_ratio(activation: str, curve: RatioCurve) -> Control:
-        return _against(lambda: paper_inputs(ratio={model: {activation: curve}}))
+        return _against(
+            lambda: paper_inputs(ratio={model: {activation: curve}}), not_estimable=_untrusted(model, activation)
+        )
 
     return {
         f"{key}.relu.start": with_ratio("relu", rising(5.0, peak["relu"], start=STARTS_HIGH)),
@@ -371,8 +426,12 @@ def _theorems(model: str) -> dict[str, Control]:
     exp(5 beta) at every beta (no departure); ReLU's relative change is 10x the scaling on the small side
     (1 decade off y = x) or equals the scaling everywhere (no deviation on the large side)."""
     return {
-        f"seed000.3.{model}.C": _against(lambda: paper_inputs(ratio={model: {"relu": rising(3.0, 83.99)}})),
-        f"seed000.3.{model}.departure": _against(lambda: paper_inputs(ratio={model: {"relu": rising(5.0)}})),
+        f"seed000.3.{model}.C": _against(
+            lambda: paper_inputs(ratio={model: {"relu": rising(3.0, 83.99)}}), not_estimable=_untrusted(model, "relu")
+        ),
+        f"seed000.3.{model}.departure": _against(
+            lambda: paper_inputs(ratio={model: {"relu": rising(5.0)}}), not_estimable=_untrusted(model, "relu")
+        ),
         f"seed000.4.{model}.small": _against(lambda: paper_inputs(change={model: {"relu": saturating(10.0, 1e-2)}})),
         f"seed000.4.{model}.large": _against(lambda: paper_inputs(change={model: {"relu": saturating(1.0)}})),
     }
@@ -420,6 +479,7 @@ __all__ = [
     "PAPER_DEEP",
     "PAPER_PINN_ERRORS",
     "ntk_stats",
+    "coverage_table",
     "fnn_training_run",
     "pinn_training_run",
     "paper_inputs",

@@ -44,6 +44,7 @@ import xarray as xr
 from finite_ntk.claims import (
     NAN,
     NOT_AVAILABLE,
+    NOT_ESTIMABLE,
     Claim,
     ClaimResult,
     Outcome,
@@ -53,6 +54,13 @@ from finite_ntk.claims import (
     stated_number,
     verdict_of,
     within_interval,
+)
+from finite_ntk.coverage import (
+    ESTIMATOR_CODES,
+    TRUSTED_COVERAGE,
+    log_interval_trusted,
+    plain_ratio_trusted_limit,
+    select_ratio_estimate,
 )
 from finite_ntk.stats import spearman
 
@@ -105,6 +113,11 @@ class ClaimInputs(NamedTuple):
     fnn_shallow: FnnTrainingSummary | None = None  # claim 7, the report's depth 1
     fnn_deep: FnnTrainingSummary | None = None  # claim 7, the report's depth 10
     pinn_errors: Mapping[str, float] = MappingProxyType({})  # claim 8: final relative L2 error by activation
+    # Claims 1-3: the coverage table (finite_ntk.coverage) that says which estimate of
+    # E[K^2]/E[K]^2 is trusted at the run's replicate count; None: none is (not estimable).
+    coverage: xr.Dataset | None = None
+    significance: float = 0.05  # normality test of log K (config heavy_tails.significance)
+    min_coverage: float = TRUSTED_COVERAGE  # config heavy_tails.min_coverage
 
 
 Check = Callable[[Claim[ClaimInputs], ClaimInputs], Outcome]
@@ -134,6 +147,10 @@ class Series:
     theory_ratio: np.ndarray  # exp(5 beta)
     theory_change: np.ndarray  # (d beta / n0) exp(5 beta) lr
     replicates: np.ndarray
+    log_ratio: np.ndarray  # R_log = exp(Var log K) / (1 - p0)
+    log_ratio_lo: np.ndarray  # its chi-square interval
+    log_ratio_hi: np.ndarray
+    normality: np.ndarray  # p-value of the normality test of log K
     vanishes: bool = False
 
 
@@ -174,6 +191,10 @@ def series(stats: xr.Dataset, activation: str, operator: str | None = None) -> S
         theory_ratio=stats["theory_second_moment"].values.astype(np.float64)[order],
         theory_change=stats["theory_relative_delta_k"].values.astype(np.float64)[order],
         replicates=get("replicates"),
+        log_ratio=get("log_normal_ratio"),
+        log_ratio_lo=get("log_normal_ratio_lo"),
+        log_ratio_hi=get("log_normal_ratio_hi"),
+        normality=get("normality_pvalue"),
         vanishes="operator_vanishes" in s and bool(s["operator_vanishes"].values),
     )
 
@@ -197,14 +218,76 @@ def _where(s: Series, i: int) -> str:
 
 # --------------------------------------------------------------------------- claims 1, 2: E[K²]/E[K]²
 
-RULE_AT_START = "stated value inside our 95% interval at the smallest β (± half a unit of its last digit)"
-RULE_MAXIMUM = "stated value inside [max lo, max hi] over configurations (± half a unit of its last digit)"
-RULE_BOUND = "agrees unless our maximum is significantly above the stated one (max lo > stated)"
+# K is heavy-tailed: the plain ratio of N replicates cannot exceed N and under-estimates
+# E[K^2]/E[K]^2 long before (finite_ntk.heavy_tails). Every verdict on it reads, per
+# configuration, the estimate finite_ntk.coverage.select_ratio_estimate trusts: the plain
+# ratio where its interval's coverage was measured to hold at this N, else R_log where the
+# normality test of log K does not reject, else none ("not estimable at this N"). A claim
+# over k configurations tests normality at significance / k (Bonferroni), so that k tests
+# do not reject one by chance.
+ESTIMATOR_WORDS = {ESTIMATOR_CODES["plain"]: "plain ratio", ESTIMATOR_CODES["log_normal"]: "R_log"}
+TRUSTED = (
+    "the trusted estimate (the plain ratio where its measured coverage holds, else R_log where the "
+    "normality test of log K does not reject)"
+)
+RULE_AT_START = (
+    f"stated value inside the 95% interval of {TRUSTED} at the smallest β (± half a unit of its last digit); "
+    "not estimable when neither is trusted"
+)
+RULE_MAXIMUM = (
+    f"stated value inside [max lo, max hi] over configurations of {TRUSTED} (± half a unit of its last digit); "
+    "differs if a trusted lower bound already exceeds it, else not estimable while a configuration has no "
+    "trusted estimate"
+)
+RULE_BOUND = (
+    f"agrees unless a lower bound of {TRUSTED} is above the stated maximum; not estimable while a "
+    "configuration has no trusted estimate"
+)
+
+
+def _trusted(s: Series, inputs: ClaimInputs, family: int) -> dict[str, np.ndarray]:
+    """The trusted estimate of every configuration of ``s`` (finite_ntk.coverage), the
+    normality test at ``inputs.significance / family``."""
+    replicates = int(np.min(s.replicates))
+    if inputs.coverage is None:
+        plain_limit, log_trusted = 1.0, False
+    else:
+        plain_limit = plain_ratio_trusted_limit(inputs.coverage, replicates, inputs.min_coverage)
+        log_trusted = log_interval_trusted(inputs.coverage, replicates, inputs.min_coverage)
+    return select_ratio_estimate(
+        s.ratio,
+        s.ratio_lo,
+        s.ratio_hi,
+        s.log_ratio,
+        s.log_ratio_lo,
+        s.log_ratio_hi,
+        s.normality,
+        plain_limit=plain_limit,
+        log_trusted=log_trusted,
+        significance=inputs.significance / max(family, 1),
+    )
+
+
+def _untrusted_note(s: Series, inputs: ClaimInputs, chosen: np.ndarray, family: int) -> str:
+    """Why the configurations ``chosen`` (a boolean mask) have no trusted estimate; ``family``
+    as in :func:`_trusted`."""
+    replicates = int(np.min(s.replicates))
+    if inputs.coverage is None:
+        return "no coverage table in this run: no estimate of E[K²]/E[K]² is trusted"
+    limit = plain_ratio_trusted_limit(inputs.coverage, replicates, inputs.min_coverage)
+    with np.errstate(invalid="ignore"):
+        rejected = int(np.sum(chosen & (s.normality < inputs.significance / max(family, 1))))
+    return (
+        f"{int(chosen.sum())} of {chosen.size} configurations not estimable at N = {replicates}: the plain "
+        f"ratio is trusted only up to R = {limit:g} (measured coverage), and the normality test of log K "
+        f"rejects at {rejected} of them"
+    )
 
 
 def _second_moment(model: str, activation: str, kind: str) -> Check:
     """E[K^2]/E[K]^2 at the smallest beta (``kind='start'``), its maximum over the beta range
-    (``'max'``), or the maximum below a stated upper bound (``'bound'``)."""
+    (``'max'``), or the maximum below a stated upper bound (``'bound'``), read from the
+    trusted estimate of each configuration (:func:`_trusted`)."""
     measure = "E[K²]/E[K]² at the smallest β" if kind == "start" else "maximum of E[K²]/E[K]² over β"
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
@@ -214,20 +297,38 @@ def _second_moment(model: str, activation: str, kind: str) -> Check:
         if s.vanishes or np.all(np.isnan(s.ratio)):
             return Outcome(measure, note="kernel vanishes identically; the ratio is undefined")
         if kind == "start":
-            value, lo, hi = s.ratio[0], s.ratio_lo[0], s.ratio_hi[0]
+            est = _trusted(s, inputs, family=1)
+            code = int(est["estimator"][0])
+            if code == ESTIMATOR_CODES["none"]:
+                note = f"{_where(s, 0)}; {_untrusted_note(s, inputs, np.arange(s.beta.size) == 0, 1)}"
+                return Outcome(measure, verdict=NOT_ESTIMABLE, note=note)
+            value, lo, hi = (float(est[name][0]) for name in ("value", "lo", "hi"))
             ok = within_interval(claim.stated, lo, hi)
-            return Outcome(measure, float(value), float(lo), float(hi), verdict_of(ok), _where(s, 0))
-        i = int(np.nanargmax(s.ratio))
-        value, lo, hi = s.ratio[i], float(np.nanmax(s.ratio_lo)), float(np.nanmax(s.ratio_hi))
-        if kind == "max":
-            ok = within_interval(claim.stated, lo, hi)
-        else:
-            bound, half_unit = stated_number(claim.stated)
-            ok = lo <= bound + half_unit
-        note = f"{_where(s, i)}; β range of this run {s.beta.min():.3g} to {s.beta.max():.3g}"
-        if s.saturated[i]:
-            note += f"; saturated: an estimate from {int(s.replicates[i])} samples cannot exceed {int(s.replicates[i])}"
-        return Outcome(measure, float(value), float(lo), float(hi), verdict_of(ok), note)
+            return Outcome(measure, value, lo, hi, verdict_of(ok), f"{_where(s, 0)}; {ESTIMATOR_WORDS[code]}")
+        est = _trusted(s, inputs, family=s.beta.size)
+        trusted = est["estimator"] != ESTIMATOR_CODES["none"]
+        bound, half_unit = stated_number(claim.stated)
+        plain_i = int(np.nanargmax(s.ratio))
+        context = f"plain ratio's maximum {s.ratio[plain_i]:.4g} {_where(s, plain_i)}"
+        if s.saturated[plain_i]:
+            context += f" (saturated: it cannot exceed {int(s.replicates[plain_i])})"
+        if not trusted.any():
+            return Outcome(measure, verdict=NOT_ESTIMABLE, note=f"{_untrusted_note(s, inputs, ~trusted, s.beta.size)}; {context}")
+        values = np.where(trusted, est["value"], np.nan)
+        i = int(np.nanargmax(values))
+        value, lo, hi = float(values[i]), float(np.nanmax(est["lo"][trusted])), float(np.nanmax(est["hi"][trusted]))
+        used = ", ".join(
+            f"{ESTIMATOR_WORDS[c]} at {int(np.sum(est['estimator'] == c))}"
+            for c in ESTIMATOR_WORDS
+            if (est["estimator"] == c).any()
+        )
+        note = f"{_where(s, i)} ({used} configurations); β range {s.beta.min():.3g} to {s.beta.max():.3g}; {context}"
+        if lo > bound + half_unit:
+            return Outcome(measure, value, lo, hi, verdict_of(False), note)
+        if not trusted.all():
+            return Outcome(measure, value, lo, hi, NOT_ESTIMABLE, f"{_untrusted_note(s, inputs, ~trusted, s.beta.size)}; {note}")
+        ok = within_interval(claim.stated, lo, hi) if kind == "max" else True
+        return Outcome(measure, value, lo, hi, verdict_of(ok), note)
 
     return check
 
@@ -249,13 +350,20 @@ def ratio_below(model: str, activation: str) -> Check:
 
 # --------------------------------------------------------------------------- claim 3: exp(Cβ)
 
-RULE_FITTED_C = "stated C inside the 95% interval of the fitted C (± half a unit of its last digit)"
-RULE_DEPARTURE = "agrees when more than half of them exclude exp(5β)"
+RULE_FITTED_C = (
+    "stated C inside the 95% interval of C fitted on ln R_log (± half a unit of its last digit); not "
+    "estimable where the normality test of log K rejects at a fitted point (Bonferroni over the points)"
+)
+RULE_DEPARTURE = (
+    f"agrees when more than half of them exclude exp(5β), read from {TRUSTED}; not estimable while the "
+    "configurations without a trusted estimate could tip it"
+)
 
 
 def fitted_C(model: str) -> Check:
-    """Claim 3: the C of exp(C beta) fitted to E[K^2]/E[K]^2 at small beta (ReLU)
-    against the stated C."""
+    """Claim 3: C of exp(C beta) fitted to ln R_log at small beta (ReLU,
+    :func:`finite_ntk.papers.seed000.reductions.fit_log_normal_rate`) against the stated C.
+    The plain ratio's fit, biased low by the heavy tail, is given in the note."""
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
         stats = _stats(inputs, model, "relu")
@@ -264,38 +372,54 @@ def fitted_C(model: str) -> Check:
         sel: dict[str, Any] = {"activation": "relu"}
         if OPERATOR[model] is not None:
             sel["operator"] = OPERATOR[model]
-        value, lo, hi = (float(stats[name].sel(sel)) for name in ("fitted_C", "fitted_C_lo", "fitted_C_hi"))
-        measure = f"C of exp(Cβ), least squares on log E[K²]/E[K]² for β ≤ {stats.attrs['fit_max_beta']:g}"
+        fit_max_beta = stats.attrs["fit_max_beta"]
+        measure = f"C of exp(Cβ), least squares on ln R_log for β ≤ {fit_max_beta:g}"
+        names = ("fitted_C_log_normal", "fitted_C_log_normal_lo", "fitted_C_log_normal_hi")
+        value, lo, hi = (float(stats[name].sel(sel)) for name in names)
         if not np.isfinite(value):
             return Outcome(measure, note="no configuration in the fit range")
-        return Outcome(measure, value, lo, hi, verdict_of(within_interval(claim.stated, lo, hi)))
+        s = _series(inputs, model, "relu")
+        fitted = s.beta <= fit_max_beta
+        note = f"plain ratio's fit: C = {float(stats['fitted_C'].sel(sel)):.3g}"
+        with np.errstate(invalid="ignore"):
+            rejected = fitted & ~(s.normality >= inputs.significance / int(fitted.sum()))
+        if rejected.any():
+            note = (
+                f"the normality test of log K rejects at {int(rejected.sum())} of {int(fitted.sum())} fitted "
+                f"points (Bonferroni at {inputs.significance:g}): R_log is not trusted; {note}"
+            )
+            return Outcome(measure, value, lo, hi, NOT_ESTIMABLE, note)
+        return Outcome(measure, value, lo, hi, verdict_of(within_interval(claim.stated, lo, hi)), note)
 
     return check
 
 
 def departure(model: str) -> Check:
     """Claim 3: at :math:`\\beta \\ge` ``large_beta`` E[K^2]/E[K]^2 (ReLU) leaves
-    :math:`\\exp(5\\beta)`: the fraction of those configurations whose 95% interval excludes it."""
+    :math:`\\exp(5\\beta)`: the fraction of those configurations whose trusted 95% interval
+    excludes it. Configurations without a trusted estimate count for neither side: the
+    verdict is *not estimable* when they could tip the majority."""
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
         large_beta = inputs.large_beta
-        measure = f"fraction of configurations with β ≥ {large_beta:g} whose interval excludes exp(5β)"
+        measure = f"fraction of configurations with β ≥ {large_beta:g} whose trusted interval excludes exp(5β)"
         if _stats(inputs, model, "relu") is None:
             return Outcome(measure, note="no ReLU data in this run")
         s = _series(inputs, model, "relu")
         large = s.beta >= large_beta
         if not large.any():
             return Outcome(measure, note=f"no configuration with β ≥ {large_beta:g} in this run")
-        outside = (s.theory_ratio[large] < s.ratio_lo[large]) | (s.theory_ratio[large] > s.ratio_hi[large])
-        fraction = float(np.mean(outside))
-        saturated = int(np.sum(s.saturated[large]))
-        bound_below = int(np.sum(s.theory_ratio[large] > s.replicates[large]))
-        note = f"{int(outside.sum())} of {int(large.sum())}"
-        if saturated:
-            note += f"; {saturated} saturated estimates"
-        if bound_below:
-            note += f"; at {bound_below} the curve exceeds the sample count, which no estimate can reach"
-        return Outcome(measure, fraction, verdict=verdict_of(fraction > 0.5), note=note)
+        est = _trusted(s, inputs, family=int(large.sum()))
+        trusted = large & (est["estimator"] != ESTIMATOR_CODES["none"])
+        outside = trusted & ((s.theory_ratio < est["lo"]) | (s.theory_ratio > est["hi"]))
+        total, untrusted = int(large.sum()), int((large & ~trusted).sum())
+        fraction = float(outside.sum() / total)
+        note = f"{int(outside.sum())} of {total} exclude it; {untrusted} without a trusted estimate"
+        if outside.sum() > total / 2:
+            return Outcome(measure, fraction, verdict=verdict_of(True), note=note)
+        if outside.sum() + untrusted > total / 2:
+            return Outcome(measure, fraction, verdict=NOT_ESTIMABLE, note=f"{note}: they could tip the majority")
+        return Outcome(measure, fraction, verdict=verdict_of(False), note=note)
 
     return check
 
@@ -940,12 +1064,16 @@ def load_claim_inputs(files: Mapping[str, Sequence[str]], config: Mapping[str, A
     """Seed 000's :class:`ClaimInputs` from its netCDF files and the config.
 
     ``files``: ``stats`` (the ``ntk_stats_<model>.nc`` files), ``training`` (every training
-    output: ``fnn_*.nc``, ``pinn_*.nc``, ``ntk_init.nc``); a missing key reads as no files
-    (those rows say n/a). Claim 7 reads the FNN runs of the config's
+    output: ``fnn_*.nc``, ``pinn_*.nc``, ``ntk_init.nc``), ``coverage`` (the coverage table of
+    finite_ntk.coverage; without it no estimate of E[K^2]/E[K]^2 is trusted); a missing key
+    reads as no files (those rows say n/a). Claim 7 reads the FNN runs of the config's
     ``training.fnn.figures.seed000fig9`` (shallow) and ``seed000fig10`` (deep) architectures,
     claim 8 the PINN run of each activation at ``training.pinn.figure.architecture``;
     ``monte_carlo.large_beta`` is where large beta starts."""
     stats = _load_stats(files.get("stats", ()))
+    coverage_files = files.get("coverage", ())
+    coverage = _load(coverage_files[0]) if coverage_files else None
+    heavy_tails = config.get("heavy_tails", {})
     datasets = {Path(path).name: _load(path) for path in files.get("training", ())}
     training_config = config.get("training", {})
     figures = training_config.get("fnn", {}).get("figures", {})
@@ -965,6 +1093,9 @@ def load_claim_inputs(files: Mapping[str, Sequence[str]], config: Mapping[str, A
         pinn_errors=MappingProxyType(
             {activation: summarise_pinn_training(datasets[name]) for activation, name in picked.pinn.items()}
         ),
+        coverage=coverage,
+        significance=float(heavy_tails.get("significance", 0.05)),
+        min_coverage=float(heavy_tails.get("min_coverage", TRUSTED_COVERAGE)),
     )
 
 
@@ -978,7 +1109,7 @@ def precise_results(files: Mapping[str, Sequence[str]], config: Mapping[str, Any
     paths = files.get("precise", ())
     if not paths:
         return []
-    inputs = load_claim_inputs({"stats": paths}, config)
+    inputs = load_claim_inputs({"stats": paths, "coverage": files.get("coverage", ())}, config)
     return [r for r in evaluate(CLAIMS, inputs) if r.number in MONTE_CARLO_CLAIMS]
 
 

@@ -19,7 +19,12 @@ TRAINING = "Training"
 # (not ntk_init) carry round-off envelopes: Adam turns another machine's rounding into
 # separated trajectories (finite_ntk.papers.seed000.roundoff).
 MONTE_CARLO_COMPARISON = Comparison(
-    variables={"theory_*": Tolerance(floor=FLOOR_NONE, precision="float64", reason="float64 closed forms")},
+    variables={
+        "theory_*": Tolerance(floor=FLOOR_NONE, precision="float64", reason="float64 closed forms"),
+        # exp(Var log K): a round-off dVar in the variance of float32 logs is a relative dVar in
+        # R_log, and Var log K reaches 10 at beta = 2 (each element against itself).
+        "log_normal_ratio*": Tolerance(rtol=1e-4, floor=FLOOR_NONE, reason="exp of a variance of float32 logs"),
+    },
 )
 TRAINING_COMPARISON = Comparison(envelope=ENVELOPE_DIR)
 
@@ -45,13 +50,20 @@ FIGURES: tuple[Figure, ...] = (
         original="Figure 1a",
         caption=(
             "FNN, ReLU: normalised second moment E[K^2]/E[K]^2 against beta (log-linear) with "
-            "exp(5 beta); bootstrap 95% intervals, saturated estimates hollow."
+            "exp(5 beta) and the finite-width theory. Circles: the plain ratio of the replicates, "
+            "bootstrap 95% intervals, hollow where saturated (it cannot exceed the replicate count). "
+            "Diamonds: the log-normal plug-in exp(Var log K) / (1 - P(K = 0)), chi-square 95% "
+            "intervals, hollow where the normality test of log K rejects."
         ),
         category=MONTE_CARLO,
         subcategory="FNN",
         inputs={"stats": "stats_fnn"},
         plot="finite_ntk.papers.seed000.monte_carlo_plots:plot_second_moment",
-        arguments={"activations": ["relu"], "title": "FNN, ReLU: Theorem 1"},
+        arguments={
+            "activations": ["relu"],
+            "title": "FNN, ReLU: Theorem 1",
+            "significance": FromConfig("heavy_tails.significance"),
+        },
     ),
     Figure(
         name="seed000fig1b",
@@ -76,13 +88,18 @@ FIGURES: tuple[Figure, ...] = (
         original="Figure 2a",
         caption=(
             "FNN: normalised second moment against beta for ReLU (red), GELU (blue) and the "
-            "sigmoid-like erf activation (green)."
+            "sigmoid-like erf activation (green); circles the plain ratio, diamonds the log-normal "
+            "plug-in (hollow where the normality test of log K rejects)."
         ),
         category=MONTE_CARLO,
         subcategory="FNN",
         inputs={"stats": "stats_fnn"},
         plot="finite_ntk.papers.seed000.monte_carlo_plots:plot_second_moment",
-        arguments={"activations": FromConfig("activations"), "title": "FNN: second moment"},
+        arguments={
+            "activations": FromConfig("activations"),
+            "title": "FNN: second moment",
+            "significance": FromConfig("heavy_tails.significance"),
+        },
     ),
     Figure(
         name="seed000fig2b",
@@ -97,12 +114,21 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         name="seed000fig3a",
         original="Figure 3a",
-        caption=("PINN, ReLU: normalised second moment of the value kernel K_uu against beta with exp(5 beta)."),
+        caption=(
+            "PINN, ReLU: normalised second moment of the value kernel K_uu against beta with exp(5 beta) "
+            "and the finite-width theory; circles the plain ratio, diamonds the log-normal plug-in "
+            "(hollow where the normality test of log K rejects)."
+        ),
         category=MONTE_CARLO,
         subcategory="PINN",
         inputs={"stats": "stats_pinn"},
         plot="finite_ntk.papers.seed000.monte_carlo_plots:plot_second_moment",
-        arguments={"activations": ["relu"], "operator": "uu", "title": "PINN, ReLU: Theorem 1"},
+        arguments={
+            "activations": ["relu"],
+            "operator": "uu",
+            "title": "PINN, ReLU: Theorem 1",
+            "significance": FromConfig("heavy_tails.significance"),
+        },
     ),
     Figure(
         name="seed000fig3b",
@@ -123,7 +149,9 @@ FIGURES: tuple[Figure, ...] = (
         name="seed000fig4a",
         original="Figure 4a",
         caption=(
-            "PINN: normalised second moment of K_uu against beta for ReLU (red), GELU (blue) and sigmoid-like (green)."
+            "PINN: normalised second moment of K_uu against beta for ReLU (red), GELU (blue) and sigmoid-like "
+            "(green); circles the plain ratio, diamonds the log-normal plug-in (hollow where the normality "
+            "test of log K rejects)."
         ),
         category=MONTE_CARLO,
         subcategory="PINN",
@@ -133,6 +161,7 @@ FIGURES: tuple[Figure, ...] = (
             "activations": FromConfig("activations"),
             "operator": "uu",
             "title": "PINN: second moment of $K_{uu}$",
+            "significance": FromConfig("heavy_tails.significance"),
         },
     ),
     Figure(
@@ -164,6 +193,7 @@ FIGURES: tuple[Figure, ...] = (
             "activations": FromConfig("activations"),
             "operator": "rr",
             "title": "PINN: second moment of $K_{rr}$",
+            "significance": FromConfig("heavy_tails.significance"),
         },
     ),
     Figure(

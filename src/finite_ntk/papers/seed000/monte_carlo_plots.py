@@ -2,13 +2,15 @@
 
 Three kinds of figure, one function each:
 
-- :func:`plot_second_moment`     E[K^2]/E[K]^2 against beta, log-linear, exp(5 beta)
+- :func:`plot_second_moment`     E[K^2]/E[K]^2 against beta, log-linear, exp(5 beta): the plain
+                                 ratio (circles) and the log-normal plug-in R_log (diamonds)
 - :func:`plot_parity`            |E[dK]/E[K]| against (d beta / n0) exp(5 beta) lr, log-log
 - :func:`plot_relative_change`   |E[dK]/E[K]| against beta, log-linear
 
-Error bars are the bootstrap intervals. Saturated second moments (at or near the
-replicate count, which bounds the estimate) are drawn hollow with the bound as a dotted
-line. Kernels that vanish identically (ReLU K_rr) are left out with a note.
+Error bars are the bootstrap intervals (R_log: its chi-square interval). Saturated plain
+ratios (at or near the replicate count, which bounds the estimate) are drawn hollow with the
+bound as a dotted line; R_log is drawn hollow where the normality test of log K rejects (it
+assumes a Gaussian log K, :mod:`finite_ntk.heavy_tails`). Kernels that vanish identically (ReLU K_rr) are left out with a note.
 """
 
 from __future__ import annotations
@@ -68,9 +70,15 @@ def _note_vanishing(ax: plt.Axes, left_out: list[str], operator: str | None) -> 
 
 
 def plot_second_moment(
-    stats: xr.Dataset, activations: Sequence[str], operator: str | None = None, title: str = ""
+    stats: xr.Dataset,
+    activations: Sequence[str],
+    operator: str | None = None,
+    title: str = "",
+    significance: float = 0.05,
 ) -> plt.Figure:
-    """Normalised second moment against beta (log-linear) with exp(5 beta)."""
+    """Normalised second moment against beta (log-linear) with exp(5 beta) and, where the
+    data hold it, the finite-width theory: the plain ratio and R_log, whose marker is hollow
+    where the normality test of log K rejects at ``significance``."""
     apply_style()
     fig, ax = plt.subplots()
     beta = stats["beta"].values
@@ -114,8 +122,12 @@ def plot_second_moment(
                 replicates = float(s["replicates"].max())
                 ax.axhline(replicates, color="grey", ls=":", lw=1, label=f"bound: {replicates:.0f} replicates")
                 bound_drawn = True
+        _plot_log_normal_ratio(ax, beta, s, colour, ACTIVATION_LABELS[activation], significance)
     C = stats.attrs.get("report_C", 5.0)
     ax.plot(beta[order], stats["theory_second_moment"].values[order], "k--", lw=1, label=rf"$\exp({C:g}\beta)$")
+    if "theory_second_moment_finite_width" in stats:
+        finite = stats["theory_second_moment_finite_width"].values[order]
+        ax.plot(beta[order], finite, "k:", lw=1.2, label="finite-width theory")
     ax.set_yscale("log")
     ax.set_xlabel(r"$\beta = d / n$")
     ax.set_ylabel(r"$\mathbb{E}[K^2] / \mathbb{E}[K]^2$" + f"  ({OPERATOR_LABELS[operator]})")
@@ -123,6 +135,35 @@ def plot_second_moment(
     ax.set_title(title)
     ax.legend(loc="upper left")
     return fig
+
+
+def _plot_log_normal_ratio(
+    ax: plt.Axes, beta: np.ndarray, selected: xr.Dataset, colour: str, label: str, significance: float
+) -> None:
+    """R_log = exp(Var log K)/(1 - p0) with its chi-square interval, beside the plain ratio:
+    filled where the normality test of log K does not reject at ``significance``."""
+    if "log_normal_ratio" not in selected:
+        return
+    value = selected["log_normal_ratio"].values
+    err = _error_bars(value, selected["log_normal_ratio_lo"].values, selected["log_normal_ratio_hi"].values)
+    with np.errstate(invalid="ignore"):
+        rejected = selected["normality_pvalue"].values < significance
+    shown = np.isfinite(value)
+    for chosen, suffix, face in ((shown & ~rejected, "", colour), (shown & rejected, ", normality rejected", "none")):
+        if chosen.any():
+            ax.errorbar(
+                beta[chosen],
+                value[chosen],
+                yerr=err[:, chosen],
+                fmt="D",
+                ms=3.5,
+                mfc=face,
+                color=colour,
+                alpha=0.75,
+                capsize=2,
+                lw=0.8,
+                label=rf"{label}, $R_{{\log}}$" + suffix,
+            )
 
 
 def plot_parity(

@@ -11,6 +11,12 @@ used for every statistic of a configuration, and draw ``b`` of every configurati
 draw ``b`` of the fit of C, so the interval of C carries the Monte-Carlo error of all
 the points it is fitted to.
 
+K is heavy-tailed, so beside the plain ratio every configuration gets the log-space
+statistics of :mod:`finite_ntk.heavy_tails` (:data:`~finite_ntk.heavy_tails.LOG_STATISTICS`:
+the atom at K = 0, the moments of log K, the normality test, R_log = exp(Var log K)/(1 - p0)
+with its chi-square interval), and C is fitted a second time on log R_log
+(:func:`fit_log_normal_rate`), whose interval needs no bootstrap.
+
 Theory curves (Hanin & Nica, with the report's C = 5): exp(C beta) for the second moment,
 (d beta / n0) exp(C beta) lr for the relative change; the variant with d + 1 layers (the
 authors' notebooks count the readout) is stored too.
@@ -23,6 +29,7 @@ from typing import Any, Sequence
 import numpy as np
 import xarray as xr
 
+from finite_ntk.heavy_tails import LOG_STATISTICS, LOG_STATISTICS_ATTRS, log_statistics
 from finite_ntk.stats import bootstrap_rng, percentile_interval, second_moment_ratio
 
 REPORT_C = 5.0  # the report's constant in exp(C beta)
@@ -77,6 +84,42 @@ def fit_exponential_rate(beta: np.ndarray, ratio: np.ndarray) -> float:
     return float(np.sum(beta[ok] * log_ratio[ok]) / np.sum(beta[ok] ** 2))
 
 
+def fit_log_normal_rate(
+    beta: np.ndarray,
+    log_variance: np.ndarray,
+    atom_fraction: np.ndarray,
+    positive_count: np.ndarray,
+    confidence: float,
+) -> tuple[float, float, float]:
+    """C of R = exp(C beta) fitted on the log-normal plug-in, with a normal interval.
+
+    With y_i = ln R_log,i = s_i^2 - ln(1 - p0_i), least squares through the origin gives
+    C = sum beta_i y_i / sum beta_i^2. Under log-normality s_i^2 has variance
+    2 sigma_i^4 / (m_i - 1) (a scaled chi-square with m_i - 1 degrees of freedom), so
+
+        Var C = sum beta_i^2 2 s_i^4 / (m_i - 1) / (sum beta_i^2)^2
+
+    with s_i^2 plugged in, and C +- z Var(C)^(1/2) is the interval (z the normal quantile at
+    ``confidence``; its coverage is measured in tests/test_reductions.py). The draws of
+    different configurations are independent, so no covariance enters. NaN if no usable point."""
+    from scipy.stats import norm
+
+    beta = np.asarray(beta, dtype=np.float64)
+    log_variance = np.asarray(log_variance, dtype=np.float64)
+    m = np.asarray(positive_count, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = log_variance - np.log1p(-np.asarray(atom_fraction, dtype=np.float64))
+        ok = np.isfinite(y) & (m >= 2)
+        if not ok.any():
+            return float("nan"), float("nan"), float("nan")
+        b, y, s2, m = beta[ok], y[ok], log_variance[ok], m[ok]
+        norm2 = np.sum(b**2)
+        fitted = float(np.sum(b * y) / norm2)
+        spread = float(np.sqrt(np.sum(b**2 * 2 * s2**2 / (m - 1))) / norm2)
+    z = float(norm.ppf(0.5 + confidence / 2))
+    return fitted, fitted - z * spread, fitted + z * spread
+
+
 def theory_second_moment(beta: np.ndarray, C: float = REPORT_C) -> np.ndarray:
     return np.exp(C * np.asarray(beta))
 
@@ -120,7 +163,7 @@ def reduce_samples(
     hi = {name: np.full(shape, np.nan) for name in STATISTICS}
     ratio_draws = np.full(shape + (resamples,), np.nan)
     vanishes = np.zeros((n_act, n_op), dtype=bool)
-    zero_fraction = np.zeros(shape)
+    logs = {name: np.full(shape, np.nan) for name in LOG_STATISTICS}
     replicates = np.zeros((n_act, n_cfg), dtype=np.int64)
 
     for a, activation in enumerate(activations):
@@ -131,7 +174,8 @@ def reduce_samples(
                 select = {} if operator is None else {"operator": operator}
                 k = ds["k_init"].sel(select).values.astype(np.float64)
                 dk = ds["delta_k"].sel(select).values.astype(np.float64)
-                zero_fraction[a, c, o] = np.mean(k == 0)
+                for name, value in log_statistics(k, confidence).items():
+                    logs[name][a, c, o] = value
                 if operator == "rr" and bool(ds.attrs.get("rr_identically_zero", 0)):
                     # K identically zero (ReLU K_rr): no ratio exists; flag, never divide.
                     vanishes[a, o] = True
@@ -160,6 +204,7 @@ def reduce_samples(
     fitted = np.full((n_act, n_op), np.nan)
     fitted_lo = np.full((n_act, n_op), np.nan)
     fitted_hi = np.full((n_act, n_op), np.nan)
+    fitted_log = np.full((3, n_act, n_op), np.nan)  # C, lo, hi on log R_log
     for a in range(n_act):
         for o in range(n_op):
             if vanishes[a, o] or not small.any():
@@ -169,6 +214,13 @@ def reduce_samples(
                 [fit_exponential_rate(betas[small], ratio_draws[a, small, o, b]) for b in range(resamples)]
             )
             fitted_lo[a, o], fitted_hi[a, o] = percentile_interval(c_draws, confidence)
+            fitted_log[:, a, o] = fit_log_normal_rate(
+                betas[small],
+                logs["log_variance"][a, small, o],
+                logs["atom_fraction"][a, small, o],
+                logs["positive_count"][a, small, o],
+                confidence,
+            )
 
     bound = replicates[:, :, None].astype(np.float64)
     saturated = point["second_moment_ratio"] >= saturation_fraction * bound
@@ -201,14 +253,16 @@ def reduce_samples(
         squeeze(saturated).astype(np.int8),
         {"description": f"1 where E[K^2]/E[K]^2 >= {saturation_fraction} x replicates: a bound, not a measurement"},
     )
-    data_vars["zero_fraction"] = (
-        stat_dims,
-        squeeze(zero_fraction),
-        {
-            "description": "fraction of replicates with K = 0 exactly (identically zero, or float32 underflow of "
-            "deep networks whose signal shrinks layer by layer; rerun with precision: float64)"
-        },
-    )
+    for name in LOG_STATISTICS:
+        attrs = dict(LOG_STATISTICS_ATTRS[name])
+        if name == "atom_fraction":
+            attrs["description"] = (
+                "K = 0 exactly: identically zero, a layer entirely inactive (ReLU without biases), or float32 "
+                "underflow of deep networks whose signal shrinks layer by layer (rerun with precision: float64)"
+            )
+        if name.startswith("log_normal_ratio_"):
+            attrs["long_name"] += f" ({confidence:.0%})"
+        data_vars[name] = (stat_dims, squeeze(logs[name]), attrs)
     data_vars["replicates"] = (("activation", "config"), replicates)
     data_vars["theory_second_moment"] = ("config", theory_second_moment(betas), {"description": "exp(5 beta)"})
     data_vars["theory_relative_delta_k"] = (
@@ -228,6 +282,13 @@ def reduce_samples(
     )
     data_vars["fitted_C_lo"] = (per_act_dims, squeeze(fitted_lo))
     data_vars["fitted_C_hi"] = (per_act_dims, squeeze(fitted_hi))
+    fitted_log_names = {
+        "fitted_C_log_normal": f"C of exp(C beta) fitted on ln R_log for beta <= {fit_max_beta}",
+        "fitted_C_log_normal_lo": f"lower bound of the {confidence:.0%} normal interval of fitted_C_log_normal",
+        "fitted_C_log_normal_hi": f"upper bound of the {confidence:.0%} normal interval of fitted_C_log_normal",
+    }
+    for values, (name, long_name) in zip(fitted_log, fitted_log_names.items()):
+        data_vars[name] = (per_act_dims, squeeze(values), {"long_name": long_name, "units": "1"})
     if operators != [None]:
         data_vars["operator_vanishes"] = (
             ("activation", "operator"),
