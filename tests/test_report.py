@@ -159,8 +159,12 @@ def test_figure_files_are_byte_reproducible(tmp_path):
 def _synthetic_report_inputs(directory: Path, config: dict, paper_config: dict) -> tuple[dict, list[Path]]:
     from finite_ntk.plotting.style import save_figure
 
+    from finite_ntk.coverage import coverage_table
+    from finite_ntk.report.heavy_tails import coverage_latex, coverage_macros
+
     fnn, pinn = make_stats(), make_stats(operator=True)
     results = every_paper_claims(fnn, pinn)
+    coverage = coverage_table(0, sample_sizes=(32,), ratios=(1.1, 10.0), simulations=5, resamples=20)
     generated = {
         "claims": claims.claims_latex(results),
         "rules": claims.rules_latex(every_paper_thresholds()),
@@ -178,6 +182,8 @@ def _synthetic_report_inputs(directory: Path, config: dict, paper_config: dict) 
         "table2": configuration_table("table2", config["monte_carlo"]["grid"]["table2"]),
         "table3": configuration_table("table3", config["monte_carlo"]["grid"]["table3"]),
         "figure_index": figure_index_latex(FIGURES),
+        "heavy_tails_macros": coverage_macros(coverage, 0.9),
+        "coverage": coverage_latex(coverage, 0.9),
     }
     paths = {}
     for name, text in generated.items():
@@ -203,6 +209,7 @@ def assert_report_text(text: str, smoke: bool) -> None:
     for table in ("Table 1:", "Table 2:", "Table 3:"):
         assert table in text
     assert "Claims of the report against the regenerated data" in text
+    assert "Heavy tails" in text and "Coverage of the nominal" in text
     for claim in CLAIMS:  # the key column: the paper, the claim's number, the row's part
         assert claim.paper in text and str(claim.number) in text
     assert "Verdict" in text and ("agrees" in text or "differs" in text)

@@ -19,3 +19,22 @@ rule coverage_table:
         ENV
     script:
         "../scripts/coverage_table.py"
+
+
+rule heavy_tails_report:
+    # The report's section "Heavy tails": its macros and the coverage table
+    # (generated/heavy_tails_macros.tex, generated/coverage.tex).
+    input:
+        COVERAGE_TABLE,
+    output:
+        macros=f"{REPORT}/heavy_tails_macros.tex",
+        table=f"{REPORT}/coverage.tex",
+    params:
+        settings=config_subset(config, ["heavy_tails.min_coverage"]),
+    log:
+        f"{DATA}/logs/heavy_tails_report.log",
+    localrule: True
+    conda:
+        ENV
+    script:
+        "../scripts/heavy_tails_report.py"

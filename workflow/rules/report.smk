@@ -74,6 +74,8 @@ rule build_report:
         claims_precise=f"{REPORT}/claims_precise.tex",
         provenance=f"{REPORT}/provenance.tex",
         figure_index=f"{REPORT}/figure_index.tex",
+        heavy_tails_macros=f"{REPORT}/heavy_tails_macros.tex",
+        coverage=f"{REPORT}/coverage.tex",
         # Each paper's generated parts, named as report.tex reads them (generated/<name>.tex).
         **{name: path for outputs in PAPER_OUTPUTS.values() for name, path in outputs.report_parts.items()},
         figures=[path for path in FIGURE_TARGETS if path.endswith(".pdf")],

@@ -4,7 +4,10 @@ from finite_ntk.papers import FIGURES, PAPERS
 from finite_ntk.report.build import build_report_pdf
 
 inputs, params = snakemake.input, snakemake.params  # noqa: F821
-generated = {name: inputs[name] for name in ("claims", "rules", "claims_precise", "provenance", "figure_index")}
+generated = {
+    name: inputs[name]
+    for name in ("claims", "rules", "claims_precise", "provenance", "figure_index", "heavy_tails_macros", "coverage")
+}
 generated.update({name: inputs[name] for name in params.parts})
 missing = build_report_pdf(
     source=params.source,

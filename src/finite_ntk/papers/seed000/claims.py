@@ -62,6 +62,7 @@ from finite_ntk.coverage import (
     plain_ratio_trusted_limit,
     select_ratio_estimate,
 )
+from finite_ntk.papers.seed000.reductions import theory_fitted_C
 from finite_ntk.stats import spearman
 
 PAPER = "seed000"
@@ -313,7 +314,9 @@ def _second_moment(model: str, activation: str, kind: str) -> Check:
         if s.saturated[plain_i]:
             context += f" (saturated: it cannot exceed {int(s.replicates[plain_i])})"
         if not trusted.any():
-            return Outcome(measure, verdict=NOT_ESTIMABLE, note=f"{_untrusted_note(s, inputs, ~trusted, s.beta.size)}; {context}")
+            return Outcome(
+                measure, verdict=NOT_ESTIMABLE, note=f"{_untrusted_note(s, inputs, ~trusted, s.beta.size)}; {context}"
+            )
         values = np.where(trusted, est["value"], np.nan)
         i = int(np.nanargmax(values))
         value, lo, hi = float(values[i]), float(np.nanmax(est["lo"][trusted])), float(np.nanmax(est["hi"][trusted]))
@@ -326,7 +329,9 @@ def _second_moment(model: str, activation: str, kind: str) -> Check:
         if lo > bound + half_unit:
             return Outcome(measure, value, lo, hi, verdict_of(False), note)
         if not trusted.all():
-            return Outcome(measure, value, lo, hi, NOT_ESTIMABLE, f"{_untrusted_note(s, inputs, ~trusted, s.beta.size)}; {note}")
+            return Outcome(
+                measure, value, lo, hi, NOT_ESTIMABLE, f"{_untrusted_note(s, inputs, ~trusted, s.beta.size)}; {note}"
+            )
         ok = within_interval(claim.stated, lo, hi) if kind == "max" else True
         return Outcome(measure, value, lo, hi, verdict_of(ok), note)
 
@@ -381,6 +386,9 @@ def fitted_C(model: str) -> Check:
         s = _series(inputs, model, "relu")
         fitted = s.beta <= fit_max_beta
         note = f"plain ratio's fit: C = {float(stats['fitted_C'].sel(sel)):.3g}"
+        theory_C = theory_fitted_C(stats)
+        if np.isfinite(theory_C):
+            note += f"; the exact finite-width theory on the same configurations: C = {theory_C:.3g}"
         with np.errstate(invalid="ignore"):
             rejected = fitted & ~(s.normality >= inputs.significance / int(fitted.sum()))
         if rejected.any():

@@ -24,11 +24,12 @@ authors' notebooks count the readout) is stored too.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import xarray as xr
 
+from finite_ntk.finite_width_theory import relu_second_moment_ratio, theory_applies
 from finite_ntk.heavy_tails import LOG_STATISTICS, LOG_STATISTICS_ATTRS, log_statistics
 from finite_ntk.stats import bootstrap_rng, percentile_interval, second_moment_ratio
 
@@ -120,8 +121,38 @@ def fit_log_normal_rate(
     return fitted, fitted - z * spread, fitted + z * spread
 
 
+def theory_fitted_C(stats: xr.Dataset) -> float:
+    """C of exp(C beta) fitted, as the data are, to the exact finite-width E[K^2]/E[K]^2 of
+    the ReLU network (``theory_second_moment_finite_width``) on the fitted configurations;
+    NaN where the dataset has no such theory."""
+    if "theory_second_moment_finite_width" not in stats:
+        return float("nan")
+    beta = stats["beta"].values.astype(np.float64)
+    small = beta <= float(stats.attrs["fit_max_beta"])
+    theory = stats["theory_second_moment_finite_width"].values.astype(np.float64)
+    if not small.any() or not np.all(np.isfinite(theory[small])):
+        return float("nan")
+    return fit_exponential_rate(beta[small], theory[small])
+
+
 def theory_second_moment(beta: np.ndarray, C: float = REPORT_C) -> np.ndarray:
     return np.exp(C * np.asarray(beta))
+
+
+def finite_width_second_moment(widths: np.ndarray, depths: np.ndarray, network: Mapping[str, Any]) -> np.ndarray:
+    """The exact E[K^2]/E[K]^2 of the ReLU network of each (width, depth)
+    (:func:`finite_ntk.finite_width_theory.relu_second_moment_ratio`: the same for every input
+    point and n0), or NaN everywhere when ``network`` (attributes parameterization, W_std,
+    W_std_readout, b_std) is not the one it holds for."""
+    applies = theory_applies(
+        str(network.get("parameterization")),
+        float(network.get("W_std", np.nan)),
+        float(network.get("W_std_readout", np.nan)),
+        None if network.get("b_std") is None else float(network["b_std"]),
+    )
+    if not applies:
+        return np.full(np.shape(widths), np.nan)
+    return relu_second_moment_ratio(widths, depths)
 
 
 def theory_relative_delta_k(
@@ -265,6 +296,15 @@ def reduce_samples(
         data_vars[name] = (stat_dims, squeeze(logs[name]), attrs)
     data_vars["replicates"] = (("activation", "config"), replicates)
     data_vars["theory_second_moment"] = ("config", theory_second_moment(betas), {"description": "exp(5 beta)"})
+    data_vars["theory_second_moment_finite_width"] = (
+        "config",
+        finite_width_second_moment(widths, depths, first.attrs),
+        {
+            "long_name": "exact E[K^2]/E[K]^2 of the ReLU network at this width and depth "
+            "(finite_ntk.finite_width_theory; NaN where its premises do not hold)",
+            "units": "1",
+        },
+    )
     data_vars["theory_relative_delta_k"] = (
         "config",
         theory_relative_delta_k(depths, betas, n0, learning_rate),

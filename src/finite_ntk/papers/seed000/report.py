@@ -16,6 +16,7 @@ import numpy as np
 import xarray as xr
 
 from finite_ntk.models.problems import AUTHORS_PINN_INPUT_POINT, poisson_exact, poisson_source
+from finite_ntk.papers.seed000.reductions import theory_fitted_C
 from finite_ntk.report.latex import latex_escape, latex_number, latex_plain, macro
 
 # The sigmoid-like activation is erf-shaped (1/2 erf(x / s) + 1/2); the report calls it erf.
@@ -113,29 +114,35 @@ def pinn_point_macros(pinn: Mapping[str, Any] | None) -> list[str]:
     ]
 
 
-def stats_macros(prefix: str, stats: xr.Dataset | None, activations: Sequence[str]) -> list[str]:
-    """Macros of one ntk_stats dataset: fitted C per activation, saturated count, replicates."""
+def stats_macros(
+    prefix: str, stats: xr.Dataset | None, activations: Sequence[str], significance: float = 0.05
+) -> list[str]:
+    """Macros of one ntk_stats dataset: C fitted on the plain ratio (FitC...) and on ln R_log
+    (FitCLog...) per activation, the saturated count, the count of configurations whose
+    normality test of log K rejects at ``significance``, the number of estimates."""
     lines = []
+    fits = {"FitC": "fitted_C", "FitCLog": "fitted_C_log_normal"}
     for activation in activations:
-        name = _camel("FitC", prefix, activation)
-        if stats is None or activation not in list(stats["activation"].values):
-            lines.append(macro(name, "n/a"))
-            continue
-        sel: dict[str, Any] = {"activation": activation}
-        if "operator" in stats["fitted_C"].dims:
-            sel["operator"] = "uu"
-        lines.append(
-            macro(
-                name, _value_interval(*(float(stats[v].sel(sel)) for v in ("fitted_C", "fitted_C_lo", "fitted_C_hi")))
-            )
-        )
+        for stem, variable in fits.items():
+            name = _camel(stem, prefix, activation)
+            if stats is None or activation not in list(stats["activation"].values):
+                lines.append(macro(name, "n/a"))
+                continue
+            sel: dict[str, Any] = {"activation": activation}
+            if "operator" in stats[variable].dims:
+                sel["operator"] = "uu"
+            bounds = (variable, f"{variable}_lo", f"{variable}_hi")
+            lines.append(macro(name, _value_interval(*(float(stats[v].sel(sel)) for v in bounds))))
+    counted = ("Saturated", "NormalityRejected", "Estimates")
+    theory_C = float("nan") if stats is None else theory_fitted_C(stats)
+    lines.append(macro(_camel("FitCTheory", prefix), f"{theory_C:.3g}" if np.isfinite(theory_C) else "n/a"))
     if stats is None:
-        lines += [macro(_camel("Saturated", prefix), "n/a"), macro(_camel("Estimates", prefix), "n/a")]
-        return lines
-    saturated = stats["saturated"]
+        return lines + [macro(_camel(stem, prefix), "n/a") for stem in counted]
+    saturated, pvalue = stats["saturated"], stats["normality_pvalue"]
     if "operator" in saturated.dims:
-        saturated = saturated.sel(operator="uu")
+        saturated, pvalue = saturated.sel(operator="uu"), pvalue.sel(operator="uu")
     lines.append(macro(_camel("Saturated", prefix), int(np.sum(saturated.values))))
+    lines.append(macro(_camel("NormalityRejected", prefix), int(np.sum(pvalue.values < significance))))
     lines.append(macro(_camel("Estimates", prefix), int(saturated.size)))
     return lines
 
@@ -195,14 +202,16 @@ def run_macros(
     lines.append(macro("PinnNZero", len(models["pinn"]["input_point"]) if "pinn" in models else "n/a"))
     lines.append(macro("PinnStepLoss", latex_escape(models["pinn"]["step_loss"]) if "pinn" in models else "n/a"))
     lines += pinn_point_macros(models.get("pinn"))
-    lines += stats_macros("Fnn", fnn, ("relu", "gelu", "sigmoid"))
-    lines += stats_macros("Pinn", pinn, ("relu", "gelu", "sigmoid"))
+    significance = float(config["heavy_tails"]["significance"])
+    lines += stats_macros("Fnn", fnn, ("relu", "gelu", "sigmoid"), significance)
+    lines += stats_macros("Pinn", pinn, ("relu", "gelu", "sigmoid"), significance)
 
     verdicts = dict(verdicts or {})
     lines += [
         macro("ClaimsAgree", verdicts.get("agrees", 0)),
         macro("ClaimsDiffer", verdicts.get("differs", 0)),
         macro("ClaimsNA", verdicts.get("n/a", 0)),
+        macro("ClaimsNotEstimable", verdicts.get("not estimable", 0)),
         macro("ClaimsTotal", sum(verdicts.values())),
     ]
 
