@@ -48,6 +48,15 @@ def test_unsorted_grid_is_refused_naming_the_field(field):
         check_seed001_config(bad)
 
 
+def test_coverage_table_at_another_confidence_is_refused():
+    """The map claims read the coverage the table measured at its confidence: it must be the
+    confidence of seed 001's intervals."""
+    bad = copy.deepcopy(CONFIG)
+    bad["heavy_tails"]["coverage"]["confidence"] = 0.9
+    with pytest.raises(ValueError, match="heavy_tails.coverage.confidence.*seed001.bootstrap.confidence"):
+        check_seed001_config(bad)
+
+
 def _samples(rng, activation="relu", bias=1.0, width=8, weights=(1.0, 3.0), depths=(1, 4), replicates=50, scale=None):
     """A sampling job's dataset with lognormal K (sigma of log K = ``scale`` per cell)."""
     shape = (len(weights), len(depths), replicates)
@@ -148,6 +157,11 @@ def test_claim_measures_on_synthetic_maps():
         },
         coords={"width": widths, "weight_variance": weights, "depth": depths},
     )
+    # Every plain ratio trusted (no log-space statistics): the estimate is the plain ratio.
+    trusting = summary.RatioSelection(200, 200, plain_limit=1e9, log_trusted=False, significance=0.05, min_coverage=0.9)
+    cells = summary.with_estimates(cells, trusting)
+    xr.testing.assert_equal(cells["estimate"], cells["second_moment_ratio"].rename("estimate"))
+    assert (cells["estimator"] == 1).all()
     ordered = summary.largest_relative_std(cells, summary.chi_mask(cells, "ordered"))
     assert ordered.value == pytest.approx(0.1) and ordered.cells == len(widths) * len(depths)
     chaotic = summary.rank_correlations(cells, summary.chi_mask(cells, "chaotic"), "depth")

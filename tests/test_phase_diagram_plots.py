@@ -34,17 +34,25 @@ BORDERS = {"tanh": {0.0: 1.0, 0.5: 2.84, 1.0: 3.44, 2.0: 4.27}, "relu": dict.fro
 HOLES = [("tanh", 1.0, 100, 2.5, 16), ("tanh", 1.0, 100, 3.0, 16), ("relu", 1.0, 200, 1.0, 2)]
 
 
+# log K fails the normality test where the true R exceeds this (the maps' dots).
+NOT_LOGNORMAL_ABOVE = 50.0
+
+
 def fake_phase_stats() -> xr.Dataset:
     """phase_stats.nc as the spec has it: log R grows with L/M and with the distance of
     sigma_w^2 from the border, capped at the replicate count; sigma_b^2 other than 1 only
     at the bias-map width, except ReLU's sigma_b^2 = 0 at sigma_w^2 = 2 at every width; a
-    few holes; every cell above saturation_fraction * replicates flagged saturated."""
+    few holes; every cell above saturation_fraction * replicates flagged saturated. The
+    log-normal plug-in R_log is the uncapped R, the plain ratio is R capped and shrunk where R
+    is large (as a heavy-tailed sample under-estimates it); log K fails the normality test
+    where R > NOT_LOGNORMAL_ABOVE."""
     a, b, m, w, L = np.meshgrid(np.arange(2), BIAS_VARIANCES, WIDTHS, WEIGHT_VARIANCES, DEPTHS, indexing="ij")
     border = np.vectorize(lambda i, bv: BORDERS[ACTIVATIONS[i]][bv])(a, b)
     log_ratio = (L / m) * 3.0 * (1.0 + 4.0 * np.abs(w / border - 1.0))
-    ratio = np.minimum(np.exp(log_ratio), 0.8 * REPLICATES)
+    ratio = np.minimum(np.exp(0.8 * log_ratio), 0.8 * REPLICATES)
     sampled = (b == 1.0) | (m == BIAS_MAP_WIDTH) | ((a == 1) & (b == 0.0) & (w == 2.0))
     ratio = np.where(sampled, ratio, np.nan)
+    log_normal = np.where(sampled, np.exp(log_ratio), np.nan)
     index = {
         name: values
         for name, values in zip(
@@ -53,7 +61,8 @@ def fake_phase_stats() -> xr.Dataset:
         )
     }
     for hole in HOLES:
-        ratio[tuple(list(values).index(v) for values, v in zip(index.values(), hole))] = np.nan
+        at = tuple(list(values).index(v) for values, v in zip(index.values(), hole))
+        ratio[at] = log_normal[at] = np.nan
     dims = ("activation", "bias_variance", "width", "weight_variance", "depth")
     saturated = np.where(np.isfinite(ratio) & (ratio > SATURATION_FRACTION * REPLICATES), 1, 0).astype(np.int8)
     mean_k = np.where(np.isfinite(ratio), 1.0 + L * w, np.nan)
@@ -64,6 +73,13 @@ def fake_phase_stats() -> xr.Dataset:
             "second_moment_ratio_lo": (dims, 1.0 + (ratio - 1.0) * 0.8),
             "second_moment_ratio_hi": (dims, 1.0 + (ratio - 1.0) * 1.25),
             "saturated": (dims, saturated),
+            "log_normal_ratio": (dims, log_normal),
+            "log_normal_ratio_lo": (dims, log_normal**0.83),
+            "log_normal_ratio_hi": (dims, log_normal**1.23),
+            "normality_pvalue": (
+                dims,
+                np.where(np.isfinite(log_normal), np.where(log_normal > NOT_LOGNORMAL_ABOVE, 1e-3, 0.5), np.nan),
+            ),
             "mean_k": (dims, mean_k),
             "mean_k_infinite": (dims, mean_k * 1.01),
             "chi_1": (("activation", "bias_variance", "weight_variance"), np.array(chi_1)),
@@ -179,13 +195,84 @@ def test_width_maps(name, activation, stats, kappa, config):
     if activation == "tanh":
         mesh = panels[widths.index(100)].collections[0]
         assert int(np.ma.count_masked(mesh.get_array())) == 2
-    # saturated cells carry an x (a scatter collection) where the data flags any
+    # saturated cells carry an x (a scatter collection) where the data flags any; cells whose
+    # log K fails the normality test at the config's significance a dot
     saturated = stats["saturated"].sel(activation=activation, bias_variance=bias)
+    significance = config_value(config, "heavy_tails.significance")
+    rejected = stats["normality_pvalue"].sel(activation=activation, bias_variance=bias) < significance
     for ax, width in zip(panels, widths):
-        marks = [c for c in ax.collections if c.get_gid() == "saturated"]
-        expected = int(saturated.sel(width=width).sum())
-        assert (marks[0].get_offsets().shape[0] if marks else 0) == expected
+        for gid, flagged in (("saturated", saturated), ("not_lognormal", rejected)):
+            marks = [c for c in ax.collections if c.get_gid() == gid]
+            expected = int(flagged.sel(width=width).sum())
+            assert (marks[0].get_offsets().shape[0] if marks else 0) == expected, gid
+    assert int(rejected.sum()) > 0
+    labels = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert any("not Gaussian" in label for label in labels) and any("R_{\\log}" in label for label in labels)
     plt.close(fig)
+
+
+def _contour_levels(ax: plt.Axes) -> list[float]:
+    return [float(level) for c in ax.collections if c.get_gid() == "contour" for level in c.levels]
+
+
+def _contour_vertices(ax: plt.Axes, level: float) -> np.ndarray:
+    """The (sigma_w^2, row) points of the contour line at ``level`` (log10 R)."""
+    (contour,) = [c for c in ax.collections if c.get_gid() == "contour" and np.isclose(c.levels[0], level)]
+    paths = contour.get_paths()
+    return np.concatenate([path.vertices for path in paths]) if paths else np.empty((0, 2))
+
+
+def test_contours_follow_the_log_normal_ratio():
+    """A planted map where the plain ratio stays below 2 everywhere (a heavy-tailed sample's
+    under-estimate) while R_log = exp(s^2) crosses 2 along sigma_w^2: the std/mean = 1
+    contour is R_log's, at the crossing; where log K fails the normality test, dots."""
+    weights, depths = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1, 2, 4])
+    log_normal = np.broadcast_to(np.array([1.2, 1.6, 2.4, 3.2])[:, None], (4, 3))  # crosses 2 between 2 and 3
+    plain = np.full((4, 3), 1.5)
+    pvalue = np.where(log_normal > 2.0, 1e-3, 0.5)
+    dims = ("activation", "bias_variance", "width", "weight_variance", "depth")
+
+    def cell(values):
+        return (dims, np.asarray(values, dtype=np.float64)[None, None, None])
+
+    stats = xr.Dataset(
+        {
+            "second_moment_ratio": cell(plain),
+            "second_moment_ratio_lo": cell(plain - 0.1),
+            "second_moment_ratio_hi": cell(plain + 0.1),
+            "saturated": (dims, np.zeros((1, 1, 1, 4, 3), np.int8)),
+            "log_normal_ratio": cell(log_normal),
+            "log_normal_ratio_lo": cell(log_normal * 0.9),
+            "log_normal_ratio_hi": cell(log_normal * 1.1),
+            "normality_pvalue": cell(pvalue),
+            "border_weight_variance": (("activation", "bias_variance"), [[2.0]]),
+        },
+        coords={
+            "activation": ["relu"],
+            "bias_variance": [1.0],
+            "width": [50],
+            "weight_variance": weights,
+            "depth": depths,
+        },
+    )
+    fig = plot_phase_maps(stats, "relu", bias_variances=1.0, relative_std_thresholds=(0.3, 1.0), significance=0.05)
+    (ax,) = map_axes(fig)
+    assert sorted(_contour_levels(ax)) == pytest.approx(sorted([np.log10(1.09), np.log10(2.0)]))
+    crossing = _contour_vertices(ax, np.log10(2.0))
+    # linear in log10 R_log between sigma_w^2 = 2 (R_log 1.6) and 3 (2.4)
+    expected = 2.0 + (np.log10(2.0) - np.log10(1.6)) / (np.log10(2.4) - np.log10(1.6))
+    assert crossing.size and np.allclose(crossing[:, 0], expected)
+    # the plain ratio (1.5 everywhere) never reaches 2: no contour would be drawn from it
+    (dots,) = [c for c in ax.collections if c.get_gid() == "not_lognormal"]
+    assert dots.get_offsets().shape[0] == int((pvalue < 0.05).sum()) == 6
+    # no significance: no dots; a dataset without R_log: contours of the plain ratio
+    fig2 = plot_phase_maps(
+        stats.drop_vars("log_normal_ratio"), "relu", bias_variances=1.0, relative_std_thresholds=(0.3, 1.0)
+    )
+    (ax2,) = map_axes(fig2)
+    assert not [c for c in ax2.collections if c.get_gid() == "not_lognormal"]
+    assert _contour_vertices(ax2, np.log10(2.0)).size == 0
+    plt.close("all")
 
 
 def test_bias_variance_maps(stats, kappa, config):

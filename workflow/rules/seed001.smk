@@ -3,7 +3,8 @@
 # finite_ntk.papers.seed001; the figures are registry entries (figures.smk).
 #
 #   data/<run>/seed001/samples/<activation>/sb<sigma_b^2>_w<width>.nc   K(x,x) of one job's cells
-#   data/<run>/seed001/phase_stats.nc      Figures 1, 2, 7: R, intervals, saturation, theory
+#   data/<run>/seed001/phase_stats.nc      Figures 1, 2, 7: R, intervals, saturation, R_log and
+#                                          the log-space statistics of K, theory
 #   data/<run>/seed001/kappa.nc            Figures 5, 6: Lemma 2's kappas (closed forms)
 #   data/<run>/seed001/training/<activation>/w<width>_d<depth>.nc   one training job
 #   data/<run>/seed001/training_stats.nc   Figures 3, 4, 8-11: NTK change, minimal loss
@@ -153,7 +154,7 @@ rule seed001_report:
     output:
         f"{REPORT}/seed001.tex",
     params:
-        settings=config_subset(config, ["seed001"]),
+        settings=config_subset(config, ["seed001", "heavy_tails.significance"]),
     log:
         f"{DATA}/logs/seed001/report.log",
     localrule: True
@@ -170,6 +171,11 @@ register_paper(
     "seed001",
     targets=SEED001_TARGETS + [SEED001_REPORT],
     sources=SEED001_FILES,
-    claim_inputs={"phase": SEED001_FILES["seed001_phase"], "training": SEED001_FILES["seed001_training"]},
+    # The coverage table decides which estimate of R each map claim may read (claims 1-8).
+    claim_inputs={
+        "phase": SEED001_FILES["seed001_phase"],
+        "training": SEED001_FILES["seed001_training"],
+        "coverage": COVERAGE_TABLE,
+    },
     report_parts={"seed001": SEED001_REPORT},
 )

@@ -1,5 +1,6 @@
 """Seed 001: R = E[K^2]/E[K]^2 of every sampled cell with bootstrap intervals, saturation
-flags and mean-field theory, in one dataset."""
+flags, the log-space statistics of K (the log-normal plug-in R_log, its chi-square interval
+and the normality test of log K) and mean-field theory, in one dataset."""
 
 from finite_ntk.jobs import start
 

@@ -126,8 +126,10 @@ def plot_second_moment(
     C = stats.attrs.get("report_C", 5.0)
     ax.plot(beta[order], stats["theory_second_moment"].values[order], "k--", lw=1, label=rf"$\exp({C:g}\beta)$")
     if "theory_second_moment_finite_width" in stats:
-        finite = stats["theory_second_moment_finite_width"].values[order]
-        ax.plot(beta[order], finite, "k:", lw=1.2, label="finite-width theory")
+        # One value per (width, depth): configurations of equal beta differ, so no line.
+        finite = stats["theory_second_moment_finite_width"].values
+        if np.isfinite(finite).any():
+            ax.plot(beta, finite, ls="none", marker="_", ms=10, mew=1.5, color="k", label="exact finite-width theory")
     ax.set_yscale("log")
     ax.set_xlabel(r"$\beta = d / n$")
     ax.set_ylabel(r"$\mathbb{E}[K^2] / \mathbb{E}[K]^2$" + f"  ({OPERATOR_LABELS[operator]})")

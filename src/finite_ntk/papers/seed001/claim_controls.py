@@ -22,12 +22,22 @@ count from two more knobs. :func:`claim_inputs` wraps both with the config value
 read (:data:`SETTINGS`, as config/config.yaml has them).
 
 The paper's world ``World()`` satisfies every statement: it is every claim's positive
-control. Each negative control (:data:`NEGATIVE`) changes only the knob its statement is
-about: the ordered phase's rate (claims 1, 9), the direction of the depth trend (2, 10) or
-of the width trend (3, 11), the border's rate (4), the chaotic rate (5), the power of M (6),
-how the transition's sharpness follows M (7), how the Monte-Carlo border follows sigma_b^2
-(8), the loss of deep ordered networks (12), the sign of the steps' trend with the change
-(13). Both builders write the variables,
+control. Its K is log-normal with Var log K = g in every cell, so the log-normal plug-in
+R_log = exp(g) is R and the normality test of log K passes (p = 0.5); the plain ratio is R
+capped at the replicate count (saturated above half of it), and the planted coverage table
+(:func:`coverage_table`) trusts the plain ratio up to R = PLAIN_LIMIT and R_log's chi-square
+interval under log-normality, as the claims read them
+(:func:`finite_ntk.coverage.select_ratio_estimate`). Each negative control
+(:data:`NEGATIVE`) changes only the knob its statement is about: the ordered phase's rate
+(claims 1, 9), the direction of the depth trend (2, 10) or of the width trend (3, 11), the
+border's rate (4), the chaotic rate (5), the power of M (6), how the transition's sharpness
+follows M (7), how the Monte-Carlo border follows sigma_b^2 (8), the loss of deep ordered
+networks (12), the sign of the steps' trend with the change (13).
+:data:`NOT_ESTIMABLE_WORLDS` holds worlds on which a claim can only say *not estimable*: heavy tails (``heavy_above``: the
+normality test of log K rejects and the plain ratio's interval reaches past its trusted
+limit) in exactly the cells that would decide, beyond the claim's threshold of a negative
+world (claims 1, 4, 5) or beyond the first class threshold of the paper's world (7, 8). Both
+builders write the variables,
 dimensions, coordinates and attributes of the workflow's files
 (:mod:`~finite_ntk.papers.seed001.reduction`, :mod:`~finite_ntk.papers.seed001.training_grid`)
 on a small grid.
@@ -44,6 +54,8 @@ import xarray as xr
 
 import finite_ntk.mean_field as mean_field
 from finite_ntk.claims import Control
+from finite_ntk.coverage import INTERVALS, LAWS
+from finite_ntk.heavy_tails import LOG_STATISTICS_ATTRS
 from finite_ntk.papers.seed001.claims import CLAIMS, ClaimInputs
 from finite_ntk.papers.seed001.report import Seed001Data
 
@@ -84,6 +96,9 @@ class World(NamedTuple):
     # (it rises linearly in L from TRAINED_LOSS at the shallowest): 1.0, no better than a constant.
     deep_ordered_loss: float = 1.0
     steps_trend: int = -1  # -1: runs that change their kernel less take more steps; +1: fewer
+    # Heavy tails: cells whose R exceeds this have a log K that the normality test rejects
+    # (p = REJECTED_PVALUE): R_log is not trusted there. None: log K Gaussian everywhere.
+    heavy_above: float | None = None
 
 
 PAPER_WORLD = World()
@@ -112,7 +127,7 @@ def growth(world: World, chi: np.ndarray, depths: np.ndarray, widths: np.ndarray
 # --------------------------------------------------------------------------- phase_stats.nc
 
 # The config's seed001 values the checks read (relative_std_thresholds, maps.bias_variance,
-# bias_maps.width, depth_curves), as config/config.yaml has them.
+# bias_maps.width, depth_curves) and its heavy_tails ones, as config/config.yaml has them.
 SETTINGS: Mapping[str, Any] = MappingProxyType(
     {
         "std_thresholds": (0.3, 1.0),
@@ -120,6 +135,8 @@ SETTINGS: Mapping[str, Any] = MappingProxyType(
         "bias_maps_width": 100,
         "curves_activation": "relu",
         "curves_points": ((1.0, 1.0), (1.5, 1.0), (2.0, 0.0), (3.0, 1.0)),
+        "significance": 0.05,  # heavy_tails.significance
+        "min_coverage": 0.9,  # heavy_tails.min_coverage
     }
 )
 # A smaller grid than the config's. sigma_w^2 up to 5: tanh's border lies at 2.84, 3.44 and 4.27
@@ -136,12 +153,73 @@ PHASE_GRID: Mapping[str, tuple[Any, ...]] = MappingProxyType(
 )
 REPLICATES = 200
 SATURATION_FRACTION = 0.5
+CONFIDENCE = 0.95
+# The planted coverage table: the plain ratio's bootstrap interval covers up to R = PLAIN_LIMIT
+# at every tabulated N (so cells with an upper bound beyond it need R_log), R_log's chi-square
+# interval covers under log-normality (and not under the skewed law).
+PLAIN_LIMIT = 1.1
+COVERAGE_RATIOS = (1.01, 1.1, 1.5, 2.0, 10.0, 100.0, 1000.0)
+COVERAGE_SIZES = (100, 200, 1000)
+GAUSSIAN_PVALUE = 0.5  # normality test of log K where log K is Gaussian
+REJECTED_PVALUE = 1e-3  # and where it is not (heavy_above)
+
+
+def log_statistics(world: World, log_variance: np.ndarray) -> dict[str, np.ndarray]:
+    """The log-space statistics of cells whose log K is N(0, g) over REPLICATES draws without
+    an atom (Var log K = g, so R_log = exp(g) = R), with the chi-square interval of R_log at
+    CONFIDENCE; the normality test rejects where R > ``world.heavy_above``."""
+    from scipy.stats import chi2
+
+    dof = REPLICATES - 1
+    tail = (1 - CONFIDENCE) / 2
+    heavy = (
+        np.zeros(log_variance.shape, bool) if world.heavy_above is None else log_variance > np.log(world.heavy_above)
+    )
+    zeros = np.zeros_like(log_variance)
+    return {
+        "atom_fraction": zeros,
+        "positive_count": np.full_like(log_variance, REPLICATES),
+        "log_mean": zeros,
+        "log_variance": log_variance,
+        "log_skewness": np.where(heavy, -1.0, 0.0),
+        "log_excess_kurtosis": np.where(heavy, 2.0, 0.0),
+        "normality_pvalue": np.where(heavy, REJECTED_PVALUE, GAUSSIAN_PVALUE),
+        "log_normal_ratio": np.exp(log_variance),
+        "log_normal_ratio_lo": np.exp(log_variance * dof / chi2.ppf(1 - tail, dof)),
+        "log_normal_ratio_hi": np.exp(log_variance * dof / chi2.ppf(tail, dof)),
+    }
+
+
+def coverage_table(plain_limit: float = PLAIN_LIMIT) -> xr.Dataset:
+    """A coverage table (:func:`finite_ntk.coverage.coverage_table`'s ``coverage``, dims law x
+    n x ratio x interval) in which the plain bootstrap covers 0.95 up to R = ``plain_limit`` and
+    0.5 beyond, R_log's chi-square interval 0.95 under the log-normal law and 0.6 under the
+    skewed one, its bootstrap 0.9."""
+    ratios = np.asarray(COVERAGE_RATIOS)
+    values = np.empty((len(LAWS), len(COVERAGE_SIZES), ratios.size, len(INTERVALS)))
+    values[..., INTERVALS.index("plain_bootstrap")] = np.where(ratios <= plain_limit, 0.95, 0.5)
+    values[..., INTERVALS.index("log_chi_square")] = np.array([0.95 if law == "lognormal" else 0.6 for law in LAWS])[
+        :, None, None
+    ]
+    values[..., INTERVALS.index("log_bootstrap")] = 0.9
+    return xr.Dataset(
+        {"coverage": (("law", "n", "ratio", "interval"), values)},
+        coords={
+            "law": list(LAWS),
+            "n": np.asarray(COVERAGE_SIZES, dtype=np.int64),
+            "ratio": ratios.astype(np.float64),
+            "interval": list(INTERVALS),
+        },
+        attrs={"confidence": CONFIDENCE, "significance": 0.05, "simulations": 200, "resamples": 1000},
+    )
 
 
 def phase_stats(world: World = PAPER_WORLD) -> xr.Dataset:
     """``phase_stats.nc`` of ``world``: R = exp(g), capped at the replicate count as the sample
     ratio is (flagged saturated above SATURATION_FRACTION of it), its interval R - 1 scaled by
-    0.8 and 1.25; mean-field chi_1 and border; mean_k and mean_k_infinite (read by no check) 1."""
+    0.8 and 1.25; the log-space statistics of a log-normal K with Var log K = g
+    (:func:`log_statistics`); mean-field chi_1 and border; mean_k and mean_k_infinite (read by
+    no check) 1."""
     grid = {name: np.asarray(values) for name, values in PHASE_GRID.items()}
     maps_bias = float(SETTINGS["maps_bias_variance"])
     cells = (len(grid["activation"]), len(grid["bias_variance"]))
@@ -158,8 +236,10 @@ def phase_stats(world: World = PAPER_WORLD) -> xr.Dataset:
                 shifted = grid["weight_variance"] - world.border_shift * (bias - maps_bias)
                 phase = _chi(activation, np.maximum(shifted, 0.05), maps_bias)
             ratio[a, b] = np.exp(growth(world, phase, grid["depth"], grid["width"]))
+    log_variance = np.log(ratio)
     ratio = np.minimum(ratio, REPLICATES)
     dims = ("activation", "bias_variance", "width", "weight_variance", "depth")
+    logs = log_statistics(world, log_variance)
     return xr.Dataset(
         {
             "second_moment_ratio": (dims, ratio),
@@ -167,6 +247,7 @@ def phase_stats(world: World = PAPER_WORLD) -> xr.Dataset:
             "second_moment_ratio_hi": (dims, np.minimum(1 + 1.25 * (ratio - 1), REPLICATES)),
             "mean_k": (dims, np.ones_like(ratio)),
             "saturated": (dims, (ratio > SATURATION_FRACTION * REPLICATES).astype(np.int8)),
+            **{name: (dims, values, dict(LOG_STATISTICS_ATTRS[name])) for name, values in logs.items()},
             "mean_k_infinite": (dims, np.ones_like(ratio)),
             "chi_1": (dims[:2] + ("weight_variance",), chi),
             "border_weight_variance": (dims[:2], border),
@@ -182,7 +263,7 @@ def phase_stats(world: World = PAPER_WORLD) -> xr.Dataset:
             "replicates": REPLICATES,
             "saturation_fraction": SATURATION_FRACTION,
             "saturation_bound": SATURATION_FRACTION * REPLICATES,
-            "confidence": 0.95,
+            "confidence": CONFIDENCE,
             "resamples": 200,
             "input_dimension": 100,
             "input_length": 1.0,
@@ -269,8 +350,11 @@ def training_stats(world: World = PAPER_WORLD) -> xr.Dataset:
 
 
 def claim_inputs(world: World = PAPER_WORLD) -> ClaimInputs:
-    """Seed 001's claim inputs of ``world``: both files and the config's values."""
-    return ClaimInputs(Seed001Data(stats=phase_stats(world), training=training_stats(world), **SETTINGS))
+    """Seed 001's claim inputs of ``world``: its files, the planted coverage table and the
+    config's values."""
+    return ClaimInputs(
+        Seed001Data(stats=phase_stats(world), training=training_stats(world), coverage=coverage_table(), **SETTINGS)
+    )
 
 
 # --------------------------------------------------------------------------- the controls
@@ -309,6 +393,23 @@ NEGATIVE: Mapping[str, World] = MappingProxyType(
     }
 )
 
+# Worlds on which a claim can only say *not estimable*: its negative world with heavy tails
+# beyond the claim's threshold R = 1 + t^2 (claims 1, 4, 5: every cell that would make it differ
+# has a log K the normality test rejects and a plain interval past PLAIN_LIMIT; the others
+# agree), and the paper's world with heavy tails beyond the first threshold for the claims
+# that read the classes of the whole map (7, 8: the middle class and the transition cannot
+# be told).
+_FIRST, _SECOND = (1 + t * t for t in SETTINGS["std_thresholds"])
+NOT_ESTIMABLE_WORLDS: Mapping[str, World] = MappingProxyType(
+    {
+        **{f"seed001.1.{a}": NEGATIVE[f"seed001.1.{a}"]._replace(heavy_above=_FIRST) for a in ("tanh", "relu")},
+        **{f"seed001.4.{a}": NEGATIVE[f"seed001.4.{a}"]._replace(heavy_above=_SECOND) for a in ("tanh", "relu")},
+        **{f"seed001.5.{a}": NEGATIVE[f"seed001.5.{a}"]._replace(heavy_above=_FIRST) for a in ("tanh", "relu")},
+        **{f"seed001.7.{a}": World(heavy_above=_FIRST) for a in ("tanh", "relu")},
+        **{f"seed001.8.{a}": World(heavy_above=_FIRST) for a in ("tanh", "relu")},
+    }
+)
+
 # Claims that agree on any data today (their negative control is an expected failure): none.
 # Claim 12 agrees on every run of the default protocol (1,000 steps: no network trains; issue
 # 26), but its rule says differs where deep ordered networks train: the vacuity is the protocol's.
@@ -330,6 +431,8 @@ __all__ = [
     "CONTROLS",
     "FLOOR",
     "NEGATIVE",
+    "NOT_ESTIMABLE_WORLDS",
+    "PLAIN_LIMIT",
     "PAPER_WORLD",
     "PHASE_GRID",
     "SETTINGS",
@@ -339,7 +442,9 @@ __all__ = [
     "VACUOUS",
     "World",
     "claim_inputs",
+    "coverage_table",
     "growth",
+    "log_statistics",
     "phase_stats",
     "training_stats",
 ]

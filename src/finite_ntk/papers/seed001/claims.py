@@ -19,12 +19,27 @@ std/mean classes (``seed001.relative_std_thresholds``). The measures are compute
   end of training against phase, depth and width, the loss of deep ordered networks, and
   the step count against the change.
 
+Which R a map claim reads (claims 1-8). K(x, x) is heavy-tailed: the plain ratio of the
+replicates under-estimates R where R is large, and its bootstrap interval under-covers there.
+Each cell's R is its selected estimate (:func:`finite_ntk.papers.seed001.report.with_estimates`,
+:func:`finite_ntk.coverage.select_ratio_estimate`, with the run's coverage table
+``heavy_tails/coverage.nc`` and the config's ``heavy_tails.significance`` and
+``min_coverage``): the plain ratio where its interval's coverage was measured to hold at the
+run's N, the log-normal plug-in R_log where log K passes the normality test, none elsewhere.
+Where a claim's measure needs cells with none, its row says *not estimable* and counts them,
+unless the estimable cells decide whatever R the others have (a largest value already above
+its threshold; a ranking or a transition that every possible class of theirs leaves on one
+side of the rule). The trends (claims 2, 3) and the collapse (6) read each line over its
+estimable cells, as they read the unsaturated ones before. Without a coverage table the rows
+say n/a.
+
 Rules and formats: :mod:`finite_ntk.claims`. Intervals of the median Spearman correlations
 come from a bootstrap over lines seeded from the run's root seed and the claim's stream.
 """
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
@@ -33,7 +48,17 @@ import numpy as np
 import xarray as xr
 
 import finite_ntk.papers.seed001.report as phase
-from finite_ntk.claims import NAN, Claim, Outcome, Threshold, claim_rng, draws_interval, verdict_of
+from finite_ntk.claims import (
+    DIFFERS,
+    NAN,
+    NOT_ESTIMABLE,
+    Claim,
+    Outcome,
+    Threshold,
+    claim_rng,
+    draws_interval,
+    verdict_of,
+)
 from finite_ntk.papers.seed001.report import Seed001Data
 from finite_ntk.stats import spearman
 
@@ -83,22 +108,43 @@ Check = Callable[[Claim[ClaimInputs], ClaimInputs], Outcome]
 # --------------------------------------------------------------------------- claims 1-8: at initialisation
 
 NO_SEED001 = "no seed-001 data in this run"
+NO_COVERAGE = "no coverage table of the estimates of R in this run (heavy_tails)"
 
 
-def _seed001_cells(inputs: ClaimInputs, activation: str, bias_variance: float | None = None) -> xr.Dataset | None:
-    """Seed 001's cells of one activation at ``bias_variance`` (default: the maps'), or None."""
+def _estimated(inputs: ClaimInputs) -> tuple[xr.Dataset, phase.RatioSelection] | str:
+    """Seed 001's statistics with each cell's selected estimate of R
+    (:func:`~finite_ntk.papers.seed001.report.with_estimates`) and the selection's settings,
+    or the note of an n/a row."""
     data = inputs.data
     if data is None:
-        return None
-    stats = data.stats
-    bias = data.maps_bias_variance if bias_variance is None else bias_variance
+        return NO_SEED001
+    if data.coverage is None:
+        return NO_COVERAGE
+    selection = phase.ratio_selection(data.stats, data.coverage, data.significance, data.min_coverage)
+    return phase.with_estimates(data.stats, selection), selection
+
+
+def _seed001_cells(
+    inputs: ClaimInputs, activation: str, bias_variance: float | None = None
+) -> tuple[xr.Dataset, phase.RatioSelection] | str:
+    """Seed 001's cells of one activation at ``bias_variance`` (default: the maps'), with
+    their estimates and the selection; or the note of an n/a row."""
+    found = _estimated(inputs)
+    if isinstance(found, str):
+        return found
+    stats, selection = found
+    bias = inputs.data.maps_bias_variance if bias_variance is None else bias_variance
     if activation not in stats["activation"].values or bias not in stats["bias_variance"].values:
-        return None
-    return stats.sel(activation=activation, bias_variance=bias)
+        return NO_SEED001
+    return stats.sel(activation=activation, bias_variance=bias), selection
 
 
 def _std_threshold(inputs: ClaimInputs, which: int) -> float:
     return float(inputs.data.std_thresholds[which])
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(part for part in parts if part)
 
 
 def seed001_largest_std(activation: str, cells: str, below: int) -> Check:
@@ -106,26 +152,41 @@ def seed001_largest_std(activation: str, cells: str, below: int) -> Check:
     (chi_1 <= ORDERED_CHI), border (the sampled sigma_w^2 nearest it) or shallow (depth <=
     shallow_depth, every sigma_w^2) cells of the maps, every width and depth; agrees when
     at most the config's relative-std threshold number ``below`` (0: nearly deterministic,
-    -1: std below the mean)."""
+    -1: std below the mean). Each cell's R is its selected estimate: where some cells are
+    not estimable, the estimable ones decide only when one of them already exceeds the
+    threshold (differs); otherwise the row is not estimable."""
     what = {"ordered": f"clearly ordered (χ₁ ≤ {phase.ORDERED_CHI:g})", "border": "border", "shallow": "shallow"}[cells]
     measure = f"{activation}: largest std/mean = √(R − 1) over the {what} cells of the maps"
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
-        data = _seed001_cells(inputs, activation)
-        if data is None:
-            return Outcome(measure, note=NO_SEED001)
+        found = _seed001_cells(inputs, activation)
+        if isinstance(found, str):
+            return Outcome(measure, note=found)
+        data, selection = found
         if cells == "ordered":
             mask = phase.chi_mask(data, "ordered")
         elif cells == "border":
             mask = phase.border_mask(data)
         else:
             mask = data["depth"] <= RULES["shallow_depth"]
-        found = phase.largest_relative_std(data, mask)
-        if found.cells == 0:
+        mask = mask & phase.sampled_mask(data)
+        if int(mask.sum()) == 0:
             return Outcome(measure, note="no such cells in this run")
         bound = _std_threshold(inputs, below)
-        note = f"at {found.where}; {found.cells} cells; threshold {bound:g}"
-        return Outcome(measure, found.value, found.lo, found.hi, verdict_of(found.value <= bound), note)
+        largest = phase.largest_relative_std(data, mask)
+        unknown = phase.not_estimable_note(data, mask, selection)
+        if not unknown:
+            note = f"at {largest.where}; {largest.cells} cells; threshold {bound:g}"
+            return Outcome(measure, largest.value, largest.lo, largest.hi, verdict_of(largest.value <= bound), note)
+        if largest.cells and largest.value > bound:
+            note = _join(f"at {largest.where}; threshold {bound:g}: the estimable cells decide", unknown)
+            return Outcome(measure, largest.value, largest.lo, largest.hi, DIFFERS, note)
+        seen = (
+            f"largest over the {largest.cells} estimable: {largest.value:.3g} at {largest.where}"
+            if largest.cells
+            else ""
+        )
+        return Outcome(measure, verdict=NOT_ESTIMABLE, note=_join(unknown, seen, f"threshold {bound:g}"))
 
     return check
 
@@ -133,8 +194,10 @@ def seed001_largest_std(activation: str, cells: str, below: int) -> Check:
 def seed001_trend(activation: str, cells: str, along: str) -> Check:
     """Claims 2, 3: Spearman's rho of R against depth (grows: median at least
     monotone_rho) or width (decreases: median at most decreasing_rho), over the lines of
-    the clearly chaotic (chi_1 >= CHAOTIC_CHI) or ordered cells of the maps; saturated
-    estimates left out."""
+    the clearly chaotic (chi_1 >= CHAOTIC_CHI) or ordered cells of the maps; each line over
+    its estimable cells (the others left out and counted, as saturated estimates were before
+    the selection), lines with fewer than three of them dropped. Not estimable when no line
+    is left but some line has three sampled cells."""
     what = (
         f"clearly chaotic (χ₁ ≥ {phase.CHAOTIC_CHI:g})"
         if cells == "chaotic"
@@ -144,31 +207,42 @@ def seed001_trend(activation: str, cells: str, along: str) -> Check:
     measure = f"{activation}: median Spearman ρ of R with {coordinate} over the {what} lines of the maps"
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
-        data = _seed001_cells(inputs, activation)
-        if data is None:
-            return Outcome(measure, note=NO_SEED001)
-        rhos = phase.rank_correlations(data, phase.chi_mask(data, cells), along)
+        found = _seed001_cells(inputs, activation)
+        if isinstance(found, str):
+            return Outcome(measure, note=found)
+        data, selection = found
+        mask = phase.chi_mask(data, cells)
+        rhos = phase.rank_correlations(data, mask, along)
+        unknown = phase.not_estimable_note(data, mask, selection)
         if rhos.size == 0:
-            return Outcome(measure, note="no line with three unsaturated points in this run")
+            if unknown and phase.lines_with_points(data, mask, along):
+                return Outcome(
+                    measure, verdict=NOT_ESTIMABLE, note=_join(unknown, "no line with three estimable cells")
+                )
+            return Outcome(measure, note="no line with three sampled cells in this run")
         value = float(np.median(rhos))
         rng = claim_rng(int(inputs.data.stats.attrs.get("root_seed", 0)), claim.stream)
         draws = np.median(rng.choice(rhos, (2000, rhos.size)), axis=1)
         lo, hi = draws_interval(draws, 0.95)
         ok = value >= RULES["monotone_rho"] if along == "depth" else value <= RULES["decreasing_rho"]
-        return Outcome(measure, value, lo, hi, verdict_of(ok), f"{rhos.size} lines")
+        left_out = f"left out: {unknown}" if unknown else ""
+        return Outcome(measure, value, lo, hi, verdict_of(ok), _join(f"{rhos.size} lines", left_out))
 
     return check
 
 
 def seed001_collapse(claim: Claim, inputs: ClaimInputs) -> Outcome:
     """Claim 6: at Figure 2's chaotic point (the largest sigma_w^2 of its points), the
-    curves of log10 R for the widths lie closer together against L/M than against L."""
+    curves of log10 R for the widths lie closer together against L/M than against L; over
+    the estimable cells (the others left out and counted), not estimable when fewer than
+    two widths keep two of them but two widths have two sampled cells."""
     measure = "Figure 2, chaotic point: spread of log₁₀ R across widths at equal L/M over that at equal L"
+    found = _estimated(inputs)
+    if isinstance(found, str):
+        return Outcome(measure, note=found)
+    stats, selection = found
     data = inputs.data
-    if data is None:
-        return Outcome(measure, note=NO_SEED001)
     weight, bias = max(data.curves_points)
-    stats = data.stats
     if (
         data.curves_activation not in stats["activation"].values
         or bias not in stats["bias_variance"].values
@@ -176,33 +250,70 @@ def seed001_collapse(claim: Claim, inputs: ClaimInputs) -> Outcome:
         or weight not in stats["weight_variance"].values
     ):
         return Outcome(measure, note=f"Figure 2's point ({weight:g}, {bias:g}) is not in this run")
+    point = stats.sel(activation=data.curves_activation, bias_variance=bias, weight_variance=weight)
+    unknown = phase.not_estimable_note(point, xr.ones_like(point["second_moment_ratio"], dtype=bool), selection)
     found = phase.collapse(stats, data.curves_activation, weight, bias)
     if not np.isfinite(found.ratio):
-        return Outcome(measure, note="fewer than two widths with unsaturated points")
+        sampled = phase.collapse(stats, data.curves_activation, weight, bias, ratio="second_moment_ratio")
+        if unknown and np.isfinite(sampled.ratio):
+            return Outcome(
+                measure, verdict=NOT_ESTIMABLE, note=_join(unknown, "fewer than two widths with two estimable cells")
+            )
+        return Outcome(measure, note="fewer than two widths with two sampled cells")
     note = (
         f"{data.curves_activation} at (σw², σb²) = ({weight:g}, {bias:g}): {found.spread_ratio:.3g} against "
         f"{found.spread_depth:.3g} decades"
     )
-    return Outcome(measure, found.ratio, verdict=verdict_of(found.ratio <= RULES["collapse_ratio"]), note=note)
+    left_out = f"left out: {unknown}" if unknown else ""
+    return Outcome(
+        measure, found.ratio, verdict=verdict_of(found.ratio <= RULES["collapse_ratio"]), note=_join(note, left_out)
+    )
 
 
 def seed001_sharpens(activation: str) -> Check:
     """Claim 7: the transition sharpens as M grows: the fraction of map cells in the
-    middle class (std/mean between the two thresholds) falls with the width."""
+    middle class (std/mean between the two thresholds) falls with the width. The value is
+    over the estimable cells; the verdict holds whatever class the not-estimable cells are in
+    (every ranking of the widths' shares that they allow), else the row is not estimable."""
     measure = f"{activation}: Spearman ρ of the middle class's share of the map with width M"
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
-        data = _seed001_cells(inputs, activation)
-        if data is None:
-            return Outcome(measure, note=NO_SEED001)
-        fractions = phase.class_fraction(data, _std_threshold(inputs, 0), _std_threshold(inputs, -1))
-        widths = data["width"].values
-        ok = np.isfinite(fractions)
-        rho = spearman(widths[ok], fractions[ok])
-        note = ", ".join(f"M = {int(w)}: {f:.2f}" for w, f in zip(widths[ok], fractions[ok]))
-        if not np.isfinite(rho):
-            return Outcome(measure, note="fewer than three widths" + (f" ({note})" if note else ""))
-        return Outcome(measure, rho, verdict=verdict_of(rho <= RULES["decreasing_rho"]), note=note)
+        found = _seed001_cells(inputs, activation)
+        if isinstance(found, str):
+            return Outcome(measure, note=found)
+        data, selection = found
+        shares = phase.class_shares(data, _std_threshold(inputs, 0), _std_threshold(inputs, -1))
+        known = shares.known
+        ok = np.isfinite(known)
+        rho = spearman(shares.widths[ok], known[ok])
+        note = ", ".join(f"M = {int(w)}: {f:.2f}" for w, f in zip(shares.widths[ok], known[ok]))
+        sampled = shares.sampled > 0
+        low, high = (bound[sampled] for bound in shares.bounds)
+        decision = phase.decide(
+            phase.rank_correlation_outcomes(
+                shares.widths[sampled].astype(np.float64), low, high, lambda r: r <= RULES["decreasing_rho"]
+            )
+        )
+        unknown = phase.not_estimable_note(data, xr.ones_like(data["second_moment_ratio"], dtype=bool), selection)
+        if not unknown:
+            if not np.isfinite(rho):
+                return Outcome(measure, note="fewer than three widths" + (f" ({note})" if note else ""))
+            return Outcome(measure, rho, verdict=verdict_of(rho <= RULES["decreasing_rho"]), note=note)
+        if not decision.defined:
+            return Outcome(measure, note=_join("fewer than three widths", note))
+        shares_range = ", ".join(f"M = {int(w)}: {a:.2f}-{b:.2f}" for w, a, b in zip(shares.widths[sampled], low, high))
+        if decision.decided:
+            return Outcome(
+                measure,
+                rho,
+                verdict=verdict_of(decision.ok),
+                note=_join(note, unknown, f"decided whatever their class (shares {shares_range})"),
+            )
+        return Outcome(
+            measure,
+            verdict=NOT_ESTIMABLE,
+            note=_join(unknown, f"shares {shares_range} allow either verdict", f"over the estimable cells: {note}"),
+        )
 
     return check
 
@@ -211,34 +322,77 @@ def seed001_border_moves(activation: str, moves: bool) -> Check:
     """Claim 8: across Figure 7's sigma_b^2 (sigma_b^2 > 0), the range of the Monte-Carlo
     transition (the smallest sigma_w^2 whose std/mean at the deepest depth reaches the
     first threshold) is at least ``border_moves`` for tanh (the border moves) and below it
-    for ReLU (it stays); the mean-field borders are in the note."""
+    for ReLU (it stays); the mean-field borders are in the note. The value is read off the
+    estimable cells; the verdict holds wherever the not-estimable cells put the transitions,
+    else the row is not estimable."""
     measure = (
         f"{activation}: range over σb² > 0 of the σw² where the Figure 7 map leaves the nearly deterministic class"
     )
 
+    def rule(transitions: Sequence[float]) -> bool | None:
+        finite = [t for t in transitions if np.isfinite(t)]
+        if len(finite) < 2:
+            return None
+        spread = max(finite) - min(finite)
+        return spread >= RULES["border_moves"] if moves else spread < RULES["border_moves"]
+
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        found = _estimated(inputs)
+        if isinstance(found, str):
+            return Outcome(measure, note=found)
+        stats, selection = found
         data = inputs.data
-        if data is None or activation not in data.stats["activation"].values:
+        if activation not in stats["activation"].values:
             return Outcome(measure, note=NO_SEED001)
-        stats = data.stats.sel(activation=activation)
+        stats = stats.sel(activation=activation)
         if data.bias_maps_width not in stats["width"].values:
             return Outcome(measure, note=f"no width {data.bias_maps_width} in this run")
         biases = [float(b) for b in stats["bias_variance"].values if b > 0]
-        found = {
-            b: phase.empirical_transition(
-                stats.sel(bias_variance=b, width=data.bias_maps_width), _std_threshold(inputs, 0)
-            )
+        lines = {
+            b: phase.transition(stats.sel(bias_variance=b, width=data.bias_maps_width), _std_threshold(inputs, 0))
             for b in biases
         }
-        found = {b: t for b, t in found.items() if np.isfinite(t)}
-        if len(found) < 2:
-            return Outcome(measure, note="fewer than two σb² > 0 with a transition on the grid")
-        spread = max(found.values()) - min(found.values())
-        theory = ", ".join(f"{b:g}: {float(stats['border_weight_variance'].sel(bias_variance=b)):.3g}" for b in found)
-        transitions = ", ".join(f"σb² = {b:g}: {t:g}" for b, t in found.items())
-        note = f"transition at {transitions}; mean-field border {theory}"
-        ok = spread >= RULES["border_moves"] if moves else spread < RULES["border_moves"]
-        return Outcome(measure, spread, verdict=verdict_of(ok), note=note)
+        combinations = itertools.product(*(line.candidates for line in lines.values()))
+        decision = phase.decide(rule(combination) for combination in combinations)
+        known = {b: line.value for b, line in lines.items() if np.isfinite(line.value)}
+        theory = ", ".join(f"{b:g}: {float(stats['border_weight_variance'].sel(bias_variance=b)):.3g}" for b in lines)
+        transitions = ", ".join(f"σb² = {b:g}: {t:g}" for b, t in known.items())
+        spread = max(known.values()) - min(known.values()) if len(known) >= 2 else NAN
+        note = _join(f"transition at {transitions}" if transitions else "", f"mean-field border {theory}")
+        unknown = sum(line.unknown for line in lines.values())
+        if not unknown:
+            if len(known) < 2:
+                return Outcome(measure, note="fewer than two σb² > 0 with a transition on the grid")
+            return Outcome(measure, spread, verdict=verdict_of(bool(rule(list(known.values())))), note=note)
+        at_width = stats.sel(width=data.bias_maps_width)
+        line_cells = xr.zeros_like(at_width["second_moment_ratio"], dtype=bool)
+        for b, line in lines.items():  # the cells where the transition may lie
+            reach = max(line.candidates) if all(np.isfinite(line.candidates)) else np.inf
+            line_cells = line_cells | (
+                (at_width["bias_variance"] == b)
+                & (at_width["depth"] == line.depth)
+                & (at_width["weight_variance"] <= reach)
+            )
+        why = phase.not_estimable_note(at_width, line_cells, selection)
+        places = "; ".join(
+            f"σb² = {b:g}: " + ", ".join("none" if not np.isfinite(c) else f"{c:g}" for c in line.candidates)
+            for b, line in lines.items()
+            if line.unknown
+        )
+        if not decision.defined:
+            return Outcome(measure, note=_join("fewer than two σb² > 0 with a transition on the grid", why))
+        if decision.decided:
+            return Outcome(
+                measure,
+                spread,
+                verdict=verdict_of(decision.ok),
+                note=_join(note, why, f"decided wherever the transition lies ({places})"),
+            )
+        return Outcome(
+            measure,
+            verdict=NOT_ESTIMABLE,
+            note=_join(why, f"the transition may lie at {places}", note),
+        )
 
     return check
 
@@ -602,15 +756,19 @@ def _load(path: str | Path) -> xr.Dataset:
 
 
 def load_claim_inputs(files: Mapping[str, Sequence[str]], config: Mapping[str, Any]) -> ClaimInputs:
-    """Seed 001's :class:`ClaimInputs` from ``phase`` ([phase_stats.nc]) and ``training``
-    ([training_stats.nc], optional) and the config's ``seed001`` section (the std/mean
-    classes ``relative_std_thresholds``, ``maps.bias_variance``, ``bias_maps.width``,
-    ``depth_curves.activation`` and ``depth_curves.points``). Without a phase file (a run
-    without seed 001) every row says n/a."""
+    """Seed 001's :class:`ClaimInputs` from ``phase`` ([phase_stats.nc]), ``training``
+    ([training_stats.nc], optional) and ``coverage`` ([heavy_tails/coverage.nc], optional:
+    without it claims 1-8 say n/a), the config's ``seed001`` section (the std/mean classes
+    ``relative_std_thresholds``, ``maps.bias_variance``, ``bias_maps.width``,
+    ``depth_curves.activation`` and ``depth_curves.points``) and its ``heavy_tails`` section
+    (``significance`` and ``min_coverage``: which estimate of R a cell's verdict may read).
+    Without a phase file (a run without seed 001) every row says n/a."""
     phase_files, training_files = files.get("phase", ()), files.get("training", ())
+    coverage_files = files.get("coverage", ())
     if not phase_files:
         return ClaimInputs()
     section = config["seed001"]
+    heavy_tails = config["heavy_tails"]
     return ClaimInputs(
         Seed001Data(
             stats=_load(phase_files[0]),
@@ -620,6 +778,9 @@ def load_claim_inputs(files: Mapping[str, Sequence[str]], config: Mapping[str, A
             curves_activation=section["depth_curves"]["activation"],
             curves_points=tuple((float(w), float(b)) for w, b in section["depth_curves"]["points"]),
             training=_load(training_files[0]) if training_files else None,
+            coverage=_load(coverage_files[0]) if coverage_files else None,
+            significance=float(heavy_tails["significance"]),
+            min_coverage=float(heavy_tails["min_coverage"]),
         )
     )
 

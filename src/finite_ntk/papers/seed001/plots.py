@@ -7,8 +7,10 @@ Four kinds of figure, one function each:
 
 - :func:`plot_phase_maps`    maps of R = E[K^2]/E[K]^2 over (sigma_w^2, L), one panel per
   width (Figures 1a, 1b) or per sigma_b^2 (Figure 7), rows = activations; one shared
-  logarithmic colour scale, contours at std/mean = t (R = 1 + t^2), the order/chaos border
-  chi_1 = 1 dashed, saturated estimates marked x, unsampled cells blank
+  logarithmic colour scale of the plain ratio, contours at std/mean = t (R = 1 + t^2) of the
+  log-normal plug-in R_log (the estimate that converges where the plain ratio of heavy-tailed
+  K does not), dots where the normality test of log K rejects (R_log not trusted there), the
+  order/chaos border chi_1 = 1 dashed, saturated estimates marked x, unsampled cells blank
 - :func:`plot_training_maps` maps of the relative NTK change ||Theta_T - Theta_0||_F / ||Theta_0||_F
   and the minimal loss after training (Figures 3, 4), of the change after each snapshot
   step (8, 9) or at each width (10, 11); log colour scales, the border dashed, diverged
@@ -42,6 +44,9 @@ MAP_CMAP = "viridis"
 KAPPA_CMAP = "viridis"
 WIDTH_CMAP = "plasma"
 BORDER_COLOUR = "tab:red"
+# Cells whose log K fails the normality test: a small dot in the cell's upper right quarter
+# (beside a saturation x at the centre), white with a black edge so that it shows on any colour.
+NOT_LOGNORMAL_OFFSET = 0.25  # of a cell's width and height
 # Contour colours and styles, one per relative-std threshold (cycled).
 THRESHOLD_STYLES: tuple[tuple[str, str], ...] = (("white", "-"), ("tab:orange", "-"), ("tab:pink", "-."))
 # Ratios above this span (largest / smallest positive value of a panel) get a log y axis.
@@ -148,38 +153,79 @@ def _draw_plane(
     return image
 
 
+def _contour_ratio(cell: xr.Dataset) -> tuple[str, str]:
+    """The variable the class contours are drawn from and its symbol: R_log where the data
+    have it (an older reduction: the plain ratio)."""
+    if "log_normal_ratio" in cell:
+        return "log_normal_ratio", r"R_{\log}"
+    return "second_moment_ratio", "R"
+
+
+def _not_lognormal(cell: xr.Dataset, significance: float | None) -> np.ndarray:
+    """(depth, sigma_w^2): sampled cells whose normality test of log K rejects at ``significance``."""
+    if significance is None or "normality_pvalue" not in cell:
+        return np.zeros((cell.sizes["depth"], cell.sizes["weight_variance"]), dtype=bool)
+    pvalue = cell["normality_pvalue"].transpose("depth", "weight_variance").values
+    sampled = np.isfinite(cell["second_moment_ratio"].transpose("depth", "weight_variance").values)
+    with np.errstate(invalid="ignore"):
+        return sampled & (pvalue < significance)
+
+
 def _draw_map(
     ax: plt.Axes,
     cell: xr.Dataset,
     border: float,
     norm: colors.Normalize,
     thresholds: Sequence[float],
+    significance: float | None = None,
 ) -> QuadMesh:
-    """One panel: log10 R over (sigma_w^2, depth index), contours, saturation marks, border."""
+    """One panel: log10 of the plain R over (sigma_w^2, depth index); contours of R_log (gid
+    "contour"); saturation marks x (gid "saturated"); dots where log K is not Gaussian at
+    ``significance`` (gid "not_lognormal"); the border."""
     weight = cell["weight_variance"].values.astype(float)
     depth = cell["depth"].values
     ratio = cell["second_moment_ratio"].transpose("depth", "weight_variance").values
     log_ratio = np.ma.masked_invalid(np.log10(np.where(ratio > 0, ratio, np.nan)))
+    contoured = cell[_contour_ratio(cell)[0]].transpose("depth", "weight_variance").values
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_contoured = np.ma.masked_invalid(np.log10(np.where(contoured > 0, contoured, np.nan)))
     saturated = cell["saturated"].transpose("depth", "weight_variance").values.astype(bool) & np.isfinite(ratio)
+    rejected = _not_lognormal(cell, significance)
+    w_edges = _edges(weight)
 
     def overlay(rows: np.ndarray) -> None:
-        if log_ratio.count() >= 4 and min(log_ratio.shape) >= 2:
+        if log_contoured.count() >= 4 and min(log_contoured.shape) >= 2:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # "no contour levels were found" where all cells lie on one side
                 for k, t in enumerate(thresholds):
                     colour, style = _threshold_style(k)
-                    ax.contour(
+                    contour = ax.contour(
                         weight,
                         rows,
-                        log_ratio,
+                        log_contoured,
                         levels=[np.log10(1 + t * t)],
                         colors=[colour],
                         linestyles=[style],
                         linewidths=1.3,
                     )
+                    contour.set_gid("contour")
         if saturated.any():
             d, w = np.nonzero(saturated)
             ax.scatter(weight[w], rows[d], marker="x", s=14, linewidths=0.9, color="black", zorder=3, gid="saturated")
+        if rejected.any():
+            d, w = np.nonzero(rejected)
+            widths = w_edges[w + 1] - w_edges[w]
+            ax.scatter(
+                weight[w] + NOT_LOGNORMAL_OFFSET * widths,
+                rows[d] + NOT_LOGNORMAL_OFFSET,
+                marker="o",
+                s=7,
+                facecolor="white",
+                edgecolor="black",
+                linewidths=0.5,
+                zorder=3,
+                gid="not_lognormal",
+            )
 
     return _draw_plane(ax, weight, depth, log_ratio.filled(np.nan), border, norm, overlay=overlay)
 
@@ -192,6 +238,7 @@ def plot_phase_maps(
     widths: int | Sequence[int] | None = None,
     relative_std_thresholds: Sequence[float] = (0.2, 1.0),
     title: str = "",
+    significance: float | None = None,
 ) -> plt.Figure:
     """Maps of :math:`\\log_{10} R`, :math:`R = E[K^2]/E[K]^2`, over
     (:math:`\\sigma_w^2`, depth :math:`L`): one row per activation, one column per width
@@ -199,11 +246,16 @@ def plot_phase_maps(
     columns, None = every width of the data) or per bias variance (``panels="bias_variance"``,
     Figure 7: ``widths`` one value, ``bias_variances`` the columns, None = all).
 
-    One colour scale and colour bar for all panels; contours at :math:`R = 1 + t^2` (the
-    relative standard deviation std/mean = t) for each t of ``relative_std_thresholds``;
-    the order/chaos border :math:`\\chi_1 = 1` (``border_weight_variance``) as a dashed
-    vertical line; saturated estimates (the true R may be far larger) marked x; unsampled
-    cells blank.
+    One colour scale and colour bar for all panels, of the plain ratio
+    ``second_moment_ratio``. Class contours at :math:`R = 1 + t^2` (the relative standard
+    deviation std/mean = t) for each t of ``relative_std_thresholds``, drawn from the
+    log-normal plug-in ``log_normal_ratio`` (:math:`R_{\\log}`, the estimate that converges
+    where the plain ratio of a heavy-tailed K under-estimates R; a dataset without it: the
+    plain ratio); cells whose normality test of log K rejects at ``significance`` (the
+    config's ``heavy_tails.significance``; None: no marks) carry a small dot, R_log is not
+    trusted there; the order/chaos border :math:`\\chi_1 = 1` (``border_weight_variance``) as a
+    dashed vertical line; saturated plain estimates (the true R may be far larger) marked x;
+    unsampled cells blank.
     """
     if panels not in ("width", "bias_variance"):
         raise ValueError(f"panels must be 'width' or 'bias_variance', got {panels!r}")
@@ -240,14 +292,16 @@ def plot_phase_maps(
         layout="constrained",
     )
     image = None
-    any_saturated = False
+    any_saturated = any_rejected = False
+    contour_label = _contour_ratio(stats)[1]
     for i, a in enumerate(activations):
         for j, c in enumerate(columns):
             ax = axes[i, j]
             cell = cells[(a, c)]
             bias = fixed if fixed_dim == "bias_variance" else c
             border = float(stats["border_weight_variance"].sel(activation=a, bias_variance=bias))
-            image = _draw_map(ax, cell, border, norm, thresholds)
+            image = _draw_map(ax, cell, border, norm, thresholds, significance)
+            any_rejected |= bool(_not_lognormal(cell, significance).any())
             any_saturated |= bool(
                 (cell["saturated"].values.astype(bool) & np.isfinite(cell["second_moment_ratio"].values)).any()
             )
@@ -270,7 +324,7 @@ def plot_phase_maps(
             color=_threshold_style(k)[0],
             ls=_threshold_style(k)[1],
             lw=1.5,
-            label=f"std = {t:g} mean ($R = {1 + t * t:g}$)",
+            label=f"std = {t:g} mean (${contour_label} = {1 + t * t:g}$)",
         )
         for k, t in enumerate(thresholds)
     ]
@@ -279,8 +333,24 @@ def plot_phase_maps(
         handles.append(
             Line2D([], [], color="black", marker="x", ls="none", ms=5, label="saturated (true R may be larger)")
         )
+    if any_rejected:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="black",
+                marker="o",
+                mfc="white",
+                mec="black",
+                mew=0.5,
+                ms=3.5,
+                ls="none",
+                label=rf"$\ln K$ not Gaussian ($p < {significance:g}$): $R_{{\log}}$ not trusted",
+            )
+        )
     handles.append(Patch(facecolor="white", edgecolor="0.5", lw=0.6, label="blank: not sampled"))
-    legend = fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=7.5, frameon=False)
+    ncol = len(handles) if len(handles) <= 4 else (len(handles) + 1) // 2
+    legend = fig.legend(handles=handles, loc="outside lower center", ncol=ncol, fontsize=7.5, frameon=False)
     for patch in legend.legend_handles:  # white contour: readable against the figure
         if isinstance(patch, Line2D) and patch.get_color() == "white":
             patch.set_path_effects([_outline()])

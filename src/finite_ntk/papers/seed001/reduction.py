@@ -16,7 +16,22 @@ weight_variance and depth, NaN (saturated: 0) where a cell was not sampled:
 - ``mean_k_infinite``: the infinite-width NTK Theta(x, x) of the same network;
 - ``chi_1`` (activation, bias_variance, weight_variance) and ``border_weight_variance``
   (activation, bias_variance): the slope chi_1 at the fixed point and the sigma_w^2 of the
-  order/chaos border chi_1 = 1.
+  order/chaos border chi_1 = 1;
+- the log-space statistics of every cell (:data:`LOG_VARIABLES`, the names of
+  :data:`finite_ntk.heavy_tails.LOG_STATISTICS` with its attributes): the atom at K = 0
+  (``atom_fraction``, ``positive_count``), the moments of log K over K > 0 (``log_mean``,
+  ``log_variance``, ``log_skewness``, ``log_excess_kurtosis``), the p-value of the normality
+  test of log K (``normality_pvalue``) and the log-normal plug-in
+  R_log = exp(Var log K) / (1 - p0) (``log_normal_ratio``) with its chi-square interval at the
+  bootstrap's confidence (``log_normal_ratio_lo`` / ``_hi``).
+
+Why both estimates. K is heavy-tailed (log K close to Gaussian with a large variance deep in
+the chaotic phase): the plain ratio of n replicates under-estimates R long before it
+saturates, and its bootstrap interval under-covers there. R_log converges where log K is
+Gaussian, which ``normality_pvalue`` tests; the claims read the estimate whose coverage was
+measured (:func:`finite_ntk.coverage.select_ratio_estimate`), the maps draw their class
+contours from R_log. The log-space statistics use no random numbers: the bootstrap draws of
+the plain ratio are those of a reduction without them.
 """
 
 from __future__ import annotations
@@ -27,6 +42,7 @@ import numpy as np
 import xarray as xr
 
 import finite_ntk.mean_field as mean_field
+from finite_ntk.heavy_tails import LOG_STATISTICS, LOG_STATISTICS_ATTRS, log_statistics
 from finite_ntk.models.spec import ACTIVATIONS
 from finite_ntk.stats import bootstrap_rng, percentile_interval, second_moment_ratio
 
@@ -38,6 +54,8 @@ CELL_VARIABLES: tuple[str, ...] = (
     "mean_k",
     "mean_k_infinite",
 )
+# The log-space statistics of every cell (finite_ntk.heavy_tails.log_statistics), named as there.
+LOG_VARIABLES: tuple[str, ...] = LOG_STATISTICS
 
 
 def _quiet(message: str) -> None:
@@ -130,12 +148,20 @@ def phase_statistics(
     (count,) = replicates
     shape = tuple(len(values) for values in coords.values())
     cells = {name: np.full(shape, np.nan) for name in CELL_VARIABLES if name != "mean_k_infinite"}
+    logs = {name: np.full(shape, np.nan) for name in LOG_VARIABLES}
     saturated = np.zeros(shape, dtype=np.int8)
     index = {name: {value: i for i, value in enumerate(values)} for name, values in coords.items()}
     for ds in samples:
         activation, bias, width = str(ds.attrs["activation"]), float(ds.attrs["bias_variance"]), int(ds.attrs["width"])
         k = ds["ntk"].values.astype(np.float64)
         a, b, w = index["activation"][activation], index["bias_variance"][bias], index["width"][width]
+        # Every cell of the job at once (no random numbers: the bootstrap streams are untouched).
+        job_logs = log_statistics(k, confidence, axis=-1)
+        weights = [index["weight_variance"][float(v)] for v in ds["weight_variance"].values]
+        depths = [index["depth"][int(v)] for v in ds["depth"].values]
+        at_job = (a, b, w) + np.ix_(weights, depths)
+        for name in LOG_VARIABLES:
+            logs[name][at_job] = job_logs[name]
         for i, weight in enumerate(ds["weight_variance"].values):
             for j, depth in enumerate(ds["depth"].values):
                 at = (a, b, w, index["weight_variance"][float(weight)], index["depth"][int(depth)])
@@ -151,6 +177,11 @@ def phase_statistics(
     dims = tuple(coords)
     variables = {name: (dims, values) for name, values in cells.items()}
     variables["saturated"] = (dims, saturated)
+    for name in LOG_VARIABLES:
+        attrs = dict(LOG_STATISTICS_ATTRS[name])
+        if name.startswith("log_normal_ratio_"):
+            attrs["confidence"] = float(confidence)
+        variables[name] = (dims, logs[name], attrs)
     variables["mean_k_infinite"] = (dims, theory["mean_k_infinite"])
     variables["chi_1"] = (("activation", "bias_variance", "weight_variance"), theory["chi_1"])
     variables["border_weight_variance"] = (("activation", "bias_variance"), theory["border_weight_variance"])
@@ -169,4 +200,4 @@ def phase_statistics(
     return ds
 
 
-__all__ = ["CELL_VARIABLES", "bootstrap_ratio", "cell_identity", "phase_statistics"]
+__all__ = ["CELL_VARIABLES", "LOG_VARIABLES", "bootstrap_ratio", "cell_identity", "phase_statistics"]

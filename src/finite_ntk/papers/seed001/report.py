@@ -9,15 +9,31 @@ deterministic below the first threshold, std comparable with the mean up to the 
 larger above it. The phases are read off mean-field theory's chi_1 at each sigma_w^2:
 *clearly ordered* where chi_1 <= ``ORDERED_CHI``, *clearly chaotic* where chi_1 >=
 ``CHAOTIC_CHI``, and the *border* is the sampled sigma_w^2 nearest the border's.
+
+Which R a measure reads. K(x, x) is heavy-tailed, so the plain ratio of the replicates
+under-estimates R where R is large and its bootstrap interval under-covers there. Every
+measure of claims 1-8 reads each cell's R through :func:`with_estimates`
+(:func:`finite_ntk.coverage.select_ratio_estimate` with the run's coverage table): the plain
+ratio where its coverage was measured to hold, the log-normal plug-in R_log where log K
+passes the normality test, *none* (not estimable) elsewhere. Each measure counts the cells it
+could not read and says whether the cells it could read decide anyway (:class:`Decision`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping, NamedTuple, Sequence
+import itertools
+from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import xarray as xr
 
+from finite_ntk.coverage import (
+    ESTIMATOR_CODES,
+    log_interval_trusted,
+    plain_ratio_trusted_limit,
+    select_ratio_estimate,
+    tabulated_sample_size,
+)
 from finite_ntk.report.latex import latex_number, latex_plain, macro
 from finite_ntk.stats import spearman
 
@@ -37,6 +53,9 @@ class Seed001Data(NamedTuple):
     curves_activation: str  # seed001.depth_curves.activation
     curves_points: tuple[tuple[float, float], ...]  # seed001.depth_curves.points
     training: xr.Dataset | None = None  # training_stats.nc (claims seed001.9-13)
+    coverage: xr.Dataset | None = None  # heavy_tails/coverage.nc (claims seed001.1-8: which R to trust)
+    significance: float = 0.05  # heavy_tails.significance (the normality test of log K)
+    min_coverage: float = 0.9  # heavy_tails.min_coverage (an interval is trusted above it)
 
 
 class Extreme(NamedTuple):
@@ -49,6 +68,140 @@ class Extreme(NamedTuple):
     cells: int
 
 
+# --------------------------------------------------------------------------- which R a cell's verdict reads
+
+# Variables with_estimates adds: the selected estimate of R with its interval, and its
+# estimator's code (finite_ntk.coverage.ESTIMATOR_CODES: 0 none, 1 plain, 2 log-normal).
+ESTIMATE = "estimate"
+ESTIMATOR = "estimator"
+NOT_ESTIMABLE_CODE = ESTIMATOR_CODES["none"]
+
+
+class RatioSelection(NamedTuple):
+    """What :func:`finite_ntk.coverage.select_ratio_estimate` needs for one run, read off its
+    coverage table at the run's replicate count."""
+
+    replicates: int  # N of the run's cells
+    tabulated: int | None  # the table's N read (the largest at or below N; None: none is)
+    plain_limit: float  # the plain ratio is trusted where its interval stays at or below this R
+    log_trusted: bool  # R_log's chi-square interval covered under log-normality at that N
+    significance: float  # the normality test of log K rejects below this p-value
+    min_coverage: float
+
+
+def ratio_selection(
+    stats: xr.Dataset, coverage: xr.Dataset, significance: float, min_coverage: float
+) -> RatioSelection:
+    """The selection settings of ``stats`` (phase_stats.nc, attribute ``replicates``) from the
+    coverage table ``coverage`` (:func:`finite_ntk.coverage.coverage_table`). The table must
+    have been made at the reductions' confidence: its coverages are those of their intervals."""
+    replicates = int(stats.attrs["replicates"])
+    table, ours = coverage.attrs.get("confidence"), stats.attrs.get("confidence")
+    if table is not None and ours is not None and not np.isclose(float(table), float(ours)):
+        raise ValueError(
+            f"the coverage table's confidence ({float(table):g}, config field 'heavy_tails.coverage.confidence') "
+            f"differs from seed 001's bootstrap confidence ({float(ours):g}, 'seed001.bootstrap.confidence')"
+        )
+    return RatioSelection(
+        replicates=replicates,
+        tabulated=tabulated_sample_size(coverage, replicates),
+        plain_limit=plain_ratio_trusted_limit(coverage, replicates, min_coverage),
+        log_trusted=log_interval_trusted(coverage, replicates, min_coverage),
+        significance=float(significance),
+        min_coverage=float(min_coverage),
+    )
+
+
+def with_estimates(stats: xr.Dataset, selection: RatioSelection) -> xr.Dataset:
+    """``stats`` with each cell's selected estimate of R: ``estimate``, ``estimate_lo``,
+    ``estimate_hi`` (NaN where not estimable or not sampled) and ``estimator`` (int8 code).
+    A dataset without the log-space statistics (an older reduction) gets the plain ratio
+    where it is trusted and nothing elsewhere."""
+    ratio = stats["second_moment_ratio"]
+
+    def log(name: str) -> xr.DataArray:
+        return stats[name] if name in stats else xr.full_like(ratio, np.nan)
+
+    arrays = [ratio, stats["second_moment_ratio_lo"], stats["second_moment_ratio_hi"]]
+    arrays += [log(name) for name in ("log_normal_ratio", "log_normal_ratio_lo", "log_normal_ratio_hi")]
+    arrays.append(log("normality_pvalue"))
+    arrays = [a.broadcast_like(ratio).transpose(*ratio.dims).values for a in arrays]
+    chosen = select_ratio_estimate(
+        *arrays,
+        plain_limit=selection.plain_limit,
+        log_trusted=selection.log_trusted,
+        significance=selection.significance,
+    )
+    out = stats.copy()
+    out[ESTIMATOR] = (ratio.dims, chosen["estimator"])
+    for suffix, key in (("", "value"), ("_lo", "lo"), ("_hi", "hi")):
+        out[ESTIMATE + suffix] = (ratio.dims, chosen[key])
+    return out
+
+
+def sampled_mask(cells: xr.Dataset) -> xr.DataArray:
+    """Cells that were sampled (a plain ratio exists)."""
+    return cells["second_moment_ratio"].notnull()
+
+
+def not_estimable_mask(cells: xr.Dataset) -> xr.DataArray:
+    """Sampled cells without a trusted estimate (:func:`with_estimates`)."""
+    return sampled_mask(cells) & (cells[ESTIMATOR] == NOT_ESTIMABLE_CODE)
+
+
+def not_estimable_note(cells: xr.Dataset, where: xr.DataArray, selection: RatioSelection) -> str:
+    """'k of n cells not estimable at N = ...: why' for the sampled cells where ``where``
+    holds ('' when every one is estimable)."""
+    sampled = sampled_mask(cells) & where
+    unknown = not_estimable_mask(cells) & where
+    count, total = int(unknown.sum()), int(sampled.sum())
+    if count == 0:
+        return ""
+    head = f"{count} of {total} cells not estimable at N = {selection.replicates}"
+    if selection.tabulated is None:
+        return f"{head}: the coverage table has no N at or below it"
+    reasons = [
+        f"the plain ratio's interval reaches past R = {selection.plain_limit:g} (its coverage holds up to there)"
+    ]
+    if not selection.log_trusted:
+        reasons.append(f"R_log's chi-square interval under-covers at N = {selection.tabulated}")
+    else:
+        pvalue = cells["normality_pvalue"] if "normality_pvalue" in cells else xr.full_like(cells[ESTIMATE], np.nan)
+        rejected = int((unknown & (pvalue < selection.significance)).sum())
+        missing = int((unknown & pvalue.isnull()).sum())
+        if rejected:
+            reasons.append(f"log K not Gaussian in {rejected} (normality p < {selection.significance:g})")
+        if missing:
+            reasons.append(f"no normality test of log K in {missing}")
+    return f"{head}: " + "; ".join(reasons)
+
+
+# --------------------------------------------------------------------------- the measures
+
+
+class Decision(NamedTuple):
+    """Whether a rule's verdict holds whatever R the not-estimable cells have: ``decided``
+    with ``ok`` the verdict's truth, else undecided (not estimable). ``defined``: whether the
+    measure exists at all for some value of those cells."""
+
+    decided: bool
+    ok: bool
+    defined: bool = True
+
+
+def decide(outcomes: Iterator[bool | None]) -> Decision:
+    """The decision over every possible value of the unknown cells (``None``: the measure is
+    undefined there, e.g. fewer than two widths with a transition)."""
+    seen = set(outcomes)
+    defined = seen - {None}
+    if not defined:
+        return Decision(False, False, defined=False)
+    if len(seen) == 1:
+        (ok,) = seen
+        return Decision(True, bool(ok))
+    return Decision(False, False)
+
+
 def relative_std(ratio: np.ndarray) -> np.ndarray:
     """std/mean = sqrt(R - 1) (0 where round-off puts R a hair below 1)."""
     return np.sqrt(np.maximum(np.asarray(ratio, dtype=np.float64) - 1.0, 0.0))
@@ -58,20 +211,21 @@ def _cells(stats: xr.Dataset, activation: str, bias_variance: float) -> xr.Datas
     return stats.sel(activation=activation, bias_variance=bias_variance)
 
 
-def largest_relative_std(cells: xr.Dataset, mask: xr.DataArray) -> Extreme:
-    """The largest std/mean over the sampled cells where ``mask`` holds (dimensions of
-    ``cells``: width, weight_variance, depth), with its cell's bootstrap interval."""
-    ratio = cells["second_moment_ratio"].where(mask)
-    count = int(ratio.notnull().sum())
+def largest_relative_std(cells: xr.Dataset, mask: xr.DataArray, ratio: str = ESTIMATE) -> Extreme:
+    """The largest std/mean over the cells where ``mask`` holds and ``ratio`` (default the
+    selected estimate) has a value (dimensions of ``cells``: width, weight_variance, depth),
+    with its cell's interval (``<ratio>_lo`` / ``_hi``)."""
+    values = cells[ratio].where(mask)
+    count = int(values.notnull().sum())
     if count == 0:
         return Extreme(NAN, NAN, NAN, "", 0)
-    at = {dim: int(i) for dim, i in ratio.argmax(...).items()}
+    at = {dim: int(i) for dim, i in values.argmax(...).items()}
     cell = cells.isel(at)
     where = f"width {int(cell['width'])}, σw² = {float(cell['weight_variance']):g}, depth {int(cell['depth'])}"
     return Extreme(
-        float(relative_std(cell["second_moment_ratio"])),
-        float(relative_std(cell["second_moment_ratio_lo"])),
-        float(relative_std(cell["second_moment_ratio_hi"])),
+        float(relative_std(cell[ratio])),
+        float(relative_std(cell[ratio + "_lo"])),
+        float(relative_std(cell[ratio + "_hi"])),
         where,
         count,
     )
@@ -91,15 +245,25 @@ def border_mask(cells: xr.Dataset) -> xr.DataArray:
     return cells["weight_variance"] == nearest
 
 
-def rank_correlations(cells: xr.Dataset, mask: xr.DataArray, along: str) -> np.ndarray:
-    """Spearman's rho of R against ``along`` ('depth' or 'width') for every line of the
-    other two dimensions where ``mask`` holds and R is not saturated (NaN lines dropped)."""
-    ratio = cells["second_moment_ratio"].where(mask & (cells["saturated"] == 0))
+def _lines(values: xr.DataArray, along: str) -> tuple[np.ndarray, np.ndarray]:
     others = [dim for dim in ("width", "weight_variance", "depth") if dim != along]
-    stacked = ratio.stack(line=others).transpose("line", along)
-    coordinate = cells[along].values
-    rhos = np.array([spearman(coordinate, row) for row in stacked.values])
+    return values[along].values, values.stack(line=others).transpose("line", along).values
+
+
+def rank_correlations(cells: xr.Dataset, mask: xr.DataArray, along: str, ratio: str = ESTIMATE) -> np.ndarray:
+    """Spearman's rho of R (``ratio``, default the selected estimate) against ``along``
+    ('depth' or 'width') for every line of the other two dimensions where ``mask`` holds,
+    over the line's cells that have a value (not estimable cells left out, as saturated ones
+    were before the selection); lines with fewer than three such cells dropped."""
+    coordinate, rows = _lines(cells[ratio].where(mask), along)
+    rhos = np.array([spearman(coordinate, row) for row in rows])
     return rhos[np.isfinite(rhos)]
+
+
+def lines_with_points(cells: xr.Dataset, mask: xr.DataArray, along: str, points: int = 3) -> int:
+    """How many lines (as :func:`rank_correlations`) have at least ``points`` sampled cells."""
+    _, rows = _lines(cells["second_moment_ratio"].where(mask), along)
+    return int((np.isfinite(rows).sum(axis=-1) >= points).sum())
 
 
 class Collapse(NamedTuple):
@@ -121,16 +285,20 @@ def _spread(x: Sequence[np.ndarray], y: Sequence[np.ndarray]) -> float:
     return float(np.median(values.max(axis=0) - values.min(axis=0)))
 
 
-def collapse(stats: xr.Dataset, activation: str, weight_variance: float, bias_variance: float) -> Collapse:
-    """Figure 2: log10 R of every width against L and against L/M, unsaturated cells."""
+def collapse(
+    stats: xr.Dataset, activation: str, weight_variance: float, bias_variance: float, ratio: str = ESTIMATE
+) -> Collapse:
+    """Figure 2: log10 R of every width against L and against L/M, over the cells where
+    ``ratio`` (default the selected estimate) has a value; widths with fewer than two such
+    cells left out."""
     cells = stats.sel(activation=activation, bias_variance=bias_variance, weight_variance=weight_variance)
     depths, ratios, widths = [], [], []
     for width in cells["width"].values:
         line = cells.sel(width=width)
-        ok = line["second_moment_ratio"].notnull() & (line["saturated"] == 0)
+        ok = line[ratio].notnull().values
         if int(ok.sum()) >= 2:
-            depths.append(line["depth"].values[ok.values].astype(np.float64))
-            ratios.append(np.log10(line["second_moment_ratio"].values[ok.values]))
+            depths.append(line["depth"].values[ok].astype(np.float64))
+            ratios.append(np.log10(line[ratio].values[ok]))
             widths.append(float(width))
     if len(widths) < 2:
         return Collapse(NAN, NAN, NAN)
@@ -139,21 +307,135 @@ def collapse(stats: xr.Dataset, activation: str, weight_variance: float, bias_va
     return Collapse(by_depth, by_ratio, by_ratio / by_depth if by_depth > 0 else NAN)
 
 
-def class_fraction(cells: xr.Dataset, low: float, high: float) -> np.ndarray:
-    """Per width: the fraction of sampled cells whose std/mean lies in [low, high)."""
-    std = xr.apply_ufunc(relative_std, cells["second_moment_ratio"])
-    sampled = cells["second_moment_ratio"].notnull()
-    inside = ((std >= low) & (std < high) & sampled).sum(("weight_variance", "depth"))
-    return (inside / sampled.sum(("weight_variance", "depth"))).values
+class ClassShares(NamedTuple):
+    """Per width: the map's cells in one std/mean class, as far as they can be told."""
+
+    widths: np.ndarray
+    inside: np.ndarray  # estimable cells whose std/mean lies in the class
+    estimable: np.ndarray  # estimable cells
+    sampled: np.ndarray  # sampled cells (estimable or not)
+
+    @property
+    def known(self) -> np.ndarray:
+        """The share over the estimable cells (NaN without any)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.inside / self.estimable
+
+    @property
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The least and largest share over the sampled cells that the not-estimable cells
+        allow (none of them in the class, or all of them)."""
+        unknown = self.sampled - self.estimable
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.inside / self.sampled, (self.inside + unknown) / self.sampled
 
 
-def empirical_transition(cells: xr.Dataset, threshold: float) -> float:
+def class_shares(cells: xr.Dataset, low: float, high: float, ratio: str = ESTIMATE) -> ClassShares:
+    """Per width: how many cells have std/mean in [low, high) (``ratio``, default the
+    selected estimate), how many could be read, how many were sampled."""
+    values = cells[ratio]
+    std = xr.apply_ufunc(relative_std, values)
+    estimable = values.notnull()
+    inside = ((std >= low) & (std < high) & estimable).sum(("weight_variance", "depth"))
+    return ClassShares(
+        cells["width"].values,
+        inside.values.astype(np.int64),
+        estimable.sum(("weight_variance", "depth")).values.astype(np.int64),
+        sampled_mask(cells).sum(("weight_variance", "depth")).values.astype(np.int64),
+    )
+
+
+def class_fraction(cells: xr.Dataset, low: float, high: float, ratio: str = ESTIMATE) -> np.ndarray:
+    """Per width: the fraction of the cells with a value of ``ratio`` whose std/mean lies in
+    [low, high)."""
+    return class_shares(cells, low, high, ratio).known
+
+
+def feasible_orderings(lo: np.ndarray, hi: np.ndarray) -> Iterator[np.ndarray]:
+    """Every ranking with ties of values y_i in [lo_i, hi_i], as each item's rank group (0
+    the lowest, no gaps): those for which values exist that are equal within a group and
+    increase across groups. Depth-first, each group given its least possible value (a value
+    is (number, infinitesimal steps), so that strict order is exact): degenerate intervals
+    give the one ordering of their values."""
+    lo, hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+    groups = np.zeros(lo.size)
+
+    def extend(remaining: tuple[int, ...], previous: tuple[float, int], level: int) -> Iterator[np.ndarray]:
+        if not remaining:
+            yield groups.copy()
+            return
+        for size in range(1, len(remaining) + 1):
+            for members in itertools.combinations(remaining, size):
+                low, high = max(lo[i] for i in members), min(hi[i] for i in members)
+                if low > high:
+                    continue
+                if low > previous[0]:
+                    value = (low, 0)
+                elif high > previous[0]:
+                    value = (previous[0], previous[1] + 1)
+                else:
+                    continue
+                groups[list(members)] = level
+                rest = tuple(i for i in remaining if i not in members)
+                yield from extend(rest, value, level + 1)
+
+    yield from extend(tuple(range(lo.size)), (-np.inf, 0), 0)
+
+
+def rank_correlation_outcomes(
+    x: np.ndarray, lo: np.ndarray, hi: np.ndarray, rule: Callable[[float], bool]
+) -> Iterator[bool | None]:
+    """``rule(rho)`` for Spearman's rho of ``x`` against every ordering of values y_i in
+    [lo_i, hi_i] (:func:`feasible_orderings`; ``None`` where rho is undefined: fewer than
+    three points or a constant y)."""
+    for groups in feasible_orderings(lo, hi):
+        rho = spearman(x, groups)
+        yield bool(rule(rho)) if np.isfinite(rho) else None
+
+
+class Transition(NamedTuple):
+    """Where a line over sigma_w^2 leaves the nearly deterministic class."""
+
+    value: float  # read off the estimable cells alone (NaN: none of them reaches the threshold)
+    candidates: tuple[float, ...]  # every sigma_w^2 it may be at, given the not-estimable cells (NaN: nowhere)
+    unknown: int  # not-estimable cells of the line where it may lie (below its first estimable one)
+    sampled: int
+    depth: int  # the line's depth (the deepest sampled)
+
+
+def transition(cells: xr.Dataset, threshold: float, ratio: str = ESTIMATE) -> Transition:
     """The smallest sampled sigma_w^2 whose std/mean at the deepest sampled depth reaches
-    ``threshold`` (NaN if none): where the map leaves the nearly deterministic class."""
+    ``threshold`` (``ratio``, default the selected estimate): its value from the estimable
+    cells, and every sigma_w^2 it may lie at whatever R the not-estimable cells have (each of
+    them below the first estimable cell that reaches it, that one, and NaN if none does)."""
     deepest = cells["second_moment_ratio"].dropna("depth", how="all")["depth"].max()
-    line = cells.sel(depth=deepest)["second_moment_ratio"].dropna("weight_variance")
-    reached = line["weight_variance"].values[relative_std(line.values) >= threshold]
-    return float(reached.min()) if reached.size else NAN
+    line = cells.sel(depth=deepest)
+    sampled = line["second_moment_ratio"].notnull().values
+    values = line[ratio].values
+    weights = line["weight_variance"].values
+    reached = np.isfinite(values) & (relative_std(values) >= threshold)
+    value = float(weights[reached].min()) if reached.any() else NAN
+    candidates: list[float] = []
+    unknown = 0
+    for weight, is_sampled, known, hit in zip(weights, sampled, np.isfinite(values), reached):
+        if not is_sampled:
+            continue
+        if not known:
+            candidates.append(float(weight))
+            unknown += 1
+        elif hit:
+            candidates.append(float(weight))
+            break
+    else:
+        candidates.append(NAN)
+    return Transition(value, tuple(candidates), unknown, int(sampled.sum()), int(deepest))
+
+
+def empirical_transition(cells: xr.Dataset, threshold: float, ratio: str = ESTIMATE) -> float:
+    """The smallest sampled sigma_w^2 whose std/mean at the deepest sampled depth reaches
+    ``threshold`` (NaN if none): where the map leaves the nearly deterministic class, read
+    off the cells where ``ratio`` has a value."""
+    return transition(cells, threshold, ratio).value
 
 
 def training_phase_mask(training: xr.Dataset, phase: str) -> xr.DataArray:
@@ -220,6 +502,16 @@ def seed001_latex(
         macro("SeedOneKappaBias", latex_plain(float(section["kappa"]["bias_variance"]))),
         macro("SeedOneKappaMaxDepth", str(int(section["kappa"]["max_depth"]))),
     ]
+    # Heavy tails: how many sampled cells' log K fails the normality test (the maps' dots).
+    sampled = stats["second_moment_ratio"].notnull()
+    significance = float(config["heavy_tails"]["significance"])
+    lines += [
+        macro("SeedOneCells", str(int(sampled.sum()))),
+        macro("SeedOneSignificance", latex_plain(significance)),
+    ]
+    if "normality_pvalue" in stats:
+        rejected = sampled & (stats["normality_pvalue"] < significance)
+        lines.append(macro("SeedOneNotLognormal", str(int(rejected.sum()))))
     names = {"tanh": "Tanh", "relu": "Relu", "erf": "Erf"}
     for activation in stats["activation"].values:
         name = names.get(str(activation))
@@ -279,16 +571,33 @@ def seed001_latex(
 __all__ = [
     "ORDERED_CHI",
     "CHAOTIC_CHI",
+    "ESTIMATE",
+    "ESTIMATOR",
     "Seed001Data",
     "Extreme",
+    "RatioSelection",
+    "ratio_selection",
+    "with_estimates",
+    "sampled_mask",
+    "not_estimable_mask",
+    "not_estimable_note",
+    "Decision",
+    "decide",
     "relative_std",
     "largest_relative_std",
     "chi_mask",
     "border_mask",
     "rank_correlations",
+    "lines_with_points",
     "Collapse",
     "collapse",
+    "ClassShares",
+    "class_shares",
     "class_fraction",
+    "feasible_orderings",
+    "rank_correlation_outcomes",
+    "Transition",
+    "transition",
     "empirical_transition",
     "training_phase_mask",
     "seed001_latex",

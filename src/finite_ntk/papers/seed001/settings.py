@@ -270,6 +270,14 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
         raise ValueError(
             f"config field 'seed001.training.main_width': must be one of widths {training['widths']}, got {training['main_width']}"
         )
+    coverage = config.get("heavy_tails", {}).get("coverage", {})
+    if "confidence" in coverage and float(coverage["confidence"]) != float(section["bootstrap"]["confidence"]):
+        # The map claims read the coverage the table measured for intervals at its confidence.
+        raise ValueError(
+            f"config field 'heavy_tails.coverage.confidence': must equal 'seed001.bootstrap.confidence' "
+            f"({section['bootstrap']['confidence']}), the confidence of the intervals it vouches for, "
+            f"got {coverage['confidence']}"
+        )
     where = "config field 'seed001.training.snapshot_steps'"
     check_snapshot_steps(training["snapshot_steps"], training["max_steps"], where)
     if training["data"]["dataset"] == "mnist" and not training["data"]["mnist_path"]:
