@@ -212,6 +212,23 @@ def test_run_name_must_match_as_a_whole(tmp_path, override):
     assert message.startswith("config field 'run': "), message
 
 
+def test_coverage_confidence_must_be_the_bootstraps(tmp_path):
+    """The coverage table vouches for intervals at its confidence: seed 000's and seed 001's
+    bootstrap must use the same."""
+    config = load_config(PAPER, SMOKE)
+    with pytest.raises(ConfigError) as error:
+        validate_config(
+            {
+                **config,
+                "heavy_tails": {
+                    **config["heavy_tails"],
+                    "coverage": {**config["heavy_tails"]["coverage"], "confidence": 0.9},
+                },
+            }
+        )
+    assert_names(str(error.value), "heavy_tails.coverage.confidence", "monte_carlo.bootstrap.confidence")
+
+
 @pytest.mark.parametrize("name", ["paper", "smoke-2", "a.b_c", "7x", "precise"])
 def test_plain_run_names_pass(name):
     config = load_config(PAPER, SMOKE)

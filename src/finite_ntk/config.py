@@ -165,6 +165,14 @@ def validate_config(config: Mapping[str, Any], schema: Mapping[str, Any] | None 
                     "each (width, depth) pair may appear once"
                 )
             seen.add((width, depth))
+    coverage_confidence = config["heavy_tails"]["coverage"]["confidence"]
+    bootstrap_confidence = config["monte_carlo"]["bootstrap"]["confidence"]
+    if float(coverage_confidence) != float(bootstrap_confidence):
+        # Seed 000's claims read the coverage the table measured for intervals at its confidence.
+        raise ConfigError(
+            "config field 'heavy_tails.coverage.confidence': must equal 'monte_carlo.bootstrap.confidence' "
+            f"({bootstrap_confidence}), the confidence of the intervals it vouches for, got {coverage_confidence}"
+        )
 
 
 def merge_configs(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
