@@ -157,9 +157,8 @@ def test_figure_files_are_byte_reproducible(tmp_path):
 
 
 def _synthetic_report_inputs(directory: Path, config: dict, paper_config: dict) -> tuple[dict, list[Path]]:
-    from finite_ntk.plotting.style import save_figure
-
     from finite_ntk.coverage import coverage_table
+    from finite_ntk.plotting.style import save_figure
     from finite_ntk.report.heavy_tails import coverage_latex, coverage_macros
 
     fnn, pinn = make_stats(), make_stats(operator=True)

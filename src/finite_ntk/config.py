@@ -165,6 +165,12 @@ def validate_config(config: Mapping[str, Any], schema: Mapping[str, Any] | None 
                     "each (width, depth) pair may appear once"
                 )
             seen.add((width, depth))
+    convergence = config["monte_carlo"]["convergence"]
+    if convergence["max_draws"] < convergence["first_draws"]:
+        raise ConfigError(
+            "config field 'monte_carlo.convergence.max_draws': must be at least "
+            f"'monte_carlo.convergence.first_draws' ({convergence['first_draws']}), got {convergence['max_draws']}"
+        )
     coverage_confidence = config["heavy_tails"]["coverage"]["confidence"]
     bootstrap_confidence = config["monte_carlo"]["bootstrap"]["confidence"]
     if float(coverage_confidence) != float(bootstrap_confidence):

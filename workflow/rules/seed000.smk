@@ -20,6 +20,7 @@
 # Adam) and writes its netCDF atomically, so a job killed part-way leaves nothing.
 import glob
 
+from finite_ntk.papers.seed000.convergence import CONVERGENCE_FIELDS
 from finite_ntk.papers.seed000.plan import (
     REDUCTION_FIELDS,
     TABLE_FIELDS,
@@ -109,7 +110,7 @@ PRECISE_FIGURE_FILES = sorted(glob.glob(f"figures/{PRECISE_RUN}/*.pdf")) if PREC
 if not PRECISE_FIGURE_FILES:
     PRECISE_STATS = []
 ALL_STATS = [STATS_PATTERN.format(model=model) for model in MODELS]
-MONTE_CARLO_SOURCES = {"stats_fnn", "stats_pinn"}
+MONTE_CARLO_SOURCES = {"stats_fnn", "stats_pinn", "convergence"}
 
 
 for (model, activation, width), depths in SAMPLING_BATCHES.items():
@@ -175,7 +176,8 @@ rule configuration_tables:
         "../scripts/configuration_tables.py"
 
 
-MONTE_CARLO_TARGETS = ALL_STATS + rules.configuration_tables.output
+CONVERGENCE_FILES = declared_files("convergence")  # data/<run>/monte_carlo/convergence.nc
+MONTE_CARLO_TARGETS = ALL_STATS + rules.configuration_tables.output + CONVERGENCE_FILES
 
 
 rule train_fnn:
@@ -312,6 +314,26 @@ rule report_macros:
         "../scripts/report_macros.py"
 
 
+rule seed000_convergence:
+    # Figures S3a-c: both estimators of E[K^2]/E[K]^2 on nested prefixes of up to 1e6 draws.
+    output:
+        CONVERGENCE_FILES,
+    params:
+        settings=config_subset(config, CONVERGENCE_FIELDS),
+    log:
+        f"{DATA}/logs/seed000_convergence.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed000_convergence.tsv"
+    threads: 1  # XLA on 2 threads ran 2.5x slower (measured, benchmarks/bench_convergence.py)
+    priority: TRAINING_PRIORITY  # about 7 min on one core: start it early
+    resources:
+        mem_mb=3000,
+    conda:
+        ENV
+    script:
+        "../scripts/seed000_convergence.py"
+
+
 # The FNN run each figure shows (training.fnn.figures).
 FNN_FIGURE_FILES = {
     figure: [FNN_PATTERN.format(width=width, depth=depth)] for figure, (width, depth) in TRAINING["fnn"]["figures"].items()
@@ -322,6 +344,7 @@ register_paper(
     sources={
         "stats_fnn": declared_files("stats_fnn"),
         "stats_pinn": declared_files("stats_pinn"),
+        "convergence": CONVERGENCE_FILES,
         "fnn_run": lambda figure: FNN_FIGURE_FILES[figure],
         "fnn_runs": FNN_TRAINING_FILES,
         "pinn_run": [PINN_FIGURE_FILE],

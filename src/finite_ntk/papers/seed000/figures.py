@@ -40,6 +40,8 @@ SOURCES: dict[str, Source] = {
     "pinn_runs": Source(("training/pinn_*.nc",), many=True, comparison=TRAINING_COMPARISON),
     "pinn_run": Source(("training/pinn_*.nc",), many=False, comparison=TRAINING_COMPARISON),
     "pinn_others": Source(("training/pinn_*.nc",), many=True, comparison=TRAINING_COMPARISON),
+    # Convergence of the estimators of E[K^2]/E[K]^2 with the number of draws (FNN, K at init).
+    "convergence": Source(("monte_carlo/convergence.nc",), many=False, comparison=MONTE_CARLO_COMPARISON),
     # The NTK at initialisation over widths and depths (Figure 8).
     "init_kernels": Source(("training/ntk_init.nc",), many=False),
 }
@@ -308,5 +310,28 @@ FIGURES: tuple[Figure, ...] = (
         subcategory="NTK evolution",
         inputs={"datasets": "fnn_runs", "pinn": "pinn_runs"},
         plot="finite_ntk.papers.seed000.training_plots:plot_kernel_evolution",
+    ),
+    *(
+        Figure(
+            name=f"seed000figS3{letter}",
+            original="",
+            caption=(
+                f"FNN, {label}: estimates of E[K^2]/E[K]^2 against the number of draws N (log-log) on "
+                "nested prefixes of the same draws, beta = 0.25 to 2 at widths 16 and 32: the plain "
+                "ratio (bounded by N, grey line), the log-normal plug-in R_log with its chi-square "
+                "band (hollow where the normality test of log K rejects), exp(5 beta) and, for ReLU, "
+                "the exact finite-width theory."
+            ),
+            category=MONTE_CARLO,
+            subcategory="Convergence with the number of draws",
+            inputs={"ds": "convergence"},
+            plot="finite_ntk.papers.seed000.convergence_plots:plot_convergence",
+            arguments={"activation": activation, "significance": FromConfig("heavy_tails.significance")},
+        )
+        for letter, activation, label in (
+            ("a", "relu", "ReLU"),
+            ("b", "gelu", "GELU"),
+            ("c", "sigmoid", "sigmoid-like"),
+        )
     ),
 )
