@@ -335,18 +335,7 @@ def plot_phase_maps(
         )
     if any_rejected:
         handles.append(
-            Line2D(
-                [],
-                [],
-                color="black",
-                marker="o",
-                mfc="white",
-                mec="black",
-                mew=0.5,
-                ms=3.5,
-                ls="none",
-                label=rf"$\ln K$ not Gaussian ($p < {significance:g}$): $R_{{\log}}$ not trusted",
-            )
+            _dot_handle(rf"$\ln K$ not Gaussian ($p < {significance:g}$): $R_{{\log}}$ not trusted", ms=3.5, mew=0.5)
         )
     handles.append(Patch(facecolor="white", edgecolor="0.5", lw=0.6, label="blank: not sampled"))
     ncol = len(handles) if len(handles) <= 4 else (len(handles) + 1) // 2
@@ -357,6 +346,11 @@ def plot_phase_maps(
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
+
+
+def _dot_handle(label: str, ms: float, mew: float) -> Line2D:
+    """A legend entry for the white dots that mark cells (normality rejected, stopped early)."""
+    return Line2D([], [], color="black", marker="o", mfc="white", mec="black", mew=mew, ms=ms, ls="none", label=label)
 
 
 def _outline() -> patheffects.AbstractPathEffect:
@@ -588,20 +582,7 @@ def plot_training_maps(
         cap = stats.attrs.get("max_steps")
         others = f"; others ran to the {int(cap):,}-step cap" if cap is not None else ""
         when = "by this step" if panels == "snapshot" else "loss stalled"
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color="black",
-                marker="o",
-                mfc="white",
-                mec="black",
-                mew=0.6,
-                ms=4,
-                ls="none",
-                label=f"stopped early ({when}){others}",
-            )
-        )
+        handles.append(_dot_handle(f"stopped early ({when}){others}", ms=4, mew=0.6))
     handles.append(Patch(facecolor="white", edgecolor="0.5", lw=0.6, label="blank: not trained"))
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=7.5, frameon=False)
 
