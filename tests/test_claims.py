@@ -63,7 +63,7 @@ def make_stats(
         "relative_delta_k_lo": np.minimum(c * (1 - h), c * (1 + h)),
         "relative_delta_k_hi": np.maximum(c * (1 - h), c * (1 + h)),
         "saturated": (r >= 0.5 * replicates).astype(np.int8),
-        "log_normal_ratio": r,
+        "log_normal_ratio": r.copy(),
         "log_normal_ratio_lo": r * (1 - h),
         "log_normal_ratio_hi": r * (1 + h),
         "normality_pvalue": np.array(

@@ -296,3 +296,28 @@ def test_every_character_of_the_claims_table_is_declared_for_latex():
     ) + "".join(t.words for thresholds in every_paper_thresholds().values() for t in thresholds.values())
     undeclared = sorted({c for c in text if ord(c) > 127} - declared)
     assert not undeclared, f"declare these in report/src/report.tex: {undeclared}"
+
+
+def test_exact_theory_macros_count_the_intervals_that_cover_it():
+    """ReLU estimates against the exact finite-width theory: the plain ratio's intervals
+    (+-1%) sit at half the theory and cover it nowhere; R_log's sit on it at every
+    configuration but the last, which is twice the theory."""
+    from finite_ntk.papers.seed000.report import exact_theory_macros
+
+    stats = make_stats(width_of_interval=0.01)
+    theory = stats["second_moment_ratio"].sel(activation="relu").values.copy()
+    stats["theory_second_moment_finite_width"] = ("config", theory)
+    stats["second_moment_ratio"].loc[{"activation": "relu"}] = theory / 2
+    for bound, factor in (("lo", 0.99), ("hi", 1.01)):
+        stats[f"second_moment_ratio_{bound}"].loc[{"activation": "relu"}] = factor * theory / 2
+    log_ratio = theory.copy()
+    log_ratio[-1] *= 2
+    for name, factor in (("", 1.0), ("_lo", 0.99), ("_hi", 1.01)):
+        stats[f"log_normal_ratio{name}"].loc[{"activation": "relu"}] = factor * log_ratio
+    text = "\n".join(exact_theory_macros("Fnn", stats))
+    n = theory.size
+    assert rf"\newcommand{{\ExactConfigsFnn}}{{{n}}}" in text
+    assert r"\newcommand{\ExactCoveredPlainFnn}{0}" in text
+    assert rf"\newcommand{{\ExactCoveredLogFnn}}{{{n - 1}}}" in text
+    assert r"\newcommand{\PlainOverExactFnn}{0.50}" in text and r"\newcommand{\LogOverExactFnn}{1.0}" in text
+    assert "n/a" in "\n".join(exact_theory_macros("Fnn", stats.drop_vars("theory_second_moment_finite_width")))

@@ -114,6 +114,44 @@ def pinn_point_macros(pinn: Mapping[str, Any] | None) -> list[str]:
     ]
 
 
+def exact_theory_macros(prefix: str, stats: xr.Dataset | None) -> list[str]:
+    """How the ReLU estimates of one ntk_stats dataset compare with the exact finite-width
+    E[K^2]/E[K]^2 (``theory_second_moment_finite_width``): the number of configurations with
+    a theory (ExactConfigs...), how many of them each interval covers (ExactCoveredPlain...,
+    ExactCoveredLog...), and the median of each estimate over the theory (PlainOverExact...,
+    LogOverExact...). "n/a" where the dataset has no ReLU or no theory."""
+    names = ("ExactConfigs", "ExactCoveredPlain", "ExactCoveredLog", "PlainOverExact", "LogOverExact")
+    usable = (
+        stats is not None
+        and "theory_second_moment_finite_width" in stats
+        and "relu" in list(stats["activation"].values)
+        and bool(np.isfinite(stats["theory_second_moment_finite_width"].values).any())
+    )
+    if not usable:
+        return [macro(_camel(name, prefix), "n/a") for name in names]
+    sel: dict[str, Any] = {"activation": "relu"}
+    if "operator" in stats["second_moment_ratio"].dims:
+        sel["operator"] = "uu"
+    relu = stats.sel(sel)
+    theory = stats["theory_second_moment_finite_width"].values.astype(np.float64)
+    ok = np.isfinite(theory)
+
+    def covered(name: str) -> int:
+        lo, hi = relu[f"{name}_lo"].values[ok], relu[f"{name}_hi"].values[ok]
+        return int(np.sum((lo <= theory[ok]) & (theory[ok] <= hi)))
+
+    def median_over(name: str) -> str:
+        return latex_number(float(np.nanmedian(relu[name].values[ok] / theory[ok])), 2)
+
+    return [
+        macro(_camel("ExactConfigs", prefix), int(ok.sum())),
+        macro(_camel("ExactCoveredPlain", prefix), covered("second_moment_ratio")),
+        macro(_camel("ExactCoveredLog", prefix), covered("log_normal_ratio")),
+        macro(_camel("PlainOverExact", prefix), median_over("second_moment_ratio")),
+        macro(_camel("LogOverExact", prefix), median_over("log_normal_ratio")),
+    ]
+
+
 def stats_macros(
     prefix: str, stats: xr.Dataset | None, activations: Sequence[str], significance: float = 0.05
 ) -> list[str]:
@@ -133,6 +171,7 @@ def stats_macros(
                 sel["operator"] = "uu"
             bounds = (variable, f"{variable}_lo", f"{variable}_hi")
             lines.append(macro(name, _value_interval(*(float(stats[v].sel(sel)) for v in bounds))))
+    lines += exact_theory_macros(prefix, stats)
     counted = ("Saturated", "NormalityRejected", "Estimates")
     theory_C = float("nan") if stats is None else theory_fitted_C(stats)
     lines.append(macro(_camel("FitCTheory", prefix), f"{theory_C:.3g}" if np.isfinite(theory_C) else "n/a"))
