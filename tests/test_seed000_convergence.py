@@ -224,3 +224,19 @@ def test_default_configurations_fit_the_matrix_free_sampler(config):
         assert sampler_plans(config, defaults, "gelu", width) == sampler_plans(
             config, dataclasses.replace(defaults, max_draws=1000), "gelu", width
         )
+
+
+def test_convergence_macros_read_the_last_prefix_against_the_exact_theory(small):
+    from finite_ntk.papers.seed000.report import convergence_macros
+
+    text = "\n".join(convergence_macros(small, 0.05))
+    last = small.isel(draws=-1).sel(activation="relu")
+    rejected = int(np.sum(last["normality_pvalue"].values < 0.05))
+    assert rf"\newcommand{{\ConvergenceRejected}}{{{rejected}}}" in text
+    assert r"\newcommand{\ConvergenceMaxDraws}{3{,}000}" in text
+    from finite_ntk.report.latex import latex_number
+
+    ratio = last["second_moment_ratio"].values / last["theory_finite_width"].values  # beta 0.25 and 0.5
+    assert rf"\newcommand{{\ConvergencePlainOverExactSmall}}{{{latex_number(float(np.median(ratio)), 2)}}}" in text
+    assert r"\newcommand{\ConvergencePlainOverExactLarge}{n/a}" in text  # no beta >= 1 here
+    assert "n/a" in "\n".join(convergence_macros(None))

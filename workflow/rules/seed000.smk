@@ -297,6 +297,7 @@ rule report_macros:
         claims=f"{REPORT}/claims.csv",
         training=TRAINING_TARGETS,
         precise=PRECISE_STATS,
+        convergence=CONVERGENCE_FILES,
     output:
         f"{REPORT}/macros.tex",
     params:

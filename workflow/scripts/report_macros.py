@@ -30,6 +30,10 @@ if len(inputs.precise):
     precise_stats = load(inputs.precise)
     any_stats = next(iter(precise_stats.values()))
     precise = {"run": params.precise_run, "replicates": int(any_stats["replicates"].max())}
+convergence = None
+if len(inputs.convergence):
+    with xr.open_dataset(inputs.convergence[0]) as ds:
+        convergence = ds.load()
 text = run_macros(
     config,
     paper_config,
@@ -38,5 +42,6 @@ text = run_macros(
     verdicts=verdict_counts(read_claims_csv(inputs.claims)),
     precise=precise,
     training=training_attributes(sorted(inputs.training)),  # by file name, whatever the rule's order
+    convergence=convergence,
 )
 Path(snakemake.output[0]).write_text(text)  # noqa: F821

@@ -114,6 +114,39 @@ def pinn_point_macros(pinn: Mapping[str, Any] | None) -> list[str]:
     ]
 
 
+def convergence_macros(ds: xr.Dataset | None, significance: float = 0.05) -> list[str]:
+    """Macros of the convergence experiment (Figures S3a-c) at its largest number of draws,
+    ReLU against the exact finite-width theory: the draws (ConvergenceMaxDraws), the median of
+    plain/exact and R_log/exact over the configurations with beta <= 0.5 (...Small) and with
+    beta >= 1 (...Large), and how many of the ReLU configurations' normality tests reject at
+    ``significance`` (ConvergenceRejected of ConvergenceConfigs). "n/a" without the data."""
+    names = [
+        "ConvergenceMaxDraws",
+        "ConvergenceConfigs",
+        "ConvergenceRejected",
+        *(f"Convergence{e}OverExact{r}" for e in ("Plain", "Log") for r in ("Small", "Large")),
+    ]
+    if ds is None or "relu" not in list(ds["activation"].values) or "theory_finite_width" not in ds:
+        return [macro(name, "n/a") for name in names]
+    last = ds.isel(draws=-1).sel(activation="relu")
+    theory = last["theory_finite_width"].values.astype(np.float64)
+    beta = ds["beta"].values.astype(np.float64)
+
+    def median(name: str, chosen: np.ndarray) -> str:
+        ratio = last[name].values[chosen] / theory[chosen]
+        return latex_number(float(np.nanmedian(ratio)), 2) if chosen.any() else "n/a"
+
+    lines = [
+        macro("ConvergenceMaxDraws", f"{int(ds['draws'].values[-1]):,}".replace(",", "{,}")),
+        macro("ConvergenceConfigs", int(beta.size)),
+        macro("ConvergenceRejected", int(np.sum(last["normality_pvalue"].values < significance))),
+    ]
+    for estimator, name in (("Plain", "second_moment_ratio"), ("Log", "log_normal_ratio")):
+        lines.append(macro(f"Convergence{estimator}OverExactSmall", median(name, beta <= 0.5)))
+        lines.append(macro(f"Convergence{estimator}OverExactLarge", median(name, beta >= 1)))
+    return lines
+
+
 def exact_theory_macros(prefix: str, stats: xr.Dataset | None) -> list[str]:
     """How the ReLU estimates of one ntk_stats dataset compare with the exact finite-width
     E[K^2]/E[K]^2 (``theory_second_moment_finite_width``): the number of configurations with
@@ -194,12 +227,14 @@ def run_macros(
     verdicts: Mapping[str, int] | None = None,
     precise: Mapping[str, Any] | None = None,
     training: Sequence[Mapping[str, Any]] = (),
+    convergence: xr.Dataset | None = None,
 ) -> str:
     """``macros.tex``: every number of the report's prose, from the config and the data.
 
     ``precise`` describes an optional second Monte-Carlo run shown beside this one
     (``{"run": ..., "replicates": ...}``); ``training`` lists the training runs (one mapping
-    of attributes each: ``file`` and whatever the netCDF's attributes hold)."""
+    of attributes each: ``file`` and whatever the netCDF's attributes hold); ``convergence``:
+    the convergence experiment's dataset (Figures S3a-c)."""
     mc = config["monte_carlo"]
     grid = mc["grid"]
     pairs = [tuple(p) for p in grid["table2"]] + [tuple(p) for p in grid["table3"]]
@@ -244,6 +279,7 @@ def run_macros(
     significance = float(config["heavy_tails"]["significance"])
     lines += stats_macros("Fnn", fnn, ("relu", "gelu", "sigmoid"), significance)
     lines += stats_macros("Pinn", pinn, ("relu", "gelu", "sigmoid"), significance)
+    lines += convergence_macros(convergence, significance)
 
     verdicts = dict(verdicts or {})
     lines += [
