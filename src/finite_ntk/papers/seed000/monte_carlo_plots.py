@@ -125,11 +125,13 @@ def plot_second_moment(
         _plot_log_normal_ratio(ax, beta, s, colour, ACTIVATION_LABELS[activation], significance)
     C = stats.attrs.get("report_C", 5.0)
     ax.plot(beta[order], stats["theory_second_moment"].values[order], "k--", lw=1, label=rf"$\exp({C:g}\beta)$")
-    if "theory_second_moment_finite_width" in stats:
+    # The exact theory is that of ReLU's value kernel K(x,x) (K_uu for the PINN), not K_rr's.
+    if "theory_second_moment_finite_width" in stats and "relu" in activations and operator in (None, "uu"):
         # One value per (width, depth): configurations of equal beta differ, so no line.
         finite = stats["theory_second_moment_finite_width"].values
         if np.isfinite(finite).any():
-            ax.plot(beta, finite, ls="none", marker="_", ms=10, mew=1.5, color="k", label="exact finite-width theory")
+            label = "exact finite-width theory" + (" (ReLU)" if len(activations) > 1 else "")
+            ax.plot(beta, finite, ls="none", marker="_", ms=10, mew=1.5, color="k", label=label)
     ax.set_yscale("log")
     ax.set_xlabel(r"$\beta = d / n$")
     ax.set_ylabel(r"$\mathbb{E}[K^2] / \mathbb{E}[K]^2$" + f"  ({OPERATOR_LABELS[operator]})")
