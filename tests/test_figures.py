@@ -69,3 +69,28 @@ def test_unknown_source_and_missing_data_are_clear_errors(monkeypatch):
     with pytest.raises(ValueError, match="missing data"):
         FIGURES_BY_NAME["seed000fig1a"].draw({}, {})
     assert {source for figure in FIGURES for source in figure.inputs.values()} == set(SOURCES)
+
+
+def test_second_moment_plots_draw_r_log_and_the_exact_theory_where_it_applies():
+    """Figures 1a-4a: diamonds for R_log, hollow where the normality test rejects; the exact
+    finite-width theory (one tick per configuration) for ReLU's value kernel only."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from finite_ntk.papers.seed000.monte_carlo_plots import plot_second_moment
+    from test_claims import make_stats
+
+    stats = make_stats(normality=lambda a, b: np.where(b > 0.1, 1e-9, 0.5))
+    stats["theory_second_moment_finite_width"] = ("config", 0.8 * stats["theory_second_moment"].values)
+    labels = [t.get_text() for t in plot_second_moment(stats, ["relu"]).axes[0].get_legend().get_texts()]
+    assert "exact finite-width theory" in labels
+    assert r"ReLU, $R_{\log}$" in labels and r"ReLU, $R_{\log}$, normality rejected" in labels
+    pinn = make_stats(operator=True)
+    pinn["theory_second_moment_finite_width"] = ("config", pinn["theory_second_moment"].values)
+    rr = [t.get_text() for t in plot_second_moment(pinn, ["gelu"], operator="rr").axes[0].get_legend().get_texts()]
+    assert not any("theory" in label and "exp" not in label for label in rr)
+    uu = [
+        t.get_text() for t in plot_second_moment(pinn, ["relu", "gelu"], operator="uu").axes[0].get_legend().get_texts()
+    ]
+    assert "exact finite-width theory (ReLU)" in uu
+    plt.close("all")
