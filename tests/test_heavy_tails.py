@@ -243,3 +243,63 @@ def test_the_heavy_tails_module_exports_what_it_lists():
         assert hasattr(heavy_tails, name), name
     for name in coverage.__all__:
         assert hasattr(coverage, name), name
+
+
+def _planted_table(plain: dict, log: dict) -> "coverage.xr.Dataset":
+    """A coverage table at N = 100 whose coverage per (interval, law) is given as a function
+    of R (``plain`` / ``log``: law -> function)."""
+    import xarray as xr
+
+    ratios = np.array([1.01, 1.1, 2.0, 10.0, 100.0])
+    values = np.zeros((2, 1, ratios.size, 3))
+    for i, law in enumerate(("lognormal", "reflected_gamma")):
+        values[i, 0, :, 0] = plain[law](ratios)
+        values[i, 0, :, 1] = log[law](ratios)
+        values[i, 0, :, 2] = log[law](ratios)
+    return xr.Dataset(
+        {"coverage": (("law", "n", "ratio", "interval"), values)},
+        coords={
+            "law": ["lognormal", "reflected_gamma"],
+            "n": [100],
+            "ratio": ratios,
+            "interval": list(coverage.INTERVALS),
+        },
+    )
+
+
+def test_trusted_limits_need_every_law_and_every_smaller_ratio():
+    nominal = lambda r: np.full(r.shape, 0.95)  # noqa: E731
+    table = _planted_table(
+        plain={"lognormal": lambda r: np.where(r <= 1.1, 0.95, 0.2), "reflected_gamma": nominal},
+        log={"lognormal": nominal, "reflected_gamma": lambda r: np.where(r <= 2.0, 0.93, 0.3)},
+    )
+    assert coverage.trusted_limit(table, 100, "plain_bootstrap", 0.9) == 1.1
+    assert coverage.trusted_limit(table, 100, "log_chi_square", 0.9) == 2.0  # the skewed law decides
+    assert coverage.trusted_limit(table, 1000, "log_chi_square", 0.9) == 2.0  # read at N = 100 <= 1000
+    assert coverage.trusted_limit(table, 50, "log_chi_square", 0.9) == 1.0  # no tabulated N reached
+    holes = _planted_table(
+        plain={"lognormal": nominal, "reflected_gamma": lambda r: np.where(r == 1.1, 0.5, 0.95)},
+        log={"lognormal": nominal, "reflected_gamma": nominal},
+    )
+    assert coverage.trusted_limit(holes, 100, "plain_bootstrap", 0.9) == 1.01  # a gap stops the region
+    with pytest.raises(ValueError, match="interval"):
+        coverage.trusted_limit(table, 100, "plain", 0.9)
+
+
+def test_select_ratio_estimate_prefers_the_plain_ratio_then_r_log_then_none():
+    # Cells: plain trusted; R_log trusted; R_log above its limit; normality rejected.
+    plain, plain_lo, plain_hi = [1.05, 5.0, 40.0, 5.0], [1.04, 4.0, 30.0, 4.0], [1.06, 6.0, 60.0, 6.0]
+    log, log_lo, log_hi = [1.05, 8.0, 200.0, 8.0], [1.04, 6.0, 150.0, 6.0], [1.07, 9.0, 300.0, 9.0]
+    normality = [0.5, 0.5, 0.5, 1e-4]
+    chosen = coverage.select_ratio_estimate(
+        plain, plain_lo, plain_hi, log, log_lo, log_hi, normality, plain_limit=1.1, log_limit=100.0, significance=0.05
+    )
+    codes = coverage.ESTIMATOR_CODES
+    assert chosen["estimator"].tolist() == [codes["plain"], codes["log_normal"], codes["none"], codes["none"]]
+    np.testing.assert_array_equal(chosen["value"], [1.05, 8.0, np.nan, np.nan])
+    np.testing.assert_array_equal(chosen["hi"], [1.06, 9.0, np.nan, np.nan])
+    # The plain ratio is not trusted when R_log's bound passes its limit, even if its own does not.
+    chosen = coverage.select_ratio_estimate(
+        [1.05], [1.04], [1.06], [1.2], [1.1], [1.3], [1e-4], plain_limit=1.1, log_limit=100.0, significance=0.05
+    )
+    assert chosen["estimator"].tolist() == [codes["none"]]

@@ -158,7 +158,7 @@ def test_claim_measures_on_synthetic_maps():
         coords={"width": widths, "weight_variance": weights, "depth": depths},
     )
     # Every plain ratio trusted (no log-space statistics): the estimate is the plain ratio.
-    trusting = summary.RatioSelection(200, 200, plain_limit=1e9, log_trusted=False, significance=0.05, min_coverage=0.9)
+    trusting = summary.RatioSelection(200, 200, plain_limit=1e9, log_limit=1.0, significance=0.05, min_coverage=0.9)
     cells = summary.with_estimates(cells, trusting)
     xr.testing.assert_equal(cells["estimate"], cells["second_moment_ratio"].rename("estimate"))
     assert (cells["estimator"] == 1).all()

@@ -12,7 +12,7 @@ import finite_ntk.papers.seed001.report as summary
 from conftest import ROOT
 from finite_ntk.claims import AGREES, DIFFERS, NOT_AVAILABLE, NOT_ESTIMABLE, evaluate
 from finite_ntk.config import load_config
-from finite_ntk.coverage import ESTIMATOR_CODES, coverage_table, select_ratio_estimate
+from finite_ntk.coverage import ESTIMATOR_CODES, coverage_table, select_ratio_estimate, trusted_limit
 from finite_ntk.heavy_tails import LOG_STATISTICS, LOG_STATISTICS_ATTRS, log_statistics
 from finite_ntk.papers.seed001.claims import CLAIMS, load_claim_inputs
 from finite_ntk.papers.seed001.reduction import bootstrap_ratio, cell_identity, phase_statistics
@@ -110,7 +110,9 @@ def _planted_cells():
 def test_selection_per_cell():
     cells = _planted_cells()
     selection = summary.ratio_selection(cells, controls.coverage_table(), significance=0.05, min_coverage=0.9)
-    assert selection == summary.RatioSelection(200, 200, controls.PLAIN_LIMIT, True, 0.05, 0.9)
+    log_limit = trusted_limit(controls.coverage_table(), 200, "log_chi_square", 0.9)
+    assert log_limit >= 200  # the planted table covers R_log at every tabulated R
+    assert selection == summary.RatioSelection(200, 200, controls.PLAIN_LIMIT, log_limit, 0.05, 0.9)
     chosen = summary.with_estimates(cells, selection)
     codes = chosen["estimator"].values.ravel().tolist()
     assert codes == [ESTIMATOR_CODES["plain"], ESTIMATOR_CODES["log_normal"], ESTIMATOR_CODES["none"], 0]
@@ -120,7 +122,7 @@ def test_selection_per_cell():
     direct = select_ratio_estimate(
         *(cells[name].values for name in list(cells.data_vars)),
         plain_limit=selection.plain_limit,
-        log_trusted=True,
+        log_limit=selection.log_limit,
         significance=0.05,
     )
     np.testing.assert_array_equal(direct["estimator"], chosen["estimator"].values)
@@ -128,11 +130,11 @@ def test_selection_per_cell():
     assert summary.not_estimable_mask(chosen).values.ravel().tolist() == [False, False, True, False]
     note = summary.not_estimable_note(chosen, xr.ones_like(chosen["estimate"], dtype=bool), selection)
     assert note.startswith("1 of 3 cells not estimable at N = 200") and "log K not Gaussian in 1" in note
-    # R_log untrusted at this N (the chi-square interval under-covers): the second cell too.
+    # R_log untrusted at this N (the chi-square interval under-covers a law): the second cell too.
     table = controls.coverage_table()
-    table["coverage"].loc[{"interval": "log_chi_square", "law": "lognormal"}] = 0.5
+    table["coverage"].loc[{"interval": "log_chi_square", "law": "reflected_gamma"}] = 0.5
     untrusting = summary.ratio_selection(cells, table, 0.05, 0.9)
-    assert not untrusting.log_trusted
+    assert untrusting.log_limit == 1.0
     codes = summary.with_estimates(cells, untrusting)["estimator"].values.ravel().tolist()
     assert codes == [ESTIMATOR_CODES["plain"], 0, 0, 0]
     # A coverage table made at another confidence vouches for other intervals.
@@ -143,11 +145,18 @@ def test_selection_per_cell():
 
 def test_selection_on_a_reduction_with_a_measured_coverage_table():
     """End to end on a small scale: sampled log-normal cells and a coverage table of the
-    same N: the large-R cells are read through R_log (their log K is Gaussian)."""
+    same N. Measured under the log-normal law alone, the large-R cells are read through R_log
+    (their log K is Gaussian); measured under the skewed law too, R_log's coverage fails at
+    R = 100 and they are not estimable."""
     rng = np.random.default_rng(2)
     job = _job(rng, "relu", 1.0, 8, (1.0, 3.0), (1, 8), np.array([[0.05, 0.1], [1.5, 2.0]]), replicates=100)
     stats = phase_statistics([job], NETWORK, root_seed=1, resamples=200, confidence=0.95, saturation_fraction=0.5)
-    table = coverage_table(3, sample_sizes=(100,), ratios=(1.01, 1.1, 100.0), simulations=40, resamples=100)
+    grid = dict(sample_sizes=(100,), ratios=(1.01, 1.1, 100.0, 1e4), simulations=40, resamples=100)
+    both = summary.ratio_selection(stats, coverage_table(3, **grid), 0.05, 0.8)
+    assert both.log_limit < 100
+    skewed = summary.with_estimates(stats, both).sel(activation="relu", bias_variance=1.0, width=8, weight_variance=3.0)
+    assert (skewed["estimator"] == ESTIMATOR_CODES["none"]).all()
+    table = coverage_table(3, laws=("lognormal",), **grid)
     selection = summary.ratio_selection(stats, table, 0.05, 0.8)
     chosen = summary.with_estimates(stats, selection).sel(activation="relu", bias_variance=1.0, width=8)
     small, large = chosen.sel(weight_variance=1.0), chosen.sel(weight_variance=3.0)

@@ -139,6 +139,9 @@ PAPER_RATIO: Mapping[str, Mapping[str, RatioCurve]] = MappingProxyType(
         "pinn": MappingProxyType({"relu": rising(5.0, 83.99), "gelu": rising(5.0, 12.95), "sigmoid": rising(0.013)}),
     }
 )
+# The exact finite-width ratio of the ReLU network in the report's picture: its own ReLU curve (C = 5.0 at
+# small beta, a maximum of 83.99), so that the exact-theory rows agree.
+PAPER_THEORY: Mapping[str, RatioCurve] = MappingProxyType({"fnn": rising(5.0, 83.99), "pinn": rising(5.0, 83.99)})
 # ReLU's relative change equals the scaling s while s is small and saturates at 1% (s/(1 + 100 s)): on
 # y = x at small beta (median 10^-0.01), 3.3 decades below it (median) at beta >= 0.5 (FNN) and 3.1 at
 # s >= 1 (PINN). FNN: GELU twice ReLU (0.3 decades apart, "very similar"), the sigmoid 10^-3 times ReLU
@@ -177,12 +180,14 @@ def ntk_stats(
     ratio: Mapping[str, RatioCurve],
     change: Mapping[str, ChangeCurve],
     normality: Mapping[str, float] = MappingProxyType({}),
+    theory: RatioCurve | None = None,
 ) -> xr.Dataset:
     """An ``ntk_stats_<model>.nc`` dataset on :data:`CONFIGS` (sorted by beta, as the reduction
     writes them) with E[K^2]/E[K]^2 = ``ratio[activation](beta)`` (the plain ratio and R_log
     alike) and E[dK]/E[K] = ``SIGN[model] x change[activation](beta, s)``, bounds +-
     :data:`HALF_WIDTH`; the normality test of log K gives the p-value ``normality[activation]``
-    (default :data:`NORMAL_PVALUE`: log K Gaussian) at every configuration. PINN: the
+    (default :data:`NORMAL_PVALUE`: log K Gaussian) at every configuration; ``theory``: the
+    exact finite-width ratio of the ReLU network in beta (default: none, NaN). PINN: the
     operator ``uu`` holds the curves; ``rr`` the same, except ReLU's, which vanishes (NaN
     statistics, ``operator_vanishes`` 1), as the workflow writes it."""
     configs = sorted(CONFIGS, key=lambda wd: (wd[1] / wd[0], wd))
@@ -230,6 +235,8 @@ def ntk_stats(
         data |= {name: (("activation",), value) for name, value in per_activation.items()}
     data["replicates"] = (dims, np.full(shape, REPLICATES, dtype=np.int64))
     data["theory_second_moment"] = (("config",), theory_second_moment(beta))
+    exact = np.full(beta.shape, np.nan) if theory is None else theory(beta)
+    data["theory_second_moment_finite_width"] = (("config",), np.asarray(exact, dtype=np.float64))
     data["theory_relative_delta_k"] = (("config",), scaling)
     data["theory_relative_delta_k_readout"] = (
         ("config",),
@@ -348,19 +355,22 @@ def paper_inputs(
     pinn_errors: Mapping[str, float] = MappingProxyType({}),
     normality: Mapping[str, Mapping[str, float]] = MappingProxyType({}),
     plain_limit: float = PLAIN_LIMIT,
+    theory: Mapping[str, RatioCurve] = MappingProxyType({}),
 ) -> ClaimInputs:
     """Seed 000's claim inputs in the report's picture (:data:`PAPER_RATIO`,
     :data:`PAPER_CHANGE`, :data:`PAPER_SHALLOW`, :data:`PAPER_DEEP`,
     :data:`PAPER_PINN_ERRORS`), each argument replacing the entries it names: ``ratio``,
     ``change`` and ``normality`` (the normality test's p-value) by model, then activation
     (``ratio={"fnn": {"relu": rising(3.0)}}``); ``plain_limit``: where the coverage table
-    (:func:`coverage_table`) trusts the plain ratio."""
+    (:func:`coverage_table`) trusts the plain ratio; ``theory``: the exact ratio by model
+    (default :data:`PAPER_THEORY`)."""
     stats = {
         model: ntk_stats(
             model,
             {**PAPER_RATIO[model], **ratio.get(model, {})},
             {**PAPER_CHANGE[model], **change.get(model, {})},
             normality.get(model, {}),
+            {**PAPER_THEORY, **theory}[model],
         )
         for model in ("fnn", "pinn")
     }
@@ -415,6 +425,8 @@ def _second_moment(model: str, peak: Mapping[str, float]) -> dict[str, Control]:
     return {
         f"{key}.relu.start": with_ratio("relu", rising(5.0, peak["relu"], start=STARTS_HIGH)),
         f"{key}.relu.max": with_ratio("relu", rising(5.0, peak["relu"] / 2)),
+        # The exact theory without the stated maximum: exp(5 beta) to 1808 at beta = 1.5.
+        f"{key}.relu.exact": _against(lambda: paper_inputs(theory={model: rising(5.0)})),
         f"{key}.gelu.start": with_ratio("gelu", rising(5.0, peak["gelu"], start=STARTS_HIGH)),
         f"{key}.gelu.max": with_ratio("gelu", rising(5.0, peak["gelu"] / 2)),
         f"{key}.sigmoid.max": with_ratio("sigmoid", SIGMOID_GROWS),
@@ -429,6 +441,7 @@ def _theorems(model: str) -> dict[str, Control]:
         f"seed000.3.{model}.C": _against(
             lambda: paper_inputs(ratio={model: {"relu": rising(3.0, 83.99)}}), not_estimable=_untrusted(model, "relu")
         ),
+        f"seed000.3.{model}.C_exact": _against(lambda: paper_inputs(theory={model: rising(3.0, 83.99)})),
         f"seed000.3.{model}.departure": _against(
             lambda: paper_inputs(ratio={model: {"relu": rising(5.0)}}), not_estimable=_untrusted(model, "relu")
         ),
@@ -478,6 +491,7 @@ __all__ = [
     "PAPER_SHALLOW",
     "PAPER_DEEP",
     "PAPER_PINN_ERRORS",
+    "PAPER_THEORY",
     "ntk_stats",
     "coverage_table",
     "fnn_training_run",

@@ -58,9 +58,8 @@ from finite_ntk.claims import (
 from finite_ntk.coverage import (
     ESTIMATOR_CODES,
     TRUSTED_COVERAGE,
-    log_interval_trusted,
-    plain_ratio_trusted_limit,
     select_ratio_estimate,
+    trusted_limit,
 )
 from finite_ntk.papers.seed000.reductions import theory_fitted_C
 from finite_ntk.stats import spearman
@@ -228,8 +227,8 @@ def _where(s: Series, i: int) -> str:
 # do not reject one by chance.
 ESTIMATOR_WORDS = {ESTIMATOR_CODES["plain"]: "plain ratio", ESTIMATOR_CODES["log_normal"]: "R_log"}
 TRUSTED = (
-    "the trusted estimate (the plain ratio where its measured coverage holds, else R_log where the "
-    "normality test of log K does not reject)"
+    "the trusted estimate (the plain ratio where its measured coverage holds, else R_log where its measured "
+    "coverage holds and the normality test of log K does not reject)"
 )
 RULE_AT_START = (
     f"stated value inside the 95% interval of {TRUSTED} at the smallest β (± half a unit of its last digit); "
@@ -251,10 +250,10 @@ def _trusted(s: Series, inputs: ClaimInputs, family: int) -> dict[str, np.ndarra
     normality test at ``inputs.significance / family``."""
     replicates = int(np.min(s.replicates))
     if inputs.coverage is None:
-        plain_limit, log_trusted = 1.0, False
+        plain_limit = log_limit = 1.0
     else:
-        plain_limit = plain_ratio_trusted_limit(inputs.coverage, replicates, inputs.min_coverage)
-        log_trusted = log_interval_trusted(inputs.coverage, replicates, inputs.min_coverage)
+        plain_limit = trusted_limit(inputs.coverage, replicates, "plain_bootstrap", inputs.min_coverage)
+        log_limit = trusted_limit(inputs.coverage, replicates, "log_chi_square", inputs.min_coverage)
     return select_ratio_estimate(
         s.ratio,
         s.ratio_lo,
@@ -264,7 +263,7 @@ def _trusted(s: Series, inputs: ClaimInputs, family: int) -> dict[str, np.ndarra
         s.log_ratio_hi,
         s.normality,
         plain_limit=plain_limit,
-        log_trusted=log_trusted,
+        log_limit=log_limit,
         significance=inputs.significance / max(family, 1),
     )
 
@@ -275,13 +274,14 @@ def _untrusted_note(s: Series, inputs: ClaimInputs, chosen: np.ndarray, family: 
     replicates = int(np.min(s.replicates))
     if inputs.coverage is None:
         return "no coverage table in this run: no estimate of E[K²]/E[K]² is trusted"
-    limit = plain_ratio_trusted_limit(inputs.coverage, replicates, inputs.min_coverage)
+    plain_limit = trusted_limit(inputs.coverage, replicates, "plain_bootstrap", inputs.min_coverage)
+    log_limit = trusted_limit(inputs.coverage, replicates, "log_chi_square", inputs.min_coverage)
     with np.errstate(invalid="ignore"):
         rejected = int(np.sum(chosen & (s.normality < inputs.significance / max(family, 1))))
     return (
-        f"{int(chosen.sum())} of {chosen.size} configurations not estimable at N = {replicates}: the plain "
-        f"ratio is trusted only up to R = {limit:g} (measured coverage), and the normality test of log K "
-        f"rejects at {rejected} of them"
+        f"{int(chosen.sum())} of {chosen.size} configurations not estimable at N = {replicates}: measured "
+        f"coverage trusts the plain ratio up to R = {plain_limit:g} and R_log up to R = {log_limit:g}, and the "
+        f"normality test of log K rejects at {rejected} of them"
     )
 
 
@@ -428,6 +428,68 @@ def departure(model: str) -> Check:
         if outside.sum() + untrusted > total / 2:
             return Outcome(measure, fraction, verdict=NOT_ESTIMABLE, note=f"{note}: they could tip the majority")
         return Outcome(measure, fraction, verdict=verdict_of(False), note=note)
+
+    return check
+
+
+# --------------------------------------------------------------------------- claims 1-3: the exact theory
+
+# For the ReLU network of the Monte Carlo, E[K^2]/E[K]^2 is known exactly at every width and
+# depth (finite_ntk.finite_width_theory): no sampling error, so these rows need no estimator.
+# Not data of the run but a computation, like seed 001's mean-field border: they say what a
+# Monte Carlo with enough draws would find at the run's configurations.
+RULE_EXACT_MAXIMUM = (
+    "stated value equal to the exact maximum over the run's configurations (± half a unit of its last digit)"
+)
+RULE_EXACT_C = "stated C equal to the C fitted, as the data are, to the exact ratio (± half a unit of its last digit)"
+
+
+def _exact_theory(inputs: ClaimInputs, model: str) -> tuple[xr.Dataset | None, str]:
+    """The model's ntk_stats with a usable exact theory, or None and why not."""
+    stats = _stats(inputs, model, "relu")
+    if stats is None:
+        return None, "no ReLU data in this run"
+    theory = stats.get("theory_second_moment_finite_width")
+    if theory is None or not np.isfinite(theory.values).any():
+        return None, "the exact theory does not apply to this run's network (finite_ntk.finite_width_theory)"
+    return stats, ""
+
+
+def exact_maximum(model: str) -> Check:
+    """Claims 1, 2: the largest exact E[K^2]/E[K]^2 of the ReLU network over the run's
+    configurations against the stated maximum."""
+    measure = "maximum over β of the exact E[K²]/E[K]² of the ReLU network (finite width)"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        stats, why = _exact_theory(inputs, model)
+        if stats is None:
+            return Outcome(measure, note=why)
+        s = _series(inputs, model, "relu")
+        theory = stats["theory_second_moment_finite_width"].values.astype(np.float64)[
+            np.argsort(stats["beta"].values, kind="stable")
+        ]
+        i = int(np.nanargmax(theory))
+        value = float(theory[i])
+        note = f"{_where(s, i)}; exp(5β) there: {s.theory_ratio[i]:.4g}"
+        return Outcome(measure, value, value, value, verdict_of(within_interval(claim.stated, value, value)), note)
+
+    return check
+
+
+def exact_C(model: str) -> Check:
+    """Claim 3: C of exp(C beta) fitted to the exact ratio on the run's fitted configurations
+    (:func:`finite_ntk.papers.seed000.reductions.theory_fitted_C`) against the stated C."""
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        stats, why = _exact_theory(inputs, model)
+        measure = "C of exp(Cβ) fitted to the exact E[K²]/E[K]² of the ReLU network"
+        if stats is None:
+            return Outcome(measure, note=why)
+        measure += f" for β ≤ {stats.attrs['fit_max_beta']:g}"
+        value = theory_fitted_C(stats)
+        if not np.isfinite(value):
+            return Outcome(measure, note="no configuration in the fit range")
+        return Outcome(measure, value, value, value, verdict_of(within_interval(claim.stated, value, value)))
 
     return check
 
@@ -757,6 +819,15 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         check=ratio_maximum("fnn", "relu"),
     ),
     Claim(
+        key="seed000.1.relu.exact",
+        subject="FNN, ReLU: the exact finite-width maximum of E[K²]/E[K]² over the β range",
+        quote="... to 83.99",
+        source="Sec. 5.1.2",
+        stated="83.99",
+        rule=RULE_EXACT_MAXIMUM,
+        check=exact_maximum("fnn"),
+    ),
+    Claim(
         key="seed000.1.gelu.start",
         subject="FNN, GELU: E[K²]/E[K]² at the smallest β",
         quote="from 1.00",
@@ -803,6 +874,15 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         check=ratio_maximum("pinn", "relu"),
     ),
     Claim(
+        key="seed000.2.relu.exact",
+        subject="PINN, ReLU: the exact finite-width maximum of E[K_uu²]/E[K_uu]² over the β range",
+        quote="to a maximum of 83.99",
+        source="Sec. 5.2.2",
+        stated="83.99",
+        rule=RULE_EXACT_MAXIMUM,
+        check=exact_maximum("pinn"),
+    ),
+    Claim(
         key="seed000.2.gelu.start",
         subject="PINN, GELU: E[K_uu²]/E[K_uu]² at the smallest β",
         quote="an increase from 1.00",
@@ -840,6 +920,15 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         check=fitted_C("fnn"),
     ),
     Claim(
+        key="seed000.3.fnn.C_exact",
+        subject="FNN, ReLU: C of exp(Cβ) of the exact finite-width ratio at small β",
+        quote="C ≈ 5.0 for ReLU networks",
+        source="Sec. 5.1.1, fn. 3",
+        stated="5.0",
+        rule=RULE_EXACT_C,
+        check=exact_C("fnn"),
+    ),
+    Claim(
         key="seed000.3.fnn.departure",
         subject="FNN, ReLU: E[K²]/E[K]² departs from exp(5β) at large β",
         quote="as β increases further, a divergence ... is observed",
@@ -856,6 +945,15 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         stated="5.0",
         rule=RULE_FITTED_C,
         check=fitted_C("pinn"),
+    ),
+    Claim(
+        key="seed000.3.pinn.C_exact",
+        subject="PINN, ReLU: C of exp(Cβ) of the exact finite-width ratio at small β (K_uu)",
+        quote="closely follows ... exp(Cβ)",
+        source="Sec. 5.2.1",
+        stated="5.0",
+        rule=RULE_EXACT_C,
+        check=exact_C("pinn"),
     ),
     Claim(
         key="seed000.3.pinn.departure",

@@ -29,10 +29,9 @@ import xarray as xr
 
 from finite_ntk.coverage import (
     ESTIMATOR_CODES,
-    log_interval_trusted,
-    plain_ratio_trusted_limit,
     select_ratio_estimate,
     tabulated_sample_size,
+    trusted_limit,
 )
 from finite_ntk.report.latex import latex_number, latex_plain, macro
 from finite_ntk.stats import spearman
@@ -84,7 +83,7 @@ class RatioSelection(NamedTuple):
     replicates: int  # N of the run's cells
     tabulated: int | None  # the table's N read (the largest at or below N; None: none is)
     plain_limit: float  # the plain ratio is trusted where its interval stays at or below this R
-    log_trusted: bool  # R_log's chi-square interval covered under log-normality at that N
+    log_limit: float  # R_log is trusted where its chi-square interval stays at or below this R
     significance: float  # the normality test of log K rejects below this p-value
     min_coverage: float
 
@@ -105,8 +104,8 @@ def ratio_selection(
     return RatioSelection(
         replicates=replicates,
         tabulated=tabulated_sample_size(coverage, replicates),
-        plain_limit=plain_ratio_trusted_limit(coverage, replicates, min_coverage),
-        log_trusted=log_interval_trusted(coverage, replicates, min_coverage),
+        plain_limit=trusted_limit(coverage, replicates, "plain_bootstrap", min_coverage),
+        log_limit=trusted_limit(coverage, replicates, "log_chi_square", min_coverage),
         significance=float(significance),
         min_coverage=float(min_coverage),
     )
@@ -129,7 +128,7 @@ def with_estimates(stats: xr.Dataset, selection: RatioSelection) -> xr.Dataset:
     chosen = select_ratio_estimate(
         *arrays,
         plain_limit=selection.plain_limit,
-        log_trusted=selection.log_trusted,
+        log_limit=selection.log_limit,
         significance=selection.significance,
     )
     out = stats.copy()
@@ -163,16 +162,14 @@ def not_estimable_note(cells: xr.Dataset, where: xr.DataArray, selection: RatioS
     reasons = [
         f"the plain ratio's interval reaches past R = {selection.plain_limit:g} (its coverage holds up to there)"
     ]
-    if not selection.log_trusted:
-        reasons.append(f"R_log's chi-square interval under-covers at N = {selection.tabulated}")
-    else:
-        pvalue = cells["normality_pvalue"] if "normality_pvalue" in cells else xr.full_like(cells[ESTIMATE], np.nan)
-        rejected = int((unknown & (pvalue < selection.significance)).sum())
-        missing = int((unknown & pvalue.isnull()).sum())
-        if rejected:
-            reasons.append(f"log K not Gaussian in {rejected} (normality p < {selection.significance:g})")
-        if missing:
-            reasons.append(f"no normality test of log K in {missing}")
+    reasons.append(f"R_log's past R = {selection.log_limit:g} (its coverage under every law holds up to there)")
+    pvalue = cells["normality_pvalue"] if "normality_pvalue" in cells else xr.full_like(cells[ESTIMATE], np.nan)
+    rejected = int((unknown & (pvalue < selection.significance)).sum())
+    missing = int((unknown & pvalue.isnull()).sum())
+    if rejected:
+        reasons.append(f"log K not Gaussian in {rejected} (normality p < {selection.significance:g})")
+    if missing:
+        reasons.append(f"no normality test of log K in {missing}")
     return f"{head}: " + "; ".join(reasons)
 
 
