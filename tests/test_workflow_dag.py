@@ -14,6 +14,8 @@ from finite_ntk.papers import FIGURES
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("jax", "jaxlib", "neural_tangents", "optax", "matplotlib")
 REPORT_RULES = {"report_claims", "report_macros", "report_provenance", "build_report"}
+CONVERGENCE_PLOTS = {f"plot_{f.name}" for f in FIGURES if set(f.inputs.values()) == {"convergence"}}
+COVERAGE = {"coverage_table", "heavy_tails_report"}  # the coverage table is seeded from root_seed
 MONTE_CARLO_PLOTS = {f"plot_{f.name}" for f in FIGURES if set(f.inputs.values()) <= {"stats_fnn", "stats_pinn"}}
 PINN_MONTE_CARLO_PLOTS = {f"plot_{f.name}" for f in FIGURES if set(f.inputs.values()) == {"stats_pinn"}}
 FNN_TRAINING_PLOTS = {f"plot_{f.name}" for f in FIGURES if {"fnn_run", "fnn_runs"} & set(f.inputs.values())}
@@ -92,7 +94,9 @@ FIELD_EFFECTS = {
         | SEED002_DATA
         | {"seed002_report_tables"}
         | SEED001_SAMPLING
-        | SEED001_TRAINING,
+        | SEED001_TRAINING
+        | COVERAGE
+        | {"seed000_convergence"},
     ),
     "monte_carlo.models.pinn.input_point": (
         [0.5, 0.125],
@@ -112,7 +116,8 @@ FIELD_EFFECTS = {
         | SEED002_LAZY
         | REPORT_RULES
         | SEED001_SAMPLING
-        | SEED001_TRAINING,
+        | SEED001_TRAINING
+        | {"seed000_convergence"},
     ),
     "seed002.convergence.max_depth": (
         100,
@@ -130,6 +135,9 @@ FIELD_EFFECTS = {
     "seed001.relative_std_thresholds": ([0.5, 1.0], (SEED001_PHASE_PLOTS | {"seed001_report"}) | REPORT_RULES),
     "seed001.kappa.max_depth": (6, {"seed001_kappa", "seed001_report"} | SEED001_KAPPA_PLOTS | REPORT_RULES),
     "seed001.training.max_steps": (80, SEED001_TRAINING | REPORT_RULES),
+    # Heavy tails: the coverage table and what reads it; the convergence experiment and its figures.
+    "heavy_tails.coverage.simulations": (30, COVERAGE | REPORT_RULES),
+    "monte_carlo.convergence.max_draws": (2000, {"seed000_convergence"} | CONVERGENCE_PLOTS | REPORT_RULES),
 }
 
 
