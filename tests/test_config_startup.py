@@ -180,7 +180,7 @@ def test_every_integer_field_refuses_its_value_as_a_float():
             node = node[part]
         node[path[-1]] = float(value)
         with pytest.raises(ConfigError, match="must be an integer") as error:
-            validate_config(bad)
+            validate_config(bad, schema)
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
         assert str(error.value).startswith(f"config field '{where}'"), (path, str(error.value))
 
