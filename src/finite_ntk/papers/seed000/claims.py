@@ -28,6 +28,13 @@ derived trend measures (Spearman correlations, growth over the beta range, media
 configurations) come from a bootstrap over configurations seeded from the run's root seed
 and the claim's stream, so the table is deterministic; ``n/a`` means the data needed are
 not in this run, e.g. the smoke grid has no :math:`\\beta \\ge 0.5`.
+
+Claims 1-3 read :math:`E[K^2]/E[K]^2`, which is heavy-tailed: through the estimate
+:func:`finite_ntk.coverage.select_ratio_estimate` trusts at each configuration (the plain
+ratio, else R_log, where their coverage was measured to hold), and say *not estimable* where
+no estimate is trusted and the trusted ones cannot decide. The rows ``*.exact`` and
+``*.C_exact`` read the exact finite-width ratio of the ReLU network
+(:mod:`finite_ntk.finite_width_theory`) instead: no sampling error.
 """
 
 from __future__ import annotations
