@@ -215,16 +215,8 @@ def _draw_map(
         if rejected.any():
             d, w = np.nonzero(rejected)
             widths = w_edges[w + 1] - w_edges[w]
-            ax.scatter(
-                weight[w] + NOT_LOGNORMAL_OFFSET * widths,
-                rows[d] + NOT_LOGNORMAL_OFFSET,
-                marker="o",
-                s=7,
-                facecolor="white",
-                edgecolor="black",
-                linewidths=0.5,
-                zorder=3,
-                gid="not_lognormal",
+            _dot_cells(
+                ax, weight[w] + NOT_LOGNORMAL_OFFSET * widths, rows[d] + NOT_LOGNORMAL_OFFSET, 7, 0.5, "not_lognormal"
             )
 
     return _draw_plane(ax, weight, depth, log_ratio.filled(np.nan), border, norm, overlay=overlay)
@@ -348,6 +340,11 @@ def plot_phase_maps(
     return fig
 
 
+def _dot_cells(ax: plt.Axes, x: np.ndarray, y: np.ndarray, size: float, width: float, gid: str) -> None:
+    """White dots that mark cells (normality rejected, stopped early); ``gid`` names them."""
+    ax.scatter(x, y, marker="o", s=size, facecolor="white", edgecolor="black", linewidths=width, zorder=3, gid=gid)
+
+
 def _dot_handle(label: str, ms: float, mew: float) -> Line2D:
     """A legend entry for the white dots that mark cells (normality rejected, stopped early)."""
     return Line2D([], [], color="black", marker="o", mfc="white", mec="black", mew=mew, ms=ms, ls="none", label=label)
@@ -460,17 +457,7 @@ def _draw_training_map(
             )
         if dotted.any():
             d, w = np.nonzero(dotted)
-            ax.scatter(
-                weight[w],
-                rows[d],
-                marker="o",
-                s=10,
-                facecolor="white",
-                edgecolor="black",
-                linewidths=0.6,
-                zorder=3,
-                gid="stopped_early",
-            )
+            _dot_cells(ax, weight[w], rows[d], 10, 0.6, "stopped_early")
 
     empty = "not trained" if (code == NOT_TRAINED).all() else "no values"
     image = _draw_plane(ax, weight, depth, grid, border, norm, cmap, empty_text=empty, overlay=overlay)
