@@ -419,6 +419,9 @@ CONTROLS: Mapping[str, Control] = MappingProxyType(
             positive=partial(claim_inputs, PAPER_WORLD),
             negative=partial(claim_inputs, NEGATIVE[claim.key]),
             vacuous=VACUOUS.get(claim.key, ""),
+            not_estimable=(
+                partial(claim_inputs, NOT_ESTIMABLE_WORLDS[claim.key]) if claim.key in NOT_ESTIMABLE_WORLDS else None
+            ),
         )
         for claim in CLAIMS
     }
