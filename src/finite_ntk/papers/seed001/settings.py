@@ -69,6 +69,7 @@ TRAINING_FIELDS: tuple[str, ...] = (
     "seed001.training.snapshot_steps",
     "seed001.training.patience",
     "seed001.training.min_decrease",
+    "seed001.training.integrator",
 )
 TRAINING_REDUCTION_FIELDS: tuple[str, ...] = (
     "root_seed",
@@ -222,11 +223,30 @@ def seed001_costs(config: Mapping[str, Any]) -> list[JobCost]:
     samples, classes = int(data["samples"]), int(data["classes"])
     for job in training_jobs(config):
         size = parameter_count(job.width, job.depth, _DATA_DIMENSION[data["dataset"]], classes)
-        steps = len(job.weight_variances) * int(training["max_steps"])
+        steps = len(job.weight_variances) * equivalent_steps(training)
         seconds = TRAINING_SECONDS_PER_SAMPLE_PARAMETER * steps * samples * size
         memory = itemsize * (8 * size + 4 * samples * job.width * job.depth)
         costs.append(JobCost(f"seed001_train {job.stem}", memory, seconds))
     return costs
+
+
+# A flow step of the integrator costs at least as much as this many gradient steps (one NTK
+# matrix, about seven, and four passes; finite_ntk.papers.seed001.gradient_flow).
+FLOW_STEP_GRADIENTS = 8
+
+
+def equivalent_steps(training: Mapping[str, Any]) -> int:
+    """A low estimate of the gradient evaluations of one training run: ``max_steps`` for the
+    literal integrator; for the flow integrator its literal start and one flow step per
+    factor (1 + step_growth) of flow time up to the end, at FLOW_STEP_GRADIENTS each (runs
+    whose network moves far from linear take more, literal stretches too)."""
+    max_steps = int(training["max_steps"])
+    integrator = training["integrator"]
+    if integrator["method"] == "literal":
+        return max_steps
+    literal = min(int(integrator["literal_steps"]), max_steps)
+    flow = math.ceil(math.log(max_steps / literal) / math.log1p(float(integrator["step_growth"])))
+    return min(max_steps, literal + FLOW_STEP_GRADIENTS * flow)
 
 
 def check_seed001_config(config: Mapping[str, Any]) -> None:
@@ -280,6 +300,11 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
         )
     where = "config field 'seed001.training.snapshot_steps'"
     check_snapshot_steps(training["snapshot_steps"], training["max_steps"], where)
+    if training["integrator"]["literal_steps"] > training["max_steps"]:
+        raise ValueError(
+            f"config field 'seed001.training.integrator.literal_steps': at most max_steps ({training['max_steps']}), "
+            f"got {training['integrator']['literal_steps']}"
+        )
     if training["data"]["dataset"] == "mnist" and not training["data"]["mnist_path"]:
         raise ValueError(
             "config field 'seed001.training.data.mnist_path': dataset mnist needs the directory of its IDX files, "

@@ -23,7 +23,21 @@ from finite_ntk.seeding import identity_hash
 Progress = Callable[[str], None]
 EXPERIMENT = "seed001_training"
 # Status codes of the netCDF files (strings do not belong in a numeric grid).
-STATUS_CODES: dict[str, int] = {"converged": 0, "cap": 1, "diverged": 2}
+STATUS_CODES: dict[str, int] = {"converged": 0, "cap": 1, "diverged": 2, "edge": 3}
+# Points a decade of the loss curve a job's file keeps (the runs record every step).
+LOSS_CURVE_PER_DECADE = 20
+# The per-cell numbers of the jobs' files that the training statistics gather.
+CELL_QUANTITIES: tuple[str, ...] = (
+    "ntk_change_end",
+    "min_loss",
+    "initial_loss",
+    "lambda_max_full",
+    "kernel_eigenvalue_max",
+    "kernel_eigenvalue_min",
+    "max_learning_rate",
+    "literal_steps",
+    "flow_steps",
+)
 NOT_TRAINED = -1
 
 
@@ -62,6 +76,23 @@ def cell_spec(
     return spec_from_settings(settings, activation, width, depth, n0)
 
 
+def flow_settings(section: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of :func:`finite_ntk.papers.seed001.gradient_flow.train_flow` for
+    a ``seed001.training`` section (its protocol and its ``integrator``)."""
+    integrator = section["integrator"]
+    return {
+        "learning_rate": float(section["learning_rate"]),
+        "max_steps": int(section["max_steps"]),
+        "patience": int(section["patience"]),
+        "min_decrease": float(section["min_decrease"]),
+        "snapshot_steps": tuple(int(s) for s in section["snapshot_steps"]),
+        "literal_steps": int(integrator["literal_steps"]),
+        "step_growth": float(integrator["step_growth"]),
+        "max_literal_steps": int(integrator["max_literal_steps"]),
+        "tolerance": float(integrator["tolerance"]),
+    }
+
+
 def constant_loss(targets: np.ndarray) -> float:
     """The training loss 1/(2n) sum_i |y_i - mean y|^2 of the best constant output: a network
     whose outputs ignore its inputs reaches no lower (0.45 for balanced one-hot digits)."""
@@ -69,21 +100,54 @@ def constant_loss(targets: np.ndarray) -> float:
     return float(0.5 * np.mean(np.sum((targets - targets.mean(axis=0)) ** 2, axis=1)))
 
 
+def loss_curve_steps(max_steps: int, per_decade: int = LOSS_CURVE_PER_DECADE) -> np.ndarray:
+    """The paper's steps at which a job's file keeps the loss: 0 and a log grid from 1 to
+    ``max_steps`` (``per_decade`` points a decade, rounded to whole steps, and max_steps)."""
+    grid = np.rint(np.logspace(0, np.log10(max_steps), int(np.ceil(np.log10(max_steps) * per_decade)) + 1))
+    return np.unique(np.concatenate([[0], grid, [max_steps]]).astype(np.int64))
+
+
+def _loss_on(steps: np.ndarray, record_steps: np.ndarray, record_losses: np.ndarray, end: float) -> np.ndarray:
+    """The recorded loss interpolated (linearly in steps) at ``steps`` up to the run's ``end``
+    step, NaN after it; a non-finite loss (divergence) is kept at its step."""
+    out = np.full(steps.size, np.nan)
+    finite = np.isfinite(record_losses)
+    inside = steps <= end + 1e-9
+    if finite.any():
+        out[inside] = np.interp(steps[inside], record_steps[finite], record_losses[finite])
+    if not finite.all():
+        first_bad = record_steps[~finite][0]
+        out[steps >= first_bad] = np.nan
+    return out
+
+
 def train_job(config: Mapping[str, Any], job: TrainingJob, progress: Progress = _quiet) -> xr.Dataset:
-    """Train every sigma_w^2 of ``job``; the dataset has per sigma_w^2 the status (code), the
-    step count, the initial and minimal loss, the relative NTK change at each snapshot step
-    and at the end, and the loss at every step (NaN after the run's end)."""
-    from finite_ntk.papers.seed001.training import train
+    """Train every sigma_w^2 of ``job`` with the section's integrator (``flow``:
+    :func:`finite_ntk.papers.seed001.gradient_flow.train_flow`; ``literal``:
+    :func:`finite_ntk.papers.seed001.training.train`); the dataset has per sigma_w^2 the
+    status (code), the paper-equivalent step count, the initial and minimal loss, the
+    relative NTK change at each snapshot step and at the end, the loss on a log grid of
+    steps (NaN after the run's end), and the initial kernel's spectrum: the largest
+    eigenvalue of the full NTK, the extreme eigenvalues of Theta_0 / K and the largest
+    stable learning rate 2 n / lambda_max."""
+    from finite_ntk.papers.seed001.gradient_flow import full_ntk_lambda_max, train_flow
+    from finite_ntk.papers.seed001.training import init_params, train
     from finite_ntk.seeding import job_key
 
     section = config["seed001"]["training"]
+    method = str(section["integrator"]["method"])
+    settings = flow_settings(section)
     data = run_training_set(config)
+    n, outputs = data.targets.shape
     snapshots = np.asarray(section["snapshot_steps"], dtype=np.int64)
+    curve_steps = loss_curve_steps(int(section["max_steps"]))
     count = len(job.weight_variances)
-    losses = np.full((count, int(section["max_steps"]) + 1), np.nan, dtype=np.float32)
+    losses = np.full((count, curve_steps.size), np.nan)
     status = np.empty(count, dtype=np.int8)
     steps = np.empty(count, dtype=np.int64)
-    min_loss, initial_loss, change_end = (np.empty(count) for _ in range(3))
+    literal_count = np.zeros(count, dtype=np.int64)
+    flow_count = np.zeros(count, dtype=np.int64)
+    min_loss, initial_loss, change_end, lambda_full, kernel_max, kernel_min = (np.empty(count) for _ in range(6))
     change = np.empty((count, snapshots.size))
     reached = np.empty((count, snapshots.size), dtype=np.int8)
     for i, weight in enumerate(job.weight_variances):
@@ -97,24 +161,40 @@ def train_job(config: Mapping[str, Any], job: TrainingJob, progress: Progress = 
             weight_variance=float(weight),
             bias_variance=float(section["bias_variance"]),
         )
-        result = train(
-            spec,
-            key,
-            data.inputs,
-            data.targets,
-            learning_rate=float(section["learning_rate"]),
-            max_steps=int(section["max_steps"]),
-            patience=int(section["patience"]),
-            min_decrease=float(section["min_decrease"]),
-            snapshot_steps=tuple(int(s) for s in snapshots),
-        )
+        if method == "flow":
+            result = train_flow(spec, key, data.inputs, data.targets, **settings)
+            record_steps, record_losses = result.records_tau / settings["learning_rate"], result.records_loss
+            lambda_full[i] = result.lambda_max_full
+            eigenvalues = result.kernel_eigenvalues
+            literal_count[i], flow_count[i] = result.literal_steps, result.flow_steps
+        else:
+            result = train(
+                spec,
+                key,
+                data.inputs,
+                data.targets,
+                **{name: settings[name] for name in ("learning_rate", "max_steps", "patience", "min_decrease")},
+                snapshot_steps=settings["snapshot_steps"],
+            )
+            record_steps = np.arange(result.losses.size, dtype=np.float64)
+            record_losses = result.losses.astype(np.float64)
+            import jax.numpy as jnp
+
+            theta0 = init_params(spec, key, outputs)
+            lambda_full[i] = full_ntk_lambda_max(
+                spec, theta0, jnp.asarray(data.inputs, jnp.result_type(float)), outputs
+            )
+            eigenvalues = np.linalg.eigvalsh(np.asarray(result.ntk_initial, np.float64) / outputs)
+            literal_count[i] = result.steps
         status[i], steps[i] = STATUS_CODES[result.status], result.steps
-        losses[i, : result.losses.size] = result.losses
-        min_loss[i], initial_loss[i] = result.min_loss, float(result.losses[0])
+        losses[i] = _loss_on(curve_steps, record_steps, record_losses, float(result.steps))
+        min_loss[i], initial_loss[i] = result.min_loss, float(record_losses[0])
         change[i], reached[i], change_end[i] = result.ntk_change, result.snapshot_reached, result.ntk_change_end
+        kernel_max[i], kernel_min[i] = float(eigenvalues[-1]), float(eigenvalues[0])
         progress(
-            f"sigma_w^2 = {weight:g} ({i + 1} of {count}): {result.status} after {result.steps} steps, "
-            f"loss {float(result.losses[0]):.4g} -> min {result.min_loss:.4g}, NTK change {result.ntk_change_end:.3g}"
+            f"sigma_w^2 = {weight:g} ({i + 1} of {count}): {result.status} after {result.steps} steps "
+            f"({literal_count[i]} literal, {flow_count[i]} flow), loss {initial_loss[i]:.4g} -> min {result.min_loss:.4g}, "
+            f"NTK change {result.ntk_change_end:.3g}, lr x lambda_max / n = {settings['learning_rate'] * lambda_full[i] / n:.3g}"
         )
     dims = ("weight_variance",)
     return xr.Dataset(
@@ -126,12 +206,32 @@ def train_job(config: Mapping[str, Any], job: TrainingJob, progress: Progress = 
             "ntk_change_end": (dims, change_end),
             "ntk_change": (dims + ("snapshot",), change),
             "snapshot_reached": (dims + ("snapshot",), reached),
-            "loss": (dims + ("step",), losses),
+            "loss": (dims + ("loss_step",), losses),
+            "lambda_max_full": (
+                dims,
+                lambda_full,
+                {"long_name": "largest eigenvalue of the full (nK x nK) NTK at initialisation (power iteration)"},
+            ),
+            "kernel_eigenvalue_max": (dims, kernel_max, {"long_name": "largest eigenvalue of Theta_0 / K"}),
+            "kernel_eigenvalue_min": (
+                dims,
+                kernel_min,
+                {
+                    "long_name": "smallest eigenvalue of Theta_0 / K (float32 kernel: round-off below 1e-6 of the largest)"
+                },
+            ),
+            "max_learning_rate": (
+                dims,
+                2.0 * n / lambda_full,
+                {"long_name": "gradient descent's largest stable learning rate 2 n / lambda_max at initialisation"},
+            ),
+            "literal_steps": (dims, literal_count, {"long_name": "gradient-descent steps taken literally at lr"}),
+            "flow_steps": (dims, flow_count, {"long_name": "exponential steps of the gradient-flow integrator"}),
         },
         coords={
             "weight_variance": np.asarray(job.weight_variances, dtype=np.float64),
             "snapshot": snapshots,
-            "step": np.arange(losses.shape[1], dtype=np.int64),
+            "loss_step": curve_steps,
         },
         attrs={
             "experiment": EXPERIMENT,
@@ -141,8 +241,11 @@ def train_job(config: Mapping[str, Any], job: TrainingJob, progress: Progress = 
             "bias_variance": float(section["bias_variance"]),
             "learning_rate": float(section["learning_rate"]),
             "max_steps": int(section["max_steps"]),
+            "training_time": float(section["learning_rate"]) * int(section["max_steps"]),
             "patience": int(section["patience"]),
             "min_decrease": float(section["min_decrease"]),
+            "integrator": method,
+            "integrator_settings": ", ".join(f"{k} {v}" for k, v in section["integrator"].items() if k != "method"),
             "status_codes": ", ".join(f"{code}: {name}" for name, code in STATUS_CODES.items()),
             "dataset_name": data.name,
             "dataset_description": data.description,
@@ -175,7 +278,7 @@ def training_statistics(
         "snapshot": np.asarray(jobs[0]["snapshot"].values, dtype=np.int64),
     }
     shape = tuple(len(coords[d]) for d in ("activation", "width", "weight_variance", "depth"))
-    out = {name: np.full(shape, np.nan) for name in ("ntk_change_end", "min_loss", "initial_loss")}
+    out = {name: np.full(shape, np.nan) for name in CELL_QUANTITIES}
     status = np.full(shape, NOT_TRAINED, dtype=np.int8)
     steps = np.full(shape, NOT_TRAINED, dtype=np.int64)
     change = np.full(shape + (len(coords["snapshot"]),), np.nan)
@@ -195,7 +298,7 @@ def training_statistics(
             status[at], steps[at] = int(ds["status"].values[i]), int(ds["steps"].values[i])
             change[at] = ds["ntk_change"].values[i]
     dims = ("activation", "width", "weight_variance", "depth")
-    variables = {name: (dims, values) for name, values in out.items()}
+    variables = {name: (dims, values, dict(jobs[0][name].attrs)) for name, values in out.items()}
     variables.update(status=(dims, status), steps=(dims, steps), ntk_change=(dims + ("snapshot",), change))
     variables["border_weight_variance"] = (
         ("activation",),
@@ -207,6 +310,9 @@ def training_statistics(
         for name in (
             "learning_rate",
             "max_steps",
+            "training_time",
+            "integrator",
+            "integrator_settings",
             "patience",
             "min_decrease",
             "status_codes",

@@ -5,7 +5,8 @@ feature deviations of a wide two-layer ReLU network (the paper's Table 1, scaled
 - ``recursion``  the infinite-width ReLU NNGP and NTK recursions (Jacot et al.) in float64
                  up to any depth, propagating 1 - rho; the normalised kernel (numpy only)
 - ``predictor``  the NTK predictor with a stopping time, its projection term, metrics
-- ``datasets``   the seed's data: points on the sphere, scikit-learn's digits on the sphere
+- ``datasets``   the seed's data: points on the sphere, digit images (MNIST by default, or
+                 scikit-learn's digits) on the sphere
 - ``experiments`` the datasets behind Figures 4-7 and Table 2
 - ``settings``   parse-time: each rule's config fields, the section's cross-field checks
 - ``lazy``       Table 1: a two-layer ReLU network in the NTK scaling trained by gradient

@@ -48,6 +48,7 @@ from numpy.typing import NDArray
 
 from finite_ntk.claims import Control
 from finite_ntk.papers.seed002.claims import ClaimInputs, Seed002Data
+from finite_ntk.papers.seed002.datasets import DIGIT_DIMENSIONS
 from finite_ntk.papers.seed002.recursion import (
     GAP_CONSTANT,
     LIMIT_SMALLEST_EIGENVALUE,
@@ -60,7 +61,10 @@ FloatArray = NDArray[np.float64]
 
 ROOT_SEED = 20250613  # the runs' root seed (an attribute of every file; the checks bootstrap nothing here)
 POINTS = 5  # Figures 4 and 5: four data points and the evaluation point x, ten pairs
-DIMENSIONS = {"synthetic": 3, "digits": 64}  # the convergence files' data sets and input dimensions
+# The convergence files' data sets and input dimensions: the synthetic points' (config/config.yaml's
+# seed002.synthetic.dimension) and the digit images' of the default seed002.digits_data (MNIST:
+# 28 x 28 = 784 inputs; scikit-learn's digits would have 64).
+DIMENSIONS = {"synthetic": 3, "digits": DIGIT_DIMENSIONS["mnist"]}
 # Figures 4 and 5's depths, log-spaced. At depth 1000 the normalised kernel is within
 # |rho0 - limit| / 1001 <= 1.25e-3 of its limit: well inside claim 1's 0.01.
 CONVERGENCE_DEPTHS = (1, 3, 10, 30, 100, 300, 1000)
@@ -87,7 +91,8 @@ def with_pair(limit: FloatArray, value: float) -> FloatArray:
 
 def convergence_points(name: str) -> FloatArray:
     """Five points on the sphere: uniform in :math:`[-1, 1]^3` (synthetic) or in
-    :math:`[0, 1]^{64}` (digits: non-negative pixel intensities), then projected."""
+    :math:`[0, 1]^{784}` (digits: non-negative pixel intensities of MNIST's 28 x 28 images),
+    then projected."""
     dimension = DIMENSIONS[name]
     rng = _rng(dimension)
     low = -1.0 if name == "synthetic" else 0.0

@@ -7,7 +7,7 @@ scripts write them). Kernels on the sphere: there the NTK is the unit-vector NTK
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import xarray as xr
@@ -25,6 +25,7 @@ from finite_ntk.papers.seed002.recursion import (
 )
 
 FloatArray = NDArray[np.float64]
+SYNTHETIC_NAME = "synthetic points"
 Progress = Callable[[str], None]
 
 
@@ -41,8 +42,9 @@ def log_depths(max_depth: int, points: int) -> NDArray[np.int64]:
 
 
 def convergence_points(config: dict, dataset: str) -> tuple[FloatArray, list[str]]:
-    """The points of Figure 4 (``synthetic``) or 5 (``digits``): ``convergence.points``
-    data points and one evaluation point x (last), on the sphere, with their labels."""
+    """The points of Figure 4 (``synthetic``) or 5 (``digits``: images of the data set
+    ``seed002.digits_data`` names): ``convergence.points`` data points and one evaluation
+    point x (last), on the sphere, with their labels."""
     section = config["seed002"]
     n = section["convergence"]["points"]
     rng = data.generator(config["root_seed"], f"convergence/{dataset}")
@@ -50,11 +52,24 @@ def convergence_points(config: dict, dataset: str) -> tuple[FloatArray, list[str
         box = section["synthetic"]
         points = data.box_points_on_sphere(rng, n + 1, box["dimension"], box["low"], box["high"])
     elif dataset == "digits":
-        split = data.digits_on_sphere(rng, n, 1)
+        split = data.digits_on_sphere(rng, n, 1, section["digits_data"])
         points = np.concatenate([split.x_train, split.x_test])
     else:
         raise ValueError(f"dataset: {dataset!r} is not one of synthetic, digits")
     return points, [f"x{i + 1}" for i in range(n)] + ["x"]
+
+
+def data_attributes(config: dict, dataset: str) -> dict[str, Any]:
+    """The attributes that name a data set of the experiments in their files: ``data_name``
+    (``synthetic points``, or the digit source's name: ``MNIST`` or ``scikit-learn digits``)
+    and, for ``digits``, :func:`.datasets.digit_attributes` of ``seed002.digits_data``."""
+    if dataset == "synthetic":
+        return {"data_name": SYNTHETIC_NAME}
+    if dataset == "digits":
+        source = config["seed002"]["digits_data"]
+        attributes = data.digit_attributes(source, data.load_digit_images(source))
+        return {"data_name": attributes["digits_name"], **attributes}
+    raise ValueError(f"dataset: {dataset!r} is not one of synthetic, digits")
 
 
 def convergence_dataset(points: FloatArray, labels: Sequence[str], depths: Sequence[int]) -> xr.Dataset:
@@ -94,7 +109,8 @@ def convergence_dataset(points: FloatArray, labels: Sequence[str], depths: Seque
 
 
 def projection_points(config: dict, dataset: str) -> tuple[FloatArray, FloatArray]:
-    """Training and evaluation points of Figure 6 on the sphere."""
+    """Training and evaluation points of Figure 6 on the sphere (``digits``: images of the
+    data set ``seed002.digits_data`` names)."""
     section = config["seed002"]
     p = section["projection"]
     rng = data.generator(config["root_seed"], f"projection/{dataset}")
@@ -103,7 +119,7 @@ def projection_points(config: dict, dataset: str) -> tuple[FloatArray, FloatArra
         points = data.box_points_on_sphere(rng, p["n_train"] + p["n_test"], box["dimension"], box["low"], box["high"])
         return points[: p["n_train"]], points[p["n_train"] :]
     if dataset == "digits":
-        split = data.digits_on_sphere(rng, p["n_train"], p["n_test"])
+        split = data.digits_on_sphere(rng, p["n_train"], p["n_test"], section["digits_data"])
         return split.x_train, split.x_test
     raise ValueError(f"dataset: {dataset!r} is not one of synthetic, digits")
 
@@ -113,11 +129,14 @@ def projection_dataset(
     depths: Sequence[int],
     stopping_times: Sequence[float],
     progress: Progress = _quiet,
+    data_names: Mapping[str, str] | None = None,
 ) -> xr.Dataset:
     """Figure 6: :math:`|P_t(x)|_2` of the projection term
     :math:`\\Theta(x, X)\\Theta^{-1}(I - e^{-t\\Theta})` (:mod:`.predictor`) at each depth,
     stopping time (``inf`` added: kernel regression) and evaluation point, for each data
-    set (``{name: (x_train, x_test)}``); and :math:`\\lambda_{\\min}(\\Theta(X, X))`."""
+    set (``{name: (x_train, x_test)}``); and :math:`\\lambda_{\\min}(\\Theta(X, X))`.
+    ``data_names``: each data set's name for the figure (``{name: data name}``, e.g.
+    ``digits``: ``MNIST``), the coordinate ``data_name`` along ``dataset``; none: the names."""
     times = [float(t) for t in stopping_times] + [math.inf]
     depths = np.asarray(depths, dtype=np.int64)
     names = list(sets)
@@ -145,7 +164,12 @@ def projection_dataset(
             "projection_norm": (("dataset", "depth", "stopping_time", "test_point"), norms),
             "smallest_eigenvalue": (("dataset", "depth"), smallest),
         },
-        coords={"dataset": np.array(names, dtype=object), "depth": depths, "stopping_time": np.array(times)},
+        coords={
+            "dataset": np.array(names, dtype=object),
+            "data_name": ("dataset", np.array([(data_names or {}).get(name, name) for name in names], dtype=object)),
+            "depth": depths,
+            "stopping_time": np.array(times),
+        },
         attrs={"n_train": len(next(iter(sets.values()))[0])},
     )
 
@@ -173,12 +197,19 @@ def eigenvalue_dataset(
 
 
 def digits_table_dataset(
-    root_seed: int, n_train: int, n_test: int, depths: Sequence[int], stopping_time: float | None
+    root_seed: int,
+    n_train: int,
+    n_test: int,
+    depths: Sequence[int],
+    stopping_time: float | None,
+    source: Mapping[str, Any],
 ) -> xr.Dataset:
     """Table 2: MSE (against one-hot targets), accuracy and macro F1 of the NTK predictor
-    :math:`f_t` (``stopping_time`` None: :math:`t = \\infty`, kernel regression) on
-    scikit-learn's digits on the sphere, at each depth."""
-    split = data.digits_on_sphere(data.generator(root_seed, "digits_table"), n_train, n_test)
+    :math:`f_t` (``stopping_time`` None: :math:`t = \\infty`, kernel regression) on images of
+    the digit data set ``source`` names (the config's ``seed002.digits_data``: MNIST or
+    scikit-learn's digits) on the sphere, at each depth; its attributes name the data
+    (:func:`.datasets.digit_attributes`)."""
+    split = data.digits_on_sphere(data.generator(root_seed, "digits_table"), n_train, n_test, source)
     time = math.inf if stopping_time is None else float(stopping_time)
     targets = np.eye(data.DIGIT_CLASSES)[split.y_train]
     depths = np.asarray(depths, dtype=np.int64)
@@ -190,14 +221,22 @@ def digits_table_dataset(
     return xr.Dataset(
         {name: (("depth",), np.array([getattr(s, name) for s in scores])) for name in ("mse", "accuracy", "f1")},
         coords={"depth": depths},
-        attrs={"n_train": n_train, "n_test": n_test, "stopping_time": time, "classes": data.DIGIT_CLASSES},
+        attrs={
+            "n_train": n_train,
+            "n_test": n_test,
+            "stopping_time": time,
+            "classes": data.DIGIT_CLASSES,
+            **split.attributes,
+        },
     )
 
 
 __all__ = [
     "log_depths",
+    "SYNTHETIC_NAME",
     "convergence_points",
     "convergence_dataset",
+    "data_attributes",
     "projection_points",
     "projection_dataset",
     "eigenvalue_dataset",

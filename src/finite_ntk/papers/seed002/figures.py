@@ -65,14 +65,14 @@ FIGURES: tuple[Figure, ...] = (
         name="seed002fig5",
         original="Seed 002, Figure 5",
         caption=(
-            "The same for images of scikit-learn's bundled digits (8 x 8, in place of the paper's "
-            "MNIST) projected onto the sphere."
+            "The same for handwritten digit images projected onto the sphere: MNIST training "
+            "images (28 x 28) by default, as in the paper, or scikit-learn's bundled 8 x 8 digits "
+            "(seed002.digits_data); the figure's title names the data set."
         ),
         category=CATEGORY,
         subcategory="Kernel against depth",
         inputs={"ds": "seed002_convergence_digits"},
         plot="finite_ntk.papers.seed002.plots:plot_convergence",
-        arguments={"title": "scikit-learn digits on the sphere"},
     ),
     Figure(
         name="seed002fig6",
@@ -80,8 +80,8 @@ FIGURES: tuple[Figure, ...] = (
         caption=(
             "Norm of the projection term Theta(x, X) Theta^-1 (I - exp(-t Theta)) of the NTK "
             "predictor against depth, for bounded stopping times t and t = inf (largest and "
-            "median over evaluation points); synthetic points and scikit-learn digits on the "
-            "sphere."
+            "median over evaluation points); synthetic points and digit images (MNIST by default; "
+            "the panel titles name the data sets) on the sphere."
         ),
         category=CATEGORY,
         subcategory="NTK predictor",

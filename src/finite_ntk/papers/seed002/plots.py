@@ -16,7 +16,8 @@ from finite_ntk.plotting.style import apply_style
 def plot_convergence(ds: xr.Dataset, title: str = "") -> plt.Figure:
     """Three panels against depth (log): :math:`1 - \\rho^{(L)}` (log) with the law
     :math:`9\\pi^2/(2L^2)`, the normalised NTK with its limit 1/4, and
-    :math:`|\\bar\\Theta^{(L)} - 1/4|` (log); one curve per pair of points."""
+    :math:`|\\bar\\Theta^{(L)} - 1/4|` (log); one curve per pair of points. Without a
+    ``title``, the data set's name (attribute ``data_name``) "on the sphere"."""
     apply_style()
     fig, axes = plt.subplots(1, 3, figsize=(12.0, 3.6))
     depth = ds["depth"].values
@@ -36,14 +37,17 @@ def plot_convergence(ds: xr.Dataset, title: str = "") -> plt.Figure:
         ax.set_xlabel("depth $L$")
     axes[0].legend(fontsize=6, ncol=1, loc="lower left")
     axes[1].legend(fontsize=7)
+    if not title and "data_name" in ds.attrs:
+        title = f"{ds.attrs['data_name']} on the sphere"
     fig.suptitle(title)
     fig.tight_layout()
     return fig
 
 
 def plot_projection(ds: xr.Dataset) -> plt.Figure:
-    """One panel per data set: the projection term's norm against depth, largest over the
-    evaluation points (solid) and median (dotted), one colour per stopping time."""
+    """One panel per data set (titled by its coordinate ``data_name`` when there is one):
+    the projection term's norm against depth, largest over the evaluation points (solid) and
+    median (dotted), one colour per stopping time."""
     apply_style()
     names = list(ds["dataset"].values)
     fig, axes = plt.subplots(1, len(names), figsize=(5.0 * len(names), 3.6), squeeze=False)
@@ -59,7 +63,8 @@ def plot_projection(ds: xr.Dataset) -> plt.Figure:
             )
             ax.semilogx(depth, norm.sel(stopping_time=t).median("test_point"), color=colours[k], lw=1, ls=":")
         ax.plot([], [], color="gray", lw=1, ls=":", label="median")
-        ax.set_title(f"{name} on the sphere, n = {int(ds.attrs['n_train'])}")
+        shown = str(ds["data_name"].sel(dataset=name).item()) if "data_name" in ds.coords else name
+        ax.set_title(f"{shown} on the sphere, n = {int(ds.attrs['n_train'])}")
         ax.set_xlabel("depth $L$")
         ax.set_ylabel(r"$|\Theta(x, X)\Theta^{-1}(I - e^{-t\Theta})|_2$")
         ax.legend(fontsize=7)

@@ -22,16 +22,18 @@ from finite_ntk.budget import (
 # (tests/test_config_startup.py checks it against the data).
 DIGIT_IMAGES = 1797
 CONVERGENCE_DATASETS: tuple[str, ...] = ("synthetic", "digits")
+# The setting that names the digit images of Figures 5, 6 and Table 2.
+DIGITS_DATA = "seed002.digits_data"
 
 # The config fields the outputs of each job depend on (its params). The kernel jobs are
 # numpy float64 whatever `precision` says; the lazy-features training runs in it.
 CONVERGENCE_FIELDS: dict[str, tuple[str, ...]] = {
     "synthetic": ("root_seed", "seed002.synthetic", "seed002.convergence"),
-    "digits": ("root_seed", "seed002.convergence"),
+    "digits": ("root_seed", DIGITS_DATA, "seed002.convergence"),
 }
-PROJECTION_FIELDS: tuple[str, ...] = ("root_seed", "seed002.synthetic", "seed002.projection")
+PROJECTION_FIELDS: tuple[str, ...] = ("root_seed", DIGITS_DATA, "seed002.synthetic", "seed002.projection")
 EIGENVALUE_FIELDS: tuple[str, ...] = ("root_seed", "seed002.eigenvalues")
-DIGITS_TABLE_FIELDS: tuple[str, ...] = ("root_seed", "seed002.digits_table")
+DIGITS_TABLE_FIELDS: tuple[str, ...] = ("root_seed", DIGITS_DATA, "seed002.digits_table")
 # Every field of lazy_features but `widths` (which jobs exist, not what one computes).
 LAZY_FIELDS: tuple[str, ...] = (
     "root_seed",
@@ -104,9 +106,46 @@ def seed002_costs(config: Mapping[str, Any]) -> list[JobCost]:
 
 def check_seed002_config(config: Mapping[str, Any]) -> None:
     """Raise ValueError naming the field when the ``seed002`` section is inconsistent in a
-    way the schema cannot see, or its sizes exceed the bounds of :mod:`finite_ntk.budget`."""
+    way the schema cannot see, when its digit data set (``seed002.digits_data``) is missing,
+    malformed or has fewer images than an experiment draws, or its sizes exceed the bounds
+    of :mod:`finite_ntk.budget`."""
     _check_consistency(config)
     check_costs(config, seed002_costs, SIZE_FIELDS)
+
+
+def digit_image_count(source: Mapping[str, Any]) -> int:
+    """The images of the digit data set ``source`` names (``seed002.digits_data``), cheaply:
+    scikit-learn's 1,797, or the count in MNIST's labels file after the header checks of
+    :func:`finite_ntk.digits.mnist_labels` (no image data read). ValueError
+    ``"<field>: ..."`` naming the field of ``seed002.digits_data`` and, for a missing or
+    malformed MNIST directory, the file (the message says to run ``tools/setup.sh``)."""
+    if source["dataset"] == "digits":
+        return DIGIT_IMAGES
+    path = source.get("mnist_path")
+    if not isinstance(path, str) or not path:
+        shown = "null" if path is None else repr(path)
+        raise ValueError(f"mnist_path: dataset mnist needs the directory of its IDX files, got {shown}")
+    from finite_ntk.digits import mnist_labels
+
+    try:
+        return len(mnist_labels(path))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"mnist_path: {error}") from None
+
+
+def digits_data_files(config: Mapping[str, Any]) -> list[str]:
+    """The data files the digit jobs read (``seed002_convergence`` of the digits,
+    ``seed002_projection``, ``seed002_digits_table``), their declared inputs so that replacing
+    one reruns them: MNIST's images and labels files in ``seed002.digits_data.mnist_path``,
+    as :func:`finite_ntk.digits.load_mnist` finds them; none for scikit-learn's digits, which
+    ship with the installed package. The directory and files must exist (the start-up check
+    says so first)."""
+    from finite_ntk.digits import mnist_files
+
+    source = config["seed002"]["digits_data"]
+    if source["dataset"] != "mnist":
+        return []
+    return [str(path) for path in mnist_files(source["mnist_path"])]
 
 
 def _check_consistency(config: Mapping[str, Any]) -> None:
@@ -121,15 +160,23 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
             raise ValueError(
                 f"config field 'seed002.{name}.depth_points': at most max_depth distinct depths (1 .. max_depth) exist"
             )
+    source = section["digits_data"]
+    try:
+        images = digit_image_count(source)
+    except ValueError as error:
+        field, _, message = str(error).partition(": ")
+        raise ValueError(f"config field '{DIGITS_DATA}.{field}': {message}") from None
+    name = "scikit-learn's digits" if source["dataset"] == "digits" else f"MNIST in {source['mnist_path']}"
     digits_needed = {
         "seed002.convergence.points": section["convergence"]["points"] + 1,
         "seed002.projection.n_train": section["projection"]["n_train"] + section["projection"]["n_test"],
         "seed002.digits_table.n_train": section["digits_table"]["n_train"] + section["digits_table"]["n_test"],
     }
     for field, needed in digits_needed.items():
-        if needed > DIGIT_IMAGES:
+        if needed > images:
             raise ValueError(
-                f"config field '{field}': needs {needed} distinct digit images; scikit-learn's set has {DIGIT_IMAGES}"
+                f"config field '{field}': needs {needed} distinct digit images; {name} has {images} "
+                f"({DIGITS_DATA}.dataset: {source['dataset']})"
             )
     lazy = section["lazy_features"]
     if lazy["classes"] > lazy["tokens"]:
@@ -143,6 +190,7 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
 
 __all__ = [
     "DIGIT_IMAGES",
+    "DIGITS_DATA",
     "CONVERGENCE_DATASETS",
     "CONVERGENCE_FIELDS",
     "PROJECTION_FIELDS",
@@ -151,5 +199,7 @@ __all__ = [
     "LAZY_FIELDS",
     "SIZE_FIELDS",
     "check_seed002_config",
+    "digit_image_count",
+    "digits_data_files",
     "seed002_costs",
 ]
