@@ -31,8 +31,12 @@ interval under log-normality, as the claims read them
 (:data:`NEGATIVE`) changes only the knob its statement is about: the ordered phase's rate
 (claims 1, 9), the direction of the depth trend (2, 10) or of the width trend (3, 11), the
 border's rate (4), the chaotic rate (5), the power of M (6), how the transition's sharpness
-follows M (7), how the Monte-Carlo border follows sigma_b^2 (8), the loss of deep ordered
-networks (12), the sign of the steps' trend with the change (13).
+follows M (7), how the Monte-Carlo border follows sigma_b^2 (8), the loss of deep chaotic
+networks (12: they stop training as soon as the ordered ones), the sign of the steps' trend
+with the change (13). Every world's training file also holds a diverged run and one stopped at
+the stability edge (:data:`UNFINISHED_RUNS`) that the training claims must leave out;
+:data:`NOT_AVAILABLE_WORLDS` holds worlds on which claims 12 and 13 must say *n/a* (no network
+trains; no run stops early).
 :data:`NOT_ESTIMABLE_WORLDS` holds worlds on which a claim can only say *not estimable*: heavy tails (``heavy_above``: the
 normality test of log K rejects and the plain ratio's interval reaches past its trusted
 limit) in exactly the cells that would decide, beyond the claim's threshold of a negative
@@ -92,10 +96,14 @@ class World(NamedTuple):
     # number s: every sigma_b^2 has the maps' chi_1 at sigma_w^2 - s (sigma_b^2 - maps' sigma_b^2),
     # so the border moves by s per unit sigma_b^2 whatever the activation (0: it stays).
     border_shift: float | None = None
-    # Training: the minimal loss over the constant output's at the deepest depth where chi_1 < 1
-    # (it rises linearly in L from TRAINED_LOSS at the shallowest): 1.0, no better than a constant.
+    # Training: the minimal loss over the constant output's at the shallowest depth (every sigma_w^2),
+    # from which it moves linearly in L to deep_ordered_loss at the deepest depth where chi_1 < 1 (1.0:
+    # no better than a constant) and to deep_chaotic_loss where chi_1 >= 1 (trains at every depth).
+    shallow_loss: float = TRAINED_LOSS
     deep_ordered_loss: float = 1.0
+    deep_chaotic_loss: float = TRAINED_LOSS
     steps_trend: int = -1  # -1: runs that change their kernel less take more steps; +1: fewer
+    early_stops: bool = True  # False: every run reaches the training time (status cap)
     # Heavy tails: cells whose R exceeds this have a log K that the normality test rejects
     # (p = REJECTED_PVALUE): R_log is not trusted there. None: log K Gaussian everywhere.
     heavy_above: float | None = None
@@ -281,46 +289,86 @@ TRAINING_GRID: Mapping[str, tuple[Any, ...]] = MappingProxyType(
         "width": (64, 128, 256),
         "weight_variance": tuple(np.arange(1, 10) / 2),
         "depth": (1, 2, 4, 8, 16),
-        "snapshot": (10, 100, 1000),
+        "snapshot": (10, 100, 1000, 10000),
     }
 )
+# The config's protocol: lr 1e-5 up to tau = 1 (1e5 paper steps) by the flow integrator.
 TRAINING_ATTRS: Mapping[str, Any] = MappingProxyType(
     {
         "learning_rate": 1e-5,
-        "max_steps": 1000,
+        "max_steps": 100000,
+        "training_time": 1.0,
+        "integrator": "flow",
+        "integrator_settings": "literal_steps 100, step_growth 0.05, tolerance 0.03, max_literal_steps 5000",
         "patience": 100,
         "min_decrease": 1e-7,
-        "status_codes": "0: converged, 1: cap, 2: diverged",
-        "dataset_name": "scikit-learn digits",
-        "dataset_description": "scikit-learn digits (8x8, substitute for MNIST)",
-        "input_scale": "pixels / 16 (range [0, 1]: the digits' maximum is 16, as MNIST's /255), flattened",
+        "status_codes": "0: converged, 1: cap, 2: diverged, 3: edge",
+        "dataset_name": "MNIST",
+        "dataset_description": "MNIST training images (28x28)",
+        "input_scale": "pixels / 255 (range [0, 1], as in the authors' code), flattened",
         "samples": 128,
-        "input_dimension": 64,
+        "input_dimension": 784,
         "root_seed": 20250613,
         "bias_variance": 1.0,
         "main_width": 256,
         "constant_loss": 0.45,
     }
 )
+# training_stats.nc's status codes (finite_ntk.papers.seed001.training_grid.STATUS_CODES).
+CONVERGED, CAP, DIVERGED, EDGE = 0, 1, 2, 3
+# Runs of every world that the training claims must leave out (they did not finish): at the main
+# width and the deepest depth, per activation, sigma_w^2 -> (status, relative NTK change at the
+# end, minimal loss over the constant output's). Both sigma_w^2 are clearly ordered for tanh and
+# ReLU; their change (10 and 50 times kernel_close) would make claim 9 differ, their loss (a tenth
+# of the constant output's) would make the deep ordered networks of claim 12 train, if read.
+UNFINISHED_RUNS: Mapping[float, tuple[int, float, float]] = MappingProxyType(
+    {0.5: (DIVERGED, 5.0, 0.1), 1.0: (EDGE, 1.0, 0.1)}
+)
+# The largest eigenvalue of the full NTK at initialisation (read by no check): lr x lambda / n well
+# below gradient descent's limit 2, except at the edge run (at it).
+LAMBDA_MAX_FULL = 1e4
 
 
 def training_stats(world: World = PAPER_WORLD) -> xr.Dataset:
-    """``training_stats.nc`` of ``world``: the change at the end is g; the minimal loss is
-    TRAINED_LOSS times the constant output's, rising linearly with depth to deep_ordered_loss
-    where chi_1 < 1; the steps run from the cap (status 1) to a tenth of it (status 0, early
-    stop) as the change grows (steps_trend -1) or falls (+1); the change at a snapshot is the
-    end's times the share of the run done by then."""
+    """``training_stats.nc`` of ``world``: the change at the end is g; the minimal loss over
+    the constant output's is shallow_loss at the shallowest depth, moving linearly with depth
+    to deep_ordered_loss where chi_1 < 1 and to deep_chaotic_loss elsewhere; the paper steps
+    (tau / lr) run from a tenth of the cap to past it (clipped: status cap, tau = 1 reached; below
+    it status converged, an early stop), linearly in the change's rank, as the change falls
+    (steps_trend -1) or grows (+1), or are
+    the cap everywhere (``early_stops`` False); the change at a snapshot is the end's times the
+    share of the run done by then. Every world has the :data:`UNFINISHED_RUNS` (a diverged run
+    and one stopped at the stability edge, status 2 and 3)."""
+    from scipy.stats import rankdata
+
     grid = {name: np.asarray(values) for name, values in TRAINING_GRID.items()}
     attrs = dict(TRAINING_ATTRS)
     depth = grid["depth"].astype(np.float64)
     chi = np.stack([_chi(a, grid["weight_variance"], attrs["bias_variance"]) for a in grid["activation"]])
     change = np.stack([growth(world, c, grid["depth"], grid["width"]) for c in chi])
     deep = (depth - depth.min()) / (depth.max() - depth.min())
-    loss = TRAINED_LOSS + (world.deep_ordered_loss - TRAINED_LOSS) * (chi < 1)[:, None, :, None] * deep
+    deepest = np.where(chi < 1, world.deep_ordered_loss, world.deep_chaotic_loss)[:, None, :, None]
+    loss = world.shallow_loss + (deepest - world.shallow_loss) * deep
     loss = np.broadcast_to(loss, change.shape) * attrs["constant_loss"]
-    position = (change - change.min()) / (change.max() - change.min())
+    # The change's rank over every cell, in [0, 1]: the steps spread evenly over their range.
+    position = (rankdata(change, axis=None).reshape(change.shape) - 1) / (change.size - 1)
     cap = int(attrs["max_steps"])
-    steps = np.rint(cap * (0.1 + 0.9 * (position if world.steps_trend > 0 else 1 - position))).astype(np.int64)
+    share = position if world.steps_trend > 0 else 1 - position
+    steps = np.minimum(np.rint(cap * (0.1 + 1.1 * share)), cap).astype(np.int64)
+    if not world.early_stops:
+        steps = np.full_like(steps, cap)
+    status = np.where(steps >= cap, CAP, CONVERGED).astype(np.int8)
+    change, loss = change.copy(), loss.copy()
+    lambda_max = np.full(change.shape, LAMBDA_MAX_FULL)
+    literal = np.full(change.shape, 100.0)
+    main = list(grid["width"]).index(int(attrs["main_width"]))
+    for weight, (code, end_change, end_loss) in UNFINISHED_RUNS.items():
+        at = (slice(None), main, list(grid["weight_variance"]).index(weight), -1)
+        status[at], steps[at] = code, cap // 2
+        change[at], loss[at] = end_change, end_loss * attrs["constant_loss"]
+        if code == EDGE:  # lr at gradient descent's limit: 2 n / lambda_max = lr
+            lambda_max[at] = 2 * attrs["samples"] / attrs["learning_rate"]
+            literal[at] = 5000.0
     done = np.minimum(grid["snapshot"] / steps[..., None], 1.0)
     dims = ("activation", "width", "weight_variance", "depth")
     return xr.Dataset(
@@ -328,7 +376,13 @@ def training_stats(world: World = PAPER_WORLD) -> xr.Dataset:
             "ntk_change_end": (dims, change),
             "min_loss": (dims, loss),
             "initial_loss": (dims, np.full(change.shape, 2.0 * attrs["constant_loss"])),
-            "status": (dims, (steps >= cap).astype(np.int8)),
+            "lambda_max_full": (dims, lambda_max),
+            "kernel_eigenvalue_max": (dims, lambda_max / 10),
+            "kernel_eigenvalue_min": (dims, lambda_max / 1e4),
+            "max_learning_rate": (dims, 2 * attrs["samples"] / lambda_max),
+            "literal_steps": (dims, literal),
+            "flow_steps": (dims, np.full(change.shape, 150.0)),
+            "status": (dims, status),
             "steps": (dims, steps),
             "ntk_change": (dims + ("snapshot",), change[..., None] * done),
             "border_weight_variance": (
@@ -384,8 +438,9 @@ NEGATIVE: Mapping[str, World] = MappingProxyType(
         # (1.5 over sigma_b^2 = 0.5-2, border_moves 0.5).
         "seed001.8.tanh": World(border_shift=0.0),
         "seed001.8.relu": World(border_shift=1.0),
-        # 12: deep ordered networks train almost as well as the rest (0.3 against 0.2; threshold 0.9).
-        **{f"seed001.12.{a}": World(deep_ordered_loss=0.3) for a in ("tanh", "relu")},
+        # 12: the chaotic phase stops training as soon as the ordered one: the minimal loss of both
+        # reaches the constant output's at the deepest depth (the ordered phase is not faster).
+        **{f"seed001.12.{a}": World(deep_chaotic_loss=1.0) for a in ("tanh", "relu")},
         # 13: runs that change their kernel more take more steps (rho = +1).
         "seed001.13.steps": World(steps_trend=1),
     }
@@ -408,9 +463,23 @@ NOT_ESTIMABLE_WORLDS: Mapping[str, World] = MappingProxyType(
     }
 )
 
+# Worlds on which a claim must say *n/a* (finite_ntk.claims.Control has no kind for it; the
+# seed-001 training tests run them): claim 12 where no network trains, not even shallow ones
+# (every minimal loss 1.2 times the constant output's, as after 1,000 steps at lr 1e-5), claim 13
+# where no run stops early (every run reaches tau = 1: the step count says nothing).
+NOT_AVAILABLE_WORLDS: Mapping[str, World] = MappingProxyType(
+    {
+        **{
+            f"seed001.12.{a}": World(shallow_loss=1.2, deep_ordered_loss=1.2, deep_chaotic_loss=1.2)
+            for a in ("tanh", "relu")
+        },
+        "seed001.13.steps": World(early_stops=False),
+    }
+)
+
 # Claims that agree on any data today (their negative control is an expected failure): none.
-# Claim 12 agrees on every run of the default protocol (1,000 steps: no network trains; issue
-# 26), but its rule says differs where deep ordered networks train: the vacuity is the protocol's.
+# Claim 12 once agreed wherever no network trained (1,000 steps at lr 1e-5); it now says n/a
+# there (NOT_AVAILABLE_WORLDS) and differs where the chaotic phase stops training as soon.
 VACUOUS: Mapping[str, str] = MappingProxyType({})
 
 CONTROLS: Mapping[str, Control] = MappingProxyType(
@@ -432,6 +501,7 @@ __all__ = [
     "CONTROLS",
     "FLOOR",
     "NEGATIVE",
+    "NOT_AVAILABLE_WORLDS",
     "NOT_ESTIMABLE_WORLDS",
     "PLAIN_LIMIT",
     "PAPER_WORLD",
@@ -439,7 +509,9 @@ __all__ = [
     "SETTINGS",
     "SHARPNESS",
     "TRAINED_LOSS",
+    "TRAINING_ATTRS",
     "TRAINING_GRID",
+    "UNFINISHED_RUNS",
     "VACUOUS",
     "World",
     "claim_inputs",

@@ -16,8 +16,10 @@ std/mean classes (``seed001.relative_std_thresholds``). The measures are compute
   width, the collapse of Figure 2 against :math:`L/M`, the sharpening of the transition
   with width, and the Monte-Carlo transition against :math:`\\sigma_b^2` (Figure 7);
 - in training (claims 9-13, Section 4, Figures 3, 4, 8-11): the relative NTK change at the
-  end of training against phase, depth and width, the loss of deep ordered networks, and
-  the step count against the change.
+  end of training (the runs that reached the training time or stopped early by the paper's
+  rule) against phase, depth and width, the depth from which ordered and chaotic networks
+  stop training (once shallow ones train), and the step count of the runs that stopped early
+  against the change.
 
 Which R a map claim reads (claims 1-8). K(x, x) is heavy-tailed: the plain ratio of the
 replicates under-estimates R where R is large, and its bootstrap interval under-covers there.
@@ -87,10 +89,34 @@ THRESHOLDS: Mapping[str, Threshold] = MappingProxyType(
         "untrained_loss_ratio": Threshold(
             0.9, "does not train: minimal loss over the best constant output's loss at least"
         ),
+        "trained_loss_ratio": Threshold(0.5, "trains: minimal loss over the best constant output's loss below"),
+        "min_early_stops": Threshold(
+            5, "steps against the NTK change: runs that stopped early (the paper's rule) at least"
+        ),
     }
 )
 RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
 RULE_MONOTONE = f"agrees when ρ ≥ {RULES['monotone_rho']:g}"
+
+# The training rows' rules (claims 9-13). "Finished": the runs that reached the training time
+# (tau = 1) or stopped early by the paper's rule; diverged runs and those stopped at the
+# stability edge are left out.
+_FINISHED = (
+    "over the runs that reached the training time or stopped early (not diverged, not stopped at the stability edge)"
+)
+RULE_CHANGE_SMALL = f"{_FINISHED}; agrees when ≤ {RULES['kernel_close']:g}"
+RULE_CHANGE_GROWS = f"{_FINISHED}; agrees when ρ ≥ {RULES['monotone_rho']:g}"
+RULE_CHANGE_FALLS = f"{_FINISHED}; agrees when ρ ≤ {RULES['decreasing_rho']:g}"
+RULE_UNTRAINABLE = (
+    f"n/a unless shallow networks train (median ratio at the shallowest depth < {RULES['trained_loss_ratio']:g} in "
+    f"both phases); a phase does not train from depth L when its median ratio is ≥ "
+    f"{RULES['untrained_loss_ratio']:g} at L and every deeper depth; agrees when the clearly ordered σw² stop "
+    "training at some depth of the grid and the clearly chaotic ones at a larger depth or never"
+)
+RULE_STEPS = (
+    f"over the runs that stopped early (n/a with fewer than {RULES['min_early_stops']:g}); "
+    f"agrees when ρ ≤ {RULES['decreasing_rho']:g}"
+)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -400,6 +426,9 @@ def seed001_border_moves(activation: str, moves: bool) -> Check:
 # --------------------------------------------------------------------------- claims 9-13: in training
 
 NO_SEED001_TRAINING = "no seed-001 training data in this run"
+# training_stats.nc's status codes (finite_ntk.papers.seed001.training_grid.STATUS_CODES, and -1
+# where a cell was not trained; tests/test_seed001_training_claims.py checks that they agree).
+NOT_TRAINED, CONVERGED, CAP, DIVERGED, EDGE = -1, 0, 1, 2, 3
 
 
 def _training(inputs: ClaimInputs, activation: str) -> xr.Dataset | None:
@@ -409,12 +438,48 @@ def _training(inputs: ClaimInputs, activation: str) -> xr.Dataset | None:
     return data.training
 
 
+def _finished(stats: xr.Dataset) -> xr.DataArray:
+    """The runs whose end-of-training values are the paper's: those that reached the training
+    time (status cap) or stopped early by the paper's rule (converged). Diverged runs and runs
+    stopped at gradient descent's stability edge (status edge, before the training time) are
+    not, nor are cells that were not trained."""
+    return (stats["status"] == CONVERGED) | (stats["status"] == CAP)
+
+
+def _training_time(training: xr.Dataset) -> str:
+    """The training time the finished runs reached, ``training time 1 (1e+05 steps at lr
+    1e-05)``, from the attributes ``training_time``, ``max_steps`` and ``learning_rate`` (those
+    present)."""
+    attrs = training.attrs
+    rate, steps = attrs.get("learning_rate"), attrs.get("max_steps")
+    tau = attrs.get("training_time", float(rate) * int(steps) if rate is not None and steps is not None else None)
+    protocol = f"{int(steps):.3g} steps" if steps is not None else ""
+    protocol += f" at lr {float(rate):g}" if protocol and rate is not None else ""
+    if tau is None:
+        return protocol or "the end of training"
+    return f"training time {float(tau):g}" + (f" ({protocol})" if protocol else "")
+
+
+def _left_out(stats: xr.Dataset) -> str:
+    """How many runs of ``stats`` the training claims leave out, by reason ('' when none)."""
+    status = stats["status"]
+    counts = (
+        (int((status == DIVERGED).sum()), "diverged"),
+        (int((status == EDGE).sum()), "stopped at the stability edge before the end"),
+    )
+    parts = [f"{n} {why}" for n, why in counts if n]
+    return f"left out: {', '.join(parts)}" if parts else ""
+
+
 def seed001_training_change(activation: str, which: str) -> Check:
-    """Claims 9-11 on the relative NTK change at the end of training: the largest over
-    the clearly ordered cells at the main width (``'ordered'``: small, at most kernel_close),
-    the median Spearman rho with depth over the clearly chaotic sigma_w^2 at the main width
-    (``'chaotic'``: grows, at least monotone_rho), or with width over every (sigma_w^2,
-    depth) (``'width'``: falls, at most decreasing_rho). Diverged runs are left out and counted."""
+    """Claims 9-11 on the relative NTK change at the end of training (``ntk_change_end``),
+    read on the runs that reached the training time (status cap: tau = lr x max_steps, the
+    paper's tau = 1) or stopped early by the paper's rule (converged); runs that diverged or
+    stopped at gradient descent's stability edge before the end (status edge) are left out
+    and counted. The largest over the clearly ordered cells at the main width (``'ordered'``:
+    small, at most kernel_close), the median Spearman rho with depth over the clearly chaotic
+    sigma_w^2 at the main width (``'chaotic'``: grows, at least monotone_rho), or with width
+    over every (sigma_w^2, depth) (``'width'``: falls, at most decreasing_rho)."""
     measure = {
         "ordered": f"{activation}: largest relative NTK change at the end, clearly ordered cells, main width",
         "chaotic": (
@@ -428,95 +493,175 @@ def seed001_training_change(activation: str, which: str) -> Check:
         if training is None:
             return Outcome(measure, note=NO_SEED001_TRAINING)
         stats = training.sel(activation=activation)
-        change = stats["ntk_change_end"].where(stats["status"] != 2)
-        diverged = int((stats["status"] == 2).sum())
         main = int(training.attrs["main_width"])
+        change = stats["ntk_change_end"].where(_finished(stats))
         if which == "ordered":
             mask = phase.training_phase_mask(training, "ordered").sel(activation=activation)
             cells = change.sel(width=main).where(mask)
-            if int(cells.notnull().sum()) == 0:
-                return Outcome(measure, note="no clearly ordered cell in this run")
+            count = int(cells.notnull().sum())
+            if count == 0:
+                return Outcome(measure, note="no finished run in a clearly ordered cell in this run")
             at = {dim: int(i) for dim, i in cells.argmax(...).items()}
             cell = cells.isel(at)
             value = float(cell)
-            note = f"at σw² = {float(cell['weight_variance']):g}, depth {int(cell['depth'])}; {diverged} diverged runs"
+            note = _join(
+                f"at {_training_time(training)}: {count} clearly ordered cells at M = {main}, largest at "
+                f"σw² = {float(cell['weight_variance']):g}, depth {int(cell['depth'])}",
+                _left_out(stats.sel(width=main).where(mask, drop=True)),
+            )
             return Outcome(measure, value, verdict=verdict_of(value <= RULES["kernel_close"]), note=note)
         if which == "chaotic":
             mask = phase.training_phase_mask(training, "chaotic").sel(activation=activation)
             lines = change.sel(width=main).where(mask).transpose("weight_variance", "depth")
             rhos = np.array([spearman(training["depth"].values, row) for row in lines.values])
+            left_out = _left_out(stats.sel(width=main).where(mask, drop=True))
         else:
             lines = change.stack(line=("weight_variance", "depth")).transpose("line", "width")
             rhos = np.array([spearman(training["width"].values, row) for row in lines.values])
+            left_out = _left_out(stats)
         rhos = rhos[np.isfinite(rhos)]
         if rhos.size == 0:
-            return Outcome(measure, note="no line with three trained points in this run")
+            return Outcome(measure, note=_join("no line with three finished runs in this run", left_out))
         value = float(np.median(rhos))
         ok = value >= RULES["monotone_rho"] if which == "chaotic" else value <= RULES["decreasing_rho"]
-        return Outcome(measure, value, verdict=verdict_of(ok), note=f"{rhos.size} lines; {diverged} diverged runs")
+        note = _join(f"at {_training_time(training)}: {rhos.size} lines", left_out)
+        return Outcome(measure, value, verdict=verdict_of(ok), note=note)
 
     return check
 
 
+def _phase_medians(ratio: xr.DataArray, mask: xr.DataArray) -> np.ndarray:
+    """The median of ``ratio`` (dims weight_variance, depth) over the sigma_w^2 of ``mask``
+    at each depth; NaN at a depth without a value."""
+    values = ratio.where(mask).transpose("depth", "weight_variance").values
+    return np.array([float(np.median(row[np.isfinite(row)])) if np.isfinite(row).any() else NAN for row in values])
+
+
+def _untrained_from(medians: np.ndarray) -> int | None:
+    """The index of the shallowest depth from which a phase does not train: its median ratio
+    is at least untrained_loss_ratio there and at every deeper depth with a value; None when
+    it trains at the deepest depth with a value (or has none)."""
+    start = None
+    for i in np.flatnonzero(np.isfinite(medians))[::-1]:
+        if medians[i] < RULES["untrained_loss_ratio"]:
+            break
+        start = int(i)
+    return start
+
+
 def seed001_untrainable(activation: str) -> Check:
-    """Claim 12: networks deep in the ordered phase do not train: the median over the clearly
-    ordered sigma_w^2 of the minimal loss at the deepest depth and the main width, over the
-    loss of the best constant output (``constant_loss``: a network that ignores its inputs
-    reaches no lower); agrees when at least untrained_loss_ratio. The note gives the same
-    at the shallowest depth and for the clearly chaotic sigma_w^2."""
+    """Claim 12: "networks become untrainable with depth much faster in the ordered phase than
+    in the chaotic phase", read on the minimal loss over the loss of the best constant output
+    (``constant_loss``: a network that ignores its inputs reaches no lower) at the main width,
+    over the runs that reached the training time or stopped early (diverged runs and runs
+    stopped at the stability edge left out and counted). At each depth, the median ratio over
+    the clearly ordered sigma_w^2 and over the clearly chaotic ones.
+
+    First, shallow networks must train: the median ratio at the shallowest depth must be below
+    trained_loss_ratio in both phases; otherwise no depth makes a network untrainable in this
+    run, and the row is n/a with the ratios. Then a phase *does not train from depth L* when its
+    median ratio is at least untrained_loss_ratio at L and at every deeper depth of the grid;
+    the value is the ordered phase's L. Agrees when the ordered phase does not train from some
+    depth of the grid and the chaotic phase trains deeper than that (from a larger depth, or at
+    every depth of the grid); differs when the ordered phase trains at the deepest depth or the
+    chaotic phase stops training at the same depth or sooner. "Much" is not measured: the
+    grid's depths (doubling in the default protocol) are the resolution."""
+    trained, untrained = RULES["trained_loss_ratio"], RULES["untrained_loss_ratio"]
     measure = (
-        f"{activation}: median min loss / best constant output's loss at the deepest depth, clearly ordered "
-        "σw², main width"
+        f"{activation}: depth L from which the clearly ordered σw² do not train (median min loss / best constant "
+        f"output's loss ≥ {untrained:g} at L and deeper), main width"
     )
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
         training = _training(inputs, activation)
         if training is None:
             return Outcome(measure, note=NO_SEED001_TRAINING)
-        stats = training.sel(activation=activation, width=int(training.attrs["main_width"]))
-        ratio = stats["min_loss"] / float(training.attrs["constant_loss"])
+        main = int(training.attrs["main_width"])
+        stats = training.sel(activation=activation, width=main)
+        ratio = (stats["min_loss"] / float(training.attrs["constant_loss"])).where(_finished(stats))
+        depths = [int(d) for d in training["depth"].values]
+        medians = {}
+        for name in ("ordered", "chaotic"):
+            mask = phase.training_phase_mask(training, name).sel(activation=activation)
+            if not bool(mask.any()):
+                return Outcome(measure, note=f"no clearly {name} σw² in this run")
+            medians[name] = _phase_medians(ratio, mask)
+        left_out = _left_out(stats)
+        shallow = {name: m[0] for name, m in medians.items()}
+        missing = [name for name, m in shallow.items() if not np.isfinite(m)]
+        if missing:
+            return Outcome(
+                measure, note=_join(f"no finished run at depth {depths[0]} (clearly {missing[0]} σw²)", left_out)
+            )
+        if max(shallow.values()) >= trained:
+            return Outcome(
+                measure,
+                note=_join(
+                    f"shallow networks do not train in this run: median min loss / constant at depth {depths[0]} = "
+                    f"{shallow['ordered']:.3g} (clearly ordered), {shallow['chaotic']:.3g} (clearly chaotic), "
+                    f"trained below {trained:g}, at {_training_time(training)}",
+                    left_out,
+                ),
+            )
+        start = {name: _untrained_from(m) for name, m in medians.items()}
 
-        def median(phase_name: str, depth: int) -> float:
-            mask = phase.training_phase_mask(training, phase_name).sel(activation=activation)
-            values = ratio.where(mask).isel(depth=depth).dropna("weight_variance").values
-            return float(np.median(values)) if values.size else NAN
+        def where(name: str) -> str:
+            return f"from L = {depths[start[name]]}" if start[name] is not None else f"trains to L = {depths[-1]}"
 
-        value = median("ordered", -1)
-        if not np.isfinite(value):
-            return Outcome(measure, note="no clearly ordered cell in this run")
-        note = (
-            f"depth {int(training['depth'][-1])}; "
-            f"at depth {int(training['depth'][0])}: {median('ordered', 0):.3g}; "
-            f"clearly chaotic at depth {int(training['depth'][-1])}: {median('chaotic', -1):.3g}; "
-            f"{int(training.attrs['max_steps'])} steps at most"
+        profile = "; ".join(
+            f"clearly {name}: {', '.join('none' if not np.isfinite(v) else f'{v:.2g}' for v in m)}"
+            for name, m in medians.items()
         )
-        return Outcome(measure, value, verdict=verdict_of(value >= RULES["untrained_loss_ratio"]), note=note)
+        note = _join(
+            f"ordered {where('ordered')}, chaotic {where('chaotic')}",
+            f"median ratio at L = {', '.join(map(str, depths))}: {profile}",
+            f"{_training_time(training)}",
+            left_out,
+        )
+        if start["ordered"] is None:
+            return Outcome(measure, verdict=verdict_of(False), note=note)
+        ok = start["chaotic"] is None or start["chaotic"] > start["ordered"]
+        return Outcome(measure, float(depths[start["ordered"]]), verdict=verdict_of(ok), note=note)
 
     return check
 
 
 def seed001_steps_against_change(claim: Claim, inputs: ClaimInputs) -> Outcome:
-    """Claim 13: networks that take more steps change their kernel less: Spearman's rho of
-    the step count with the relative NTK change at the end over every trained, not diverged
-    cell of the main width; n/a when every run stopped at the cap (no early stop)."""
-    measure = "Spearman ρ of the number of steps with the relative NTK change at the end (main width)"
+    """Claim 13: networks that need more iterations to train change their kernel less:
+    Spearman's rho of the step count with the relative NTK change at the end over the runs of
+    the main width (both activations) that stopped early by the paper's rule (status
+    converged): only there is the step count how long a network needed to train; a run that
+    reached the training time (cap) was still training, one that diverged or stopped at the
+    stability edge did not finish. n/a when fewer than min_early_stops runs stopped early;
+    agrees when rho is at most decreasing_rho."""
+    measure = "Spearman ρ of the number of steps with the relative NTK change at the end, runs that stopped early"
     data = inputs.data
     if data is None or data.training is None:
         return Outcome(measure, note=NO_SEED001_TRAINING)
-    training = data.training.sel(width=int(data.training.attrs["main_width"]))
-    ok = (training["status"] >= 0) & (training["status"] != 2)
-    steps = training["steps"].where(ok).values.ravel()
-    change = training["ntk_change_end"].where(ok).values.ravel()
+    main = int(data.training.attrs["main_width"])
+    training = data.training.sel(width=main)
+    early = training["status"] == CONVERGED
+    steps = training["steps"].where(early).values.ravel()
+    change = training["ntk_change_end"].where(early).values.ravel()
     keep = np.isfinite(steps) & np.isfinite(change)
     steps, change = steps[keep], change[keep]
-    if steps.size < 3 or np.ptp(steps) == 0:
+    capped = int((training["status"] == CAP).sum())
+    reached = f"{capped} ran to {_training_time(data.training)}"
+    needed = int(RULES["min_early_stops"])
+    if steps.size < needed:
         return Outcome(
             measure,
-            note=f"every run took the same number of steps ({int(steps[0]) if steps.size else 0}): "
-            "no run stopped early in this run's protocol",
+            note=_join(
+                f"{steps.size} runs at M = {main} stopped early (at least {needed} needed)",
+                reached,
+                _left_out(training),
+            ),
         )
+    if np.ptp(steps) == 0 or np.ptp(change) == 0:
+        return Outcome(measure, note=f"the {steps.size} runs that stopped early share their steps or their change")
     rho = spearman(steps, change)
-    return Outcome(measure, rho, verdict=verdict_of(rho <= RULES["decreasing_rho"]), note=f"{steps.size} runs")
+    note = _join(f"{steps.size} runs at M = {main} stopped early", reached, _left_out(training))
+    return Outcome(measure, rho, verdict=verdict_of(rho <= RULES["decreasing_rho"]), note=note)
 
 
 # --------------------------------------------------------------------------- the registry
@@ -669,7 +814,7 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         quote="In the ordered phase, the relative change in the NTK matrix norm is small throughout training for any depth",
         source="Seed 001, Sec. 4, Fig. 3a",
         stated=None,
-        rule=f"agrees when ≤ {RULES['kernel_close']:g}",
+        rule=RULE_CHANGE_SMALL,
         check=seed001_training_change("tanh", "ordered"),
     ),
     Claim(
@@ -678,7 +823,7 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         quote="In the ordered phase, the relative change in the NTK matrix norm is small throughout training for any depth",
         source="Seed 001, Sec. 4, Fig. 4a",
         stated=None,
-        rule=f"agrees when ≤ {RULES['kernel_close']:g}",
+        rule=RULE_CHANGE_SMALL,
         check=seed001_training_change("relu", "ordered"),
     ),
     Claim(
@@ -687,7 +832,7 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         quote="in the chaotic phase ... the NTK changes significantly during training ... grows with L",
         source="Seed 001, Sec. 4, Fig. 3a",
         stated=None,
-        rule=RULE_MONOTONE,
+        rule=RULE_CHANGE_GROWS,
         check=seed001_training_change("tanh", "chaotic"),
     ),
     Claim(
@@ -696,7 +841,7 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         quote="in the chaotic phase ... the NTK changes significantly during training ... grows with L",
         source="Seed 001, Sec. 4, Fig. 4a",
         stated=None,
-        rule=RULE_MONOTONE,
+        rule=RULE_CHANGE_GROWS,
         check=seed001_training_change("relu", "chaotic"),
     ),
     Claim(
@@ -705,7 +850,7 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         quote="wider networks change less",
         source="Seed 001, App. D, Fig. 10",
         stated=None,
-        rule=f"agrees when ρ ≤ {RULES['decreasing_rho']:g}",
+        rule=RULE_CHANGE_FALLS,
         check=seed001_training_change("tanh", "width"),
     ),
     Claim(
@@ -714,34 +859,34 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         quote="wider networks change less",
         source="Seed 001, App. D, Fig. 11",
         stated=None,
-        rule=f"agrees when ρ ≤ {RULES['decreasing_rho']:g}",
+        rule=RULE_CHANGE_FALLS,
         check=seed001_training_change("relu", "width"),
     ),
     Claim(
         key="seed001.12.tanh",
-        subject="Seed 001, tanh: loss reached by deep networks in the ordered phase",
+        subject="Seed 001, tanh: depth from which networks stop training, ordered against chaotic phase",
         quote="Networks become untrainable with depth much faster in the ordered phase than in the chaotic phase",
         source="Seed 001, Sec. 4, Fig. 3b",
         stated=None,
-        rule=f"agrees when ≥ {RULES['untrained_loss_ratio']:g}",
+        rule=RULE_UNTRAINABLE,
         check=seed001_untrainable("tanh"),
     ),
     Claim(
         key="seed001.12.relu",
-        subject="Seed 001, ReLU: loss reached by deep networks in the ordered phase",
+        subject="Seed 001, ReLU: depth from which networks stop training, ordered against chaotic phase",
         quote="Networks become untrainable with depth much faster in the ordered phase than in the chaotic phase",
         source="Seed 001, Sec. 4, Fig. 4b",
         stated=None,
-        rule=f"agrees when ≥ {RULES['untrained_loss_ratio']:g}",
+        rule=RULE_UNTRAINABLE,
         check=seed001_untrainable("relu"),
     ),
     Claim(
         key="seed001.13.steps",
-        subject="Seed 001: NTK change against the number of training steps",
+        subject="Seed 001: NTK change against the number of steps of the runs that stopped early",
         quote="networks that need more iterations to train mostly show small changes in the NTK",
         source="Seed 001, Sec. 4",
         stated=None,
-        rule=f"agrees when ρ ≤ {RULES['decreasing_rho']:g}",
+        rule=RULE_STEPS,
         check=seed001_steps_against_change,
     ),
 )

@@ -17,27 +17,35 @@ The integrator (:func:`train_flow`):
 
 1. ``literal_steps`` steps of literal gradient descent at ``learning_rate`` (the paper's
    first 100 steps: tau = 1e-3; its snapshots at steps 10 and 100 are exact).
-2. Then exponential steps on a geometric tau grid, tau_{k+1} = tau_k (1 + ``step_growth``),
-   landing on every snapshot and on tau_end = lr x max_steps. One step of length h from theta
-   with residual r = f(theta) - y, per-output kernel A = Theta / K (Theta the traced NTK,
-   :func:`~finite_ntk.papers.seed001.training.dense_ntk_matrix`) with eigenpairs (a_i, u_i):
+2. Then exponential steps of the network linearised at each step's midpoint. A step of
+   length h from theta: a half step predicts theta_half; with the residual
+   r = f_lin(theta) - y of the network linearised there, its per-output kernel
+   A = Theta(theta_half) / K (Theta the traced NTK,
+   :func:`~finite_ntk.papers.seed001.training.dense_ntk_matrix`) and A's eigenpairs
+   (a_i, u_i),
 
-       theta <- theta - (h / n) J^T phi(h A / n) r,   phi(x) = (1 - e^{-x}) / x,
+       theta <- theta - (h / n) J(theta_half)^T phi(h A / n) r,   phi(x) = (1 - e^{-x}) / x,
 
-   which is exactly the flow of the linearised network when A is its NTK (then
-   r <- e^{-h A / n} r): stiff modes are integrated exactly, and the step is limited only by
-   how fast the NTK itself moves (the relative error falls as ``step_growth``; validated
-   against literal gradient descent in ``tests/test_seed001_gradient_flow.py`` and
-   ``benchmarks/bench_seed001_flow.py``). The cross-output blocks of the full NTK, O(M^-1/2),
-   are left out of A; a mode whose kernel eigenvalue A over-estimates by less than a factor
-   two is still damped (the scheme's amplification is 1 - phi(h a') h a / n).
+   exactly the flow of the linearised network when A is its NTK (then r <- e^{-h A / n} r):
+   the kernel's stiff modes cost nothing, and the step is limited by how fast the NTK
+   moves. The steps follow a geometric grid, h <= ``step_growth`` x tau, landing on every
+   snapshot and on tau_end = lr x max_steps; a step over which the kernel moves by more
+   than ``tolerance`` (relative, Frobenius) is halved, and where the steps would be shorter
+   than :data:`MIN_FLOW_STEP` lr they cost more than the literal steps they replace, which
+   are taken instead (in stretches of ``patience``). The error of the flow steps grows with
+   ``step_growth``: the cross-output blocks of the full NTK, O(M^-1/2), are left out of A
+   (a mode whose eigenvalue A misjudges by less than a factor two is still damped: the
+   amplification is 1 - phi(h a') h a / n). Validated against literal gradient descent in
+   ``tests/test_seed001_gradient_flow.py`` and ``benchmarks/bench_seed001_flow.py``.
 3. Divergence as lr decides it: before every exponential step, z = lr rho a_max / n with
    rho = lambda_max(Theta_full) / a_max measured at initialisation (power iteration,
    :func:`full_ntk_lambda_max`). Where z >= 2 the linearised gradient descent at lr grows its
-   top mode, so the run continues with literal steps at lr (chunks of ``patience``), which
-   diverge (status ``diverged``) or come back below z = 1 (catapult) and resume the flow; a
-   literal stretch longer than ``max_literal_steps`` ends the run with status ``edge`` (lr
-   sits at the stability edge, where gradient descent and gradient flow part).
+   top mode, so the run continues with literal steps at lr, which diverge (status
+   ``diverged``) or come back below z = 1 (a catapult) and resume the flow. More than
+   ``max_literal_steps`` literal steps in a row after the start (forced by the stability
+   limit or by a kernel that moves too fast for flow steps) end the run with status
+   ``edge``: there lr sits at gradient descent's stability edge, where it and the gradient
+   flow part, and the literal steps would cost as much as the paper's protocol.
 4. The early stop in units of tau: the paper stops when the loss has not decreased by
    ``min_decrease`` over ``patience`` steps, i.e. over a flow time tau_p = patience x lr. In an
    exponential step the linearised loss L(s) = (1/2n) sum_i e^{-2 s a_i / n} |U^T r|_i^2 is
@@ -419,8 +427,9 @@ def train_flow(
         return jnp.asarray((length / n) * (vectors @ (kernel_phi * (vectors.T @ residual))), dtype)
 
     def literal_stretch() -> int:
-        """``patience`` literal steps at lr (fewer at tau_end); updates the run's state."""
-        nonlocal params, status, tau, literal_taken
+        """``patience`` literal steps at lr (fewer at tau_end); updates the run's state. More
+        than ``max_literal_steps`` of them since the last flow step end the run (``edge``)."""
+        nonlocal params, status, tau, literal_taken, since_flow
         count = min(patience, int(round((tau_end - tau) / lr)))
         params, status, taken, losses = _literal(
             program, params, x, y, lr, count, patience, min_decrease, (records_tau, records_loss)
@@ -430,11 +439,15 @@ def train_flow(
         tau += lr * taken
         literal_taken += taken
         snapshot(params, tau / lr)
+        since_flow += taken
         if status == "running" and tau >= tau_end * (1 - 1e-12):
             status = "cap"
+        elif status == "running" and since_flow >= max_literal_steps:
+            status = "edge"
         return taken
 
     cached = None
+    since_flow = 0
     while status == "running":
         mark = next((m for m in marks if m > tau * (1 + 1e-12)), None)
         if mark is None:
@@ -453,10 +466,8 @@ def train_flow(
             break
         if z >= STABILITY_LIMIT:
             # Literal steps at lr until diverged, back below the resume limit, or out of time.
-            stretch = 0
             while status == "running":
-                taken = literal_stretch()
-                stretch += taken
+                literal_stretch()
                 if status != "running":
                     break
                 z = lr * rho * np.linalg.eigvalsh(ntk(params).astype(np.float64) / outputs)[-1] / n
@@ -464,8 +475,6 @@ def train_flow(
                     status = "diverged"
                 elif z < RESUME_LIMIT:
                     break
-                elif stretch >= max_literal_steps:
-                    status = "edge"
             continue
         residual = np.asarray(_outputs(program, outputs, params, x), np.float64) - y64
         kernel_norm = max(float(np.linalg.norm(kernel)), 1e-300)
@@ -504,6 +513,7 @@ def train_flow(
         if trace is not None:
             trace(f"flow step at tau {tau:.4g}: length {used:.3g} ({used / lr:.0f} lr), error {error:.2g}")
         cached = (kernel_half, eig_half, vectors_half, tau + used / 2)
+        since_flow = 0
         params = moved
         tau += used
         flow_taken += 1
