@@ -163,3 +163,22 @@ def test_the_n_a_worlds_leave_the_other_training_claims_as_the_paper_world():
         for claim in claims.CLAIMS:
             if claim.number in (9, 10, 11):
                 assert claim.evaluate(inputs).verdict == AGREES, (key, claim.key)
+
+
+def test_shallow_ordered_trained_counts_finished_shallow_ordered_cells():
+    """The report's measure: finished runs at the main width, sigma_w^2 below the border,
+    depth <= 4, and how many reached half the constant output's loss."""
+    from finite_ntk.papers.seed001.report import SHALLOW_DEPTH, TRAINED_FRACTION, shallow_ordered_trained
+
+    training = paper_training().copy(deep=True)
+    main = int(training.attrs["main_width"])
+    constant = float(training.attrs["constant_loss"])
+    at = dict(width=main)
+    cell = training.sel(**at)
+    ordered = cell["weight_variance"] < cell["border_weight_variance"]
+    chosen = ordered & (cell["depth"] <= SHALLOW_DEPTH) & cell["status"].isin([0, 1])
+    training["min_loss"].loc[at] = xr.where(chosen, TRAINED_FRACTION * constant * 0.9, 2 * constant)
+    cells, reached = shallow_ordered_trained(training)
+    assert cells == reached == int(chosen.sum()) > 0
+    training["min_loss"].loc[at] = xr.where(chosen, TRAINED_FRACTION * constant * 1.1, 0.0)
+    assert shallow_ordered_trained(training) == (cells, 0)

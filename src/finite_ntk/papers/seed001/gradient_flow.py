@@ -88,7 +88,7 @@ from finite_ntk.training.snapshots import check_snapshot_steps
 Params = Any
 
 LITERAL_STEPS = 100
-STEP_GROWTH = 0.05
+STEP_GROWTH = 0.04
 TOLERANCE = 0.03
 # A flow step costs about as much as 17 literal ones (two NTK matrices, each about seven
 # gradient evaluations, and three passes); below this many lr's of flow time, literal steps.
@@ -393,7 +393,8 @@ def train_flow(
 
     def snapshot(p: Params, step: float) -> None:
         for i, s in enumerate(snaps):
-            if not reached[i] and abs(step - float(s)) <= 1e-6 * max(1.0, float(s)):
+            # Literal steps after a flow step sit off the integer grid by less than half a step.
+            if not reached[i] and abs(step - float(s)) <= 0.5 + 1e-9:
                 changes[i] = relative_change(ntk(p), theta0)
                 reached[i] = True
 
@@ -430,7 +431,9 @@ def train_flow(
         """``patience`` literal steps at lr (fewer at tau_end); updates the run's state. More
         than ``max_literal_steps`` of them since the last flow step end the run (``edge``)."""
         nonlocal params, status, tau, literal_taken, since_flow
-        count = min(patience, int(round((tau_end - tau) / lr)))
+        # Never past a snapshot: the stretch stops on it so that its kernel is recorded.
+        upcoming = [m for m in marks if m > tau * (1 + 1e-12)]
+        count = max(1, min(patience, int(round((upcoming[0] - tau) / lr)))) if upcoming else patience
         params, status, taken, losses = _literal(
             program, params, x, y, lr, count, patience, min_decrease, (records_tau, records_loss)
         )

@@ -3,7 +3,7 @@
 ``seed001/phase_stats.nc``, ``seed001/kappa.nc`` (formats: the reduction in
 :mod:`finite_ntk.papers.seed001`) and ``seed001/training_stats.nc``.
 
-Four kinds of figure, one function each:
+Five kinds of figure, one function each:
 
 - :func:`plot_phase_maps`    maps of R = E[K^2]/E[K]^2 over (sigma_w^2, L), one panel per
   width (Figures 1a, 1b) or per sigma_b^2 (Figure 7), rows = activations; one shared
@@ -12,9 +12,15 @@ Four kinds of figure, one function each:
   K does not), dots where the normality test of log K rejects (R_log not trusted there), the
   order/chaos border chi_1 = 1 dashed, saturated estimates marked x, unsampled cells blank
 - :func:`plot_training_maps` maps of the relative NTK change ||Theta_T - Theta_0||_F / ||Theta_0||_F
-  and the minimal loss after training (Figures 3, 4), of the change after each snapshot
-  step (8, 9) or at each width (10, 11); log colour scales, the border dashed, diverged
-  runs hatched, early-stopped runs dotted, untrained cells blank
+  and the minimal loss after training (Figures 3, 4; the loss relative to the best constant
+  output's, its level 1 a contour), of the change after each snapshot step (8, 9) or at each
+  width (10, 11); log colour scales, the border dashed, diverged runs and runs stopped at
+  the stability edge hatched (no colour at the end of training), early-stopped runs dotted,
+  untrained cells blank
+- :func:`plot_learning_rate_maps` maps of gradient descent's largest stable learning rate
+  2n / lambda_max at initialisation, empirical and from mean-field theory, with the cells
+  where the paper's lr exceeds it marked, and of the initial kernel's condition number
+  (Figures 3c, 4c, beside Figures 3 and 4)
 - :func:`plot_depth_curves`  R against L and against L/M, one curve per width, one column
   per (sigma_w^2, sigma_b^2) (Figure 2)
 - :func:`plot_kappa`         kappa_2 or kappa_1/kappa_2 against depth, rows = activations,
@@ -28,7 +34,7 @@ it and lists what the data has.
 from __future__ import annotations
 
 import warnings
-from typing import Callable, Literal, Sequence
+from typing import Callable, Literal, NamedTuple, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -357,15 +363,26 @@ def _outline() -> patheffects.AbstractPathEffect:
 # ---- training maps ---------------------------------------------------------------------
 
 # status codes of seed001/training_stats.nc (attribute status_codes)
-NOT_TRAINED, CONVERGED, CAP, DIVERGED = -1, 0, 1, 2
+NOT_TRAINED, CONVERGED, CAP, DIVERGED, EDGE = -1, 0, 1, 2, 3
 DIVERGED_HATCH = "xxxx"
 DIVERGED_COLOUR = "0.15"
+EDGE_HATCH = "////"
+EDGE_COLOUR = "tab:orange"
+# The minimal loss relative to the best constant output's (attribute constant_loss): its
+# level 1 as a contour in the map and a line on the colour bar.
+CONSTANT_LEVEL_COLOUR = "white"
 TRAINING_LABELS = {
     "ntk_change_end": r"$\|\Theta_T - \Theta_0\|_F \,/\, \|\Theta_0\|_F$",
     "ntk_change": r"$\|\Theta_t - \Theta_0\|_F \,/\, \|\Theta_0\|_F$",
     "min_loss": "minimal training loss",
     "initial_loss": "initial training loss",
 }
+# a loss divided by the constant output's loss
+RELATIVE_LOSS_LABELS = {
+    "min_loss": "minimal loss / best constant output's loss",
+    "initial_loss": "initial loss / best constant output's loss",
+}
+LOSS_QUANTITIES = ("min_loss", "initial_loss")
 TRAINING_TITLES = {
     "ntk_change_end": "relative NTK change at the end",
     "ntk_change": "relative NTK change",
@@ -380,16 +397,33 @@ def _panel_letter(k: int) -> str:
     return f"({chr(ord('a') + k)})"
 
 
-def _log_norm(values: Sequence[np.ndarray]) -> colors.LogNorm:
-    """A logarithmic colour scale over the positive finite values of ``values``."""
+# A reference level on a colour bar stays this factor inside its ends (visible, not on the edge).
+LEVEL_MARGIN = 1.5
+
+
+def _log_norm(values: Sequence[np.ndarray], include: Sequence[float] = ()) -> colors.LogNorm:
+    """A logarithmic colour scale over the positive finite values of ``values`` and the
+    levels ``include`` (a reference level that the colour bar shows as a line), each level
+    at least ``LEVEL_MARGIN`` inside the ends."""
     every = np.concatenate([np.ravel(v) for v in values]) if values else np.array([])
     every = every[np.isfinite(every) & (every > 0)]
+    if every.size and include:
+        levels = np.asarray(include, dtype=float)
+        every = np.concatenate([every, levels / LEVEL_MARGIN, levels * LEVEL_MARGIN])
     if every.size == 0:
         return colors.LogNorm(vmin=0.1, vmax=1.0)
     low, high = float(every.min()), float(every.max())
     if high <= low * 1.01:
         low, high = low / 1.5, high * 1.5
     return colors.LogNorm(vmin=low, vmax=high)
+
+
+def _power_of_ten(value: float) -> str:
+    """A positive number for a title: 10^k where it is one, else 3 significant digits."""
+    exponent = np.log10(value)
+    if abs(exponent - round(exponent)) < 1e-9:
+        return f"10^{{{int(round(exponent))}}}"
+    return f"{value:.3g}"
 
 
 def _training_attribute(stats: xr.Dataset, name: str) -> object:
@@ -416,6 +450,48 @@ def _training_quantities(stats: xr.Dataset, requested: str | Sequence[str], per_
     return quantities
 
 
+def _hatch_cells(
+    ax: plt.Axes, cells: np.ndarray, w_edges: np.ndarray, rows: np.ndarray, hatch: str, colour: str, gid: str
+) -> None:
+    """Hatch the cells where ``cells`` (depth, sigma_w^2) is True; ``gid`` names them."""
+    d, w = np.nonzero(cells)
+    patches = [Rectangle((w_edges[j], rows[i] - 0.5), w_edges[j + 1] - w_edges[j], 1.0) for i, j in zip(d, w)]
+    ax.add_collection(
+        PatchCollection(patches, facecolor="none", edgecolor=colour, hatch=hatch, linewidth=0.0, zorder=2, gid=gid)
+    )
+
+
+def _level_contour(
+    ax: plt.Axes, weight: np.ndarray, rows: np.ndarray, grid: np.ndarray, level: float, colour: str, gid: str
+) -> bool:
+    """A contour of ``grid`` (depth, sigma_w^2; NaN cells left out) at ``level``, drawn in log10
+    (gid ``gid``, outlined); False where too few cells have values or none crosses it."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        logged = np.ma.masked_invalid(np.log10(np.where(grid > 0, grid, np.nan)))
+    if logged.count() < 4 or min(logged.shape) < 2:
+        return False
+    above, below = (logged > np.log10(level)), (logged < np.log10(level))
+    if not (np.ma.any(above) and np.ma.any(below)):
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        contour = ax.contour(
+            weight, rows, logged, levels=[np.log10(level)], colors=[colour], linestyles=["-"], linewidths=1.4, zorder=3
+        )
+    contour.set_gid(gid)
+    contour.set_path_effects([_outline()])
+    return True
+
+
+class _Marks(NamedTuple):
+    """What a training panel marked."""
+
+    diverged: bool
+    edge: bool
+    dotted: bool
+    level: bool
+
+
 def _draw_training_map(
     ax: plt.Axes,
     values: xr.DataArray,
@@ -424,44 +500,50 @@ def _draw_training_map(
     border: float,
     norm: colors.LogNorm,
     cmap: str,
-) -> tuple[QuadMesh, bool, bool]:
-    """One panel: a positive quantity over (sigma_w^2, depth) on a log colour scale; the
-    cells whose run diverged hatched (gid "diverged", coloured beneath where a value was
-    recorded), those flagged in ``stopped`` dotted (gid "stopped_early"), untrained cells
-    blank. Returns the mesh and whether any cell was diverged / dotted."""
+    blank_unfinished: bool = False,
+    level: float | None = None,
+) -> tuple[QuadMesh, _Marks]:
+    """One panel: a positive quantity over (sigma_w^2, depth) on a log colour scale; diverged
+    runs hatched (gid "diverged") and runs stopped at the stability edge hatched otherwise
+    (gid "edge"), both blank beneath with ``blank_unfinished`` (end-of-training panels: no
+    value at the end) and coloured where a value was recorded otherwise (a snapshot before
+    the divergence); the cells flagged in ``stopped`` dotted (gid "stopped_early");
+    untrained cells blank; a contour at ``level`` (gid "level"). Returns the mesh and what
+    was marked."""
     weight = values["weight_variance"].values.astype(float)
     depth = values["depth"].values
     grid = values.transpose("depth", "weight_variance").values.astype(float)
     code = status.transpose("depth", "weight_variance").values.astype(int)
     dotted = stopped.transpose("depth", "weight_variance").values.astype(bool) & (code == CONVERGED)
-    grid = np.where(code == NOT_TRAINED, np.nan, grid)
+    diverged, edge = code == DIVERGED, code == EDGE
+    hidden = (code == NOT_TRAINED) | ((diverged | edge) if blank_unfinished else False)
+    grid = np.where(hidden, np.nan, grid)
     # a trained cell never disappears: a non-positive value takes the scale's lowest colour
     grid = np.where(np.isfinite(grid) & (grid <= 0), norm.vmin, grid)
-    diverged = code == DIVERGED
     w_edges = _edges(weight)
+    drew_level = False
 
     def overlay(rows: np.ndarray) -> None:
+        nonlocal drew_level
+        if level is not None:
+            drew_level = _level_contour(ax, weight, rows, grid, level, CONSTANT_LEVEL_COLOUR, "level")
         if diverged.any():
-            d, w = np.nonzero(diverged)
-            cells = [Rectangle((w_edges[j], rows[i] - 0.5), w_edges[j + 1] - w_edges[j], 1.0) for i, j in zip(d, w)]
-            ax.add_collection(
-                PatchCollection(
-                    cells,
-                    facecolor="none",
-                    edgecolor=DIVERGED_COLOUR,
-                    hatch=DIVERGED_HATCH,
-                    linewidth=0.0,
-                    zorder=2,
-                    gid="diverged",
-                )
-            )
+            _hatch_cells(ax, diverged, w_edges, rows, DIVERGED_HATCH, DIVERGED_COLOUR, "diverged")
+        if edge.any():
+            _hatch_cells(ax, edge, w_edges, rows, EDGE_HATCH, EDGE_COLOUR, "edge")
         if dotted.any():
             d, w = np.nonzero(dotted)
             _dot_cells(ax, weight[w], rows[d], 10, 0.6, "stopped_early")
 
     empty = "not trained" if (code == NOT_TRAINED).all() else "no values"
     image = _draw_plane(ax, weight, depth, grid, border, norm, cmap, empty_text=empty, overlay=overlay)
-    return image, bool(diverged.any()), bool(dotted.any())
+    return image, _Marks(bool(diverged.any()), bool(edge.any()), bool(dotted.any()), drew_level)
+
+
+def _relative_loss(stats: xr.Dataset) -> float | None:
+    """The best constant output's loss (attribute constant_loss) where the data have it."""
+    value = stats.attrs.get("constant_loss")
+    return float(value) if value is not None and np.isfinite(float(value)) and float(value) > 0 else None
 
 
 def plot_training_maps(
@@ -481,15 +563,21 @@ def plot_training_maps(
       (default the relative NTK change at the end and the minimal loss), at ``width``
       (None: the data's ``main_width``), each with its own colour bar;
     - ``panels="snapshot"`` (Figures 8, 9): the relative change ``ntk_change`` after each
-      step of ``snapshots`` (None: all) at ``width``, one shared colour bar;
+      step of ``snapshots`` (None: all) at ``width``, one shared colour bar, each panel
+      titled with its step and its flow time tau = lr x step;
     - ``panels="width"`` (Figures 10, 11): the change at the end for each of ``widths``
       (None: all), one shared colour bar.
 
-    Logarithmic colour scales; the order/chaos border :math:`\\chi_1 = 1` dashed; runs
-    that diverged hatched (never dropped: coloured beneath where a value was recorded, e.g.
-    the minimal loss before the divergence, or a snapshot before it); runs that stopped
-    early (the loss stalled; by that step, in the snapshot panels) marked with a dot, the
-    others ran to the step cap; untrained cells blank. The suptitle names the activation,
+    Logarithmic colour scales; the order/chaos border :math:`\\chi_1 = 1` dashed. A loss
+    (``min_loss``, ``initial_loss``) is drawn relative to the best constant output's loss
+    (attribute ``constant_loss``, where the data have it): the level 1, below which a network
+    has learnt something, is a white contour in the map and a line on the colour bar. Runs
+    that diverged are hatched x and runs stopped at gradient descent's stability edge
+    (status 3) hatched /, never dropped: blank beneath at the end of training (they have no
+    end, and their last values would swamp the colour scale), coloured where a value was
+    recorded in the snapshot panels (a snapshot before the divergence). Runs that stopped
+    early (the loss stalled; by that step, in the snapshot panels) carry a dot, the others
+    ran to the step cap; untrained cells are blank. The suptitle names the activation,
     ``title`` and the training data set (attribute ``dataset_description`` or
     ``dataset_name``). A requested activation, width, snapshot or quantity the data lacks
     is a ``ValueError`` naming it.
@@ -518,8 +606,10 @@ def plot_training_maps(
         columns = _pick(stats, "snapshot", snapshots, "snapshot") if panels == "snapshot" else names
     at = stats.sel(activation=activation)
     border = float(at["border_weight_variance"]) if "border_weight_variance" in at else float("nan")
+    constant = _relative_loss(stats)
+    rate = float(stats.attrs["learning_rate"]) if "learning_rate" in stats.attrs else None
 
-    # (values, status, dotted, panel title) of each panel
+    # (values, status, dotted, panel title, quantity) of each panel
     drawn = []
     for k, column in enumerate(columns):
         if panels == "quantity":
@@ -532,54 +622,285 @@ def plot_training_maps(
             values, name = cell[names[0]].sel(snapshot=column), names[0]
             dotted = (cell["status"] == CONVERGED) & (cell["steps"] <= column)
             text = f"after {int(column):,} steps"
+            if rate is not None:
+                text += rf" ($\tau = {_power_of_ten(rate * int(column))}$)"
         else:
             cell = at.sel(width=column)
             values, name = cell[names[0]], names[0]
             dotted = cell["status"] == CONVERGED
             text = f"$M = {int(column)}$"
+        if constant is not None and name in LOSS_QUANTITIES:
+            values = values / constant
         drawn.append((values, cell["status"], dotted, f"{_panel_letter(k)} {text}", name))
+
+    def label(name: str) -> str:
+        if constant is not None and name in LOSS_QUANTITIES:
+            return RELATIVE_LOSS_LABELS[name]
+        return TRAINING_LABELS.get(name, name)
+
+    def relative(name: str) -> bool:
+        return constant is not None and name in LOSS_QUANTITIES
+
+    # end-of-training panels: diverged and edge runs have no value at the end
+    blank_unfinished = panels != "snapshot"
+
+    def shown(values: xr.DataArray, status: xr.DataArray) -> np.ndarray:
+        code = status.values
+        hidden = (code == NOT_TRAINED) | (blank_unfinished & np.isin(code, (DIVERGED, EDGE)))
+        return np.where(hidden, np.nan, values.values)
 
     apply_style()
     n = len(drawn)
     # a colour bar per panel (quantity) or one for all
-    size = (4.3 * n, 3.7) if panels == "quantity" else (3.3 * n + 0.9, 3.7)
+    size = (4.3 * n, 3.8) if panels == "quantity" else (3.3 * n + 0.9, 3.8)
     fig, axes = plt.subplots(1, n, figsize=size, sharex=True, sharey=True, squeeze=False, layout="constrained")
     axes = axes[0]
-    shared = None if panels == "quantity" else _log_norm([values.values for values, *_ in drawn])
-    any_diverged = any_dotted = False
+    shared = None
+    if panels != "quantity":
+        shared = _log_norm([shown(v, s) for v, s, *_ in drawn], include=(1.0,) if relative(names[0]) else ())
+    marks = _Marks(False, False, False, False)
+    any_relative = any(relative(name) for *_, name in drawn)
     for ax, (values, status, dotted, text, name) in zip(axes, drawn):
-        norm = shared if shared is not None else _log_norm([values.values])
-        image, diverged, dots = _draw_training_map(ax, values, status, dotted, border, norm, MAP_CMAP)
-        any_diverged |= diverged
-        any_dotted |= dots
+        norm = shared if shared is not None else _log_norm([shown(values, status)], (1.0,) if relative(name) else ())
+        level = 1.0 if relative(name) else None
+        image, drew = _draw_training_map(ax, values, status, dotted, border, norm, MAP_CMAP, blank_unfinished, level)
+        marks = _Marks(*(a or b for a, b in zip(marks, drew)))
         ax.set_title(text, fontsize=9)
         ax.set_xlabel(r"$\sigma_w^2$")
         if panels == "quantity":
-            fig.colorbar(image, ax=ax, shrink=0.9, label=TRAINING_LABELS.get(name, name))
+            bar = fig.colorbar(image, ax=ax, shrink=0.9, label=label(name))
+            if relative(name):
+                bar.ax.axhline(1.0, color="black", lw=1.5, gid="constant_level")
     axes[0].set_ylabel("depth $L$")
     if panels != "quantity":
-        fig.colorbar(image, ax=list(axes), shrink=0.9, label=TRAINING_LABELS.get(names[0], names[0]))
+        bar = fig.colorbar(image, ax=list(axes), shrink=0.9, label=label(names[0]))
+        if relative(names[0]):
+            bar.ax.axhline(1.0, color="black", lw=1.5, gid="constant_level")
 
     handles = [Line2D([], [], color=BORDER_COLOUR, ls="--", lw=1.5, label=r"border $\chi_1 = 1$")]
-    if any_diverged:
+    if any_relative:
+        where = "contour, line on the colour bar" if marks.level else "line on the colour bar"
+        line = Line2D([], [], color=CONSTANT_LEVEL_COLOUR, lw=1.4, label=f"loss = best constant output's ({where})")
+        line.set_path_effects([_outline()])
+        handles.append(line)
+    if marks.diverged:
         handles.append(
             Patch(facecolor="white", edgecolor=DIVERGED_COLOUR, hatch=DIVERGED_HATCH, lw=0.6, label="diverged")
         )
-    if any_dotted:
+    if marks.edge:
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor=EDGE_COLOUR,
+                hatch=EDGE_HATCH,
+                lw=0.6,
+                label=r"stopped at the stability edge (lr $\approx 2n/\lambda_{\max}$)",
+            )
+        )
+    if marks.dotted:
         cap = stats.attrs.get("max_steps")
         others = f"; others ran to the {int(cap):,}-step cap" if cap is not None else ""
         when = "by this step" if panels == "snapshot" else "loss stalled"
         handles.append(_dot_handle(f"stopped early ({when}){others}", ms=4, mew=0.6))
     handles.append(Patch(facecolor="white", edgecolor="0.5", lw=0.6, label="blank: not trained"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=7.5, frameon=False)
+    ncol = len(handles) if len(handles) <= 4 else (len(handles) + 1) // 2
+    if panels == "quantity" and len(handles) > 4:
+        ncol = 2  # two panels: the long labels in two columns
+    legend = fig.legend(handles=handles, loc="outside lower center", ncol=ncol, fontsize=7.5, frameon=False)
+    for handle in legend.legend_handles:  # the white level line: readable against the figure
+        if isinstance(handle, Line2D) and handle.get_color() == CONSTANT_LEVEL_COLOUR:
+            handle.set_path_effects([_outline()])
 
     details = [str(dataset)]
     if "samples" in stats.attrs:
         details.append(f"{int(stats.attrs['samples'])} samples")
     if panels != "width":
         details.append(f"$M = {int(width)}$")
-    if "learning_rate" in stats.attrs:
-        details.append(f"learning rate {float(stats.attrs['learning_rate']):g}")
+    if rate is not None:
+        details.append(f"learning rate {rate:g}")
+    if "training_time" in stats.attrs:
+        details.append(rf"up to $\tau$ = lr $\times$ steps = {float(stats.attrs['training_time']):g}")
+    head = f"{_activation_label(activation)}: {title}" if title else _activation_label(activation)
+    fig.suptitle(head + "\n" + ", ".join(details), fontsize=9.5)
+    return fig
+
+
+# ---- the largest stable learning rate and the kernel's condition ------------------------
+
+# The paper's lr above the largest stable one: a white x outlined in black (any colour).
+ABOVE_LIMIT_MARKER = "x"
+# Theta_0 / K is a float32 kernel: a smallest eigenvalue below this fraction of the largest
+# is round-off, and the condition number only known to exceed its inverse.
+RESOLVED_EIGENVALUE_FRACTION = 1e-6
+UNRESOLVED_HATCH = "\\\\\\\\"
+UNRESOLVED_COLOUR = "0.35"
+LEARNING_RATE_LABEL = r"largest stable learning rate $2n / \lambda_{\max}$"
+CONDITION_LABEL = r"condition number $\lambda_{\max} / \lambda_{\min}$ of $\Theta_0 / K$"
+LEARNING_RATE_QUANTITIES = (
+    "max_learning_rate",
+    "max_learning_rate_theory",
+    "kernel_eigenvalue_max",
+    "kernel_eigenvalue_min",
+)
+
+
+def _mark_above(ax: plt.Axes, weight: np.ndarray, rows: np.ndarray, above: np.ndarray) -> None:
+    """A white x outlined in black in each cell where the paper's lr exceeds the limit (gid
+    "above_limit")."""
+    if not above.any():
+        return
+    d, w = np.nonzero(above)
+    marks = ax.scatter(
+        weight[w], rows[d], marker=ABOVE_LIMIT_MARKER, s=28, linewidths=1.3, color="white", zorder=3, gid="above_limit"
+    )
+    marks.set_path_effects([patheffects.withStroke(linewidth=2.8, foreground="black")])
+
+
+def _above_handle() -> Line2D:
+    handle = Line2D(
+        [],
+        [],
+        color="white",
+        marker=ABOVE_LIMIT_MARKER,
+        ls="none",
+        ms=6,
+        mew=1.3,
+        label="paper's lr above the limit (gradient descent diverges or catapults)",
+    )
+    handle.set_path_effects([patheffects.withStroke(linewidth=2.8, foreground="black")])
+    return handle
+
+
+def plot_learning_rate_maps(
+    stats: xr.Dataset,
+    activation: str,
+    width: int | None = None,
+    title: str = "",
+) -> plt.Figure:
+    """The conditioning of the initial NTK over (:math:`\\sigma_w^2`, depth :math:`L`) for
+    one activation at ``width`` (None: the data's ``main_width``), three panels:
+
+    (a) the largest stable learning rate 2n / lambda_max of gradient descent at
+        initialisation (``max_learning_rate``, lambda_max of the full nK x nK NTK), untrained
+        cells blank; (b) the same from mean-field theory (``max_learning_rate_theory``,
+        Lemma 2's deterministic kernel; every cell of the grid); one shared logarithmic
+        colour scale, the paper's learning rate (attribute ``learning_rate``) a line on its
+        colour bar and a white x in each cell where it exceeds the limit;
+    (c) the condition number ``kernel_eigenvalue_max / kernel_eigenvalue_min`` of
+        Theta_0 / K, log colour scale; cells whose smallest eigenvalue is below
+        ``RESOLVED_EIGENVALUE_FRACTION`` of the largest (float32 round-off, or negative)
+        are not coloured but hatched: their condition number is only known to exceed 1e6.
+
+    The order/chaos border dashed in each. A requested activation or width the data lacks,
+    or a missing variable, is a ``ValueError`` naming it.
+    """
+    (activation,) = _pick(stats, "activation", activation, "activation")
+    missing = [name for name in LEARNING_RATE_QUANTITIES if name not in stats]
+    if missing:
+        raise ValueError(
+            f"the training data has no {', '.join(missing)} (variables of seed001/training_stats.nc's "
+            f"reduction); it has: {', '.join(stats.data_vars)}"
+        )
+    requested = width if width is not None else _training_attribute(stats, "main_width")
+    what = "width" if width is not None else "main width (attribute main_width)"
+    (width,) = _pick(stats, "width", requested, what)
+    rate = float(_training_attribute(stats, "learning_rate"))
+    cell = stats.sel(activation=activation, width=width)
+    border = float(cell["border_weight_variance"]) if "border_weight_variance" in cell else float("nan")
+    weight = cell["weight_variance"].values.astype(float)
+    depth = cell["depth"].values
+
+    def plane(name: str) -> np.ndarray:
+        return cell[name].transpose("depth", "weight_variance").values.astype(float)
+
+    trained = plane("status") != NOT_TRAINED if "status" in cell else np.ones((depth.size, weight.size), bool)
+    empirical = np.where(trained, plane("max_learning_rate"), np.nan)
+    theory = plane("max_learning_rate_theory")
+    largest, smallest = np.where(trained, plane("kernel_eigenvalue_max"), np.nan), plane("kernel_eigenvalue_min")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        unresolved = np.isfinite(largest) & ~(smallest >= RESOLVED_EIGENVALUE_FRACTION * largest)
+        condition = np.where(np.isfinite(largest) & ~unresolved, largest / smallest, np.nan)
+    limits = [empirical, theory]
+    above = [np.isfinite(v) & (rate > v) for v in limits]
+    rate_norm = _log_norm(limits, include=(rate,))
+    condition_norm = _log_norm([condition])
+
+    apply_style()
+    fig, axes = plt.subplots(1, 3, figsize=(13.0, 4.1), sharex=True, sharey=True, squeeze=False, layout="constrained")
+    axes = axes[0]
+    titles = (
+        r"(a) $2n / \lambda_{\max}$, empirical at initialisation",
+        "(b) $2n / \\lambda_{\\max}$, mean-field theory (Lemma 2)",
+        "(c) condition number of $\\Theta_0 / K$",
+    )
+    images = []
+    for ax, values, marked, text in zip(axes[:2], limits, above, titles):
+        images.append(
+            _draw_plane(
+                ax,
+                weight,
+                depth,
+                values,
+                border,
+                rate_norm,
+                MAP_CMAP,
+                empty_text="no values",
+                overlay=lambda rows, ax=ax, marked=marked: _mark_above(ax, weight, rows, marked),
+            )
+        )
+        ax.set_title(text, fontsize=9)
+    w_edges = _edges(weight)
+
+    def hatch_unresolved(rows: np.ndarray) -> None:
+        if unresolved.any():
+            _hatch_cells(axes[2], unresolved, w_edges, rows, UNRESOLVED_HATCH, UNRESOLVED_COLOUR, "unresolved")
+
+    images.append(
+        _draw_plane(
+            axes[2],
+            weight,
+            depth,
+            condition,
+            border,
+            condition_norm,
+            MAP_CMAP,
+            empty_text="no resolved value",
+            overlay=hatch_unresolved,
+        )
+    )
+    axes[2].set_title(titles[2], fontsize=9)
+    for ax in axes:
+        ax.set_xlabel(r"$\sigma_w^2$")
+    axes[0].set_ylabel("depth $L$")
+    bar = fig.colorbar(images[0], ax=list(axes[:2]), shrink=0.9, label=LEARNING_RATE_LABEL)
+    bar.ax.axhline(rate, color="black", lw=1.5, gid="learning_rate")
+    fig.colorbar(images[2], ax=axes[2], shrink=0.9, label=CONDITION_LABEL)
+
+    handles = [
+        Line2D([], [], color=BORDER_COLOUR, ls="--", lw=1.5, label=r"border $\chi_1 = 1$"),
+        Line2D([], [], color="black", lw=1.5, label=f"the paper's lr = {rate:g} (line on the colour bar)"),
+    ]
+    if any(marked.any() for marked in above):
+        handles.append(_above_handle())
+    if unresolved.any():
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor=UNRESOLVED_COLOUR,
+                hatch=UNRESOLVED_HATCH,
+                lw=0.6,
+                label=rf"(c) unresolved ($> 10^{{{int(round(-np.log10(RESOLVED_EIGENVALUE_FRACTION)))}}}$: float32 round-off)",
+            )
+        )
+    handles.append(Patch(facecolor="white", edgecolor="0.5", lw=0.6, label="blank: not trained"))
+    ncol = len(handles) if len(handles) <= 4 else (len(handles) + 1) // 2
+    fig.legend(handles=handles, loc="outside lower center", ncol=ncol, fontsize=7.5, frameon=False)
+
+    dataset = stats.attrs.get("dataset_description", stats.attrs.get("dataset_name"))
+    details = [str(dataset)] if dataset is not None else []
+    if "samples" in stats.attrs:
+        details.append(f"n = {int(stats.attrs['samples'])} samples")
+    details += [f"$M = {int(width)}$", f"paper's learning rate {rate:g}"]
     head = f"{_activation_label(activation)}: {title}" if title else _activation_label(activation)
     fig.suptitle(head + "\n" + ", ".join(details), fontsize=9.5)
     return fig
@@ -762,4 +1083,4 @@ def plot_kappa(
     return fig
 
 
-__all__ = ["plot_phase_maps", "plot_training_maps", "plot_depth_curves", "plot_kappa"]
+__all__ = ["plot_phase_maps", "plot_training_maps", "plot_learning_rate_maps", "plot_depth_curves", "plot_kappa"]

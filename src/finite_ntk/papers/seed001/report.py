@@ -549,6 +549,14 @@ def seed001_latex(
             macro("SeedOneTrainingConverged", str(int((status == 0).sum()))),
             macro("SeedOneTrainingCapped", str(int((status == 1).sum()))),
             macro("SeedOneTrainingDiverged", str(int((status == 2).sum()))),
+            macro("SeedOneTrainingEdge", str(int((status == 3).sum()))),
+            macro("SeedOneTrainingTime", latex_plain(float(training.attrs.get("training_time", float("nan"))))),
+            macro("SeedOneTrainingIntegrator", str(training.attrs.get("integrator", "literal"))),
+        ]
+        shallow, reached = shallow_ordered_trained(training)
+        lines += [
+            macro("SeedOneTrainingShallowOrdered", str(shallow)),
+            macro("SeedOneTrainingShallowOrderedReached", str(reached)),
         ]
         ratio = training["min_loss"].where(training["status"] != 2) / float(training.attrs["constant_loss"])
         best = ratio.isel({dim: int(i) for dim, i in ratio.argmin(...).items()})
@@ -565,7 +573,27 @@ def seed001_latex(
     return "\n".join(lines) + "\n"
 
 
+# Seed 001's training: "shallow" networks for the trainability measure, and the fraction
+# of the best constant output's loss they must reach (the issue's measure).
+SHALLOW_DEPTH = 4
+TRAINED_FRACTION = 0.5
+
+
+def shallow_ordered_trained(training: Any) -> tuple[int, int]:
+    """(cells, reached): the finished runs (early-stopped or at the end) at the main width
+    with sigma_w^2 below the order/chaos border and depth <= SHALLOW_DEPTH, and how many of
+    them reached TRAINED_FRACTION of the best constant output's loss."""
+    main = training.sel(width=int(training.attrs["main_width"]))
+    ordered = main["weight_variance"] < main["border_weight_variance"]
+    cells = ordered & (main["depth"] <= SHALLOW_DEPTH) & main["status"].isin([0, 1])
+    reached = cells & (main["min_loss"] <= TRAINED_FRACTION * float(training.attrs["constant_loss"]))
+    return int(cells.sum()), int(reached.sum())
+
+
 __all__ = [
+    "SHALLOW_DEPTH",
+    "TRAINED_FRACTION",
+    "shallow_ordered_trained",
     "ORDERED_CHI",
     "CHAOTIC_CHI",
     "ESTIMATE",

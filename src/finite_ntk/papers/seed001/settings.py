@@ -73,6 +73,9 @@ TRAINING_FIELDS: tuple[str, ...] = (
 )
 TRAINING_REDUCTION_FIELDS: tuple[str, ...] = (
     "root_seed",
+    # The largest stable learning rate of Lemma 2's kernel (finite_ntk.papers.seed001.learning_rate).
+    "seed001.network.parameterization",
+    "seed001.network.readout_weight_variance",
     "seed001.training.data",
     "seed001.training.main_width",
     "seed001.training.bias_variance",
