@@ -552,6 +552,10 @@ def seed001_latex(
             macro("SeedOneTrainingEdge", str(int((status == 3).sum()))),
             macro("SeedOneTrainingTime", latex_plain(float(training.attrs.get("training_time", float("nan"))))),
             macro("SeedOneTrainingIntegrator", str(training.attrs.get("integrator", "literal"))),
+            macro(
+                "SeedOneTrainingMaxLiteral",
+                f"{int(section['integrator']['max_literal_steps']):,}".replace(",", "{,}"),
+            ),
         ]
         shallow, reached = shallow_ordered_trained(training)
         lines += [
