@@ -98,6 +98,7 @@ KAPPA = Comparison(
 # (measured 2.0e-8 apart), through at most 20 layers: rtol 1e-7, each value against itself.
 _SEPARATED_NTK = "trajectories separate: measured 1.4e-3 of ||Theta_0||"
 _INITIAL_KERNEL = "float32 sums at initialisation, as mean_k's (measured 2.5e-5)"
+_INTEGRATOR_STEPS = "step counts of the integrator, which follow the trajectory (not measured)"
 TRAINING = Comparison(
     precision="float32",
     variables={
@@ -117,6 +118,10 @@ TRAINING = Comparison(
             reason="float64 mean-field recursions, as the kappas (measured 2.0e-8)",
         ),
         "max_learning_rate": Tolerance(rtol=1e-4, floor=FLOOR_NONE, reason=_INITIAL_KERNEL),
+        # The integrator's bookkeeping (not measured across machines): the step sizes follow
+        # the trajectory, so two machines' counts may differ by a few steps or a stretch.
+        "literal_steps": Tolerance(rtol=0.1, atol=200, floor=FLOOR_NONE, reason=_INTEGRATOR_STEPS),
+        "flow_steps": Tolerance(rtol=0.1, atol=5, floor=FLOOR_NONE, reason=_INTEGRATOR_STEPS),
     },
 )
 
