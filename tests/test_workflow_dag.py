@@ -147,7 +147,7 @@ FIELD_EFFECTS = {
     "seed001.weight_variances": ([1.0, 2.5, 4.0], SEED001_SAMPLING | REPORT_RULES),
     "seed001.relative_std_thresholds": ([0.5, 1.0], (SEED001_PHASE_PLOTS | {"seed001_report"}) | REPORT_RULES),
     "seed001.kappa.max_depth": (6, {"seed001_kappa", "seed001_report"} | SEED001_KAPPA_PLOTS | REPORT_RULES),
-    "seed001.training.max_steps": (80, SEED001_TRAINING | REPORT_RULES),
+    "seed001.training.max_steps": (2000, SEED001_TRAINING | REPORT_RULES),
     # Heavy tails: the coverage table and what reads it; the convergence experiment and its figures.
     "heavy_tails.coverage.simulations": (30, COVERAGE | REPORT_RULES),
     "monte_carlo.convergence.max_draws": (2000, {"seed000_convergence"} | CONVERGENCE_PLOTS | REPORT_RULES),
