@@ -152,20 +152,11 @@ def _outputs(spec: NetworkSpec, outputs: int, params: Params, x: jax.Array) -> j
 
 
 @partial(jax.jit, static_argnums=(0, 1))
-def _pull(spec: NetworkSpec, outputs: int, params: Params, x: jax.Array, cotangent: jax.Array) -> Params:
-    """theta - J^T cotangent (J the Jacobian of the outputs on x): the exponential step with
-    the step length folded into the cotangent."""
-    apply_fn = build_network(spec, outputs)[1]
-    _, vjp = jax.vjp(lambda p: apply_fn(p, x), params)
-    (pulled,) = vjp(cotangent)
-    return jax.tree_util.tree_map(lambda p, g: p - g, params, pulled)
-
-
-@partial(jax.jit, static_argnums=(0, 1))
 def _pull_at(
     spec: NetworkSpec, outputs: int, center: Params, start: Params, x: jax.Array, cotangent: jax.Array
 ) -> Params:
-    """start - J(center)^T cotangent: a step from ``start`` along the Jacobian at ``center``."""
+    """start - J(center)^T cotangent (J the Jacobian of the outputs on x): a step from
+    ``start`` along the Jacobian at ``center``, the step length folded into the cotangent."""
     apply_fn = build_network(spec, outputs)[1]
     _, vjp = jax.vjp(lambda p: apply_fn(p, x), center)
     (pulled,) = vjp(cotangent)
@@ -491,7 +482,7 @@ def train_flow(
         while True:
             # The midpoint's linearisation: a half step predicts theta_half, and the step
             # from theta is the exact flow of the network linearised there.
-            half = _pull(program, outputs, params, x, cotangent_of(eig, vectors, residual, length / 2))
+            half = _pull_at(program, outputs, params, params, x, cotangent_of(eig, vectors, residual, length / 2))
             kernel_half = ntk(half).astype(np.float64)
             eig_half, vectors_half = np.linalg.eigh(kernel_half / outputs)
             start = np.asarray(_linear_model(program, outputs, half, params, x), np.float64) - y64
