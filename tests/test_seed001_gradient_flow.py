@@ -24,22 +24,15 @@ from finite_ntk.papers.seed001.gradient_flow import (
     train_flow,
 )
 from finite_ntk.papers.seed001.training import init_params, train
+from test_seed001_training import seed001_spec
 
 # Ordered, border and chaotic at sigma_b^2 = 1 (tanh's border at sigma_w^2 = 3.44, ReLU's 2).
 CELLS = (("tanh", 1.0), ("tanh", 3.5), ("tanh", 4.5), ("relu", 1.0), ("relu", 2.0), ("relu", 3.0))
 
 
 def spec_of(activation: str, weight_variance: float, width: int = 48, depth: int = 4, n0: int = 64) -> NetworkSpec:
-    return NetworkSpec(
-        width=width,
-        depth=depth,
-        activation=activation,
-        n0=n0,
-        parameterization="standard",
-        W_std=math.sqrt(weight_variance),
-        W_std_readout=math.sqrt(weight_variance),
-        b_std=1.0,
-    )
+    """Seed 001's network (test_seed001_training's) at sigma_b^2 = 1, small by default."""
+    return seed001_spec(activation, width, depth, n0, weight_variance, bias_variance=1.0)
 
 
 @pytest.fixture(scope="module")
