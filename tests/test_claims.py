@@ -145,8 +145,8 @@ def test_stated_number_rounding():
 
 
 def test_claims_table_is_the_replication_list():
-    # docs/replication.md's claims, numbered per paper: seed 000 has 8, seed 001 13, seed 002 4.
-    counts = {"seed000": 8, "seed001": 13, "seed002": 4}
+    # docs/replication.md's claims, numbered per paper: seed 000 has 8, seed 001 25, seed 002 5.
+    counts = {"seed000": 8, "seed001": 25, "seed002": 5}
     every = [claim for paper in PAPERS.values() for claim in paper.claims_module().CLAIMS]
     assert len({c.key for c in every}) == len(every)
     for paper in PAPERS.values():
@@ -570,7 +570,7 @@ def test_bootstrap_streams_keep_the_keys_before_the_rename():
         "seed000.5.monotone.sigmoid": "5.monotone.sigmoid",
         "seed001.2.tanh": "14.tanh",
         "seed001.2.relu": "14.relu",
-        "seed001.3.chaotic": "15.chaotic",
+        "seed001.3.relu": "15.chaotic",
     }
 
 
@@ -601,3 +601,28 @@ def test_evaluate_gives_one_result_per_registry_entry(with_data):
         assert r.verdict in claims.VERDICTS and r.measure
         if not with_data:
             assert r.verdict == NOT_AVAILABLE and r.note, r.key
+
+
+def test_claims_digest_states_the_paper_the_data_and_the_verdict():
+    """Each row in three sentences for its paper's chapter: the quote and source, the measure
+    with its value, interval and note, the verdict with its rule (LaTeX-escaped)."""
+    rows = [
+        Claim(
+            "seed001.1.tanh.small",
+            "s",
+            "variance is small & flat",
+            "Sec. 3",
+            None,
+            "agrees when ≤ 0.3",
+            lambda c, i: Outcome("largest std/mean", 0.42, 0.4, 0.45, DIFFERS, "M = 50: 0.42 differs"),
+        ).evaluate(None),
+        Claim(
+            "seed001.5.relu", "s", "q", "Sec. 3", None, "r", lambda c, i: Outcome("depth L*", note="no data")
+        ).evaluate(None),
+    ]
+    text = claims.claims_digest_latex(rows)
+    first, second = (line for line in text.splitlines() if line.startswith(r"\item"))
+    assert r"\item[seed001.1.tanh.small] \emph{The paper:} ``variance is small \& flat'' (Sec. 3)." in first
+    assert r"\emph{The data:} largest std/mean: 0.420 [0.400, 0.450] (M = 50: 0.42 differs)." in first
+    assert r"\emph{Verdict:} \textbf{differs}, by the rule: agrees when ≤ 0.3." in first
+    assert "no value (no data)" in second and r"\emph{Verdict:} n/a" in second

@@ -461,6 +461,7 @@ def test_seed002_mnist_files_must_exist_and_parse(tmp_path, compressed):
         ("monte_carlo: {grid: {table3: [[512, 1], [512, 2], [10000000000, 2]]}}", "monte_carlo.grid.table3[2]"),
         ("training: {pinn: {n_interior: 10000000000}}", "training.pinn.n_interior"),
         ("seed001: {replicates: 1000000000}", "seed001.replicates"),
+        ("seed001: {replicates_by_width: [{width: 8, replicates: 1000000000}]}", "seed001.replicates_by_width"),
         ("seed001: {widths: [8, 16, 100000000000]}", "seed001.widths[2]"),
         ("seed001: {training: {widths: [16, 32, 1000000]}}", "seed001.training.widths[2]"),
         ("seed002: {lazy_features: {widths: [64, 10000000]}}", "seed002.lazy_features.widths[1]"),

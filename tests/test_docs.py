@@ -529,7 +529,7 @@ a placeholder finite_ntk.papers.<id>.claims and data/<run>/ntk_stats_fnn.nc, fig
 Links: [here](docs/replication.md#no-such-heading), [ids](docs/replication.md#claim-ids),
 [there](docs/extending.md).
 Figures seed000fig1a (rule plot_seed000fig1a), seed001fig99 and plot_fig8; claims 13-20 are
-seed001.1 to seed001.8, seed001.14 does not exist, seed002.4.aggregate does; the toy seed999fig1.
+seed001.1 to seed001.8, seed001.99 does not exist, seed002.4.aggregate does; the toy seed999fig1.
 """
 
 
@@ -545,7 +545,7 @@ def test_the_resolver_catches_stale_names_and_paths():
         ("figure", "seed001fig99"),
         ("rule", "plot_fig8"),
         ("claim number", "claims 13"),
-        ("claim", "seed001.14"),
+        ("claim", "seed001.99"),
     }
     resolved = {(mention.kind, mention.text) for mention in found} - stale
     assert {

@@ -38,6 +38,21 @@ def test_sampling_jobs_are_the_union_of_what_the_figures_read():
         assert jobs[("relu", 0.0, width)] == (2.0,)
     assert len(jobs) == 2 * 4 + 2 * 3 + 3
     assert sum(len(v) for v in jobs.values()) == 2 * 4 * 19 + 2 * 3 * 19 + 3
+    # The config's replicates_by_width: 2,000 initialisations at M = 50, 200 elsewhere.
+    counts = {(job.activation, job.bias_variance, job.width): job.replicates for job in sampling_jobs(CONFIG)}
+    assert {key: n for key, n in counts.items() if n != 200} == {
+        ("tanh", 1.0, 50): 2000,
+        ("relu", 1.0, 50): 2000,
+        ("relu", 0.0, 50): 2000,
+    }
+
+
+@pytest.mark.parametrize("entries", [[{"width": 64, "replicates": 400}], [{"width": 50, "replicates": 400}] * 2])
+def test_replicates_by_width_must_name_sampled_widths_once(entries):
+    bad = copy.deepcopy(CONFIG)
+    bad["seed001"]["replicates_by_width"] = entries
+    with pytest.raises(ValueError, match="seed001.replicates_by_width.*each width once"):
+        check_seed001_config(bad)
 
 
 @pytest.mark.parametrize("field", ["depths", "widths", "weight_variances"])
@@ -72,7 +87,8 @@ def _samples(rng, activation="relu", bias=1.0, width=8, weights=(1.0, 3.0), dept
 def test_reduction_numbers_on_known_samples():
     rng = np.random.default_rng(0)
     a = _samples(rng)
-    b = _samples(rng, activation="tanh", bias=0.0, width=16, weights=(3.0,), depths=(4,))
+    # Width 16 has more initialisations per cell (seed001.replicates_by_width).
+    b = _samples(rng, activation="tanh", bias=0.0, width=16, weights=(3.0,), depths=(4,), replicates=80)
     # One cell with one huge draw: R near the replicate count, flagged saturated.
     b["ntk"][0, 0, 0] = 1e30
     ds = phase_statistics([a, b], NETWORK, root_seed=7, resamples=400, confidence=0.95, saturation_fraction=0.5)
@@ -85,7 +101,10 @@ def test_reduction_numbers_on_known_samples():
     assert cell["second_moment_ratio_lo"] < cell["second_moment_ratio"] < cell["second_moment_ratio_hi"]
     assert int(cell["saturated"]) == 0
     huge = ds.sel(activation="tanh", bias_variance=0.0, width=16, weight_variance=3.0, depth=4)
-    assert float(huge["second_moment_ratio"]) == pytest.approx(50, rel=1e-6) and int(huge["saturated"]) == 1
+    assert float(huge["second_moment_ratio"]) == pytest.approx(80, rel=1e-6) and int(huge["saturated"]) == 1
+    assert ds["replicates"].dims == ("width",) and ds["replicates"].values.tolist() == [50, 80]
+    with pytest.raises(ValueError, match="jobs of a width must share their replicate count"):
+        phase_statistics([a, _samples(rng, bias=0.0, replicates=60)], NETWORK, 7, 400, 0.95, 0.5)
     # Cells no job sampled are NaN (and not saturated).
     empty = ds.sel(activation="tanh", bias_variance=1.0)
     assert np.isnan(empty["second_moment_ratio"]).all() and (empty["saturated"] == 0).all()
@@ -159,7 +178,7 @@ def test_claim_measures_on_synthetic_maps():
     )
     # Every plain ratio trusted (no log-space statistics): the estimate is the plain ratio.
     trusting = summary.RatioSelection(200, 200, plain_limit=1e9, log_limit=1.0, significance=0.05, min_coverage=0.9)
-    cells = summary.with_estimates(cells, trusting)
+    cells = summary.with_estimates(cells, dict.fromkeys(widths, trusting))
     xr.testing.assert_equal(cells["estimate"], cells["second_moment_ratio"].rename("estimate"))
     assert (cells["estimator"] == 1).all()
     ordered = summary.largest_relative_std(cells, summary.chi_mask(cells, "ordered"))
@@ -183,9 +202,10 @@ def test_sample_job_contract_and_cell_independence():
     from finite_ntk.papers.seed001.settings import SamplingJob
 
     config = copy.deepcopy(CONFIG)
-    config["seed001"].update(depths=[1, 3], replicates=16)
-    both = sample_job(config, SamplingJob("tanh", 1.0, 8, (1.0, 4.0)))
-    alone = sample_job(config, SamplingJob("tanh", 1.0, 8, (4.0,)))
+    config["seed001"].update(depths=[1, 3])
+    both = sample_job(config, SamplingJob("tanh", 1.0, 8, (1.0, 4.0), 16))
+    alone = sample_job(config, SamplingJob("tanh", 1.0, 8, (4.0,), 16))
+    more = sample_job(config, SamplingJob("tanh", 1.0, 8, (4.0,), 24))
     assert both["ntk"].dims == ("weight_variance", "depth", "replicate") and both["ntk"].shape == (2, 2, 16)
     assert both.attrs["parameterization"] == "standard" and both.attrs["input_dimension"] == 100
     assert both["ntk"].dtype == np.float64 and both.attrs["float64_cells"] == ""
@@ -193,6 +213,9 @@ def test_sample_job_contract_and_cell_independence():
     np.testing.assert_array_equal(
         both["ntk"].sel(weight_variance=4.0).values, alone["ntk"].sel(weight_variance=4.0).values
     )
+    # More initialisations of a cell (replicates_by_width) keep its first draws.
+    assert more.attrs["replicates"] == 24 and more["ntk"].shape == (1, 2, 24)
+    np.testing.assert_array_equal(more["ntk"].values[..., :16], alone["ntk"].values)
     assert (both["ntk"].values > 0).all()
     # K grows with sigma_w^2 (standard parameterisation): mean at 4 above mean at 1.
     assert float(both["ntk"].sel(weight_variance=4.0, depth=3).mean()) > float(
@@ -208,8 +231,8 @@ def test_cells_beyond_float32_are_drawn_again_in_float64():
     from finite_ntk.papers.seed001.settings import SamplingJob
 
     config = copy.deepcopy(CONFIG)
-    config["seed001"].update(depths=[4, 250], replicates=8)
-    ds = sample_job(config, SamplingJob("relu", 1.0, 16, (5.0,)))
+    config["seed001"].update(depths=[4, 250])
+    ds = sample_job(config, SamplingJob("relu", 1.0, 16, (5.0,), 8))
     assert ds.attrs["float64_cells"] == "sigma_w^2=5/depth=250"
     deep = ds["ntk"].sel(depth=250).values
     assert np.isfinite(deep).all() and deep.max() > np.finfo(np.float32).max
@@ -301,7 +324,7 @@ def test_training_job_contract_determinism_and_statistics():
 
 def _training_stats(change, status=None, steps=None, min_ratio=0.5):
     """training_stats-shaped data on a (width, sigma_w^2, depth) grid for ReLU."""
-    widths, weights, depths = [64, 128, 256], [1.0, 2.0, 3.0], [1, 2, 4, 8]
+    widths, weights, depths = [64, 128, 256], [1.0, 2.0, 3.0, 4.0], [1, 2, 4, 8]
     shape = (1, len(widths), len(weights), len(depths))
     grid = np.fromfunction(
         lambda a, w, s, d: change(
@@ -337,7 +360,7 @@ def test_training_claims_on_known_data():
     results = {r.key: r for r in evaluate(CLAIMS, ClaimInputs(data)) if r.number >= 9}
     # Ordered (sigma_w^2 = 1, chi_1 = 0.5): change 1e-4 everywhere, small.
     assert results["seed001.9.relu"].verdict == AGREES and results["seed001.9.relu"].value == pytest.approx(1e-4)
-    # Chaotic (sigma_w^2 = 3, chi_1 = 1.5): grows with depth; every line falls with width.
+    # Chaotic (sigma_w^2 = 3, 4; chi_1 = 1.5, 2): grows with depth; every line falls with width.
     assert results["seed001.10.relu"].verdict == AGREES and results["seed001.10.relu"].value == pytest.approx(1.0)
     assert results["seed001.11.relu"].verdict == AGREES and results["seed001.11.relu"].value == pytest.approx(-1.0)
     # min loss 0.95 against the constant output's 0.5 everywhere: no network trains, not even the
@@ -346,7 +369,7 @@ def test_training_claims_on_known_data():
     assert results["seed001.13.steps"].verdict == NOT_AVAILABLE  # no run stopped early
     assert results["seed001.9.tanh"].verdict == NOT_AVAILABLE  # no tanh in the data
     # More steps, less change: rho = -1 over the runs of the main width that stopped early.
-    steps = (1000 - 10 * np.arange(12)).reshape(1, 1, 3, 4).repeat(3, axis=1)
+    steps = (1000 - 10 * np.arange(16)).reshape(1, 1, 4, 4).repeat(3, axis=1)
     converged = np.zeros(steps.shape, np.int8)
     stats = _training_stats(lambda m, w, d: 1e-3 * (w * 10 + d), steps=steps, status=converged)
     data = data._replace(training=stats)

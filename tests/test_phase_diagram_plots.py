@@ -87,6 +87,7 @@ def fake_phase_stats() -> xr.Dataset:
                 ("activation", "bias_variance"),
                 np.array([[BORDERS[act][bv] for bv in BIAS_VARIANCES] for act in ACTIVATIONS]),
             ),
+            "replicates": (("width",), np.full(len(WIDTHS), REPLICATES, dtype=np.int64)),
         },
         coords={
             "activation": ACTIVATIONS,
@@ -96,7 +97,6 @@ def fake_phase_stats() -> xr.Dataset:
             "depth": np.array(DEPTHS, dtype=np.int64),
         },
         attrs={
-            "replicates": REPLICATES,
             "saturation_fraction": SATURATION_FRACTION,
             "confidence": 0.95,
             "resamples": 2000,
@@ -292,9 +292,14 @@ def test_bias_variance_maps(stats, kappa, config):
 def test_depth_curves(stats, kappa, config):
     fig = draw("seed001fig2", stats, kappa, config)
     points = config_value(config, "seed001.depth_curves.points")
-    assert len(fig.axes) == 2 * len(points)
-    top, bottom = fig.axes[0], fig.axes[len(points)]
+    assert len(fig.axes) == 3 * len(points)
+    top, bottom, linear = fig.axes[0], fig.axes[len(points)], fig.axes[2 * len(points)]
     assert top.get_yscale() == "log" and bottom.get_xlabel() == "$L / M$"
+    # (c): ln R against L/M on linear axes, the same curves.
+    assert linear.get_yscale() == "linear" and linear.get_xscale() == "linear"
+    first = next(line for line in linear.lines if line.get_linestyle() == "-")
+    log_middle = next(line for line in bottom.lines if line.get_linestyle() == "-")
+    np.testing.assert_allclose(first.get_ydata(), np.log(log_middle.get_ydata()))
     # one line per width; the L/M axis of the widest width reaches depth / width
     curves = [line for line in top.lines if line.get_linestyle() == "-"]
     assert len(curves) == len(WIDTHS)

@@ -12,7 +12,13 @@ import finite_ntk.papers.seed001.report as summary
 from conftest import ROOT
 from finite_ntk.claims import AGREES, DIFFERS, NOT_AVAILABLE, NOT_ESTIMABLE, evaluate
 from finite_ntk.config import load_config
-from finite_ntk.coverage import ESTIMATOR_CODES, coverage_table, select_ratio_estimate, trusted_limit
+from finite_ntk.coverage import (
+    ESTIMATOR_CODES,
+    coverage_table,
+    lower_bound_trusted,
+    select_ratio_estimate,
+    trusted_limit,
+)
 from finite_ntk.heavy_tails import LOG_STATISTICS, LOG_STATISTICS_ATTRS, log_statistics
 from finite_ntk.papers.seed001.claims import CLAIMS, load_claim_inputs
 from finite_ntk.papers.seed001.reduction import bootstrap_ratio, cell_identity, phase_statistics
@@ -100,27 +106,31 @@ def _planted_cells():
         "log_normal_ratio_hi": [1.07, 200.0, 200.0, np.nan],
         "normality_pvalue": [0.6, 0.4, 1e-4, np.nan],
     }
-    return xr.Dataset(
+    cells = xr.Dataset(
         {name: (dims, np.asarray(v).reshape(1, 4, 1)) for name, v in values.items()},
         coords={"width": [50], "weight_variance": [1.0, 2.0, 3.0, 4.0], "depth": [8]},
-        attrs={"replicates": 200, "confidence": 0.95},
+        attrs={"confidence": 0.95},
     )
+    cells["replicates"] = ("width", [200])
+    return cells
 
 
 def test_selection_per_cell():
     cells = _planted_cells()
-    selection = summary.ratio_selection(cells, controls.coverage_table(), significance=0.05, min_coverage=0.9)
+    selections = summary.ratio_selection(cells, controls.coverage_table(), significance=0.05, min_coverage=0.9)
+    selection = selections[50]
     log_limit = trusted_limit(controls.coverage_table(), 200, "log_chi_square", 0.9)
     assert log_limit >= 200  # the planted table covers R_log at every tabulated R
-    assert selection == summary.RatioSelection(200, 200, controls.PLAIN_LIMIT, log_limit, 0.05, 0.9)
-    chosen = summary.with_estimates(cells, selection)
+    lower = lower_bound_trusted(controls.coverage_table(), 200, "plain_bootstrap", 0.9)
+    assert selection == summary.RatioSelection(200, 200, controls.PLAIN_LIMIT, log_limit, 0.05, 0.9, lower)
+    chosen = summary.with_estimates(cells, selections)
     codes = chosen["estimator"].values.ravel().tolist()
     assert codes == [ESTIMATOR_CODES["plain"], ESTIMATOR_CODES["log_normal"], ESTIMATOR_CODES["none"], 0]
     np.testing.assert_array_equal(chosen["estimate"].values.ravel(), [1.05, 80.0, np.nan, np.nan])
     np.testing.assert_array_equal(chosen["estimate_hi"].values.ravel(), [1.06, 200.0, np.nan, np.nan])
     # The same as select_ratio_estimate cell by cell.
     direct = select_ratio_estimate(
-        *(cells[name].values for name in list(cells.data_vars)),
+        *(cells[name].values for name in list(cells.data_vars) if name != "replicates"),
         plain_limit=selection.plain_limit,
         log_limit=selection.log_limit,
         significance=0.05,
@@ -128,13 +138,16 @@ def test_selection_per_cell():
     np.testing.assert_array_equal(direct["estimator"], chosen["estimator"].values)
     # Only the third cell is sampled and not estimable; the note says why.
     assert summary.not_estimable_mask(chosen).values.ravel().tolist() == [False, False, True, False]
-    note = summary.not_estimable_note(chosen, xr.ones_like(chosen["estimate"], dtype=bool), selection)
-    assert note.startswith("1 of 3 cells not estimable at N = 200") and "log K not Gaussian in 1" in note
+    note = summary.not_estimable_note(chosen, xr.ones_like(chosen["estimate"], dtype=bool), selections)
+    assert note.startswith("1 of 3 cells not estimable at N = 200 (M = 50)") and "log K not Gaussian in 1" in note
+    # The lower bound: the estimate's lower end, else the plain one's where it is trusted.
+    floor = chosen["lower_bound"].values.ravel()
+    np.testing.assert_array_equal(floor, [1.04, 40.0, 10.0 if lower else np.nan, np.nan])
     # R_log untrusted at this N (the chi-square interval under-covers a law): the second cell too.
     table = controls.coverage_table()
     table["coverage"].loc[{"interval": "log_chi_square", "law": "reflected_gamma"}] = 0.5
     untrusting = summary.ratio_selection(cells, table, 0.05, 0.9)
-    assert untrusting.log_limit == 1.0
+    assert untrusting[50].log_limit == 1.0
     codes = summary.with_estimates(cells, untrusting)["estimator"].values.ravel().tolist()
     assert codes == [ESTIMATOR_CODES["plain"], 0, 0, 0]
     # A coverage table made at another confidence vouches for other intervals.
@@ -153,7 +166,7 @@ def test_selection_on_a_reduction_with_a_measured_coverage_table():
     stats = phase_statistics([job], NETWORK, root_seed=1, resamples=200, confidence=0.95, saturation_fraction=0.5)
     grid = dict(sample_sizes=(100,), ratios=(1.01, 1.1, 100.0, 1e4), simulations=40, resamples=100)
     both = summary.ratio_selection(stats, coverage_table(3, **grid), 0.05, 0.8)
-    assert both.log_limit < 100
+    assert both[8].log_limit < 100
     skewed = summary.with_estimates(stats, both).sel(activation="relu", bias_variance=1.0, width=8, weight_variance=3.0)
     assert (skewed["estimator"] == ESTIMATOR_CODES["none"]).all()
     table = coverage_table(3, laws=("lognormal",), **grid)
@@ -172,7 +185,11 @@ def test_selection_on_a_reduction_with_a_measured_coverage_table():
 
 
 def _evaluate(world: controls.World) -> dict:
-    return {r.key: r for r in evaluate(CLAIMS, controls.claim_inputs(world)) if r.number <= 8}
+    """Claims 1-8 on ``world`` (claim 7 with its planted band, as its controls read it)."""
+    results = {r.key: r for r in evaluate(CLAIMS, controls.claim_inputs(world)) if r.number <= 8}
+    sharpening = controls.claim_inputs(world, sharpening=True)
+    results.update({r.key: r for r in evaluate(CLAIMS, sharpening) if r.number == 7})
+    return results
 
 
 def test_map_claims_agree_and_differ_with_every_cell_estimable():
@@ -182,19 +199,31 @@ def test_map_claims_agree_and_differ_with_every_cell_estimable():
     for key in MAP_CLAIMS:
         assert agree[key].verdict == AGREES, (key, agree[key].note)
         assert "not estimable" not in agree[key].note
-        negative = CLAIM[key].evaluate(controls.claim_inputs(controls.NEGATIVE[key]))
+        negative = CLAIM[key].evaluate(controls.CONTROLS[key].negative())
         assert negative.verdict == DIFFERS, (key, negative.note)
 
 
 @pytest.mark.parametrize("key", sorted(controls.NOT_ESTIMABLE_WORLDS))
 def test_not_estimable_where_the_deciding_cells_cannot_be_read(key):
     """Heavy tails beyond the threshold: the cells that would decide fail the normality test
-    and their plain interval reaches past its trusted limit; the row says so and counts them."""
-    result = CLAIM[key].evaluate(controls.claim_inputs(controls.NOT_ESTIMABLE_WORLDS[key]))
+    and their plain interval reaches past its trusted limit (no lower bound of R trusted
+    either); the row says so and counts them."""
+    world = controls.NOT_ESTIMABLE_WORLDS[key]
+    result = CLAIM[key].evaluate(controls.claim_inputs(world, trusted_lower_bound=False))
     assert result.verdict == NOT_ESTIMABLE, (key, result.verdict, result.note)
     assert np.isnan(result.value)
     assert "cells not estimable at N = 200" in result.note and "log K not Gaussian in" in result.note
     assert f"past R = {controls.PLAIN_LIMIT:g}" in result.note
+
+
+@pytest.mark.parametrize("key", [key for key in controls.NOT_ESTIMABLE_WORLDS if key.split(".")[1] in ("1", "4", "5")])
+def test_a_trusted_lower_bound_decides_where_no_estimate_can(key):
+    """The same heavy-tailed worlds with the plain interval's lower end a trusted lower bound
+    of R (as the measured coverage table says of the NTK's laws): a not-estimable cell whose
+    lower bound already passes the threshold makes the row differ."""
+    result = CLAIM[key].evaluate(controls.claim_inputs(controls.NOT_ESTIMABLE_WORLDS[key]))
+    assert result.verdict == DIFFERS, (key, result.verdict, result.note)
+    assert "lower bound of R at" in result.note
 
 
 def test_estimable_cells_decide_despite_unknown_ones():
@@ -203,16 +232,16 @@ def test_estimable_cells_decide_despite_unknown_ones():
     trend leaves the unknown cells out; the middle class's ranking holds whatever class they
     are in."""
     heavy = controls.World(heavy_above=5.0)
-    moved = CLAIM["seed001.1.relu"].evaluate(
-        controls.claim_inputs(controls.NEGATIVE["seed001.1.relu"]._replace(heavy_above=5.0))
+    moved = CLAIM["seed001.1.relu.small"].evaluate(
+        controls.claim_inputs(controls.NEGATIVE["seed001.1.relu.small"]._replace(heavy_above=5.0))
     )
-    assert moved.verdict == DIFFERS and "the estimable cells decide" in moved.note and "not estimable" in moved.note
+    assert moved.verdict == DIFFERS and "cells not estimable" in moved.note
     assert moved.value > 0.3
     results = _evaluate(heavy)
     trend = results["seed001.2.relu"]
     assert trend.verdict == AGREES and "left out:" in trend.note
     sharpens = results["seed001.7.relu"]
-    assert sharpens.verdict == AGREES and "decided whatever their class" in sharpens.note
+    assert sharpens.verdict == AGREES, sharpens.note
 
 
 def test_map_claims_are_not_available_without_a_coverage_table():
@@ -231,26 +260,7 @@ def test_load_claim_inputs_reads_the_coverage_table_and_the_heavy_tails_settings
     inputs = load_claim_inputs({"phase": [str(phase)], "coverage": [str(table)]}, config)
     assert inputs.data.significance == 0.01 and inputs.data.min_coverage == 0.8
     xr.testing.assert_identical(inputs.data.coverage, controls.coverage_table())
-    assert CLAIM["seed001.1.relu"].evaluate(inputs).verdict == AGREES
+    assert CLAIM["seed001.1.relu.small"].evaluate(inputs).verdict == AGREES
     without = load_claim_inputs({"phase": [str(phase)]}, CONFIG)
     assert without.data.coverage is None
-    assert CLAIM["seed001.1.relu"].evaluate(without).verdict == NOT_AVAILABLE
-
-
-def test_rankings_the_unknown_cells_allow():
-    """The rank correlation's outcomes over every ordering that intervals allow: one ordering
-    for points, every weak ordering for overlapping intervals."""
-    x = np.array([1.0, 2.0, 3.0])
-    falls = list(
-        summary.rank_correlation_outcomes(x, np.array([0.3, 0.2, 0.1]), np.array([0.3, 0.2, 0.1]), lambda r: r <= -0.8)
-    )
-    assert falls == [True]
-    assert len(list(summary.feasible_orderings(np.zeros(4), np.ones(4)))) == 75  # every weak ordering of 4
-    # Disjoint intervals decide; overlapping ones may not.
-    assert summary.decide(
-        summary.rank_correlation_outcomes(x, np.array([0.5, 0.3, 0.0]), np.array([0.6, 0.4, 0.2]), lambda r: r <= -0.8)
-    ) == summary.Decision(True, True)
-    undecided = summary.decide(
-        summary.rank_correlation_outcomes(x, np.array([0.0, 0.0, 0.0]), np.array([0.6, 0.4, 0.2]), lambda r: r <= -0.8)
-    )
-    assert not undecided.decided and undecided.defined
+    assert CLAIM["seed001.1.relu.small"].evaluate(without).verdict == NOT_AVAILABLE

@@ -29,15 +29,21 @@ SEED002_DATA = {
     "seed002_convergence",
     "seed002_projection",
     "seed002_eigenvalues",
+    "seed002_illustrations",
     "seed002_digits_table",
     "seed002_lazy_features",
 }
+# Seed 002's depth rate draws nothing: the root seed leaves its job and its figure alone.
+SEED002_RATE_PLOT = {"plot_seed002rate"}
 SEED002_LAZY = {"seed002_lazy_features", "plot_seed002table1", "seed002_report_tables"}
 SEED001_PHASE_PLOTS = {f"plot_{f.name}" for f in FIGURES if "seed001_phase" in f.inputs.values()}
 SEED001_KAPPA_PLOTS = {f"plot_{f.name}" for f in FIGURES if "seed001_kappa" in f.inputs.values()}
 SEED001_TRAINING_PLOTS = {f"plot_{f.name}" for f in FIGURES if "seed001_training" in f.inputs.values()}
 SEED001_TRAINING = {"seed001_train", "seed001_training_reduce", "seed001_report"} | SEED001_TRAINING_PLOTS
 SEED001_SAMPLING = {"seed001_sample", "seed001_reduce", "seed001_report"} | SEED001_PHASE_PLOTS
+SEED001_THEOREM3 = {"seed001_theorem3", "seed001_theorem3_report"} | {
+    f"plot_{f.name}" for f in FIGURES if "seed001_theorem3" in f.inputs.values()
+}
 
 
 def dry_run_rules(cwd: Path, *arguments: str, env: dict | None = None) -> dict[str, int]:
@@ -89,7 +95,7 @@ FIELD_EFFECTS = {
         1,
         {"sample_fnn", "sample_pinn", "reduce_monte_carlo"}
         | TRAINING
-        | (ALL_PLOTS - SEED001_KAPPA_PLOTS)
+        | (ALL_PLOTS - SEED001_KAPPA_PLOTS - SEED002_RATE_PLOT)
         | REPORT_RULES
         | SEED002_DATA
         | {"seed002_report_tables"}
@@ -126,6 +132,7 @@ FIELD_EFFECTS = {
     "seed002.synthetic.dimension": (
         4,
         {"seed002_convergence", "seed002_projection", "plot_seed002fig4", "plot_seed002fig6", "seed002_report_tables"}
+        | {"seed002_illustrations", "plot_seed002fig2", "plot_seed002fig3"}
         | REPORT_RULES,
     ),
     "seed002.lazy_features.steps": (10, SEED002_LAZY | REPORT_RULES),
@@ -148,6 +155,8 @@ FIELD_EFFECTS = {
     "seed001.relative_std_thresholds": ([0.5, 1.0], (SEED001_PHASE_PLOTS | {"seed001_report"}) | REPORT_RULES),
     "seed001.kappa.max_depth": (6, {"seed001_kappa", "seed001_report"} | SEED001_KAPPA_PLOTS | REPORT_RULES),
     "seed001.training.max_steps": (2000, SEED001_TRAINING | REPORT_RULES),
+    # Section 5 (Theorem 3): its one job, its figures and report part, nothing else of seed 001.
+    "seed001.theorem3.replicates": (12, SEED001_THEOREM3 | REPORT_RULES),
     # Heavy tails: the coverage table and what reads it; the convergence experiment and its figures.
     "heavy_tails.coverage.simulations": (30, COVERAGE | REPORT_RULES),
     "monte_carlo.convergence.max_draws": (2000, {"seed000_convergence"} | CONVERGENCE_PLOTS | REPORT_RULES),

@@ -63,6 +63,7 @@ __all__ = [
     "draw_log_samples",
     "law_log_variance",
     "law_scale",
+    "lower_bound_trusted",
     "law_ratio",
     "resample_counts",
     "select_ratio_estimate",
@@ -340,6 +341,28 @@ def trusted_limit(table: xr.Dataset, replicates: int, interval: str, min_coverag
             break
         limit = float(ratio)
     return limit
+
+
+def lower_bound_trusted(
+    table: xr.Dataset, replicates: int, interval: str = "plain_bootstrap", min_coverage: float = TRUSTED_COVERAGE
+) -> bool:
+    """Whether the lower end of an interval of :data:`INTERVALS` is a lower confidence bound of
+    R at ``replicates`` draws: at the tabulated N of :func:`tabulated_sample_size`, the lower
+    end lay at or below the true R (``coverage + miss_low``: the interval covered R or lay
+    entirely below it) at least ``min_coverage`` of the time at *every* tabulated R under
+    every law. False where no tabulated N is reached.
+
+    The plain ratio under-estimates a heavy-tailed R, and its bootstrap interval misses on the
+    low side: it stops bounding R from above long before it stops bounding it from below.
+    Such a bound cannot say that R is small, only that R is at least that large."""
+    if interval not in INTERVALS:
+        raise ValueError(f"interval: one of {INTERVALS}, got {interval!r}")
+    n = tabulated_sample_size(table, replicates)
+    if n is None:
+        return False
+    at = {"n": n, "interval": interval}
+    below = (table["coverage"].sel(at) + table["miss_low"].sel(at)).min("law")
+    return bool((below >= min_coverage).all())
 
 
 def select_ratio_estimate(

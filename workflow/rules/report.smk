@@ -27,6 +27,8 @@ rule report_claims:
         csv=report(f"{REPORT}/claims.csv", caption="../report/claims.rst", category="Report"),
         nc=f"{REPORT}/claims.nc",
         precise_tex=f"{REPORT}/claims_precise.tex",
+        # Each paper's claims in sentences, for its chapter (generated/claims_digest_<paper>.tex).
+        **{f"claims_digest_{paper_id}": f"{REPORT}/claims_digest_{paper_id}.tex" for paper_id in PAPER_OUTPUTS},
     params:
         settings=config,
     log:
@@ -76,6 +78,7 @@ rule build_report:
         figure_index=f"{REPORT}/figure_index.tex",
         heavy_tails_macros=f"{REPORT}/heavy_tails_macros.tex",
         coverage=f"{REPORT}/coverage.tex",
+        **{f"claims_digest_{paper_id}": f"{REPORT}/claims_digest_{paper_id}.tex" for paper_id in PAPER_OUTPUTS},
         # Each paper's generated parts, named as report.tex reads them (generated/<name>.tex).
         **{name: path for outputs in PAPER_OUTPUTS.values() for name, path in outputs.report_parts.items()},
         figures=[path for path in FIGURE_TARGETS if path.endswith(".pdf")],
@@ -89,7 +92,8 @@ rule build_report:
         report(f"{REPORT}/report.pdf", caption="../report/report.rst", category="Report"),
     params:
         source=lambda wildcards, input: os.path.commonpath(input.sources),
-        parts=[name for outputs in PAPER_OUTPUTS.values() for name in outputs.report_parts],
+        parts=[name for outputs in PAPER_OUTPUTS.values() for name in outputs.report_parts]
+        + [f"claims_digest_{paper_id}" for paper_id in PAPER_OUTPUTS],
         folders=[folder for outputs in PAPER_OUTPUTS.values() for folder in outputs.report_files],
     log:
         f"{DATA}/logs/build_report.log",

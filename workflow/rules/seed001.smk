@@ -167,15 +167,64 @@ rule seed001_report:
 SEED001_REPORT = rules.seed001_report.output[0]
 
 
+# Section 5 (issue 27): Lemma 1, eq. (10) and Theorem 3's output variance, in theory and
+# three Monte Carlos (finite_ntk.papers.seed001.theorem3):
+#   data/<run>/seed001/theorem3.nc         theory, (a), (b), (c) and their reductions
+#   report/<run>/seed001_theorem3.tex      the subsection's numbers
+from finite_ntk.papers.seed001.theorem3 import THEOREM3_FIELDS as SEED001_THEOREM3_FIELDS, check_theorem3_config
+
+try:
+    check_theorem3_config(config)
+except ValueError as error:
+    raise WorkflowError(f"invalid configuration: {error}") from None
+
+SEED001_THEOREM3_FILES = declared_files("seed001_theorem3")
+
+
+rule seed001_theorem3:
+    output:
+        SEED001_THEOREM3_FILES,
+    params:
+        settings=config_subset(config, list(SEED001_THEOREM3_FIELDS)),
+    log:
+        f"{DATA}/logs/seed001/theorem3.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed001_theorem3.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/seed001_theorem3.py"
+
+
+rule seed001_theorem3_report:
+    input:
+        SEED001_THEOREM3_FILES,
+    output:
+        f"{REPORT}/seed001_theorem3.tex",
+    log:
+        f"{DATA}/logs/seed001/theorem3_report.log",
+    localrule: True
+    conda:
+        ENV
+    script:
+        "../scripts/seed001_theorem3.py"
+
+
+SEED001_THEOREM3_REPORT = rules.seed001_theorem3_report.output[0]
+
+
 register_paper(
     "seed001",
-    targets=SEED001_TARGETS + [SEED001_REPORT],
-    sources=SEED001_FILES,
-    # The coverage table decides which estimate of R each map claim may read (claims 1-8).
+    targets=SEED001_TARGETS + [SEED001_REPORT] + SEED001_THEOREM3_FILES + [SEED001_THEOREM3_REPORT],
+    sources={**SEED001_FILES, "seed001_theorem3": SEED001_THEOREM3_FILES},
+    # The coverage table decides which estimate of R each map claim may read (claims 1-8);
+    # kappa.nc holds Lemma 2's kappas (the conditioning claims).
     claim_inputs={
         "phase": SEED001_FILES["seed001_phase"],
         "training": SEED001_FILES["seed001_training"],
         "coverage": COVERAGE_TABLE,
+        "kappa": SEED001_FILES["seed001_kappa"],
+        "theorem3": SEED001_THEOREM3_FILES,
     },
-    report_parts={"seed001": SEED001_REPORT},
+    report_parts={"seed001": SEED001_REPORT, "seed001_theorem3": SEED001_THEOREM3_REPORT},
 )

@@ -5,6 +5,8 @@
 #   data/<run>/seed002/convergence_{synthetic,digits}.nc   Figures 4, 5: kernel against depth
 #   data/<run>/seed002/projection.nc                        Figure 6: projection term of f_t
 #   data/<run>/seed002/eigenvalues.nc                       Figure 7: smallest eigenvalue
+#   data/<run>/seed002/illustrations.nc                     Figures 2, 3: kernel matrix, correlation map
+#   data/<run>/seed002/depth_rate.nc                        Theorem 2's rate, Corollary 1's onset
 #   data/<run>/seed002/digits_table.nc                      Table 2: NTK predictor on digits
 #   data/<run>/seed002/lazy/w<width>.nc                     Table 1: last hidden layer's deviation
 #   report/<run>/seed002.tex                                the chapter's numbers and tables
@@ -18,8 +20,10 @@
 from finite_ntk.papers.seed002.settings import (
     CONVERGENCE_DATASETS,
     CONVERGENCE_FIELDS,
+    DEPTH_RATE_FIELDS,
     DIGITS_TABLE_FIELDS,
     EIGENVALUE_FIELDS,
+    ILLUSTRATION_FIELDS,
     LAZY_FIELDS,
     PROJECTION_FIELDS,
     check_seed002_config,
@@ -46,6 +50,8 @@ SEED002_FILES = {
             "seed002_convergence_digits",
             "seed002_projection",
             "seed002_eigenvalues",
+            "seed002_depth_rate",
+            "seed002_illustrations",
         )
     },
     "seed002_lazy": declared_files("seed002_lazy", width=SEED002["lazy_features"]["widths"]),
@@ -106,6 +112,36 @@ rule seed002_eigenvalues:
         "../scripts/seed002_eigenvalues.py"
 
 
+rule seed002_illustrations:
+    output:
+        SEED002_FILES["seed002_illustrations"],
+    params:
+        settings=config_subset(config, ILLUSTRATION_FIELDS),
+    log:
+        f"{DATA}/logs/seed002/illustrations.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed002_illustrations.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/seed002_illustrations.py"
+
+
+rule seed002_depth_rate:
+    output:
+        SEED002_FILES["seed002_depth_rate"],
+    params:
+        settings=config_subset(config, DEPTH_RATE_FIELDS),
+    log:
+        f"{DATA}/logs/seed002/depth_rate.log",
+    benchmark:
+        f"{DATA}/benchmarks/seed002_depth_rate.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/seed002_depth_rate.py"
+
+
 rule seed002_digits_table:
     input:
         SEED002_DATA_FILES,
@@ -135,9 +171,10 @@ rule seed002_lazy_features:
     benchmark:
         f"{DATA}/benchmarks/seed002_lazy_w{{width}}.tsv"
     # The widest network holds three weight matrices and their gradients (8000 x 8000 in
-    # float32: 0.8 GB).
+    # float32: 0.8 GB), and XLA a few more copies of the hidden one: 16 bytes per entry of the
+    # width x width matrix, with half again for slack (30,000: 22 GB, config/seed002_paper.yaml).
     resources:
-        mem_mb=3000,
+        mem_mb=lambda wildcards: max(3000, int(1.5 * 16 * int(wildcards.width) ** 2 / 1e6) + 500),
     conda:
         ENV
     script:
@@ -152,6 +189,7 @@ rule seed002_report_tables:
         convergence=SEED002_FILES["seed002_convergence_synthetic"] + SEED002_FILES["seed002_convergence_digits"],
         projection=SEED002_FILES["seed002_projection"],
         eigenvalues=SEED002_FILES["seed002_eigenvalues"],
+        depth_rate=SEED002_FILES["seed002_depth_rate"],
     output:
         f"{REPORT}/seed002.tex",
     log:
@@ -177,6 +215,7 @@ register_paper(
         "projection": SEED002_FILES["seed002_projection"],
         "eigenvalues": SEED002_FILES["seed002_eigenvalues"],
         "lazy": SEED002_FILES["seed002_lazy"],
+        "depth_rate": SEED002_FILES["seed002_depth_rate"],
     },
     report_parts={"seed002": SEED002_REPORT},
 )

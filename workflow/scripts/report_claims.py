@@ -1,4 +1,5 @@
-"""Claims table: report/<run>/claims.{tex,csv,nc}, rules.tex and claims_precise.tex.
+"""Claims table: report/<run>/claims.{tex,csv,nc}, rules.tex, claims_precise.tex and each
+paper's claims in sentences (claims_digest_<paper>.tex, for its chapter).
 
 Each paper of finite_ntk.papers.PAPERS reads its own inputs: the rule names them
 ``<paper id>__<key>`` and the paper's claims module's ``load_claim_inputs`` gets
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from finite_ntk.claims import (
     claims_dataset,
+    claims_digest_latex,
     claims_latex,
     evaluate,
     rules_latex,
@@ -45,6 +47,10 @@ for r in results:
     print(f"{r.key:26s} {r.verdict:8s} value={r.value!r} [{r.lo!r}, {r.hi!r}] {r.note}", file=log)
 
 Path(outputs.tex).write_text(claims_latex(results))
+for paper in PAPERS.values():
+    Path(outputs[f"claims_digest_{paper.id}"]).write_text(
+        claims_digest_latex([r for r in results if r.paper == paper.id])
+    )
 Path(outputs.rules).write_text(rules_latex(thresholds))
 write_claims_csv(results, outputs.csv)
 attrs = {"run": config["run"], **provenance_attributes()}

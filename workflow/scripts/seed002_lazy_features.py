@@ -13,10 +13,17 @@ from finite_ntk.seeding import job_key  # noqa: E402
 config = snakemake.config  # noqa: F821
 section = config["seed002"]["lazy_features"]
 width = int(snakemake.wildcards.width)  # noqa: F821
-# The task is the same for every width (its own generator); the weights are the width's.
+# The task is the same for every width (its own generator); the weights are the width's and
+# the network's.
 task = token_task(generator(config["root_seed"], "lazy_features/task"), section["tokens"], section["classes"])
-key = job_key(config["root_seed"], "seed002/lazy_features", width=width)
-progress(f"width {width}: {section['tokens']} tokens, {section['classes']} classes, {section['steps']} steps")
-ds = lazy_features_dataset(key, task, width, section["learning_rate"], section["steps"], progress)
+keys = [
+    job_key(config["root_seed"], "seed002/lazy_features", width=width, network=network)
+    for network in range(section["networks"])
+]
+progress(
+    f"width {width}: {section['networks']} networks, {section['tokens']} tokens, {section['classes']} classes, "
+    f"{section['steps']} steps"
+)
+ds = lazy_features_dataset(keys, task, width, section["learning_rate"], section["steps"], progress)
 write_netcdf_atomic(ds, snakemake.output[0], attrs={"root_seed": config["root_seed"], **provenance_attributes()})  # noqa: F821
 progress(f"wrote {snakemake.output[0]}")  # noqa: F821

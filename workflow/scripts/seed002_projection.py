@@ -1,4 +1,4 @@
-"""Seed 002, Figure 6: norm of the projection term of the NTK predictor against depth
+"""Seed 002, Figure 6: early stopping of the NTK predictor against depth and data-set size
 (synthetic points and images of the digit data set `seed002.digits_data` names)."""
 
 from finite_ntk.jobs import start
@@ -19,10 +19,17 @@ sets = {name: projection_points(config, name) for name in ("synthetic", "digits"
 about = {name: data_attributes(config, name) for name in sets}
 depths = log_depths(section["max_depth"], section["depth_points"])
 progress(
-    f"{section['n_train']} training and {section['n_test']} evaluation points, {len(depths)} depths up to {depths[-1]}"
+    f"training sizes {section['sizes']}, {section['n_test']} evaluation points, {len(depths)} depths up to {depths[-1]}"
 )
 ds = projection_dataset(
-    sets, depths, section["stopping_times"], progress, data_names={name: a["data_name"] for name, a in about.items()}
+    sets,
+    section["sizes"],
+    depths,
+    section["fixed_depth"],
+    section["depth_scale"],
+    section["stopping_times"],
+    progress,
+    data_names={name: a["data_name"] for name, a in about.items()},
 )
 attrs = {
     "root_seed": config["root_seed"],

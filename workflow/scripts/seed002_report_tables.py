@@ -4,7 +4,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from finite_ntk.papers.seed002.claims import RULES
+from finite_ntk.papers.seed002.claims import STATED_DEPTH
 from finite_ntk.papers.seed002.report import seed002_latex
 
 inputs = snakemake.input  # noqa: F821
@@ -22,7 +22,8 @@ text = seed002_latex(
     eigenvalues=load(inputs.eigenvalues[0]),
     digits_table=load(inputs.digits_table[0]),
     lazy=[load(path) for path in inputs.lazy],
-    stable_threshold=RULES["stable_eigenvalue"],
+    stated_depth=STATED_DEPTH,
+    depth_rate=load(inputs.depth_rate[0]),
 )
 Path(snakemake.output[0]).write_text(text)  # noqa: F821
 with open(snakemake.log[0], "w") as log:  # noqa: F821

@@ -42,6 +42,7 @@ come from a bootstrap over lines seeded from the run's root seed and the claim's
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
@@ -51,8 +52,10 @@ import xarray as xr
 
 import finite_ntk.papers.seed001.report as phase
 from finite_ntk.claims import (
+    AGREES,
     DIFFERS,
     NAN,
+    NOT_AVAILABLE,
     NOT_ESTIMABLE,
     Claim,
     Outcome,
@@ -79,17 +82,31 @@ THRESHOLDS: Mapping[str, Threshold] = MappingProxyType(
             0.5,
             "curves collapse against $L/M$: spread across widths at equal $L/M$ over the spread at equal $L$ at most",
         ),
+        "exponential_r2": Threshold(
+            0.9, "exponential in $L/M$: share of the variance of $\\ln R$ a line in $L/M$ explains at least"
+        ),
+        "exponential_span": Threshold(0.25, "exponential in $L/M$: the fitted cells reach $L/M$ of at least"),
         "decreasing_rho": Threshold(-0.8, "decreases with width: median Spearman $\\rho$ of $R$ with $M$ at most"),
         "border_moves": Threshold(
             0.5,
             "the border moves: range of the border's $\\sigma_w^2$ over the $\\sigma_b^2$ of Figure 7 at least "
             "(below it: stays)",
         ),
-        "shallow_depth": Threshold(2, "shallow networks: depth $L$ at most"),
+        "flat_depth": Threshold(
+            1.5,
+            "does not increase with depth: median over the ordered lines of $(R(L_{\\max}) - 1) / "
+            "(R(L_{\\max}/8) - 1)$ at most",
+        ),
         "untrained_loss_ratio": Threshold(
             0.9, "does not train: minimal loss over the best constant output's loss at least"
         ),
         "trained_loss_ratio": Threshold(0.5, "trains: minimal loss over the best constant output's loss below"),
+        "conditioning_gap": Threshold(
+            2.0,
+            "well- against ill-conditioned: chaotic over ordered $\\kappa_1/\\kappa_2$ at the deepest depth at least",
+        ),
+        "small_spread": Threshold(0.3, "small against its mean: (max $-$ min) / mean over the covariances at most"),
+        "min_lines": Threshold(2, "a trend over lines: lines with three finished runs at least"),
         "min_early_stops": Threshold(
             5, "steps against the NTK change: runs that stopped early (the paper's rule) at least"
         ),
@@ -97,6 +114,20 @@ THRESHOLDS: Mapping[str, Threshold] = MappingProxyType(
 )
 RULES: dict[str, float] = {name: t.value for name, t in THRESHOLDS.items()}
 RULE_MONOTONE = f"agrees when ρ ≥ {RULES['monotone_rho']:g}"
+# Claims whose threshold is this project's reading (the paper states none) are read at every
+# width, and the note shows where the verdict flips: the row differs when some width differs.
+_EVERY_WIDTH = "read at every width; differs when some width differs, not estimable when some width cannot be read"
+RULE_PER_WIDTH_SMALL = (
+    f"{_EVERY_WIDTH}; a width agrees when its largest std/mean is at most the first std/mean threshold"
+)
+RULE_PER_WIDTH_BELOW_MEAN = (
+    f"{_EVERY_WIDTH}; a width agrees when its largest std/mean is below the second threshold (1)"
+)
+RULE_FLAT_DEPTH = f"{_EVERY_WIDTH}; a width agrees when the median ratio is at most {RULES['flat_depth']:g}"
+RULE_SHALLOW = (
+    f"{_EVERY_WIDTH}; a width agrees when every σw² is at most the first std/mean threshold at the shallowest "
+    "depth (L* ≥ that depth)"
+)
 
 # The training rows' rules (claims 9-13). "Finished": the runs that reached the training time
 # (tau = 1) or stopped early by the paper's rule; diverged runs and those stopped at the
@@ -113,6 +144,20 @@ RULE_UNTRAINABLE = (
     f"{RULES['untrained_loss_ratio']:g} at L and every deeper depth; agrees when the clearly ordered σw² stop "
     "training at some depth of the grid and the clearly chaotic ones at a larger depth or never"
 )
+RULE_SHARPENS = (
+    f"band widths at the largest L/M every width reaches; agrees when ρ ≤ {RULES['decreasing_rho']:g}; decided over "
+    "every place the not-estimable cells leave the band's edges, else not estimable"
+)
+RULE_BAND = (
+    f"agrees when ρ ≥ {RULES['monotone_rho']:g} (a band that does not change with σb² differs); decided over "
+    "every place the not-estimable cells leave the band's edges, else not estimable"
+)
+RULE_CONDITIONING = (
+    f"agrees when the ordered excess is ≤ {RULES['kernel_close']:g} and chaotic over ordered κ₁/κ₂ is ≥ "
+    f"{RULES['conditioning_gap']:g}, at every input covariance below 1"
+)
+RULE_BORDER_CHANGE = f"{_FINISHED}; agrees when the ratio is > 1 and the border's largest change < 1"
+RULE_SHALLOW_CHANGE = f"{_FINISHED}; {_EVERY_WIDTH}; a width agrees when ≤ {RULES['kernel_close']:g}"
 RULE_STEPS = (
     f"over the runs that stopped early (n/a with fewer than {RULES['min_early_stops']:g}); "
     f"agrees when ρ ≤ {RULES['decreasing_rho']:g}"
@@ -126,6 +171,7 @@ class ClaimInputs(NamedTuple):
     """What seed 001's checks read; ``None`` where this run lacks it (the rows say n/a)."""
 
     data: Seed001Data | None = None
+    theorem3: xr.Dataset | None = None  # theorem3.nc: Section 5, claims 14-17 (theorem3_claims)
 
 
 Check = Callable[[Claim[ClaimInputs], ClaimInputs], Outcome]
@@ -137,7 +183,7 @@ NO_SEED001 = "no seed-001 data in this run"
 NO_COVERAGE = "no coverage table of the estimates of R in this run (heavy_tails)"
 
 
-def _estimated(inputs: ClaimInputs) -> tuple[xr.Dataset, phase.RatioSelection] | str:
+def _estimated(inputs: ClaimInputs) -> tuple[xr.Dataset, phase.Selections] | str:
     """Seed 001's statistics with each cell's selected estimate of R
     (:func:`~finite_ntk.papers.seed001.report.with_estimates`) and the selection's settings,
     or the note of an n/a row."""
@@ -152,7 +198,7 @@ def _estimated(inputs: ClaimInputs) -> tuple[xr.Dataset, phase.RatioSelection] |
 
 def _seed001_cells(
     inputs: ClaimInputs, activation: str, bias_variance: float | None = None
-) -> tuple[xr.Dataset, phase.RatioSelection] | str:
+) -> tuple[xr.Dataset, phase.Selections] | str:
     """Seed 001's cells of one activation at ``bias_variance`` (default: the maps'), with
     their estimates and the selection; or the note of an n/a row."""
     found = _estimated(inputs)
@@ -173,46 +219,196 @@ def _join(*parts: str) -> str:
     return "; ".join(part for part in parts if part)
 
 
+def _reasons(data: xr.Dataset, mask: xr.DataArray, selections: phase.Selections, rows: Sequence[AtWidth]) -> str:
+    """Why cells could not be read, once for the row, when some width is not estimable."""
+    if not any(row.verdict == NOT_ESTIMABLE for row in rows):
+        return ""
+    return phase.not_estimable_note(data, mask & xr.ones_like(data["second_moment_ratio"], dtype=bool), selections)
+
+
+class AtWidth(NamedTuple):
+    """One width's reading of a map claim whose threshold is this project's: the reader sees
+    where the verdict flips."""
+
+    width: int
+    value: float
+    verdict: str  # agrees, differs, not estimable, n/a (no such cells at this width)
+    detail: str = ""
+
+
+def _across_widths(measure: str, rows: Sequence[AtWidth], note: str = "") -> Outcome:
+    """The row of a claim read at every width: *differs* when some width differs, else *not
+    estimable* when some width cannot be read, else *agrees* when every width with data
+    agrees (*n/a* when none has). The value is the first differing width's, else the widest
+    width's with a value; the note gives every width's value and verdict."""
+    rows = [row for row in rows if row.verdict != NOT_AVAILABLE]
+    if not rows:
+        return Outcome(measure, note=_join("no such cells in this run", note))
+    verdicts = [row.verdict for row in rows]
+    verdict = DIFFERS if DIFFERS in verdicts else NOT_ESTIMABLE if NOT_ESTIMABLE in verdicts else AGREES
+    valued = [row for row in rows if np.isfinite(row.value)]
+    chosen = next((row for row in rows if row.verdict == DIFFERS), valued[-1] if valued else None)
+    shown = "; ".join(
+        f"M = {row.width}: "
+        + (f"{row.value:.3g} " if np.isfinite(row.value) else "")
+        + f"{row.verdict}"
+        + (f" ({row.detail})" if row.detail else "")
+        for row in rows
+    )
+    value = chosen.value if chosen is not None and verdict != NOT_ESTIMABLE else NAN
+    return Outcome(measure, value, verdict=verdict, note=_join(shown, note))
+
+
+def _largest_std_at(data: xr.Dataset, mask: xr.DataArray, selections: phase.Selections, bound: float) -> AtWidth:
+    """The largest std/mean over the cells of one width where ``mask`` holds, against
+    ``bound``: decided by the estimable cells alone when every cell is estimable or one of
+    them (or a not-estimable cell's trusted lower bound) already exceeds the bound."""
+    width = int(data["width"])
+    mask = mask & phase.sampled_mask(data)
+    if int(mask.sum()) == 0:
+        return AtWidth(width, NAN, NOT_AVAILABLE)
+    largest = phase.largest_relative_std(data, mask)
+    unknown = _short(phase.not_estimable_note(data, mask, selections))
+    if not unknown:
+        ok = largest.value <= bound
+        return AtWidth(width, largest.value, verdict_of(ok), "" if ok else f"at {_cell(largest.where)}")
+    if largest.cells and largest.value > bound:
+        return AtWidth(width, largest.value, DIFFERS, _join(f"at {_cell(largest.where)}", unknown))
+    floor = data[phase.LOWER_BOUND].where(mask & phase.not_estimable_mask(data))
+    if floor.notnull().any():
+        at = floor.isel({dim: int(i) for dim, i in floor.argmax(...).items()})
+        value = float(phase.relative_std(at))
+        if value > bound:
+            where = f"σw² = {float(at['weight_variance']):g}, depth {int(at['depth'])}"
+            return AtWidth(width, value, DIFFERS, _join(f"lower bound of R at {where}", unknown))
+    return AtWidth(width, NAN, NOT_ESTIMABLE, unknown)
+
+
+def _cell(where: str) -> str:
+    """'σw² = 1, depth 64' out of largest_relative_std's 'width 50, σw² = 1, depth 64'."""
+    return where.split(", ", 1)[1] if where.startswith("width ") else where
+
+
+def _short(unknown: str) -> str:
+    """The count of a not-estimable note without its reasons ('' stays '')."""
+    return unknown.split(": ", 1)[0]
+
+
 def seed001_largest_std(activation: str, cells: str, below: int) -> Check:
-    """Claims 1, 4, 5: the largest std/mean = sqrt(R - 1) over the clearly ordered
-    (chi_1 <= ORDERED_CHI), border (the sampled sigma_w^2 nearest it) or shallow (depth <=
-    shallow_depth, every sigma_w^2) cells of the maps, every width and depth; agrees when
-    at most the config's relative-std threshold number ``below`` (0: nearly deterministic,
-    -1: std below the mean). Each cell's R is its selected estimate: where some cells are
-    not estimable, the estimable ones decide only when one of them already exceeds the
-    threshold (differs); otherwise the row is not estimable."""
-    what = {"ordered": f"clearly ordered (χ₁ ≤ {phase.ORDERED_CHI:g})", "border": "border", "shallow": "shallow"}[cells]
-    measure = f"{activation}: largest std/mean = √(R − 1) over the {what} cells of the maps"
+    """Claims 1 (small part) and 4: at each width, the largest std/mean = sqrt(R - 1) over
+    the clearly ordered (chi_1 <= ORDERED_CHI) or border (the sampled sigma_w^2 nearest it)
+    cells of the maps, every depth, against the config's relative-std threshold number
+    ``below`` (0: nearly deterministic, -1: std below the mean); the row differs when some
+    width does (:func:`_across_widths`). Each cell's R is its selected estimate; a width with
+    not-estimable cells is decided only when an estimable cell, or a not-estimable cell's
+    trusted lower bound of R, already exceeds the threshold."""
+    what = {"ordered": f"clearly ordered (χ₁ ≤ {phase.ORDERED_CHI:g})", "border": "border"}[cells]
+    measure = f"{activation}: largest std/mean = √(R − 1) over the {what} cells of the maps, at each width"
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
         found = _seed001_cells(inputs, activation)
         if isinstance(found, str):
             return Outcome(measure, note=found)
-        data, selection = found
-        if cells == "ordered":
-            mask = phase.chi_mask(data, "ordered")
-        elif cells == "border":
-            mask = phase.border_mask(data)
-        else:
-            mask = data["depth"] <= RULES["shallow_depth"]
-        mask = mask & phase.sampled_mask(data)
-        if int(mask.sum()) == 0:
-            return Outcome(measure, note="no such cells in this run")
+        data, selections = found
+        mask = phase.chi_mask(data, "ordered") if cells == "ordered" else phase.border_mask(data)
         bound = _std_threshold(inputs, below)
-        largest = phase.largest_relative_std(data, mask)
-        unknown = phase.not_estimable_note(data, mask, selection)
-        if not unknown:
-            note = f"at {largest.where}; {largest.cells} cells; threshold {bound:g}"
-            return Outcome(measure, largest.value, largest.lo, largest.hi, verdict_of(largest.value <= bound), note)
-        if largest.cells and largest.value > bound:
-            note = _join(f"at {largest.where}; threshold {bound:g}: the estimable cells decide", unknown)
-            return Outcome(measure, largest.value, largest.lo, largest.hi, DIFFERS, note)
-        seen = (
-            f"largest over the {largest.cells} estimable: {largest.value:.3g} at {largest.where}"
-            if largest.cells
-            else ""
+        rows = [_largest_std_at(data.sel(width=w), mask, selections, bound) for w in data["width"].values]
+        why = _reasons(data, mask, selections, rows)
+        return _across_widths(measure, rows, _join(f"threshold {bound:g}", why))
+
+    return check
+
+
+def seed001_flat_with_depth(activation: str) -> Check:
+    """Claim 1 (depth part): in the ordered phase the variance does not increase with depth.
+    At each width, over the clearly ordered sigma_w^2 of the maps, the excess of R over 1
+    at the deepest depth over its excess at the depth nearest an eighth of it,
+    (R(L_max) - 1) / (R(L_max / 8) - 1): 1 for a flat line, e^{c L_max} for a chaotic one;
+    the median over the lines whose two cells are estimable (the others left out and
+    counted), against flat_depth. A width none of whose lines can be read is not
+    estimable."""
+    measure = f"{activation}: median over the clearly ordered σw² of (R(L_max) − 1) / (R(L_max/8) − 1), at each width"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        found = _seed001_cells(inputs, activation)
+        if isinstance(found, str):
+            return Outcome(measure, note=found)
+        data, selections = found
+        mask = phase.chi_mask(data, "ordered")
+        rows = []
+        for width in data["width"].values:
+            cells = data.sel(width=width)
+            sampled = cells["second_moment_ratio"].dropna("depth", how="all")["depth"].values
+            if sampled.size < 2:
+                rows.append(AtWidth(int(width), NAN, NOT_AVAILABLE))
+                continue
+            deepest = int(sampled.max())
+            reference = int(sampled[np.argmin(np.abs(sampled - deepest / 8))])
+            excess = (cells[phase.ESTIMATE] - 1).where(mask)
+            growth = (excess.sel(depth=deepest) / excess.sel(depth=reference)).dropna("weight_variance")
+            lines = int(mask.sum())
+            if growth.size == 0:
+                unknown = _short(phase.not_estimable_note(cells.sel(depth=[reference, deepest]), mask, selections))
+                rows.append(AtWidth(int(width), NAN, NOT_ESTIMABLE if unknown else NOT_AVAILABLE, unknown))
+                continue
+            value = float(growth.median())
+            left = f"{lines - growth.size} of {lines} lines not estimable" if growth.size < lines else ""
+            detail = _join(f"L = {reference} to {deepest}", left)
+            rows.append(AtWidth(int(width), value, verdict_of(value <= RULES["flat_depth"]), detail))
+        why = _reasons(data, mask, selections, rows)
+        return _across_widths(measure, rows, _join(f"threshold {RULES['flat_depth']:g}", why))
+
+    return check
+
+
+def seed001_shallow_depth(activation: str) -> Check:
+    """Claim 5: the variance is small for sufficiently shallow networks with any sigma_w^2.
+    At each width, the shallowest-first run of depths at which every sigma_w^2 of the maps
+    (ordered, border and chaotic) is nearly deterministic (std/mean at most the first
+    threshold): L* is its deepest depth, 0 when already the shallowest depth has a
+    sigma_w^2 above it. The statement holds at a width when L* is at least the grid's
+    shallowest depth ("sufficiently shallow" exists, for every sigma_w^2 at once); L* itself,
+    shown per width, is how shallow is sufficient. A depth whose largest std/mean cannot be
+    told (not-estimable cells, none decided by a lower bound) ends the run with L* known
+    only as a lower bound."""
+    measure = f"{activation}: depth L* up to which every σw² of the maps is nearly deterministic, at each width"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        found = _seed001_cells(inputs, activation)
+        if isinstance(found, str):
+            return Outcome(measure, note=found)
+        data, selections = found
+        bound = _std_threshold(inputs, 0)
+        rows = []
+        for width in data["width"].values:
+            cells = data.sel(width=width)
+            depths = cells["second_moment_ratio"].dropna("depth", how="all")["depth"].values
+            if depths.size == 0:
+                rows.append(AtWidth(int(width), NAN, NOT_AVAILABLE))
+                continue
+            deepest, detail, unknown = 0, "", False
+            for depth in depths:
+                at = cells.sel(depth=[depth])
+                reading = _largest_std_at(at, xr.ones_like(at["second_moment_ratio"], dtype=bool), selections, bound)
+                if reading.verdict == NOT_ESTIMABLE:
+                    unknown = True
+                    detail = f"at least {deepest}: depth {int(depth)} not estimable" if deepest else reading.detail
+                    break
+                if reading.verdict == DIFFERS:
+                    detail = f"depth {int(depth)}: {reading.value:.3g}" + (
+                        f", {reading.detail}" if reading.detail else ""
+                    )
+                    break
+                deepest = int(depth)
+            if unknown and not deepest:
+                rows.append(AtWidth(int(width), NAN, NOT_ESTIMABLE, detail))
+                continue
+            ok = deepest >= int(depths.min())
+            rows.append(AtWidth(int(width), float(deepest), verdict_of(ok), detail if not ok or unknown else ""))
+        everywhere = xr.ones_like(data["second_moment_ratio"], dtype=bool)
+        return _across_widths(
+            measure, rows, _join(f"threshold {bound:g}", _reasons(data, everywhere, selections, rows))
         )
-        return Outcome(measure, verdict=NOT_ESTIMABLE, note=_join(unknown, seen, f"threshold {bound:g}"))
 
     return check
 
@@ -296,49 +492,198 @@ def seed001_collapse(claim: Claim, inputs: ClaimInputs) -> Outcome:
     )
 
 
+def seed001_exponential(claim: Claim, inputs: ClaimInputs) -> Outcome:
+    """Claim 6 (exponential part): at Figure 2's chaotic point, ln R against L/M over every
+    width's estimable cells is a straight line with a positive slope (R grows exponentially
+    in L/M): not estimable unless those cells reach L/M of at least exponential_span (a line
+    over a short stretch says nothing of its form; the note then gives the log-normal
+    reading); agrees when the slope's bootstrap interval lies above 0 and the line explains
+    at least exponential_r2 of the variance of ln R. The note compares the slope at Figure 2's
+    point (2, 0), where finite-width theory exists for ReLU (Hanin & Nica: E[K^2]/E[K]^2 of
+    the order of exp(5 L/M); the exact limit of the bias-free network, f(L/M) =
+    1 + 11 L/(3 M) + ..., :func:`finite_ntk.finite_width_theory.relu_second_moment_ratio_limit`,
+    starts with slope 11/3 in ln R), with the measured one there (seed 001's network also
+    trains its biases, so the comparison is of orders, not an equality)."""
+    measure = "Figure 2, chaotic point: slope of ln R against L/M (line over every width's estimable cells)"
+    found = _estimated(inputs)
+    if isinstance(found, str):
+        return Outcome(measure, note=found)
+    stats, selections = found
+    data = inputs.data
+    weight, bias = max(data.curves_points)
+    activation = data.curves_activation
+    if activation not in stats["activation"].values or weight not in stats["weight_variance"].values:
+        return Outcome(measure, note=f"Figure 2's point ({weight:g}, {bias:g}) is not in this run")
+    seed = int(data.stats.attrs.get("root_seed", 0))
+    fit = phase.exponential_fit(stats, activation, weight, bias, claim_rng(seed, claim.stream))
+    point = stats.sel(activation=activation, bias_variance=bias, weight_variance=weight)
+    unknown = phase.not_estimable_note(point, xr.ones_like(point["second_moment_ratio"], dtype=bool), selections)
+    if not np.isfinite(fit.slope):
+        verdict = NOT_ESTIMABLE if unknown else NOT_AVAILABLE
+        return Outcome(
+            measure, verdict=verdict, note=_join(f"{fit.points} estimable cells: too few for a line", unknown)
+        )
+    note = _join(
+        f"{activation} at ({weight:g}, {bias:g}): ln R = {fit.intercept:.3g} + {fit.slope:.3g} L/M over {fit.points} "
+        f"cells up to L/M = {fit.largest_ratio:.3g}, R² = {fit.r_squared:.3f}",
+        _theory_comparison(stats, activation, data.curves_points, seed, claim.stream),
+        f"left out: {_short(unknown)}" if unknown else "",
+    )
+    if fit.largest_ratio < RULES["exponential_span"]:
+        return Outcome(
+            measure,
+            verdict=NOT_ESTIMABLE,
+            note=_join(
+                f"the estimable cells reach only L/M = {fit.largest_ratio:.3g}",
+                note,
+                _log_normal_reading(stats, activation, weight, bias, seed, claim.stream),
+            ),
+        )
+    ok = fit.slope_lo > 0 and fit.r_squared >= RULES["exponential_r2"]
+    return Outcome(measure, fit.slope, fit.slope_lo, fit.slope_hi, verdict_of(ok), note)
+
+
+def _log_normal_reading(stats: xr.Dataset, activation: str, weight: float, bias: float, seed: int, stream: str) -> str:
+    """The same line through ln R_log = Var ln K (every sampled cell up to L/M = 0.5): the
+    log-normal reading, not a trusted estimate of R where ln K is skewed."""
+    fit = phase.exponential_fit(
+        stats, activation, weight, bias, claim_rng(seed, stream + "/log"), ratio="log_normal_ratio", largest=0.5
+    )
+    if not np.isfinite(fit.slope):
+        return ""
+    return (
+        f"log-normal reading (ln R_log = Var ln K, not trusted as R): slope {fit.slope:.3g} "
+        f"[{fit.slope_lo:.3g}, {fit.slope_hi:.3g}] over {fit.points} cells up to L/M = {fit.largest_ratio:.3g}"
+    )
+
+
+def _theory_comparison(
+    stats: xr.Dataset, activation: str, points: Sequence[tuple[float, float]], seed: int, stream: str
+) -> str:
+    """The slope at Figure 2's (2, 0) beside finite-width theory's, for ReLU ('' otherwise)."""
+    if activation != "relu" or (2.0, 0.0) not in points or 0.0 not in stats["bias_variance"].values:
+        return ""
+    fit = phase.exponential_fit(stats, activation, 2.0, 0.0, claim_rng(seed, stream + "/border"))
+    if not np.isfinite(fit.slope):
+        return ""
+    return (
+        f"at (2, 0): slope {fit.slope:.3g} [{fit.slope_lo:.3g}, {fit.slope_hi:.3g}] over {fit.points} cells, against "
+        "finite-width theory's 11/3 = 3.67 at small L/M (the bias-free network's exact limit) and Hanin & Nica's "
+        "order exp(5 L/M)"
+    )
+
+
+# The most placements of a band's open edges that a verdict tries before it says not estimable.
+MAX_PLACES = 100_000
+
+
+class Band(NamedTuple):
+    """Lines over sigma_w^2 (each at one depth) and where each leaves the nearly deterministic
+    class and enters the last one (:func:`~finite_ntk.papers.seed001.report.transition`)."""
+
+    labels: list[float]  # what the lines are ordered by (width, sigma_b^2)
+    edges: list[tuple[phase.Transition, phase.Transition]]
+    end: float  # past the grid's last sigma_w^2: where an edge not reached on it is put
+
+
+def _band(lines: Sequence[tuple[float, xr.Dataset]], low: float, high: float) -> Band:
+    """The band of each line: its two transitions at the std/mean thresholds ``low`` and
+    ``high``."""
+    weights = lines[0][1]["weight_variance"].values
+    end = float(weights.max()) + float(np.diff(weights).min() if weights.size > 1 else 0.0)
+    edges = [(phase.transition(cells, low), phase.transition(cells, high)) for _, cells in lines]
+    return Band([label for label, _ in lines], edges, end)
+
+
+def _band_widths(band: Band, choice: Sequence[tuple[float, float]]) -> list[float]:
+    """The band's width in sigma_w^2 for each line, given where its edges lie (an edge not
+    reached on the grid lies at ``band.end``)."""
+    return [(band.end if not np.isfinite(hi) else hi) - (band.end if not np.isfinite(lo) else lo) for lo, hi in choice]
+
+
+def _band_outcome(
+    measure: str, band: Band, rule: Callable[[list[float]], bool], unknown_note: str, what: str
+) -> Outcome:
+    """Spearman's rho of the band's width with the lines' labels, decided over every place the
+    not-estimable cells leave its edges (:func:`~finite_ntk.papers.seed001.report.decide`)."""
+    x = np.asarray(band.labels, dtype=np.float64)
+
+    def verdict(choice: Sequence[tuple[float, float]]) -> bool | None:
+        widths = _band_widths(band, choice)
+        return None if len(widths) < 3 else rule(widths)
+
+    options = [list(itertools.product(lo.candidates, hi.candidates)) for lo, hi in band.edges]
+    known = [(lo.value, hi.value) for lo, hi in band.edges]
+    widths = _band_widths(band, known)
+    rho = spearman(x, np.asarray(widths)) if np.ptp(widths) > 0 else NAN
+    shown = _join(what + ", ".join(f"{label:g}: {w:g}" for label, w in zip(band.labels, widths)))
+    unknown = sum(lo.unknown + hi.unknown for lo, hi in band.edges)
+    if not unknown:
+        return Outcome(measure, rho, verdict=verdict_of(bool(verdict(known))), note=shown)
+    if math.prod(len(option) for option in options) > MAX_PLACES:
+        return Outcome(
+            measure,
+            verdict=NOT_ESTIMABLE,
+            note=_join(f"the band's edges are open in {unknown} places (too many to try)", unknown_note, shown),
+        )
+    decision = phase.decide(verdict(choice) for choice in itertools.product(*options))
+    if decision.decided:
+        return Outcome(
+            measure,
+            rho,
+            verdict=verdict_of(decision.ok),
+            note=_join(shown, "decided wherever the open edges lie", _short(unknown_note)),
+        )
+    return Outcome(
+        measure,
+        verdict=NOT_ESTIMABLE,
+        note=_join(f"the band's edges are open in {unknown} places", unknown_note, shown),
+    )
+
+
 def seed001_sharpens(activation: str) -> Check:
-    """Claim 7: the transition sharpens as M grows: the fraction of map cells in the
-    middle class (std/mean between the two thresholds) falls with the width. The value is
-    over the estimable cells; the verdict holds whatever class the not-estimable cells are in
-    (every ranking of the widths' shares that they allow), else the row is not estimable."""
-    measure = f"{activation}: Spearman ρ of the middle class's share of the map with width M"
+    """Claim 7: as M grows, the vertical region between the phases gets narrower. At a fixed
+    L/M (the largest every width reaches on the grid: the depth nearest it times each width), the band of
+    sigma_w^2 from where the map leaves the nearly deterministic class to where it enters
+    the last one, for each width; Spearman's rho of its width with M, agrees at most
+    decreasing_rho. At fixed L/M, not fixed L: the whole map grows more deterministic with M,
+    which alone would shrink a middle class counted over every depth. Decided over every
+    place the not-estimable cells leave the edges, else not estimable."""
+    measure = f"{activation}: Spearman ρ of the width in σw² of the band between the classes with M, at fixed L/M"
 
     def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
         found = _seed001_cells(inputs, activation)
         if isinstance(found, str):
             return Outcome(measure, note=found)
-        data, selection = found
-        shares = phase.class_shares(data, _std_threshold(inputs, 0), _std_threshold(inputs, -1))
-        known = shares.known
-        ok = np.isfinite(known)
-        rho = spearman(shares.widths[ok], known[ok])
-        note = ", ".join(f"M = {int(w)}: {f:.2f}" for w, f in zip(shares.widths[ok], known[ok]))
-        sampled = shares.sampled > 0
-        low, high = (bound[sampled] for bound in shares.bounds)
-        decision = phase.decide(
-            phase.rank_correlation_outcomes(
-                shares.widths[sampled].astype(np.float64), low, high, lambda r: r <= RULES["decreasing_rho"]
-            )
-        )
-        unknown = phase.not_estimable_note(data, xr.ones_like(data["second_moment_ratio"], dtype=bool), selection)
-        if not unknown:
-            if not np.isfinite(rho):
-                return Outcome(measure, note="fewer than three widths" + (f" ({note})" if note else ""))
-            return Outcome(measure, rho, verdict=verdict_of(rho <= RULES["decreasing_rho"]), note=note)
-        if not decision.defined:
-            return Outcome(measure, note=_join("fewer than three widths", note))
-        shares_range = ", ".join(f"M = {int(w)}: {a:.2f}-{b:.2f}" for w, a, b in zip(shares.widths[sampled], low, high))
-        if decision.decided:
-            return Outcome(
-                measure,
-                rho,
-                verdict=verdict_of(decision.ok),
-                note=_join(note, unknown, f"decided whatever their class (shares {shares_range})"),
-            )
-        return Outcome(
+        data, selections = found
+        sampled = {
+            float(width): data.sel(width=width)["second_moment_ratio"].dropna("depth", how="all")["depth"].values
+            for width in data["width"].values
+        }
+        sampled = {width: depths for width, depths in sampled.items() if depths.size}
+        if len(sampled) < 3:
+            return Outcome(measure, note="fewer than three widths")
+        # The largest L/M that every width reaches on the grid.
+        ratio = min(float(depths.max()) / width for width, depths in sampled.items())
+        lines = []
+        for width, depths in sampled.items():
+            depth = int(depths[np.argmin(np.abs(depths / width - ratio))])
+            lines.append((width, data.sel(width=int(width), depth=[depth])))
+        band = _band(lines, _std_threshold(inputs, 0), _std_threshold(inputs, -1))
+        depths = ", ".join(f"{int(line['depth'][0])}" for _, line in lines)
+        notes = [
+            phase.not_estimable_note(line, xr.ones_like(line["second_moment_ratio"], dtype=bool), selections)
+            for _, line in lines
+        ]
+        unknown = "; ".join(note for note in notes if note)
+        return _band_outcome(
             measure,
-            verdict=NOT_ESTIMABLE,
-            note=_join(unknown, f"shares {shares_range} allow either verdict", f"over the estimable cells: {note}"),
+            band,
+            lambda widths: (
+                np.ptp(widths) > 0 and spearman(np.asarray(band.labels), np.asarray(widths)) <= RULES["decreasing_rho"]
+            ),
+            unknown,
+            f"band at L/M ≈ {ratio:.3g} (L = {depths}), by M: ",
         )
 
     return check
@@ -419,6 +764,156 @@ def seed001_border_moves(activation: str, moves: bool) -> Check:
             verdict=NOT_ESTIMABLE,
             note=_join(why, f"the transition may lie at {places}", note),
         )
+
+    return check
+
+
+# --------------------------------------------------------------------------- claims 18-22: more of Section 3, Figures 2, 5-7
+
+
+def seed001_band_against_bias(activation: str) -> Check:
+    """Claim 19 (Appendix C, Figure 7): lower sigma_b^2 gives a narrower boundary between the
+    phases. At the bias maps' width and the deepest depth, the band of sigma_w^2 between
+    where the map leaves the nearly deterministic class (std/mean reaches the first
+    threshold) and where it enters the last one (the second threshold), for each
+    sigma_b^2; Spearman's rho of its width with sigma_b^2, agrees at least monotone_rho. The
+    edges come from the estimable cells and the trusted lower bounds
+    (:func:`~finite_ntk.papers.seed001.report.transition`); where the not-estimable cells
+    leave an edge open, the verdict holds only if every place they allow gives it, else the
+    row is not estimable."""
+    measure = f"{activation}: Spearman ρ of the width in σw² of the band between the classes with σb² (Figure 7)"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        found = _estimated(inputs)
+        if isinstance(found, str):
+            return Outcome(measure, note=found)
+        stats, selections = found
+        data = inputs.data
+        if activation not in stats["activation"].values or data.bias_maps_width not in stats["width"].values:
+            return Outcome(measure, note=f"no {activation} maps at width {data.bias_maps_width} in this run")
+        cells = stats.sel(activation=activation, width=data.bias_maps_width)
+        biases = [
+            float(b)
+            for b in cells["bias_variance"].values
+            if cells.sel(bias_variance=b)["second_moment_ratio"].notnull().any()
+        ]
+        if len(biases) < 3:
+            return Outcome(measure, note="fewer than three σb² sampled at the bias maps' width")
+        lines = [(b, cells.sel(bias_variance=b)) for b in biases]
+        band = _band(lines, _std_threshold(inputs, 0), _std_threshold(inputs, -1))
+        why = phase.not_estimable_note(cells, xr.ones_like(cells["second_moment_ratio"], dtype=bool), selections)
+
+        def rule(widths: list[float]) -> bool:
+            # A band that does not change with sigma_b^2 is not narrower at lower sigma_b^2.
+            return np.ptp(widths) > 0 and spearman(np.asarray(biases), np.asarray(widths)) >= RULES["monotone_rho"]
+
+        depth = band.edges[0][0].depth
+        return _band_outcome(measure, band, rule, why, f"band at L = {depth}, M = {data.bias_maps_width}, by σb²: ")
+
+    return check
+
+
+NO_KAPPA = "no kappa data (Figures 5, 6) in this run"
+
+
+def _kappa(inputs: ClaimInputs, activation: str) -> xr.Dataset | None:
+    data = inputs.data
+    if data is None or data.kappa is None or activation not in data.kappa["activation"].values:
+        return None
+    kappa = data.kappa.sel(activation=activation)
+    # Identical inputs (covariance 1) give kappa_1 = kappa_2 at every phase: no conditioning to read.
+    return kappa.sel(input_covariance=kappa["input_covariance"] < 1)
+
+
+def seed001_conditioning(activation: str) -> Check:
+    """Claim 20 (Figure 6): the NTK matrix is ill-conditioned in the ordered phase
+    (kappa_1/kappa_2 -> 1) and well-conditioned in the chaotic phase. At the deepest depth
+    and every input covariance below 1: the ordered point's kappa_1/kappa_2 - 1 (largest over
+    the covariances), at most kernel_close; and the chaotic point's kappa_1/kappa_2 over the
+    ordered point's (smallest over the covariances), at least conditioning_gap."""
+    measure = f"{activation}: largest κ₁/κ₂ − 1 of the ordered point at the deepest depth (Figure 6)"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        kappa = _kappa(inputs, activation)
+        if kappa is None or kappa.sizes["input_covariance"] == 0:
+            return Outcome(measure, note=NO_KAPPA)
+        ratio = kappa["kappa_ratio"].isel(depth=-1)
+        ordered = float((ratio.sel(phase="ordered") - 1).max())
+        gap = float((ratio.sel(phase="chaotic") / ratio.sel(phase="ordered")).min())
+        ok = ordered <= RULES["kernel_close"] and gap >= RULES["conditioning_gap"]
+        note = (
+            f"at L = {int(kappa['depth'][-1])}, covariances {_covariances(kappa)}: chaotic over ordered κ₁/κ₂ at "
+            f"least {gap:.3g} (threshold {RULES['conditioning_gap']:g}); ordered threshold {RULES['kernel_close']:g}"
+        )
+        return Outcome(measure, ordered, verdict=verdict_of(ok), note=note)
+
+    return check
+
+
+def _covariances(kappa: xr.Dataset) -> str:
+    values = kappa["input_covariance"].values
+    return f"{values.min():g}-{values.max():g}" if values.size > 1 else f"{values[0]:g}"
+
+
+def seed001_conditioning_with_depth(activation: str, point: str) -> Check:
+    """Claim 21 (Section 5, Figure 6): kappa_1/kappa_2 grows with depth in the chaotic phase
+    and at the EOC (the kernel stays well-conditioned). Spearman's rho of kappa_1/kappa_2 with
+    depth at the ``point`` ('border' or 'chaotic'), at each input covariance below 1; the
+    median over covariances, agrees at least monotone_rho."""
+    measure = f"{activation}: median over input covariances of Spearman ρ of κ₁/κ₂ with depth, {point} point"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        kappa = _kappa(inputs, activation)
+        if kappa is None or kappa.sizes["input_covariance"] == 0:
+            return Outcome(measure, note=NO_KAPPA)
+        ratio = kappa["kappa_ratio"].sel(phase=point).transpose("input_covariance", "depth")
+        depths = kappa["depth"].values
+        rhos = np.array([spearman(depths, row) for row in ratio.values])
+        ok_rhos = rhos[np.isfinite(rhos)]
+        if ok_rhos.size == 0:
+            return Outcome(measure, note="κ₁/κ₂ is constant in depth at every covariance")
+        value = float(np.median(ok_rhos))
+        first, last = ratio.isel(input_covariance=0), ratio.isel(input_covariance=-1)
+        note = (
+            f"covariance {float(first['input_covariance']):g}: ρ = {rhos[0]:.2f}, κ₁/κ₂ {float(first[0]):.3g} at L = "
+            f"{int(depths[0])} to {float(first[-1]):.3g} at L = {int(depths[-1])}; covariance "
+            f"{float(last['input_covariance']):g}: ρ = {rhos[-1]:.2f}, {float(last[0]):.3g} to {float(last[-1]):.3g}"
+        )
+        return Outcome(measure, value, verdict=verdict_of(value >= RULES["monotone_rho"]), note=note)
+
+    return check
+
+
+def seed001_kappa_spread(activation: str) -> Check:
+    """Claim 22 (Figure 5): the changes of kappa_2 that come from the inputs' covariance are
+    small against its mean. At every phase and depth, (max - min) / mean of kappa_2 over the
+    input covariances of Figure 5 below 1 (identical inputs, covariance 1, have kappa_2 =
+    kappa_1); the largest, agrees at most small_spread. The
+    note gives, per phase, the depth from which the spread stays below the threshold."""
+    measure = f"{activation}: largest (max − min)/mean of κ₂ over input covariances below 1, every phase and depth"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        kappa = _kappa(inputs, activation)
+        if kappa is None:
+            return Outcome(measure, note=NO_KAPPA)
+        kappa_2 = kappa["kappa_2"]
+        if kappa_2.sizes["input_covariance"] < 2:
+            return Outcome(measure, note="fewer than two input covariances")
+        spread = (kappa_2.max("input_covariance") - kappa_2.min("input_covariance")) / kappa_2.mean("input_covariance")
+        largest = spread.isel({dim: int(i) for dim, i in spread.argmax(...).items()})
+        bound = RULES["small_spread"]
+        from_depth = []
+        for name in spread["phase"].values:
+            line = spread.sel(phase=name)
+            above = line["depth"].values[line.values > bound]
+            deeper = [int(d) for d in line["depth"].values if not above.size or d > above.max()]
+            from_depth.append(f"{name} {'from L = ' + str(deeper[0]) if deeper else 'at no depth'}")
+        note = _join(
+            f"largest at the {str(largest['phase'].values)} point, L = {int(largest['depth'])}",
+            f"below {bound:g}: " + ", ".join(from_depth),
+        )
+        value = float(largest)
+        return Outcome(measure, value, verdict=verdict_of(value <= bound), note=note)
 
     return check
 
@@ -520,8 +1015,14 @@ def seed001_training_change(activation: str, which: str) -> Check:
             rhos = np.array([spearman(training["width"].values, row) for row in lines.values])
             left_out = _left_out(stats)
         rhos = rhos[np.isfinite(rhos)]
-        if rhos.size == 0:
-            return Outcome(measure, note=_join("no line with three finished runs in this run", left_out))
+        if rhos.size < RULES["min_lines"]:
+            return Outcome(
+                measure,
+                note=_join(
+                    f"{rhos.size} line(s) with three finished runs (at least {RULES['min_lines']:g} for a trend)",
+                    left_out,
+                ),
+            )
         value = float(np.median(rhos))
         ok = value >= RULES["monotone_rho"] if which == "chaotic" else value <= RULES["decreasing_rho"]
         note = _join(f"at {_training_time(training)}: {rhos.size} lines", left_out)
@@ -664,30 +1165,178 @@ def seed001_steps_against_change(claim: Claim, inputs: ClaimInputs) -> Outcome:
     return Outcome(measure, rho, verdict=verdict_of(rho <= RULES["decreasing_rho"]), note=note)
 
 
+# --------------------------------------------------------------------------- claims 23-25: more of Section 4, Figures 8, 9
+
+
+def _border_cells(training: xr.Dataset, activation: str) -> xr.DataArray:
+    """The training grid's sigma_w^2 nearest the activation's border (chi_1 = 1)."""
+    weights = training["weight_variance"].values
+    if "border_weight_variance" in training:
+        border = float(training["border_weight_variance"].sel(activation=activation))
+    else:  # a file without it: mean-field theory at the training's sigma_b^2
+        import finite_ntk.mean_field as mean_field
+
+        border = float(mean_field.order_chaos_border(activation, float(training.attrs["bias_variance"])))
+    nearest = weights[np.argmin(np.abs(weights - border))]
+    return training["weight_variance"] == nearest
+
+
+def seed001_border_change(activation: str) -> Check:
+    """Claim 23 (Section 4, EOC): near the border the relative NTK change is larger than in
+    the ordered phase but stays below 1 for deep networks. At the main width, over the depths
+    of the deeper half of the grid where the border's run finished: the border's change over
+    the median change of the clearly ordered runs at the same depth (median over those
+    depths), agrees when above 1 and the border's largest change there is below 1 (the
+    paper's "way below 1": the value is in the note)."""
+    measure = f"{activation}: border's relative NTK change over the ordered phase's, deep networks, main width"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        training = _training(inputs, activation)
+        if training is None:
+            return Outcome(measure, note=NO_SEED001_TRAINING)
+        main = int(training.attrs["main_width"])
+        stats = training.sel(activation=activation, width=main)
+        change = stats["ntk_change_end"].where(_finished(stats))
+        border = change.where(_border_cells(training, activation)).max("weight_variance")
+        ordered = change.where(phase.training_phase_mask(training, "ordered").sel(activation=activation)).median(
+            "weight_variance"
+        )
+        depths = training["depth"].values
+        deep = depths >= np.median(depths)
+        ratio = (border / ordered).values[deep]
+        keep = np.isfinite(ratio)
+        if not keep.any():
+            return Outcome(
+                measure, note=_join("no deep depth with a finished border run and ordered runs", _left_out(stats))
+            )
+        value = float(np.median(ratio[keep]))
+        largest = float(np.nanmax(border.values[deep][keep]))
+        weight = float(training["weight_variance"].where(_border_cells(training, activation), drop=True)[0])
+        note = _join(
+            f"σw² = {weight:g}, depths {', '.join(str(int(d)) for d in depths[deep][keep])} at {_training_time(training)}",
+            f"border's largest change {largest:.3g}",
+            _left_out(stats),
+        )
+        return Outcome(measure, value, verdict=verdict_of(value > 1 and largest < 1), note=note)
+
+    return check
+
+
+def seed001_shallow_chaotic_change(activation: str) -> Check:
+    """Claim 24 (Section 4): for very shallow chaotic networks the initial NTK approximates
+    the trained one. At each width, the largest relative NTK change at the end over the
+    clearly chaotic runs of the shallowest depth that finished, against kernel_close (the
+    project's reading of "a good approximation"); read at every width."""
+    measure = f"{activation}: largest relative NTK change of the shallowest clearly chaotic networks, at each width"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        training = _training(inputs, activation)
+        if training is None:
+            return Outcome(measure, note=NO_SEED001_TRAINING)
+        stats = training.sel(activation=activation)
+        shallow = stats.isel(depth=0)
+        mask = phase.training_phase_mask(training, "chaotic").sel(activation=activation)
+        change = shallow["ntk_change_end"].where(_finished(shallow) & mask)
+        rows = []
+        for width in training["width"].values:
+            line = change.sel(width=width)
+            if int(line.notnull().sum()) == 0:
+                rows.append(AtWidth(int(width), NAN, NOT_AVAILABLE))
+                continue
+            value = float(line.max())
+            where = f"σw² = {float(line['weight_variance'][int(np.nanargmax(line.values))]):g}"
+            rows.append(AtWidth(int(width), value, verdict_of(value <= RULES["kernel_close"]), where))
+        depth = int(training["depth"][0])
+        return _across_widths(
+            measure, rows, f"depth {depth}, threshold {RULES['kernel_close']:g}, at {_training_time(training)}"
+        )
+
+    return check
+
+
+def seed001_early_change(activation: str) -> Check:
+    """Claim 25 (Figures 8, 9): deep chaotic networks change their NTK early in training,
+    ordered ones stay nearly constant for a long time. At the main width and the deepest
+    depth where both phases have snapshots: the median relative change of the clearly
+    chaotic runs at the second snapshot (100 paper steps) over the median change of the
+    clearly ordered runs at the last one (10,000): agrees above 1 (chaotic networks change
+    more in a hundredth of the time). Finished runs only, as claims 9-11 (a run that diverged
+    or stopped at the stability edge left gradient flow)."""
+    measure = f"{activation}: chaotic change at an early snapshot over ordered change at the last, deepest networks"
+
+    def check(claim: Claim, inputs: ClaimInputs) -> Outcome:
+        training = _training(inputs, activation)
+        if training is None or "ntk_change" not in training:
+            return Outcome(measure, note=NO_SEED001_TRAINING)
+        main = int(training.attrs["main_width"])
+        snapshots = training["snapshot"].values
+        if snapshots.size < 2:
+            return Outcome(measure, note="fewer than two snapshots")
+        stats = training.sel(activation=activation, width=main)
+        snaps = stats["ntk_change"].where(_finished(stats))
+        masks = {
+            name: phase.training_phase_mask(training, name).sel(activation=activation)
+            for name in ("ordered", "chaotic")
+        }
+        early = snaps.isel(snapshot=1).where(masks["chaotic"]).median("weight_variance")
+        late = snaps.isel(snapshot=-1).where(masks["ordered"]).median("weight_variance")
+        both = np.isfinite(early.values) & np.isfinite(late.values) & (late.values > 0)
+        if not both.any():
+            return Outcome(measure, note="no depth with snapshots of both phases")
+        i = int(np.flatnonzero(both)[-1])
+        value = float(early.values[i] / late.values[i])
+        note = _join(
+            f"depth {int(training['depth'][i])}, M = {main}: chaotic {float(early.values[i]):.3g} after "
+            f"{int(snapshots[1])} steps, ordered {float(late.values[i]):.3g} after {int(snapshots[-1])}",
+            _left_out(stats),
+        )
+        return Outcome(measure, value, verdict=verdict_of(value > 1), note=note)
+
+    return check
+
+
 # --------------------------------------------------------------------------- the registry
 
 # The paper's statements, in table order. The bootstrap streams of claims 2 and 3 keep the
 # keys they had before keys carried their paper ("14.tanh", "14.relu", "15.chaotic").
 CLAIMS: tuple[Claim[ClaimInputs], ...] = (
     # At initialisation (Section 3, Figures 1, 2, 7).
-    # 1. Figure 1: the ordered phase.
+    # 1. Figure 1: the ordered phase, both halves of the sentence.
     Claim(
-        key="seed001.1.tanh",
-        subject="Seed 001, tanh: std/mean of K(x,x) in the ordered phase, every depth",
+        key="seed001.1.tanh.small",
+        subject="Seed 001, tanh: std/mean of K(x,x) in the ordered phase, every depth, at each width",
         quote="when σw² is small enough (ordered phase), the NTK variance is small and does not increase with depth L",
         source="Seed 001, Sec. 3, Fig. 1a",
         stated=None,
-        rule="agrees when at most the first std/mean threshold",
+        rule=RULE_PER_WIDTH_SMALL,
         check=seed001_largest_std("tanh", "ordered", 0),
     ),
     Claim(
-        key="seed001.1.relu",
-        subject="Seed 001, ReLU: std/mean of K(x,x) in the ordered phase, every depth",
+        key="seed001.1.tanh.depth",
+        subject="Seed 001, tanh: growth of R with depth in the ordered phase, at each width",
+        quote="when σw² is small enough (ordered phase), the NTK variance is small and does not increase with depth L",
+        source="Seed 001, Sec. 3, Fig. 1a",
+        stated=None,
+        rule=RULE_FLAT_DEPTH,
+        check=seed001_flat_with_depth("tanh"),
+    ),
+    Claim(
+        key="seed001.1.relu.small",
+        subject="Seed 001, ReLU: std/mean of K(x,x) in the ordered phase, every depth, at each width",
         quote="when σw² is small enough (ordered phase), the NTK variance is small and does not increase with depth L",
         source="Seed 001, Sec. 3, Fig. 1b",
         stated=None,
-        rule="agrees when at most the first std/mean threshold",
+        rule=RULE_PER_WIDTH_SMALL,
         check=seed001_largest_std("relu", "ordered", 0),
+    ),
+    Claim(
+        key="seed001.1.relu.depth",
+        subject="Seed 001, ReLU: growth of R with depth in the ordered phase, at each width",
+        quote="when σw² is small enough (ordered phase), the NTK variance is small and does not increase with depth L",
+        source="Seed 001, Sec. 3, Fig. 1b",
+        stated=None,
+        rule=RULE_FLAT_DEPTH,
+        check=seed001_flat_with_depth("relu"),
     ),
     # 2. Figure 1: the chaotic phase grows with depth.
     Claim(
@@ -712,7 +1361,16 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
     ),
     # 3. Fixed depth, growing width: the variance decreases.
     Claim(
-        key="seed001.3.chaotic",
+        key="seed001.3.tanh",
+        subject="Seed 001, tanh: R against width at fixed depth, chaotic phase",
+        quote="when depth L is fixed and width M increases, the NTK variance decreases in the chaotic phase",
+        source="Seed 001, Sec. 3",
+        stated=None,
+        rule=f"agrees when ρ ≤ {RULES['decreasing_rho']:g}",
+        check=seed001_trend("tanh", "chaotic", "width"),
+    ),
+    Claim(
+        key="seed001.3.relu",
         subject="Seed 001, ReLU: R against width at fixed depth, chaotic phase",
         quote="when depth L is fixed and width M increases, the NTK variance decreases in the chaotic phase",
         source="Seed 001, Sec. 3",
@@ -728,7 +1386,7 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         quote="At the EOC, the variance of the NTK is a fraction of its mean even for very deep networks",
         source="Seed 001, Sec. 3",
         stated=None,
-        rule="agrees when below the second std/mean threshold (std below the mean)",
+        rule=RULE_PER_WIDTH_BELOW_MEAN,
         check=seed001_largest_std("tanh", "border", -1),
     ),
     Claim(
@@ -737,27 +1395,27 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         quote="At the EOC, the variance of the NTK is a fraction of its mean even for very deep networks",
         source="Seed 001, Sec. 3",
         stated=None,
-        rule="agrees when below the second std/mean threshold (std below the mean)",
+        rule=RULE_PER_WIDTH_BELOW_MEAN,
         check=seed001_largest_std("relu", "border", -1),
     ),
-    # 5. Shallow networks.
+    # 5. Shallow networks: "sufficiently shallow" and "any σw²" read as one depth L* per width.
     Claim(
         key="seed001.5.tanh",
-        subject="Seed 001, tanh: std/mean of K(x,x) of shallow networks, every σw²",
+        subject="Seed 001, tanh: depth up to which every σw² is nearly deterministic, at each width",
         quote="the NTK variance is small for sufficiently shallow NNs with any σw² value",
         source="Seed 001, Sec. 3",
         stated=None,
-        rule="agrees when at most the first std/mean threshold",
-        check=seed001_largest_std("tanh", "shallow", 0),
+        rule=RULE_SHALLOW,
+        check=seed001_shallow_depth("tanh"),
     ),
     Claim(
         key="seed001.5.relu",
-        subject="Seed 001, ReLU: std/mean of K(x,x) of shallow networks, every σw²",
+        subject="Seed 001, ReLU: depth up to which every σw² is nearly deterministic, at each width",
         quote="the NTK variance is small for sufficiently shallow NNs with any σw² value",
         source="Seed 001, Sec. 3",
         stated=None,
-        rule="agrees when at most the first std/mean threshold",
-        check=seed001_largest_std("relu", "shallow", 0),
+        rule=RULE_SHALLOW,
+        check=seed001_shallow_depth("relu"),
     ),
     # 6. Figure 2: collapse against L/M.
     Claim(
@@ -769,23 +1427,36 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         rule=f"agrees when ≤ {RULES['collapse_ratio']:g}",
         check=seed001_collapse,
     ),
+    Claim(
+        key="seed001.6.exponential",
+        subject="Seed 001, Figure 2: ln R against L/M in the chaotic phase, a line",
+        quote="in the chaotic phase (σw² = 3) the ratio grows exponentially as a function of L/M",
+        source="Seed 001, Sec. 3, Fig. 2",
+        stated=None,
+        rule=(
+            f"not estimable unless the estimable cells reach L/M ≥ {RULES['exponential_span']:g}; agrees when the "
+            f"slope's 95% interval lies above 0 and R² ≥ {RULES['exponential_r2']:g}; the note compares the slope at "
+            "(2, 0) with finite-width theory"
+        ),
+        check=seed001_exponential,
+    ),
     # 7. The transition sharpens with width.
     Claim(
         key="seed001.7.tanh",
-        subject="Seed 001, tanh: share of the middle class (std comparable with the mean) against width",
+        subject="Seed 001, tanh: width of the band between the classes against M, at fixed L/M",
         quote="as M grows, the vertical red region gets narrower, i.e. the transition becomes sharper",
         source="Seed 001, Sec. 3, Fig. 1a",
         stated=None,
-        rule=f"agrees when ρ ≤ {RULES['decreasing_rho']:g}",
+        rule=RULE_SHARPENS,
         check=seed001_sharpens("tanh"),
     ),
     Claim(
         key="seed001.7.relu",
-        subject="Seed 001, ReLU: share of the middle class (std comparable with the mean) against width",
+        subject="Seed 001, ReLU: width of the band between the classes against M, at fixed L/M",
         quote="as M grows, the vertical red region gets narrower, i.e. the transition becomes sharper",
         source="Seed 001, Sec. 3, Fig. 1b",
         stated=None,
-        rule=f"agrees when ρ ≤ {RULES['decreasing_rho']:g}",
+        rule=RULE_SHARPENS,
         check=seed001_sharpens("relu"),
     ),
     # 8. Figure 7: the border and sigma_b^2.
@@ -889,6 +1560,111 @@ CLAIMS: tuple[Claim[ClaimInputs], ...] = (
         rule=RULE_STEPS,
         check=seed001_steps_against_change,
     ),
+    # Section 3, Figure 2: the ordered points fall with M.
+    Claim(
+        key="seed001.18.relu",
+        subject="Seed 001, ReLU: R against width at fixed depth, ordered phase",
+        quote="in the ordered phase (σw² = 1 and σw² = 1.5) the ratio is close to 1, does not grow with L/M and decreases with M",
+        source="Seed 001, Sec. 3, Fig. 2",
+        stated=None,
+        rule=f"agrees when ρ ≤ {RULES['decreasing_rho']:g}",
+        check=seed001_trend("relu", "ordered", "width"),
+    ),
+    # Appendix C, Figure 7: lower sigma_b^2, narrower boundary.
+    *(
+        Claim(
+            key=f"seed001.19.{activation}",
+            subject=f"Seed 001, {name}: width of the band between the phases against σb² (Figure 7)",
+            quote="lower σb² values yield narrower boundary between the two phases",
+            source=f"Seed 001, App. C, Fig. 7{panel}",
+            stated=None,
+            rule=RULE_BAND,
+            check=seed001_band_against_bias(activation),
+        )
+        for activation, name, panel in (("tanh", "tanh", "a"), ("relu", "ReLU", "b"))
+    ),
+    # Section 5, Figures 5 and 6 (Lemma 2's kappas, closed forms).
+    *(
+        Claim(
+            key=f"seed001.20.{activation}",
+            subject=f"Seed 001, {name}: κ₁/κ₂ at depth, ordered against chaotic phase",
+            quote="the NTK matrix is well-conditioned in the chaotic phase and ill-conditioned in the ordered phase",
+            source=f"Seed 001, Sec. 5, Fig. 6{panel}",
+            stated=None,
+            rule=RULE_CONDITIONING,
+            check=seed001_conditioning(activation),
+        )
+        for activation, name, panel in (("erf", "erf", "a"), ("relu", "ReLU", "b"))
+    ),
+    *(
+        Claim(
+            key=f"seed001.21.{activation}.{point}",
+            subject=f"Seed 001, {name}: κ₁/κ₂ against depth, {'EOC' if point == 'border' else 'chaotic'} point",
+            quote=(
+                "At EOC ... [the data-independent] κ₁/κ₂ grows with depth, hence the kernel is well-conditioned"
+                if point == "border"
+                else "The ratio [of the data-independent] κ₁/κ₂ increases with depth in the chaotic phase"
+            ),
+            source=f"Seed 001, Sec. 5, Fig. 6{panel}",
+            stated=None,
+            rule=RULE_MONOTONE,
+            check=seed001_conditioning_with_depth(activation, point),
+        )
+        for activation, name, panel in (("erf", "erf", "a"), ("relu", "ReLU", "b"))
+        for point in ("border", "chaotic")
+    ),
+    *(
+        Claim(
+            key=f"seed001.22.{activation}",
+            subject=f"Seed 001, {name}: spread of κ₂ over input covariances against its mean",
+            quote="the changes in κ₂ that come from the changes in covariance are small with respect to its mean value",
+            source=f"Seed 001, Sec. 5, Fig. 5{panel}",
+            stated=None,
+            rule=f"agrees when ≤ {RULES['small_spread']:g}",
+            check=seed001_kappa_spread(activation),
+        )
+        for activation, name, panel in (("erf", "erf", "a"), ("relu", "ReLU", "b"))
+    ),
+    # Section 4 and Figures 8, 9: the border, shallow chaotic networks, how early the kernel moves.
+    *(
+        Claim(
+            key=f"seed001.23.{activation}",
+            subject=f"Seed 001, {name}: relative NTK change near the border against the ordered phase, deep networks",
+            quote="the change in the NTK norm is larger than in the ordered phase but still remains way below 1 for deep networks",
+            source=f"Seed 001, Sec. 4, Fig. {figure}a",
+            stated=None,
+            rule=RULE_BORDER_CHANGE,
+            check=seed001_border_change(activation),
+        )
+        for activation, name, figure in (("tanh", "tanh", 3), ("relu", "ReLU", 4))
+    ),
+    *(
+        Claim(
+            key=f"seed001.24.{activation}",
+            subject=f"Seed 001, {name}: relative NTK change of the shallowest chaotic networks, at each width",
+            quote="for very shallow networks the NTK at initialization may still be a good approximation for the NTK after training",
+            source=f"Seed 001, Sec. 4, Fig. {figure}a",
+            stated=None,
+            rule=RULE_SHALLOW_CHANGE,
+            check=seed001_shallow_chaotic_change(activation),
+        )
+        for activation, name, figure in (("tanh", "tanh", 3), ("relu", "ReLU", 4))
+    ),
+    *(
+        Claim(
+            key=f"seed001.25.{activation}",
+            subject=f"Seed 001, {name}: how early deep chaotic and ordered networks change their NTK",
+            quote=(
+                "for deep networks in the chaotic phase the NTK changes significantly already in the early stages of "
+                "training, while networks in the ordered phase display very low changes in the NTK norm for a long time"
+            ),
+            source=f"Seed 001, App. D, Fig. {figure}",
+            stated=None,
+            rule="agrees when the ratio is > 1",
+            check=seed001_early_change(activation),
+        )
+        for activation, name, figure in (("tanh", "tanh", 8), ("relu", "ReLU", 9))
+    ),
 )
 
 
@@ -910,8 +1686,9 @@ def load_claim_inputs(files: Mapping[str, Sequence[str]], config: Mapping[str, A
     Without a phase file (a run without seed 001) every row says n/a."""
     phase_files, training_files = files.get("phase", ()), files.get("training", ())
     coverage_files = files.get("coverage", ())
+    theorem3 = _load(files["theorem3"][0]) if files.get("theorem3") else None
     if not phase_files:
-        return ClaimInputs()
+        return ClaimInputs(theorem3=theorem3)
     section = config["seed001"]
     heavy_tails = config["heavy_tails"]
     return ClaimInputs(
@@ -926,8 +1703,17 @@ def load_claim_inputs(files: Mapping[str, Sequence[str]], config: Mapping[str, A
             coverage=_load(coverage_files[0]) if coverage_files else None,
             significance=float(heavy_tails["significance"]),
             min_coverage=float(heavy_tails["min_coverage"]),
-        )
+            kappa=_load(files["kappa"][0]) if files.get("kappa") else None,
+        ),
+        theorem3=theorem3,
     )
 
+
+# Section 5, Theorem 3 (claims 14-17): imported last, since theorem3_claims' controls import this module.
+from finite_ntk.papers.seed001.theorem3_claims import THEOREM3_CLAIMS, THEOREM3_THRESHOLDS  # noqa: E402
+
+CLAIMS = tuple(sorted(CLAIMS + THEOREM3_CLAIMS, key=lambda claim: int(claim.key.split(".")[1])))  # table order
+THRESHOLDS = MappingProxyType({**THRESHOLDS, **THEOREM3_THRESHOLDS})
+RULES = {name: t.value for name, t in THRESHOLDS.items()}
 
 __all__ = ["PAPER", "CLAIMS", "THRESHOLDS", "RULES", "ClaimInputs", "Seed001Data", "load_claim_inputs"]

@@ -190,8 +190,9 @@ FIGURES: tuple[Figure, ...] = (
         name="seed001fig2",
         original="Seed 001, Figure 2",
         caption=(
-            "ReLU: R against depth L (a) and against L/M (b) at four (sigma_w^2, sigma_b^2), one "
-            "curve per width M; bands: bootstrap intervals, hollow: saturated estimates."
+            "ReLU: R against depth L (a) and against L/M (b) at four (sigma_w^2, sigma_b^2), and ln R "
+            "against L/M on linear axes (c: an exponential in L/M is a straight line), one curve per "
+            "width M; bands: bootstrap intervals, hollow: saturated estimates."
         ),
         category=CATEGORY,
         subcategory="Second moment against depth",
@@ -374,5 +375,87 @@ FIGURES: tuple[Figure, ...] = (
             "panels": "width",
             "title": "NTK change at the end of training for each width",
         },
+    ),
+)
+
+# Section 5, Theorem 3 (issue 27; finite_ntk.papers.seed001.theorem3). The theory and (a) are
+# float64 numpy (closed forms, tanh by quadrature; (a) a seeded numpy generator): plain
+# round-off. (b) and (c) are float64 JAX networks whose NTK solves are ill-conditioned in
+# the ordered phase (condition numbers up to about 1e5 at depth 16), and (c) runs 200 steps
+# of gradient descent: another CPU's summation order moves them by round-off times that
+# (not yet measured across machines); 1e-6 relative allows 1e10 float64 ulps.
+_THEOREM3_NETWORKS = Tolerance(
+    rtol=1e-6, floor=FLOOR_NONE, reason="float64 networks, ill-conditioned solves: round-off x condition number"
+)
+THEOREM3 = Comparison(
+    precision="float64",
+    variables={
+        name: _THEOREM3_NETWORKS
+        for name in (
+            "initial_output",
+            "regression_output",
+            "reference_output",
+            "weight_sum*",
+            "condition_number",
+            "trained_output",
+            "linearised_output",
+            "loss_*",
+            "ntk_change",
+            "variance_b*",
+            "variance_c*",
+            "variance_linearised*",
+            "distance_*",
+            "lemma1_*",
+        )
+    },
+)
+SOURCES["seed001_theorem3"] = Source(("seed001/theorem3.nc",), many=False, comparison=THEOREM3)
+
+_THEOREM3_SETTING = (
+    "S training points and a test point of equal length, every pair at one covariance, targets "
+    "y_s = (-1)^s, sigma_b^2 and the three points of Figures 5 and 6"
+)
+FIGURES = FIGURES + (
+    Figure(
+        name="seed001thm3var",
+        original="Seed 001, Theorem 3 (no figure in the paper)",
+        caption=(
+            "Theorem 3: the variance of the trained network's output at a test point against depth, in "
+            "the ordered phase, on the border and in the chaotic phase (columns) for each activation "
+            "(rows): the theorem (line), (a) eq. (10) with Lemma 2's kernel and Gaussian f0, (b) eq. (10) "
+            "with finite networks' own f0 and empirical NTK at each width, (c) the same networks trained "
+            "by gradient descent, with 95 % intervals; " + _THEOREM3_SETTING + "."
+        ),
+        category=CATEGORY,
+        subcategory="Theorem 3",
+        inputs={"ds": "seed001_theorem3"},
+        plot="finite_ntk.papers.seed001.theorem3_plots:plot_variance",
+    ),
+    Figure(
+        name="seed001thm3a",
+        original="Seed 001, Theorem 3's A (no figure in the paper)",
+        caption=(
+            "Theorem 3's A = S / (kappa_1/kappa_2 + S - 1) against depth for each activation and "
+            "phase (lines), and the sum of the weights v = Theta(x, X) Theta(X)^-1 of eq. (10) with "
+            "finite networks' empirical NTK (markers, mean and 95 % interval; A in theory)."
+        ),
+        category=CATEGORY,
+        subcategory="Theorem 3",
+        inputs={"ds": "seed001_theorem3"},
+        plot="finite_ntk.papers.seed001.theorem3_plots:plot_a",
+    ),
+    Figure(
+        name="seed001thm3dist",
+        original="Seed 001, Section 5 (no figure in the paper)",
+        caption=(
+            "How far finite networks are from eq. (10) with the deterministic NTK: the RMS distance "
+            "of each network's output from the theory's output for the same f0, relative to the "
+            "theory's standard deviation, against L/M; (b) eq. (10) with the empirical NTK, (c) "
+            "trained by gradient descent and its linearised network, 95 % intervals."
+        ),
+        category=CATEGORY,
+        subcategory="Theorem 3",
+        inputs={"ds": "seed001_theorem3"},
+        plot="finite_ntk.papers.seed001.theorem3_plots:plot_distance",
     ),
 )

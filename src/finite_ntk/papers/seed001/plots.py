@@ -917,7 +917,8 @@ def plot_depth_curves(
     relative_std_thresholds: Sequence[float] = (),
     title: str = "",
 ) -> plt.Figure:
-    """Figure 2: R against depth L (top row) and against L/M (bottom row), log-log, one
+    """Figure 2: R against depth L (top row) and against L/M (middle row), log-log, and
+    ln R against L/M on linear axes (bottom row: an exponential in L/M is a straight line), one
     column per (:math:`\\sigma_w^2`, :math:`\\sigma_b^2`) of ``points``, one curve per width
     (None = every width with data at that point). Bands: the bootstrap intervals
     (``_lo``/``_hi``); saturated estimates hollow; dotted lines at R = 1 + t^2 for each t
@@ -943,15 +944,11 @@ def plot_depth_curves(
     palette = plt.get_cmap(WIDTH_CMAP)(np.linspace(0.0, 0.85, max(len(all_widths), 1)))
     colour_of = {m: palette[k] for k, m in enumerate(all_widths)}
     n_cols = len(chosen)
-    fig, axes = plt.subplots(
-        2, n_cols, figsize=(3.0 * n_cols + 0.6, 6.0), sharey=True, squeeze=False, layout="constrained"
-    )
+    fig, axes = plt.subplots(3, n_cols, figsize=(3.0 * n_cols + 0.6, 8.8), squeeze=False, layout="constrained")
+    for row in (0, 1):
+        for ax in axes[row, 1:]:
+            ax.sharey(axes[row, 0])
     depth = stats["depth"].values.astype(float)
-    bound = None
-    if "saturation_bound" in stats.attrs:
-        bound = float(stats.attrs["saturation_bound"])
-    elif "replicates" in stats.attrs and "saturation_fraction" in stats.attrs:
-        bound = float(stats.attrs["replicates"]) * float(stats.attrs["saturation_fraction"])
     any_saturated = False
     for j, (w, b, at, sampled) in enumerate(chosen):
         for m in sampled:
@@ -961,13 +958,14 @@ def plot_depth_curves(
             saturated = row["saturated"].values.astype(bool) & np.isfinite(value)
             any_saturated |= bool(saturated.any())
             ok = np.isfinite(value)
-            for i, x in enumerate((depth, depth / float(m))):
+            for i, x in enumerate((depth, depth / float(m), depth / float(m))):
                 ax = axes[i, j]
-                ax.fill_between(x[ok], lo[ok], hi[ok], color=colour_of[m], alpha=0.2, lw=0)
-                ax.plot(x[ok], value[ok], color=colour_of[m], lw=1.1, label=f"$M = {int(m)}$" if i == 0 else None)
-                ax.plot(x[ok & ~saturated], value[ok & ~saturated], "o", ms=3, color=colour_of[m])
+                y, y_lo, y_hi = (np.log(v) if i == 2 else v for v in (value, lo, hi))
+                ax.fill_between(x[ok], y_lo[ok], y_hi[ok], color=colour_of[m], alpha=0.2, lw=0)
+                ax.plot(x[ok], y[ok], color=colour_of[m], lw=1.1, label=f"$M = {int(m)}$" if i == 0 else None)
+                ax.plot(x[ok & ~saturated], y[ok & ~saturated], "o", ms=3, color=colour_of[m])
                 if saturated.any():
-                    ax.plot(x[saturated], value[saturated], "o", ms=5, mfc="none", color=colour_of[m], gid="saturated")
+                    ax.plot(x[saturated], y[saturated], "o", ms=5, mfc="none", color=colour_of[m], gid="saturated")
         for i in range(2):
             ax = axes[i, j]
             ax.set_xscale("log")
@@ -980,9 +978,13 @@ def plot_depth_curves(
             for k, t in enumerate(relative_std_thresholds):
                 ax.axhline(1 + t * t, color="0.4", ls=":", lw=0.9)
             ax.set_xlabel("depth $L$" if i == 0 else "$L / M$")
+        for t in relative_std_thresholds:
+            axes[2, j].axhline(np.log(1 + t * t), color="0.4", ls=":", lw=0.9)
+        axes[2, j].set_xlabel("$L / M$")
         axes[0, j].set_title(rf"$\sigma_w^2 = {_number(w)}$, $\sigma_b^2 = {_number(b)}$", fontsize=9)
     axes[0, 0].set_ylabel("(a)  " + R_LABEL)
     axes[1, 0].set_ylabel("(b)  " + R_LABEL)
+    axes[2, 0].set_ylabel(r"(c)  $\ln R$ (linear axes)")
     drawn = [m for m in all_widths if any(m in sampled for *_, sampled in chosen)]
     handles = [Line2D([], [], color=colour_of[m], marker="o", ms=3, lw=1.1, label=f"$M = {int(m)}$") for m in drawn]
     if any_saturated:
@@ -991,8 +993,6 @@ def plot_depth_curves(
                 [], [], color="0.3", marker="o", ls="none", ms=5, mfc="none", label="saturated (true R may be larger)"
             )
         )
-        if bound is not None:
-            handles.append(Line2D([], [], color="0.6", ls="--", lw=0.8, label=f"saturation level {bound:g}"))
     if len(relative_std_thresholds):
         handles.append(
             Line2D(
@@ -1005,9 +1005,6 @@ def plot_depth_curves(
             )
         )
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=7.5, frameon=False)
-    if bound is not None and any_saturated:
-        for ax in axes.ravel():
-            ax.axhline(bound, color="0.6", ls="--", lw=0.8)
     fig.suptitle(f"{_activation_label(activation)}: {title}" if title else _activation_label(activation), fontsize=10)
     return fig
 

@@ -13,6 +13,8 @@ weight_variance and depth, NaN (saturated: 0) where a cell was not sampled:
 
 - ``second_moment_ratio`` with ``second_moment_ratio_lo`` / ``_hi`` (equal-tailed
   bootstrap interval over replicates), ``saturated``, ``mean_k`` (E[K]);
+- ``replicates`` (width): the initialisations per cell at each width (one count per width:
+  ``seed001.replicates_by_width`` gives narrow networks more);
 - ``mean_k_infinite``: the infinite-width NTK Theta(x, x) of the same network;
 - ``chi_1`` (activation, bias_variance, weight_variance) and ``border_weight_variance``
   (activation, bias_variance): the slope chi_1 at the fixed point and the sigma_w^2 of the
@@ -142,10 +144,12 @@ def phase_statistics(
     if not samples:
         raise ValueError("samples: no sampling job's dataset given")
     coords = _coordinates(samples)
-    replicates = {int(ds.sizes["replicate"]) for ds in samples}
-    if len(replicates) != 1:
-        raise ValueError(f"samples: every job must have the same replicate count, got {sorted(replicates)}")
-    (count,) = replicates
+    counts: dict[int, set[int]] = {}
+    for ds in samples:
+        counts.setdefault(int(ds.attrs["width"]), set()).add(int(ds.sizes["replicate"]))
+    if any(len(found) != 1 for found in counts.values()):
+        raise ValueError(f"samples: the jobs of a width must share their replicate count, got {counts}")
+    replicates = np.array([counts[int(w)].pop() for w in coords["width"]], dtype=np.int64)
     shape = tuple(len(values) for values in coords.values())
     cells = {name: np.full(shape, np.nan) for name in CELL_VARIABLES if name != "mean_k_infinite"}
     logs = {name: np.full(shape, np.nan) for name in LOG_VARIABLES}
@@ -171,12 +175,13 @@ def phase_statistics(
                 cells["second_moment_ratio"][at] = ratio
                 cells["second_moment_ratio_lo"][at], cells["second_moment_ratio_hi"][at] = lo, hi
                 cells["mean_k"][at] = float(np.mean(k[i, j]))
-                saturated[at] = ratio > saturation_fraction * count
+                saturated[at] = ratio > saturation_fraction * k.shape[-1]
         progress(f"{activation}, sigma_b^2 = {bias:g}, width {width}: {k.shape[0] * k.shape[1]} cells reduced")
     theory = _mean_field(coords, network)
     dims = tuple(coords)
     variables = {name: (dims, values) for name, values in cells.items()}
     variables["saturated"] = (dims, saturated)
+    variables["replicates"] = (("width",), replicates)
     for name in LOG_VARIABLES:
         attrs = dict(LOG_STATISTICS_ATTRS[name])
         if name.startswith("log_normal_ratio_"):
@@ -188,9 +193,7 @@ def phase_statistics(
     ds = xr.Dataset(variables, coords={name: values for name, values in coords.items()})
     ds["activation"] = ds["activation"].astype(str)
     ds.attrs.update(
-        replicates=count,
         saturation_fraction=float(saturation_fraction),
-        saturation_bound=float(saturation_fraction * count),
         confidence=float(confidence),
         resamples=int(resamples),
         input_dimension=int(network["input_dimension"]),

@@ -21,14 +21,14 @@ could not read and says whether the cells it could read decide anyway (:class:`D
 
 from __future__ import annotations
 
-import itertools
-from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import xarray as xr
 
 from finite_ntk.coverage import (
     ESTIMATOR_CODES,
+    lower_bound_trusted,
     select_ratio_estimate,
     tabulated_sample_size,
     trusted_limit,
@@ -55,6 +55,7 @@ class Seed001Data(NamedTuple):
     coverage: xr.Dataset | None = None  # heavy_tails/coverage.nc (claims seed001.1-8: which R to trust)
     significance: float = 0.05  # heavy_tails.significance (the normality test of log K)
     min_coverage: float = 0.9  # heavy_tails.min_coverage (an interval is trusted above it)
+    kappa: xr.Dataset | None = None  # kappa.nc (claims seed001.20-22: Figures 5, 6)
 
 
 class Extreme(NamedTuple):
@@ -69,53 +70,82 @@ class Extreme(NamedTuple):
 
 # --------------------------------------------------------------------------- which R a cell's verdict reads
 
-# Variables with_estimates adds: the selected estimate of R with its interval, and its
-# estimator's code (finite_ntk.coverage.ESTIMATOR_CODES: 0 none, 1 plain, 2 log-normal).
+# Variables with_estimates adds: the selected estimate of R with its interval, its
+# estimator's code (finite_ntk.coverage.ESTIMATOR_CODES: 0 none, 1 plain, 2 log-normal), and
+# a lower confidence bound of R in every sampled cell where one is trusted.
 ESTIMATE = "estimate"
 ESTIMATOR = "estimator"
+LOWER_BOUND = "lower_bound"
 NOT_ESTIMABLE_CODE = ESTIMATOR_CODES["none"]
 
 
 class RatioSelection(NamedTuple):
-    """What :func:`finite_ntk.coverage.select_ratio_estimate` needs for one run, read off its
-    coverage table at the run's replicate count."""
+    """What :func:`finite_ntk.coverage.select_ratio_estimate` needs for the cells of one
+    replicate count, read off the run's coverage table at that count."""
 
-    replicates: int  # N of the run's cells
+    replicates: int  # N of the cells
     tabulated: int | None  # the table's N read (the largest at or below N; None: none is)
     plain_limit: float  # the plain ratio is trusted where its interval stays at or below this R
     log_limit: float  # R_log is trusted where its chi-square interval stays at or below this R
     significance: float  # the normality test of log K rejects below this p-value
     min_coverage: float
+    lower_bound: bool = False  # the plain interval's lower end bounds R from below at every tabulated R
 
 
-def ratio_selection(
-    stats: xr.Dataset, coverage: xr.Dataset, significance: float, min_coverage: float
-) -> RatioSelection:
-    """The selection settings of ``stats`` (phase_stats.nc, attribute ``replicates``) from the
+# One selection per width of phase_stats.nc (each width has its replicate count).
+Selections = Mapping[int, RatioSelection]
+
+
+def replicate_counts(stats: xr.Dataset) -> dict[int, int]:
+    """Initialisations per cell at each width of ``stats`` (variable ``replicates``)."""
+    return {int(w): int(n) for w, n in zip(stats["width"].values, np.atleast_1d(stats["replicates"].values))}
+
+
+def replicates_text(stats: xr.Dataset) -> str:
+    """``200`` or ``200 (2{,}000 at $M = 50$)``: the most common count, then the others."""
+    counts = replicate_counts(stats)
+    values = list(counts.values())
+    common = max(sorted(set(values)), key=values.count)
+
+    def number(n: int) -> str:
+        return f"{n:,}".replace(",", "{,}")
+
+    others = [f"{number(n)} at $M = {w}$" for w, n in counts.items() if n != common]
+    return number(common) + (f" ({', '.join(others)})" if others else "")
+
+
+def ratio_selection(stats: xr.Dataset, coverage: xr.Dataset, significance: float, min_coverage: float) -> Selections:
+    """Each width's selection settings (phase_stats.nc, variable ``replicates``) from the
     coverage table ``coverage`` (:func:`finite_ntk.coverage.coverage_table`). The table must
     have been made at the reductions' confidence: its coverages are those of their intervals."""
-    replicates = int(stats.attrs["replicates"])
     table, ours = coverage.attrs.get("confidence"), stats.attrs.get("confidence")
     if table is not None and ours is not None and not np.isclose(float(table), float(ours)):
         raise ValueError(
             f"the coverage table's confidence ({float(table):g}, config field 'heavy_tails.coverage.confidence') "
             f"differs from seed 001's bootstrap confidence ({float(ours):g}, 'seed001.bootstrap.confidence')"
         )
-    return RatioSelection(
-        replicates=replicates,
-        tabulated=tabulated_sample_size(coverage, replicates),
-        plain_limit=trusted_limit(coverage, replicates, "plain_bootstrap", min_coverage),
-        log_limit=trusted_limit(coverage, replicates, "log_chi_square", min_coverage),
-        significance=float(significance),
-        min_coverage=float(min_coverage),
-    )
+
+    def at(replicates: int) -> RatioSelection:
+        return RatioSelection(
+            replicates=replicates,
+            tabulated=tabulated_sample_size(coverage, replicates),
+            plain_limit=trusted_limit(coverage, replicates, "plain_bootstrap", min_coverage),
+            log_limit=trusted_limit(coverage, replicates, "log_chi_square", min_coverage),
+            significance=float(significance),
+            min_coverage=float(min_coverage),
+            lower_bound=lower_bound_trusted(coverage, replicates, "plain_bootstrap", min_coverage),
+        )
+
+    return {width: at(count) for width, count in replicate_counts(stats).items()}
 
 
-def with_estimates(stats: xr.Dataset, selection: RatioSelection) -> xr.Dataset:
-    """``stats`` with each cell's selected estimate of R: ``estimate``, ``estimate_lo``,
-    ``estimate_hi`` (NaN where not estimable or not sampled) and ``estimator`` (int8 code).
-    A dataset without the log-space statistics (an older reduction) gets the plain ratio
-    where it is trusted and nothing elsewhere."""
+def with_estimates(stats: xr.Dataset, selections: Selections) -> xr.Dataset:
+    """``stats`` with each cell's selected estimate of R at its width's replicate count:
+    ``estimate``, ``estimate_lo``, ``estimate_hi`` (NaN where not estimable or not sampled),
+    ``estimator`` (int8 code) and ``lower_bound``: the estimate's lower end where there is
+    one, else the plain interval's lower end where its measured one-sided coverage holds
+    (:func:`finite_ntk.coverage.lower_bound_trusted`), else NaN. A dataset without the
+    log-space statistics (an older reduction) gets the plain ratio where it is trusted."""
     ratio = stats["second_moment_ratio"]
 
     def log(name: str) -> xr.DataArray:
@@ -125,17 +155,34 @@ def with_estimates(stats: xr.Dataset, selection: RatioSelection) -> xr.Dataset:
     arrays += [log(name) for name in ("log_normal_ratio", "log_normal_ratio_lo", "log_normal_ratio_hi")]
     arrays.append(log("normality_pvalue"))
     arrays = [a.broadcast_like(ratio).transpose(*ratio.dims).values for a in arrays]
-    chosen = select_ratio_estimate(
-        *arrays,
-        plain_limit=selection.plain_limit,
-        log_limit=selection.log_limit,
-        significance=selection.significance,
-    )
+    axis = ratio.dims.index("width")
+    chosen = {key: np.empty(ratio.shape, dtype=np.int8 if key == "estimator" else np.float64) for key in KEYS}
+    floor = np.full(ratio.shape, np.nan)
+    for i, width in enumerate(ratio["width"].values):
+        if int(width) not in selections:
+            raise ValueError(f"no estimator selection for width {int(width)} (widths {sorted(selections)})")
+        selection = selections[int(width)]
+        index = (slice(None),) * axis + (i,)
+        picked = select_ratio_estimate(
+            *(a[index] for a in arrays),
+            plain_limit=selection.plain_limit,
+            log_limit=selection.log_limit,
+            significance=selection.significance,
+        )
+        for key in KEYS:
+            chosen[key][index] = picked[key]
+        plain_lo = arrays[1][index]
+        fallback = plain_lo if selection.lower_bound else np.full(plain_lo.shape, np.nan)
+        floor[index] = np.where(np.isfinite(picked["lo"]), picked["lo"], fallback)
     out = stats.copy()
     out[ESTIMATOR] = (ratio.dims, chosen["estimator"])
     for suffix, key in (("", "value"), ("_lo", "lo"), ("_hi", "hi")):
         out[ESTIMATE + suffix] = (ratio.dims, chosen[key])
+    out[LOWER_BOUND] = (ratio.dims, floor)
     return out
+
+
+KEYS = ("estimator", "value", "lo", "hi")
 
 
 def sampled_mask(cells: xr.Dataset) -> xr.DataArray:
@@ -148,29 +195,45 @@ def not_estimable_mask(cells: xr.Dataset) -> xr.DataArray:
     return sampled_mask(cells) & (cells[ESTIMATOR] == NOT_ESTIMABLE_CODE)
 
 
-def not_estimable_note(cells: xr.Dataset, where: xr.DataArray, selection: RatioSelection) -> str:
-    """'k of n cells not estimable at N = ...: why' for the sampled cells where ``where``
-    holds ('' when every one is estimable)."""
+def not_estimable_note(cells: xr.Dataset, where: xr.DataArray, selections: Selections) -> str:
+    """'k of n cells not estimable (N = ... at M = ...: why)' for the sampled cells where
+    ``where`` holds ('' when every one is estimable)."""
     sampled = sampled_mask(cells) & where
     unknown = not_estimable_mask(cells) & where
     count, total = int(unknown.sum()), int(sampled.sum())
     if count == 0:
         return ""
-    head = f"{count} of {total} cells not estimable at N = {selection.replicates}"
-    if selection.tabulated is None:
-        return f"{head}: the coverage table has no N at or below it"
-    reasons = [
-        f"the plain ratio's interval reaches past R = {selection.plain_limit:g} (its coverage holds up to there)"
-    ]
-    reasons.append(f"R_log's past R = {selection.log_limit:g} (its coverage under every law holds up to there)")
+    if "width" in unknown.dims:
+        per_width = {int(w): int(unknown.sel(width=w).sum()) for w in unknown["width"].values}
+    else:  # the cells of one width
+        per_width = {int(cells["width"]): count}
+    by_count: dict[RatioSelection, list[int]] = {}
+    for width, unknown_here in per_width.items():
+        if unknown_here:
+            by_count.setdefault(selections[width], []).append(width)
     pvalue = cells["normality_pvalue"] if "normality_pvalue" in cells else xr.full_like(cells[ESTIMATE], np.nan)
-    rejected = int((unknown & (pvalue < selection.significance)).sum())
+    rejected = int((unknown & (pvalue < _significance(selections))).sum())
     missing = int((unknown & pvalue.isnull()).sum())
+    parts = []
+    for selection, at_widths in by_count.items():
+        where_text = f"at N = {selection.replicates} (M = {', '.join(map(str, sorted(at_widths)))})"
+        if selection.tabulated is None:
+            parts.append(f"{where_text}: the coverage table has no N at or below it")
+            continue
+        parts.append(
+            f"{where_text}: the plain ratio's interval reaches past R = {selection.plain_limit:g} (its coverage "
+            f"holds up to there), R_log's past R = {selection.log_limit:g} (its coverage under every law holds "
+            "up to there)"
+        )
     if rejected:
-        reasons.append(f"log K not Gaussian in {rejected} (normality p < {selection.significance:g})")
+        parts.append(f"log K not Gaussian in {rejected} (normality p < {_significance(selections):g})")
     if missing:
-        reasons.append(f"no normality test of log K in {missing}")
-    return f"{head}: " + "; ".join(reasons)
+        parts.append(f"no normality test of log K in {missing}")
+    return f"{count} of {total} cells not estimable " + "; ".join(parts)
+
+
+def _significance(selections: Selections) -> float:
+    return next(iter(selections.values())).significance
 
 
 # --------------------------------------------------------------------------- the measures
@@ -304,90 +367,62 @@ def collapse(
     return Collapse(by_depth, by_ratio, by_ratio / by_depth if by_depth > 0 else NAN)
 
 
-class ClassShares(NamedTuple):
-    """Per width: the map's cells in one std/mean class, as far as they can be told."""
+class ExponentialFit(NamedTuple):
+    """ln R = intercept + slope L/M fitted over one point's cells of every width."""
 
-    widths: np.ndarray
-    inside: np.ndarray  # estimable cells whose std/mean lies in the class
-    estimable: np.ndarray  # estimable cells
-    sampled: np.ndarray  # sampled cells (estimable or not)
-
-    @property
-    def known(self) -> np.ndarray:
-        """The share over the estimable cells (NaN without any)."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return self.inside / self.estimable
-
-    @property
-    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        """The least and largest share over the sampled cells that the not-estimable cells
-        allow (none of them in the class, or all of them)."""
-        unknown = self.sampled - self.estimable
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return self.inside / self.sampled, (self.inside + unknown) / self.sampled
+    slope: float
+    slope_lo: float  # bootstrap interval over the cells
+    slope_hi: float
+    intercept: float
+    r_squared: float  # share of the variance of ln R the line explains
+    points: int
+    largest_ratio: float  # the largest L/M fitted
 
 
-def class_shares(cells: xr.Dataset, low: float, high: float, ratio: str = ESTIMATE) -> ClassShares:
-    """Per width: how many cells have std/mean in [low, high) (``ratio``, default the
-    selected estimate), how many could be read, how many were sampled."""
-    values = cells[ratio]
-    std = xr.apply_ufunc(relative_std, values)
-    estimable = values.notnull()
-    inside = ((std >= low) & (std < high) & estimable).sum(("weight_variance", "depth"))
-    return ClassShares(
-        cells["width"].values,
-        inside.values.astype(np.int64),
-        estimable.sum(("weight_variance", "depth")).values.astype(np.int64),
-        sampled_mask(cells).sum(("weight_variance", "depth")).values.astype(np.int64),
-    )
+def exponential_fit(
+    stats: xr.Dataset,
+    activation: str,
+    weight_variance: float,
+    bias_variance: float,
+    rng: np.random.Generator,
+    confidence: float = 0.95,
+    resamples: int = 2000,
+    ratio: str = ESTIMATE,
+    largest: float = np.inf,
+) -> ExponentialFit:
+    """Figure 2: the least-squares line of ln R (``ratio``, default the selected estimate)
+    against L/M over every width's cells of one (sigma_w^2, sigma_b^2) that have a value (L/M at
+    most ``largest``), with a
+    percentile-bootstrap interval of its slope over the cells (NaN with fewer than three
+    cells or a single L/M). R growing exponentially in L/M is a straight line here."""
+    cells = stats.sel(activation=activation, bias_variance=bias_variance, weight_variance=weight_variance)
+    values = cells[ratio].transpose("width", "depth").values
+    x = (cells["depth"].values[None, :] / cells["width"].values[:, None]).astype(np.float64)
+    keep = np.isfinite(values) & (values > 0) & (x <= largest)
+    x, y = x[keep], np.log(values[keep])
+    if x.size < 3 or np.ptp(x) == 0:
+        return ExponentialFit(NAN, NAN, NAN, NAN, NAN, int(x.size), float(x.max()) if x.size else NAN)
+    slope, intercept = np.polyfit(x, y, 1)
+    residual = y - (intercept + slope * x)
+    r_squared = 1 - float(residual @ residual) / float(((y - y.mean()) ** 2).sum()) if np.ptp(y) > 0 else NAN
+    picks = rng.integers(0, x.size, size=(resamples, x.size))
+    xs, ys = x[picks], y[picks]
+    xm, ym = xs.mean(axis=1, keepdims=True), ys.mean(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        draws = ((xs - xm) * (ys - ym)).sum(axis=1) / ((xs - xm) ** 2).sum(axis=1)
+    draws = draws[np.isfinite(draws)]
+    tail = 100 * (1 - confidence) / 2
+    lo, hi = np.percentile(draws, [tail, 100 - tail]) if draws.size else (NAN, NAN)
+    return ExponentialFit(float(slope), float(lo), float(hi), float(intercept), r_squared, int(x.size), float(x.max()))
 
 
-def class_fraction(cells: xr.Dataset, low: float, high: float, ratio: str = ESTIMATE) -> np.ndarray:
-    """Per width: the fraction of the cells with a value of ``ratio`` whose std/mean lies in
-    [low, high)."""
-    return class_shares(cells, low, high, ratio).known
-
-
-def feasible_orderings(lo: np.ndarray, hi: np.ndarray) -> Iterator[np.ndarray]:
-    """Every ranking with ties of values y_i in [lo_i, hi_i], as each item's rank group (0
-    the lowest, no gaps): those for which values exist that are equal within a group and
-    increase across groups. Depth-first, each group given its least possible value (a value
-    is (number, infinitesimal steps), so that strict order is exact): degenerate intervals
-    give the one ordering of their values."""
-    lo, hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
-    groups = np.zeros(lo.size)
-
-    def extend(remaining: tuple[int, ...], previous: tuple[float, int], level: int) -> Iterator[np.ndarray]:
-        if not remaining:
-            yield groups.copy()
-            return
-        for size in range(1, len(remaining) + 1):
-            for members in itertools.combinations(remaining, size):
-                low, high = max(lo[i] for i in members), min(hi[i] for i in members)
-                if low > high:
-                    continue
-                if low > previous[0]:
-                    value = (low, 0)
-                elif high > previous[0]:
-                    value = (previous[0], previous[1] + 1)
-                else:
-                    continue
-                groups[list(members)] = level
-                rest = tuple(i for i in remaining if i not in members)
-                yield from extend(rest, value, level + 1)
-
-    yield from extend(tuple(range(lo.size)), (-np.inf, 0), 0)
-
-
-def rank_correlation_outcomes(
-    x: np.ndarray, lo: np.ndarray, hi: np.ndarray, rule: Callable[[float], bool]
-) -> Iterator[bool | None]:
-    """``rule(rho)`` for Spearman's rho of ``x`` against every ordering of values y_i in
-    [lo_i, hi_i] (:func:`feasible_orderings`; ``None`` where rho is undefined: fewer than
-    three points or a constant y)."""
-    for groups in feasible_orderings(lo, hi):
-        rho = spearman(x, groups)
-        yield bool(rule(rho)) if np.isfinite(rho) else None
+def _bounded_at_least(cells: xr.Dataset, threshold: float) -> xr.DataArray:
+    """Cells whose trusted lower bound of R (``lower_bound`` of :func:`with_estimates`) puts
+    their std/mean at or above ``threshold``."""
+    if LOWER_BOUND not in cells:
+        return xr.zeros_like(cells["second_moment_ratio"], dtype=bool)
+    floor = cells[LOWER_BOUND]
+    return floor.notnull() & (xr.apply_ufunc(relative_std, floor.fillna(1.0)) >= threshold)
 
 
 class Transition(NamedTuple):
@@ -404,17 +439,24 @@ def transition(cells: xr.Dataset, threshold: float, ratio: str = ESTIMATE) -> Tr
     """The smallest sampled sigma_w^2 whose std/mean at the deepest sampled depth reaches
     ``threshold`` (``ratio``, default the selected estimate): its value from the estimable
     cells, and every sigma_w^2 it may lie at whatever R the not-estimable cells have (each of
-    them below the first estimable cell that reaches it, that one, and NaN if none does)."""
+    them below the first cell known to reach it, that one, and NaN if none does). A
+    not-estimable cell whose trusted lower bound (``lower_bound``) reaches the threshold is
+    known to reach it."""
     deepest = cells["second_moment_ratio"].dropna("depth", how="all")["depth"].max()
     line = cells.sel(depth=deepest)
     sampled = line["second_moment_ratio"].notnull().values
     values = line[ratio].values
     weights = line["weight_variance"].values
-    reached = np.isfinite(values) & (relative_std(values) >= threshold)
+    bounded = (
+        _bounded_at_least(line, threshold).values & ~np.isfinite(values)
+        if ratio == ESTIMATE
+        else np.zeros_like(sampled)
+    )
+    reached = (np.isfinite(values) & (relative_std(values) >= threshold)) | bounded
     value = float(weights[reached].min()) if reached.any() else NAN
     candidates: list[float] = []
     unknown = 0
-    for weight, is_sampled, known, hit in zip(weights, sampled, np.isfinite(values), reached):
+    for weight, is_sampled, known, hit in zip(weights, sampled, np.isfinite(values) | bounded, reached):
         if not is_sampled:
             continue
         if not known:
@@ -475,8 +517,8 @@ def seed001_latex(
         macro("SeedOneWeightLow", latex_plain(min(section["weight_variances"]))),
         macro("SeedOneWeightHigh", latex_plain(max(section["weight_variances"]))),
         macro("SeedOneWeightCount", str(len(section["weight_variances"]))),
-        macro("SeedOneReplicates", str(int(stats.attrs["replicates"]))),
-        macro("SeedOneSaturationBound", latex_plain(float(stats.attrs["saturation_bound"]))),
+        macro("SeedOneReplicates", replicates_text(stats)),
+        macro("SeedOneSaturationFraction", latex_plain(float(stats.attrs["saturation_fraction"]))),
         macro("SeedOneInputDimension", str(int(section["network"]["input_dimension"]))),
         macro("SeedOneInputLength", latex_plain(float(section["network"]["input_length"]))),
         macro("SeedOneParameterization", section["network"]["parameterization"]),
@@ -602,9 +644,13 @@ __all__ = [
     "CHAOTIC_CHI",
     "ESTIMATE",
     "ESTIMATOR",
+    "LOWER_BOUND",
     "Seed001Data",
     "Extreme",
     "RatioSelection",
+    "Selections",
+    "replicate_counts",
+    "replicates_text",
     "ratio_selection",
     "with_estimates",
     "sampled_mask",
@@ -620,11 +666,8 @@ __all__ = [
     "lines_with_points",
     "Collapse",
     "collapse",
-    "ClassShares",
-    "class_shares",
-    "class_fraction",
-    "feasible_orderings",
-    "rank_correlation_outcomes",
+    "ExponentialFit",
+    "exponential_fit",
     "Transition",
     "transition",
     "empirical_transition",

@@ -80,7 +80,7 @@ def sample_job(config: Mapping[str, Any], job: SamplingJob, progress: Progress =
 
     section = config["seed001"]
     depths: Sequence[int] = section["depths"]
-    replicates = int(section["replicates"])
+    replicates = job.replicates
     sampler = section["sampler"]
     setups = [
         [

@@ -39,13 +39,13 @@ from finite_ntk.samplers.setup import MonteCarloSetup
 from finite_ntk.training.snapshots import check_snapshot_steps
 
 # The config fields the outputs of each kind of job depend on (besides their inputs and
-# what their paths name). A sampling job's sigma_w^2 values are its own params.
+# what their paths name). A sampling job's sigma_w^2 values and replicate count are its own
+# params (:class:`SamplingJob`).
 SAMPLING_FIELDS: tuple[str, ...] = (
     "root_seed",
     "precision",
     "seed001.network",
     "seed001.depths",
-    "seed001.replicates",
     "seed001.sampler",
 )
 REDUCTION_FIELDS: tuple[str, ...] = (
@@ -90,6 +90,7 @@ class SamplingJob(NamedTuple):
     bias_variance: float
     width: int
     weight_variances: tuple[float, ...]  # sorted
+    replicates: int  # initialisations per cell (:func:`replicates_at`)
 
     @property
     def stem(self) -> str:
@@ -100,6 +101,15 @@ class SamplingJob(NamedTuple):
 def job_stem(activation: str, bias_variance: float, width: int) -> str:
     """``tanh/sb1_w50``: the path of a job's samples (sigma_b^2 printed with %g)."""
     return f"{activation}/sb{bias_variance:g}_w{width}"
+
+
+def replicates_at(section: Mapping[str, Any], width: int) -> int:
+    """Initialisations per cell at ``width``: the ``seed001.replicates_by_width`` entry of
+    that width, else ``seed001.replicates``. Narrow networks get more: their K(x, x) is the
+    most heavy-tailed, and a cell is estimable only where its interval stays inside the R up
+    to which the coverage table trusts it at the cell's N."""
+    by_width = {int(entry["width"]): int(entry["replicates"]) for entry in section.get("replicates_by_width", ())}
+    return by_width.get(int(width), int(section["replicates"]))
 
 
 def sampling_jobs(config: Mapping[str, Any]) -> list[SamplingJob]:
@@ -122,7 +132,9 @@ def sampling_jobs(config: Mapping[str, Any]) -> list[SamplingJob]:
             add(curves["activation"], bias, width, [float(weight)])
     order = {name: i for i, name in enumerate(ACTIVATIONS)}
     return [
-        SamplingJob(activation, bias, width, tuple(sorted(cells[(activation, bias, width)])))
+        SamplingJob(
+            activation, bias, width, tuple(sorted(cells[(activation, bias, width)])), replicates_at(section, width)
+        )
         for activation, bias, width in sorted(cells, key=lambda key: (order[key[0]], key[1], key[2]))
     ]
 
@@ -169,6 +181,7 @@ def training_data_files(config: Mapping[str, Any]) -> list[str]:
 # Seed 001's size fields and their smallest values (for the error to name the right one).
 SIZE_FIELDS: dict[str, Shrink] = {
     "seed001.replicates": to(2),
+    "seed001.replicates_by_width": lambda entries: [],
     "seed001.widths": smallest_item,
     "seed001.depths": smallest_item,
     "seed001.weight_variances": smallest_item,
@@ -194,10 +207,10 @@ def seed001_costs(config: Mapping[str, Any]) -> list[JobCost]:
     bootstraps (every resample of a cell's replicates at once) and the training jobs (every
     gradient step on every sample, every sigma_w^2, the activations of every layer kept)."""
     section = config["seed001"]
-    network, replicates, sampler = section["network"], int(section["replicates"]), section["sampler"]
+    network, sampler = section["network"], section["sampler"]
     itemsize = 8 if config["precision"] == "float64" else 4
     coordinate = math.sqrt(float(network["input_length"]))
-    costs, cells = [], 0
+    costs, draws, largest = [], 0, 0
     for job in sampling_jobs(config):
         settings = variance_settings(
             network["parameterization"], job.weight_variances[0], job.bias_variance, network["readout_weight_variance"]
@@ -213,14 +226,15 @@ def seed001_costs(config: Mapping[str, Any]) -> list[JobCost]:
             )
             for depth in section["depths"]
         ]
-        memory, seconds = sampler_cost(setups, replicates, sampler, itemsize)
+        memory, seconds = sampler_cost(setups, job.replicates, sampler, itemsize)
         count = len(job.weight_variances) * len(setups)
         seconds *= len(job.weight_variances)
-        costs.append(JobCost(f"seed001_sample {job.stem}", memory + 8 * replicates * count, seconds))
-        cells += count
+        costs.append(JobCost(f"seed001_sample {job.stem}", memory + 8 * job.replicates * count, seconds))
+        draws += job.replicates * count
+        largest = max(largest, job.replicates)
     resamples = int(section["bootstrap"]["resamples"])
-    seconds = BOOTSTRAP_SECONDS_PER_DRAW * resamples * replicates * cells
-    costs.append(JobCost("seed001_reduce", 8 * replicates * (cells + 3 * resamples), seconds))
+    seconds = BOOTSTRAP_SECONDS_PER_DRAW * resamples * draws
+    costs.append(JobCost("seed001_reduce", 8 * (draws + 3 * resamples * largest), seconds))
     training = section["training"]
     data = training["data"]
     samples, classes = int(data["samples"]), int(data["classes"])
@@ -283,6 +297,15 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
         values = list(section[field])
         if values != sorted(set(values)):
             raise ValueError(f"config field 'seed001.{field}': must be strictly increasing, got {values}")
+    sampled_widths = sorted({*section["widths"], section["bias_maps"]["width"]})
+    listed = [int(entry["width"]) for entry in section.get("replicates_by_width", ())]
+    for width in listed:
+        if width not in sampled_widths or listed.count(width) > 1:
+            raise ValueError(
+                f"config field 'seed001.replicates_by_width': each width once, one of the sampled widths "
+                f"{sampled_widths} (seed001.widths and seed001.bias_maps.width), got {listed}; "
+                "[] gives every width seed001.replicates"
+            )
     if not section["bias_maps"]["bias_variances"] == sorted(set(section["bias_maps"]["bias_variances"])):
         raise ValueError("config field 'seed001.bias_maps.bias_variances': must be strictly increasing")
     training = section["training"]
@@ -325,6 +348,7 @@ __all__ = [
     "TRAINING_REDUCTION_FIELDS",
     "SamplingJob",
     "job_stem",
+    "replicates_at",
     "sampling_jobs",
     "TrainingJob",
     "training_jobs",

@@ -1,6 +1,7 @@
-"""Seed 002's figures ("Revisiting the NTK: the role of large width and depth"): the deep
-kernel against depth (Figures 4, 5), the projection term (6), the smallest eigenvalue (7)
-and Table 1's widths. Plain data, as :mod:`finite_ntk.figures` describes."""
+"""Seed 002's figures ("Revisiting the NTK: the role of large width and depth"): the
+normalised kernel matrix and the correlation map (Figures 2, 3), the deep kernel against
+depth (Figures 4, 5), early stopping (6), the smallest eigenvalue (7), the depth rate of
+Theorem 2 and Corollary 1 (ours) and Table 1's widths. Plain data, as :mod:`finite_ntk.figures` describes."""
 
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ PROJECTION = Comparison(
         # 53), bound kappa eps = 2.3e-12. Measured 1.15e-13 relative apart (synthetic, depth
         # 2, t = inf), 1.5 x the plain 128 ulp; 2e-12 keeps a 1e-3 change far outside.
         "projection_norm": Tolerance(rtol=2e-12, reason="kernel regression: round-off x cond(Theta) <= 1e4"),
+        # lambda_min of the normalised training matrix carries eps |Theta| (Weyl): |Theta| <= n = 400,
+        # lambda_min >= 1e-4 in the default run, so <= 1e-11 relative, in 1/lambda_min too (not
+        # yet measured across machines; 1e-9 keeps a 1e-3 change far outside).
+        "smallest_eigenvalue": Tolerance(rtol=1e-9, reason="Weyl: eps n / lambda_min <= 1e-11"),
+        "operator_norm": Tolerance(rtol=1e-9, reason="1 / lambda_min: eps n / lambda_min <= 1e-11"),
     },
 )
 
@@ -44,9 +50,37 @@ SOURCES: dict[str, Source] = {
     "seed002_projection": Source(("seed002/projection.nc",), many=False, comparison=PROJECTION),
     "seed002_eigenvalues": Source(("seed002/eigenvalues.nc",), many=False, comparison=EIGENVALUES),
     "seed002_lazy": Source(("seed002/lazy/w*.nc",), many=True),
+    # Figures 2 and 3: the normalised kernel matrix at four depths, the correlation map's iterates.
+    "seed002_illustrations": Source(("seed002/illustrations.nc",), many=False, comparison=FLOAT64),
+    # Theorem 2's rate and Corollary 1's onset (our figure): scalar recursions per input gap.
+    "seed002_depth_rate": Source(("seed002/depth_rate.nc",), many=False, comparison=FLOAT64),
 }
 
 FIGURES: tuple[Figure, ...] = (
+    Figure(
+        name="seed002fig2",
+        original="Seed 002, Figure 2",
+        caption=(
+            "The normalised NTK matrix of synthetic points on the sphere at four depths (panels "
+            "a-d), drifting to 3/4 I + 1/4 J: the off-diagonal entries approach 1/4."
+        ),
+        category=CATEGORY,
+        subcategory="Kernel against depth",
+        inputs={"ds": "seed002_illustrations"},
+        plot="finite_ntk.papers.seed002.plots:plot_kernel_matrices",
+    ),
+    Figure(
+        name="seed002fig3",
+        original="Seed 002, Figure 3",
+        caption=(
+            "The correlation map kappa_1 (Definition 5's map rho^(h-1) -> rho^(h)) and its "
+            "iterates on [-1, 1]: strictly increasing, converging to 1 under composition."
+        ),
+        category=CATEGORY,
+        subcategory="Kernel against depth",
+        inputs={"ds": "seed002_illustrations"},
+        plot="finite_ntk.papers.seed002.plots:plot_correlation_map",
+    ),
     Figure(
         name="seed002fig4",
         original="Seed 002, Figure 4",
@@ -78,10 +112,12 @@ FIGURES: tuple[Figure, ...] = (
         name="seed002fig6",
         original="Seed 002, Figure 6",
         caption=(
-            "Norm of the projection term Theta(x, X) Theta^-1 (I - exp(-t Theta)) of the NTK "
-            "predictor against depth, for bounded stopping times t and t = inf (largest and "
-            "median over evaluation points); synthetic points and digit images (MNIST by default; "
-            "the panel titles name the data sets) on the sphere."
+            "Early stopping (Theorem 3): norm of the projection operator Theta^-1 (I - exp(-t Theta)) "
+            "of the normalised NTK on the training set, for bounded stopping times t (in the "
+            "normalised kernel's units) and t = inf (kernel regression); against depth at the "
+            "largest n (top) and against n at a fixed depth and at the depth scaled to n (bottom); "
+            "synthetic points and digit images (MNIST by default; the panel titles name the data "
+            "sets) on the sphere."
         ),
         category=CATEGORY,
         subcategory="NTK predictor",
@@ -93,12 +129,26 @@ FIGURES: tuple[Figure, ...] = (
         original="Seed 002, Figure 7",
         caption=(
             "Smallest eigenvalue of the normalised NTK matrix against depth for several data-set "
-            "sizes n, points uniform on the sphere."
+            "sizes n, points uniform on the sphere of R^d, one panel per input dimension d, with "
+            "the fitted growth law 3/4 L / (L + L_1/2) and the stated depth 5."
         ),
         category=CATEGORY,
         subcategory="NTK predictor",
         inputs={"ds": "seed002_eigenvalues"},
         plot="finite_ntk.papers.seed002.plots:plot_smallest_eigenvalue",
+    ),
+    Figure(
+        name="seed002rate",
+        original="Seed 002, Theorem 2 and Corollary 1 (our figure)",
+        caption=(
+            "The depth rate, one curve per input gap 1 - rho0: (N_L - 1/4) L against depth, on "
+            "c log L + b once past the onset (the fit on the last decade dashed), and L^2 (1 - "
+            "rho^(L)) against L sqrt(1 - rho0), collapsing on u^2/(1 + a u/2)^2 towards 9 pi^2/2."
+        ),
+        category=CATEGORY,
+        subcategory="Kernel against depth",
+        inputs={"ds": "seed002_depth_rate"},
+        plot="finite_ntk.papers.seed002.plots:plot_depth_rate",
     ),
     Figure(
         name="seed002table1",

@@ -19,15 +19,20 @@ one-hot class vector), fitted by full-batch gradient descent on
 between initialisation and the end of training, over the :math:`V` inputs: the aggregate
 norm :math:`|h_2^{(T)}(x) - h_2^{(0)}(x)|_2`, the single neurons' deviations
 :math:`|h_{2,j}^{(T)}(x) - h_{2,j}^{(0)}(x)|` (mean and largest), and the relative
-aggregate :math:`|\Delta h_2|/|h_2^{(0)}|`. In the NTK scaling a neuron moves by
+aggregate :math:`|\Delta h_2|/|h_2^{(0)}|`; and per pair of inputs the change of the inner
+product :math:`h_2(x)\cdot h_2(x')` (Proposition 4), of the normalised Gram
+:math:`h_2(x)\cdot h_2(x')/n` and of the cosine. Several independently initialised networks
+per width give the intervals. In the NTK scaling a neuron moves by
 :math:`O(1/\sqrt n)` while :math:`n` of them move together by :math:`O(1)`: the paper's
-statement that individual deviations vanish and the aggregate does not.
+statement that individual deviations vanish and the aggregate does not. Likewise the inner
+product :math:`h_2(x)\cdot h_2(x')` (of size :math:`O(n)`) changes by :math:`O(1)`, so the
+normalised Gram, the kernel of the readout, changes by :math:`O(1/n)`: the usual NTK scaling.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -118,45 +123,95 @@ def deviation(before: jax.Array, after: jax.Array) -> Deviation:
     )
 
 
+class FeatureChange(NamedTuple):
+    """Per pair of distinct inputs :math:`x_i, x_j` (``i < j``): the change of the last hidden
+    layer's inner product during training (Proposition 4)."""
+
+    inner_product: np.ndarray  # |h_T(x_i).h_T(x_j) - h_0(x_i).h_0(x_j)|
+    initial: np.ndarray  # h_0(x_i).h_0(x_j)
+    gram: np.ndarray  # the same change / n: the normalised Gram h.h'/n, the kernel of the readout
+    cosine: np.ndarray  # |cos(h_T(x_i), h_T(x_j)) - cos(h_0(x_i), h_0(x_j))|
+
+
+def feature_change(before: jax.Array, after: jax.Array) -> FeatureChange:
+    """:class:`FeatureChange` of the last hidden layer (rows: inputs), in float64. The inner
+    product of a layer of n neurons in the NTK scaling is O(n); the change Proposition 4 is
+    about is O(1) (like the aggregate deviation), so the normalised Gram h.h'/n changes by
+    O(1/n) and the network's kernel stays fixed as n grows."""
+    h0 = np.asarray(before, dtype=np.float64)
+    h1 = np.asarray(after, dtype=np.float64)
+    i, j = np.triu_indices(len(h0), k=1)
+    g0, g1 = h0 @ h0.T, h1 @ h1.T
+    n0, n1 = np.sqrt(np.diag(g0)), np.sqrt(np.diag(g1))
+    change = np.abs(g1 - g0)[i, j]
+    cosine = np.abs(g1 / np.outer(n1, n1) - g0 / np.outer(n0, n0))[i, j]
+    return FeatureChange(change, g0[i, j], change / h0.shape[1], cosine)
+
+
 def lazy_features_dataset(
-    key: jax.Array,
+    keys: Sequence[jax.Array],
     task: TokenTask,
     width: int,
     learning_rate: float,
     steps: int,
     progress: Callable[[str], None] = lambda m: None,
 ) -> xr.Dataset:
-    """Train one network of ``width`` on ``task`` and return the deviation measures per
-    input, the loss curve and the training accuracy."""
+    """Train one network of ``width`` on ``task`` per key of ``keys`` (independent
+    initialisations, the ``network`` axis) and return, per network, the deviation measures per
+    input, the inner-product changes per pair of inputs (:func:`feature_change`), the loss
+    curve and the training accuracy."""
     dtype = jnp.result_type(float)  # the run's precision (float32 unless x64 is enabled)
     x, y = jnp.asarray(task.inputs, dtype), jnp.asarray(task.targets, dtype)
-    params = init_params(key, task.inputs.shape[1], width, task.targets.shape[1], dtype)
-    before = last_hidden(params, x)
-    trained, losses = train(params, x, y, learning_rate, steps)
-    after = last_hidden(trained, x)
-    measured = deviation(before, after)
-    predicted = np.argmax(np.asarray(output(trained, x)), axis=1)
-    losses = np.asarray(losses, dtype=np.float64)
-    progress(
-        f"width {width}: loss {losses[0]:.4g} -> {losses[-1]:.4g}, aggregate deviation {measured.aggregate.mean():.4g}, "
-        f"mean neuron deviation {measured.neuron_mean.mean():.4g}"
-    )
+    tokens = task.inputs.shape[0]
+    measures: dict[str, list[np.ndarray]] = {}
+    losses, accuracies = [], []
+    for network, key in enumerate(keys):
+        params = init_params(key, task.inputs.shape[1], width, task.targets.shape[1], dtype)
+        before = last_hidden(params, x)
+        trained, loss_curve = train(params, x, y, learning_rate, steps)
+        after = last_hidden(trained, x)
+        measured, changed = deviation(before, after), feature_change(before, after)
+        for name, value in {**measured._asdict(), **{f"pair_{k}": v for k, v in changed._asdict().items()}}.items():
+            measures.setdefault(name, []).append(value)
+        predicted = np.argmax(np.asarray(output(trained, x)), axis=1)
+        accuracies.append(float(np.mean(predicted == task.labels)))
+        losses.append(np.asarray(loss_curve, dtype=np.float64))
+        progress(
+            f"width {width}, network {network}: loss {losses[-1][0]:.4g} -> {losses[-1][-1]:.4g}, "
+            f"aggregate deviation {measured.aggregate.mean():.4g}, mean neuron deviation {measured.neuron_mean.mean():.4g}, "
+            f"inner-product change {changed.inner_product.mean():.4g}"
+        )
+        del params, trained, before, after
+    stacked = {name: np.stack(values) for name, values in measures.items()}
+    i, j = np.triu_indices(tokens, k=1)
     return xr.Dataset(
         {
-            "aggregate_deviation": (("token",), measured.aggregate),
-            "neuron_deviation_mean": (("token",), measured.neuron_mean),
-            "neuron_deviation_max": (("token",), measured.neuron_max),
-            "relative_deviation": (("token",), measured.relative),
-            "loss": (("step",), losses),
+            "aggregate_deviation": (("network", "token"), stacked["aggregate"]),
+            "neuron_deviation_mean": (("network", "token"), stacked["neuron_mean"]),
+            "neuron_deviation_max": (("network", "token"), stacked["neuron_max"]),
+            "relative_deviation": (("network", "token"), stacked["relative"]),
+            "inner_product_change": (("network", "pair"), stacked["pair_inner_product"]),
+            "inner_product_initial": (("network", "pair"), stacked["pair_initial"]),
+            "gram_change": (("network", "pair"), stacked["pair_gram"]),
+            "cosine_change": (("network", "pair"), stacked["pair_cosine"]),
+            "loss": (("network", "step"), np.stack(losses)),
+            "train_accuracy": (("network",), np.array(accuracies)),
         },
-        coords={"token": np.arange(task.inputs.shape[0]), "step": np.arange(steps + 1)},
+        coords={
+            "network": np.arange(len(keys)),
+            "token": np.arange(tokens),
+            "pair": np.arange(len(i)),
+            "first": ("pair", i),
+            "second": ("pair", j),
+            "step": np.arange(steps + 1),
+        },
         attrs={
             "width": width,
-            "tokens": task.inputs.shape[0],
+            "tokens": tokens,
             "classes": task.targets.shape[1],
             "learning_rate": learning_rate,
             "steps": steps,
-            "train_accuracy": float(np.mean(predicted == task.labels)),
+            "networks": len(keys),
             "precision": str(np.dtype(dtype)),
         },
     )
@@ -172,5 +227,7 @@ __all__ = [
     "train",
     "Deviation",
     "deviation",
+    "FeatureChange",
+    "feature_change",
     "lazy_features_dataset",
 ]

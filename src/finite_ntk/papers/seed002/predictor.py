@@ -43,6 +43,18 @@ def flow_weights(eigenvalues: ArrayLike, stopping_time: float) -> FloatArray:
     return stopping_time * -np.expm1(-tl) / tl
 
 
+def projection_operator_norm(smallest_eigenvalue: ArrayLike, stopping_time: float) -> FloatArray:
+    """Spectral norm of the projection operator :math:`\\Theta^{-1}(I - e^{-t\\Theta})` on the
+    training set (Theorem 3's quantity), from :math:`\\lambda_{\\min}(\\Theta)` alone:
+    :math:`(1 - e^{-t\\lambda})/\\lambda` falls with :math:`\\lambda` (as
+    :math:`1 - e^{-u} \\ge u e^{-u}`), so its largest value over the spectrum is at
+    :math:`\\lambda_{\\min}`: :math:`1/\\lambda_{\\min}` without stopping, at most
+    :math:`\\min(t, 1/\\lambda_{\\min})` with it. Stopping acts where
+    :math:`t\\lambda_{\\min} \\lesssim 1`; where :math:`t\\lambda_{\\min} \\gg 1` the stopped and the
+    unstopped norms coincide."""
+    return flow_weights(smallest_eigenvalue, stopping_time)
+
+
 def projection_term(k_test: ArrayLike, k_train: ArrayLike, stopping_time: float) -> FloatArray:
     """:math:`P_t = \\Theta(x, X)\\Theta^{-1}(I - e^{-t\\Theta})`, one row per test point;
     ``k_test`` is :math:`\\Theta(x, X)` (n_test x n), ``k_train`` is :math:`\\Theta(X, X)`."""
@@ -80,4 +92,11 @@ def classification_scores(prediction: ArrayLike, labels: ArrayLike, classes: int
     )
 
 
-__all__ = ["flow_weights", "projection_term", "ntk_predict", "ClassificationScores", "classification_scores"]
+__all__ = [
+    "flow_weights",
+    "projection_operator_norm",
+    "projection_term",
+    "ntk_predict",
+    "ClassificationScores",
+    "classification_scores",
+]

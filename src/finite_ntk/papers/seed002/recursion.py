@@ -157,6 +157,32 @@ def relu_kernels(one_minus_rho0: ArrayLike, depths: Sequence[int]) -> DeepKernel
     return DeepKernel(wanted, np.stack(gaps), np.stack(ntks))
 
 
+def normalised_matrices(one_minus_rho0: ArrayLike, depths: Sequence[int]) -> Iterator[tuple[int, FloatArray]]:
+    """Yield ``(L, N^(L))`` at each of ``depths`` (non-negative, strictly increasing), where
+    :math:`N^{(L)} = \\tilde\\Theta^{(L)} / (L + 1)` is the normalised NTK matrix of points on the
+    sphere whose input gaps :math:`1 - \\rho^{(0)}_{ij}` are the symmetric ``one_minus_rho0``
+    (:func:`one_minus_cosine` of the points; zero diagonal). The recursion runs on the strict
+    upper triangle only (the map is entry-wise and symmetric: half the work of the full
+    matrix); the diagonal is 1 (Proposition 1: :math:`\\Theta^{(L)}(x, x) = L + 1`)."""
+    gap0 = np.asarray(one_minus_rho0, dtype=np.float64)
+    if gap0.ndim != 2 or gap0.shape[0] != gap0.shape[1]:
+        raise ValueError(f"one_minus_rho0: must be a square matrix, got shape {gap0.shape}")
+    wanted = np.asarray(depths, dtype=np.int64)
+    if wanted.ndim != 1 or wanted.size == 0 or (wanted < 0).any() or (np.diff(wanted) <= 0).any():
+        raise ValueError(f"depths: must be non-negative and strictly increasing, got {list(depths)!r}")
+    n = gap0.shape[0]
+    upper = np.triu_indices(n, k=1)
+    position = 0
+    for depth, _, ntk in iterate_relu_kernels(gap0[upper], int(wanted[-1])):
+        if depth != wanted[position]:
+            continue
+        matrix = np.eye(n)
+        matrix[upper] = ntk / (depth + 1.0)
+        matrix.T[upper] = matrix[upper]
+        yield depth, matrix
+        position += 1
+
+
 def unit_rows(x: ArrayLike) -> FloatArray:
     """Rows of ``x`` divided by their Euclidean norms (the canonical projection onto the
     sphere); a zero row is an error, it has no direction."""
@@ -213,6 +239,7 @@ __all__ = [
     "arc_cosine",
     "iterate_relu_kernels",
     "relu_kernels",
+    "normalised_matrices",
     "unit_rows",
     "one_minus_cosine",
     "ntk_matrix",

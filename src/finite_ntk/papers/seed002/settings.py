@@ -34,6 +34,10 @@ CONVERGENCE_FIELDS: dict[str, tuple[str, ...]] = {
 PROJECTION_FIELDS: tuple[str, ...] = ("root_seed", DIGITS_DATA, "seed002.synthetic", "seed002.projection")
 EIGENVALUE_FIELDS: tuple[str, ...] = ("root_seed", "seed002.eigenvalues")
 DIGITS_TABLE_FIELDS: tuple[str, ...] = ("root_seed", DIGITS_DATA, "seed002.digits_table")
+# Figures 2 and 3: the synthetic box and seed (the points), the depths and iterates.
+ILLUSTRATION_FIELDS: tuple[str, ...] = ("root_seed", "seed002.synthetic", "seed002.illustrations")
+# The depth-rate figure's recursions use no random draw.
+DEPTH_RATE_FIELDS: tuple[str, ...] = ("seed002.depth_rate",)
 # Every field of lazy_features but `widths` (which jobs exist, not what one computes).
 LAZY_FIELDS: tuple[str, ...] = (
     "root_seed",
@@ -42,6 +46,7 @@ LAZY_FIELDS: tuple[str, ...] = (
     "seed002.lazy_features.classes",
     "seed002.lazy_features.learning_rate",
     "seed002.lazy_features.steps",
+    "seed002.lazy_features.networks",
 )
 
 
@@ -49,16 +54,22 @@ LAZY_FIELDS: tuple[str, ...] = (
 SIZE_FIELDS: dict[str, Shrink] = {
     "seed002.lazy_features.widths": lambda widths: [min(widths), min(widths) + 1],
     "seed002.lazy_features.steps": to(1),
+    "seed002.lazy_features.networks": to(1),
     "seed002.lazy_features.tokens": to(2),
     "seed002.eigenvalues.max_depth": to(1),
     "seed002.eigenvalues.sizes": smallest_item,
+    "seed002.eigenvalues.dimensions": smallest_item,
     "seed002.digits_table.depths": smallest_item,
     "seed002.convergence.max_depth": to(1),
     "seed002.convergence.depth_points": to(2),
     "seed002.convergence.points": to(2),
     "seed002.projection.max_depth": to(1),
+    "seed002.depth_rate.max_depth": to(10),
+    "seed002.illustrations.points": to(2),
+    "seed002.illustrations.depths": smallest_item,
+    "seed002.depth_rate.one_minus_rho0": smallest_item,
     "seed002.projection.depth_points": to(2),
-    "seed002.projection.n_train": to(2),
+    "seed002.projection.sizes": smallest_item,
 }
 # Arrays of n x n entries a kernel recursion keeps or updates per layer (K, rho, ...).
 _KERNEL_ARRAYS = 4
@@ -83,14 +94,25 @@ def seed002_costs(config: Mapping[str, Any]) -> list[JobCost]:
         points = int(convergence["points"]) + 1
         kernel_job(f"seed002_convergence {dataset}", points, int(convergence["max_depth"]), kept, kept, points)
     projection = section["projection"]
-    kept = min(int(projection["depth_points"]), int(projection["max_depth"]))
-    points = int(projection["n_train"]) + int(projection["n_test"])
-    solves = 2 * kept * (len(projection["stopping_times"]) + 1)
-    kernel_job("seed002_projection", points, 2 * int(projection["max_depth"]), kept, solves, int(projection["n_train"]))
+    kept = min(int(projection["depth_points"]), int(projection["max_depth"])) + 1 + len(projection["sizes"])
+    n_train = max(projection["sizes"])
+    points = n_train + int(projection["n_test"])
+    solves = 2 * kept * (len(projection["sizes"]) + 1)  # two data sets, an eigenproblem per size and depth
+    kernel_job("seed002_projection", points, 2 * int(projection["max_depth"]), 1, solves, n_train)
     eigenvalues = section["eigenvalues"]
-    depths = int(eigenvalues["max_depth"]) + 1
-    for size in eigenvalues["sizes"]:
-        kernel_job(f"seed002_eigenvalues n{size}", int(size), depths, 1, depths, int(size))
+    kept = min(int(eigenvalues["max_depth"]), 20) + 1 + int(eigenvalues["depth_points"])
+    for dimension in eigenvalues["dimensions"]:
+        for size in eigenvalues["sizes"]:
+            name = f"seed002_eigenvalues d{dimension} n{size}"
+            kernel_job(name, int(size), int(eigenvalues["max_depth"]), 1, kept, int(size))
+    pictures = section["illustrations"]
+    kernel_job("seed002_illustrations", int(pictures["points"]), max(pictures["depths"]), len(pictures["depths"]), 0, 1)
+    rate = section["depth_rate"]
+    # A layer of a short vector costs numpy's per-call overhead (about 30 operations of 1 us).
+    rate_seconds = int(rate["max_depth"]) * (3e-5 + SECONDS_PER_ARRAY_ELEMENT * 4 * len(rate["one_minus_rho0"]))
+    costs.append(
+        JobCost("seed002_depth_rate", 8 * 8 * int(rate["depth_points"]) * len(rate["one_minus_rho0"]), rate_seconds)
+    )
     table = section["digits_table"]
     points = int(table["n_train"]) + int(table["n_test"])
     kernel_job("seed002_digits_table", points, max(table["depths"]) + 1, 1, len(table["depths"]), int(table["n_train"]))
@@ -99,7 +121,7 @@ def seed002_costs(config: Mapping[str, Any]) -> list[JobCost]:
     tokens, classes = int(lazy["tokens"]), int(lazy["classes"])
     for width in lazy["widths"]:
         size = tokens * width + width * width + width * classes + 2 * width + classes
-        seconds = TRAINING_SECONDS_PER_SAMPLE_PARAMETER * int(lazy["steps"]) * tokens * size
+        seconds = TRAINING_SECONDS_PER_SAMPLE_PARAMETER * int(lazy["steps"]) * tokens * size * int(lazy["networks"])
         costs.append(JobCost(f"seed002_lazy_features w{width}", itemsize * 8 * size, seconds))
     return costs
 
@@ -155,7 +177,13 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
         raise ValueError(
             f"config field 'seed002.synthetic.low': must be below high ({box['high']!r}), got {box['low']!r}"
         )
-    for name in ("convergence", "projection"):
+    projection = section["projection"]
+    if projection["fixed_depth"] > projection["max_depth"]:
+        raise ValueError(
+            f"config field 'seed002.projection.fixed_depth': at most max_depth ({projection['max_depth']}), "
+            f"got {projection['fixed_depth']}"
+        )
+    for name in ("convergence", "projection", "depth_rate"):
         if section[name]["depth_points"] > section[name]["max_depth"]:
             raise ValueError(
                 f"config field 'seed002.{name}.depth_points': at most max_depth distinct depths (1 .. max_depth) exist"
@@ -169,7 +197,7 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
     name = "scikit-learn's digits" if source["dataset"] == "digits" else f"MNIST in {source['mnist_path']}"
     digits_needed = {
         "seed002.convergence.points": section["convergence"]["points"] + 1,
-        "seed002.projection.n_train": section["projection"]["n_train"] + section["projection"]["n_test"],
+        "seed002.projection.sizes": max(section["projection"]["sizes"]) + section["projection"]["n_test"],
         "seed002.digits_table.n_train": section["digits_table"]["n_train"] + section["digits_table"]["n_test"],
     }
     for field, needed in digits_needed.items():
@@ -183,9 +211,10 @@ def _check_consistency(config: Mapping[str, Any]) -> None:
         raise ValueError(
             f"config field 'seed002.lazy_features.classes': at most `tokens` ({lazy['tokens']}), got {lazy['classes']}"
         )
-    depths = section["digits_table"]["depths"]
-    if sorted(depths) != list(depths):
-        raise ValueError("config field 'seed002.digits_table.depths': must be increasing")
+    for field in ("digits_table", "illustrations"):
+        depths = section[field]["depths"]
+        if sorted(depths) != list(depths):
+            raise ValueError(f"config field 'seed002.{field}.depths': must be increasing")
 
 
 __all__ = [
@@ -196,6 +225,8 @@ __all__ = [
     "PROJECTION_FIELDS",
     "EIGENVALUE_FIELDS",
     "DIGITS_TABLE_FIELDS",
+    "DEPTH_RATE_FIELDS",
+    "ILLUSTRATION_FIELDS",
     "LAZY_FIELDS",
     "SIZE_FIELDS",
     "check_seed002_config",
