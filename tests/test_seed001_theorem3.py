@@ -104,23 +104,30 @@ def test_linearised_descent_is_literal_gradient_descent_of_the_linear_model():
     np.testing.assert_allclose(t3.descent_factor(np.array([0.0, 1e-12]), lr, n - 1, steps), steps * lr / (n - 1))
 
 
-def test_scaled_unit_parameters_are_the_spec_initialisation():
-    """(b)'s networks: unit-variance draws scaled by sigma_w, sigma_ro, sigma_b are the
-    NetworkSpec's own initialisation (one compiled program per architecture)."""
+def test_unit_parameters_have_the_spec_layout_and_law():
+    """(b)'s networks: numpy draws in the layout of stax's initialisation (the same tree, shapes),
+    with its law at unit variances (W ~ N(0, 1/fan_in), b ~ N(0, 1)); scaled by sigma_w, sigma_ro,
+    sigma_b they are the NetworkSpec's own initialisation in law."""
     import jax
-    from jax.experimental import enable_x64
 
-    from finite_ntk.models.spec import NetworkSpec
     from finite_ntk.papers.seed001.training import init_params
+    from finite_ntk.seeding import numpy_generator
 
-    with enable_x64():
-        key = jax.random.key(3, impl="rbg")
-        unit = init_params(t3.unit_spec("tanh", 8, 3), key, 1)
-        spec = NetworkSpec(8, 3, "tanh", 8, "standard", W_std=1.5, W_std_readout=0.7, b_std=0.8)
-        direct = init_params(spec, key, 1)
-        scaled = t3.scale_parameters(unit, 1.5, 0.7, 0.8)
-        for a, b in zip(jax.tree_util.tree_leaves(scaled), jax.tree_util.tree_leaves(direct)):
-            np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-12)
+    for depth in (1, 3):
+        stax = init_params(t3.unit_spec("tanh", 40, depth), jax.random.key(3, impl="rbg"), 1)
+        ours = t3.unit_parameters(40, depth, numpy_generator(1, "t"))
+        assert jax.tree_util.tree_structure(ours) == jax.tree_util.tree_structure(stax)
+        assert [a.shape for a in jax.tree_util.tree_leaves(ours)] == [a.shape for a in jax.tree_util.tree_leaves(stax)]
+    ours = t3.unit_parameters(400, 3, numpy_generator(2, "t"))
+    (w1, b1), _ = ours[0]
+    np.testing.assert_allclose(np.var(w1), 1 / 400, rtol=0.01)  # 160,000 values: 0.4 % standard error
+    np.testing.assert_allclose(np.var(ours[1][0][0]), 1 / 400, rtol=0.01)
+    np.testing.assert_allclose(np.var(ours[1][0][1]), 1.0, rtol=0.2)
+    scaled = t3.scale_parameters(ours, 2.0, 3.0, 0.5)
+    np.testing.assert_array_equal(scaled[0][0][0], 2.0 * w1)
+    np.testing.assert_array_equal(scaled[-1][0], 3.0 * ours[-1][0])
+    np.testing.assert_array_equal(scaled[1][0][1], 0.5 * ours[1][0][1])
+    assert t3.batch_size(500, 16, 64) == 1 and t3.batch_size(100, 2, 64) == 64
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
@@ -133,7 +140,7 @@ def test_finite_networks_lemma1_and_mean_ntk(activation):
     theory = t3.theory(activation, weight, 1.0, depth, 4, 1.0, 0.5, (width,))
     x = t3.regression_inputs(4, 1.0, 0.5, width)
     f0, theta = t3.network_draws(
-        activation, width, depth, weight, 1.0, None, t3.cell_key(5, activation, "b", width, depth), draws, x
+        activation, width, depth, weight, 1.0, None, 5, t3.cell_identity(activation, "border", width, depth), draws, x
     )
     assert f0.shape == (draws, 5) and theta.shape == (draws, 5, 5)
     variance, lo, hi = t3.variance_interval(f0[:, 0])
@@ -234,3 +241,33 @@ def test_claims_and_figures_read_the_data(tiny):
     for plot in (plot_variance, plot_a, plot_distance):
         plt.close(plot(tiny))
     assert "SeedOneThmSamples" in t3.theorem3_latex(tiny)
+
+
+def test_wide_trained_networks_follow_their_linearisation():
+    """(c) against the linearised network: at width 512 and depth 2 the NTK barely moves, so
+    gradient descent ends where the network linearised at initialisation does (the second way
+    to (c)'s outputs), and both approach eq. (10) as the steps grow."""
+    width, depth, draws, samples = 512, 2, 4, 4
+    weight = t3.phase_weight_variances("relu", 1.0, MULTIPLES)["border"]
+    theory = t3.theory("relu", weight, 1.0, depth, samples, 1.0, 0.5, (width,))
+    x = t3.regression_inputs(samples, 1.0, 0.5, width)
+    y = t3.regression_targets(samples)
+    identity = t3.cell_identity("relu", "border", width, depth)
+    f0, theta = t3.network_draws("relu", width, depth, weight, 1.0, None, 9, identity, draws, x)
+    top = theory.theta_1[0, -1] + (samples - 1) * theory.theta_2[0, -1]
+    lr, steps = 0.5 * samples / top, 400
+    trained, _ = t3.trained_draws("relu", width, depth, weight, 1.0, None, 9, identity, draws, x, y, lr, steps)
+    linear, loss = t3.linearised_descent(theta, f0, y, lr, steps)
+    regression, _ = t3.ntk_regression(theta, f0, y)
+    scale = np.sqrt(theory.variance[-1])
+    assert np.max(np.abs(trained[:, 0] - linear)) < 0.05 * scale
+    assert np.max(np.abs(linear - regression)) < 0.05 * scale
+    assert np.all(loss < 1e-3)
+
+
+def test_singular_kernels_give_nan_not_an_error():
+    kernel = np.ones((2, 4, 4))  # rank one: every unit of a narrow ReLU network inactive
+    kernel[1] += np.eye(4)
+    f0 = np.zeros((2, 4))
+    out, weights = t3.ntk_regression(kernel, f0, t3.regression_targets(3))
+    assert np.isnan(out[0]) and np.isnan(weights[0]) and np.isfinite(out[1])

@@ -252,7 +252,13 @@ def test_seed001_outputs(smoke_run, config):
     assert r"\SeedOneBorderTanh" in (smoke_run / "report/smoke/seed001.tex").read_text()
     with open(smoke_run / "report/smoke/claims.csv") as f:
         keys = {line.split(",")[0] for line in f}
-    assert {"seed001.1.tanh.small", "seed001.6.collapse", "seed001.8.relu", "seed001.9.tanh", "seed001.13.steps"} <= keys
+    assert {
+        "seed001.1.tanh.small",
+        "seed001.6.collapse",
+        "seed001.8.relu",
+        "seed001.9.tanh",
+        "seed001.13.steps",
+    } <= keys
 
 
 def test_seed001_training_outputs(smoke_run, config):

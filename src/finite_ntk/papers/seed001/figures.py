@@ -418,7 +418,7 @@ _THEOREM3_SETTING = (
 FIGURES = FIGURES + (
     Figure(
         name="seed001thm3var",
-        original="Seed 001, Theorem 3 (no figure in the paper)",
+        original="Seed 001, Theorem 3 (our figure)",
         caption=(
             "Theorem 3: the variance of the trained network's output at a test point against depth, in "
             "the ordered phase, on the border and in the chaotic phase (columns) for each activation "
@@ -433,7 +433,7 @@ FIGURES = FIGURES + (
     ),
     Figure(
         name="seed001thm3a",
-        original="Seed 001, Theorem 3's A (no figure in the paper)",
+        original="Seed 001, Theorem 3's A (our figure)",
         caption=(
             "Theorem 3's A = S / (kappa_1/kappa_2 + S - 1) against depth for each activation and "
             "phase (lines), and the sum of the weights v = Theta(x, X) Theta(X)^-1 of eq. (10) with "
@@ -446,7 +446,7 @@ FIGURES = FIGURES + (
     ),
     Figure(
         name="seed001thm3dist",
-        original="Seed 001, Section 5 (no figure in the paper)",
+        original="Seed 001, Section 5, eq. (10) (our figure)",
         caption=(
             "How far finite networks are from eq. (10) with the deterministic NTK: the RMS distance "
             "of each network's output from the theory's output for the same f0, relative to the "

@@ -60,10 +60,11 @@ The three Monte Carlos
     and the same f^0: its distance to the draw's (b) output is the finite-width effect.
     Lemma 1 is checked on the same draws (the sample variance of f^0(x), the sample
     covariance of f^0(x) with f^0(x_s)).
-(c) the same networks (the first ``training.replicates`` draws of the (b) cells at
-    ``training.width``) trained by full-batch gradient descent on (X, Y) with the loss above
-    for ``training.steps`` steps at lr = z S / lambda_max(Theta*_M(X)), z = ``training.stability``:
-    flow time tau = steps x lr, the theory kernel's top mode damped by z per step. Beside
+(c) the same networks (the first ``seed001.theorem3.training.replicates`` draws of the (b)
+    cells at its ``width`` and ``depths``) trained by full-batch gradient descent on (X, Y)
+    with the loss above for ``seed001.theorem3.training.steps`` steps at
+    lr = z S / lambda_max(Theta*_M(X)), z = ``seed001.theorem3.training.stability``: flow
+    time tau = steps x lr, the theory kernel's top mode multiplied by 1 - z per step. Beside
     it, the linearised network's gradient descent over the same steps from the same
     Theta_0 (``linearised_descent``, exact for a constant NTK): (c) against it is the effect
     of the NTK moving; it against (b) is how far gradient descent is from t = inf.
@@ -73,11 +74,11 @@ Intervals: a variance's 95 % interval is s^2 +- 1.96 SE with SE^2 = (m_4 - s^4 (
 mean +- 1.96 SE of the mean. Everything is float64 (the NTK solves are ill-conditioned in the
 ordered phase), whatever the run's ``precision``.
 
-Keys: the (b) cell (activation, phase, width, depth) has the key
-``job_key(root_seed, "seed001_theorem3", ...)`` and draw i ``fold_in(key, i)``, drawn in
-batches of :data:`BATCH` (JAX's 'rbg' keys under ``vmap``, :mod:`finite_ntk.seeding`), so a
-draw never depends on how many draws or cells the config asks for; (a)'s numpy generator
-is seeded from the (activation, phase, depth) identity.
+Seeds: draw i of the (b) cell (activation, phase, width, depth) is drawn by its own numpy
+generator ``numpy_generator(root_seed, "seed001_theorem3/activation=.../phase=.../width=.../depth=.../draw=i")``
+(:mod:`finite_ntk.seeding`), so a draw never depends on how many draws or cells the config
+asks for, nor on how they are batched; (a)'s generator is seeded from its (activation,
+phase, depth) identity.
 
 numpy at import; JAX is imported by the functions that need it (Snakemake imports
 :func:`check_theorem3_config` when it parses).
@@ -95,8 +96,8 @@ if TYPE_CHECKING:
 
 PHASES: tuple[str, ...] = ("ordered", "border", "chaotic")  # settings.KAPPA_PHASES, Figures 5 and 6
 EXPERIMENT = "seed001_theorem3"
-BATCH = 8  # networks per compiled batch (fixed: a draw's bits must not depend on the count)
 Z_95 = 1.959963984540054
+SINGULAR = 1e-13  # a kernel matrix whose smallest eigenvalue is at most this of its largest is singular
 # The config fields theorem3.nc depends on (the rule's params).
 THEOREM3_FIELDS: tuple[str, ...] = (
     "root_seed",
@@ -467,11 +468,31 @@ def scale_parameters(params: Any, weight_std: Any, readout_std: Any, bias_std: A
     return scaled + [(readout[0] * readout_std, readout[1] * bias_std)]
 
 
-def cell_key(root_seed: int, activation: str, phase: str, width: int, depth: int) -> Any:
-    """The key of one (b) cell (its draws fold in their index)."""
-    from finite_ntk.seeding import job_key
+def cell_identity(activation: str, phase: str, width: int, depth: int) -> str:
+    """The identity text of one (b) cell (:func:`finite_ntk.seeding.identity_string`); draw i
+    of the cell is drawn by ``numpy_generator(root_seed, identity + "/draw=i")``."""
+    from finite_ntk.seeding import identity_string
 
-    return job_key(root_seed, EXPERIMENT, activation=activation, phase=phase, width=int(width), depth=int(depth))
+    return identity_string(EXPERIMENT, activation=activation, phase=phase, width=int(width), depth=int(depth))
+
+
+def unit_parameters(width: int, depth: int, generator: np.random.Generator) -> list:
+    """One network's parameters in the layout of ``build_network(unit_spec(., width, depth))``
+    ([[(W, b), ()], [(W_hidden, b_hidden), ()] (depth > 1, stacked over layers 2 .. L), (W_ro, b_ro)])
+    with stax's standard-parameterisation law at unit variances: W ~ N(0, 1/fan_in),
+    b ~ N(0, 1), input dimension n0 = width. Drawn as float32 normals from ``generator``,
+    returned in float64. (stax's own ``init_fn`` has this law; compiled under ``vmap`` it took
+    3.6 s to compile per architecture, op by op 1.1 s per call: most of this job's time.)"""
+
+    def normal(shape: tuple[int, ...], scale: float) -> np.ndarray:
+        return generator.standard_normal(shape, dtype=np.float32).astype(np.float64) * scale
+
+    hidden = 1.0 / math.sqrt(width)
+    layers: list = [[(normal((width, width), hidden), normal((1, width), 1.0)), ()]]
+    if depth > 1:
+        layers.append([(normal((depth - 1, width, width), hidden), normal((depth - 1, 1, width), 1.0)), ()])
+    layers.append((normal((width, 1), hidden), normal((1, 1), 1.0)))
+    return layers
 
 
 def _compiled() -> dict[str, Callable]:
@@ -483,11 +504,7 @@ def _compiled() -> dict[str, Callable]:
     import jax
 
     from finite_ntk.models.networks import build_network
-    from finite_ntk.papers.seed001.training import dense_ntk_matrix, init_params, mse_loss
-
-    @partial(jax.jit, static_argnums=0)
-    def initial(program: Any, keys: Any) -> Any:
-        return jax.vmap(lambda key: init_params(program, key, 1))(keys)
+    from finite_ntk.papers.seed001.training import dense_ntk_matrix, mse_loss
 
     @partial(jax.jit, static_argnums=0)
     def outputs_and_kernels(program: Any, params: Any, x: Any, scales: Any) -> tuple[Any, Any]:
@@ -514,21 +531,44 @@ def _compiled() -> dict[str, Callable]:
 
         return jax.vmap(one)(params)
 
-    _PROGRAMS.update(initial=initial, outputs_and_kernels=outputs_and_kernels, descend=descend)
+    _PROGRAMS.update(outputs_and_kernels=outputs_and_kernels, descend=descend)
     return _PROGRAMS
 
 
 _PROGRAMS: dict[str, Callable] = {}
+BATCH_VALUES = 2**21  # parameters of a batch of networks held at once (16 MiB in float64; larger batches
+# cost more in page faults than they save: 6.8 s of system time against 2.9 s at width 500, depth 16)
 
 
-def _batched_keys(key: Any, count: int) -> list[Any]:
-    """The keys of draws 0 .. count - 1 in batches of :data:`BATCH` (the last padded with the
-    next draws' keys, whose results are dropped)."""
-    from finite_ntk.seeding import replicate_keys
+def batch_size(width: int, depth: int, draws: int) -> int:
+    """Networks per compiled batch: as many as fit in :data:`BATCH_VALUES` parameters, at most
+    ``draws`` (a function of the architecture and the count only; the draws do not depend on it)."""
+    size = width * width * depth + width * (depth + 2) + 1
+    return max(1, min(draws, BATCH_VALUES // size))
 
-    batches = -(-count // BATCH)
-    keys = replicate_keys(key, batches * BATCH)
-    return [keys[b * BATCH : (b + 1) * BATCH] for b in range(batches)]
+
+def _batches(root_seed: int, identity: str, width: int, depth: int, draws: int) -> list[Any]:
+    """The unit parameters of draws 0 .. draws - 1 stacked in batches of :func:`batch_size`, the
+    last padded with copies of its first network (whose results are dropped): one shape, one
+    compiled program."""
+    from finite_ntk.seeding import numpy_generator
+
+    size = batch_size(width, depth, draws)
+    batches = []
+    for start in range(0, draws, size):
+        nets = [
+            unit_parameters(width, depth, numpy_generator(root_seed, f"{identity}/draw={i}"))
+            for i in range(start, min(start + size, draws))
+        ]
+        nets += [nets[0]] * (size - len(nets))
+        batches.append(_stack(nets))
+    return batches
+
+
+def _stack(nets: list) -> Any:
+    import jax
+
+    return jax.tree_util.tree_map(lambda *leaves: np.stack(leaves), *nets)
 
 
 def _scales(weight_variance: float, bias_variance: float, readout_weight_variance: float | None) -> tuple:
@@ -545,13 +585,15 @@ def network_draws(
     weight_variance: float,
     bias_variance: float,
     readout_weight_variance: float | None,
-    key: Any,
+    root_seed: int,
+    identity: str,
     draws: int,
     inputs: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(f^0, Theta_0) of ``draws`` networks on the rows of ``inputs``: (draws, n) and
     (draws, n, n), float64 (the NTK of :func:`finite_ntk.papers.seed001.training.dense_ntk_matrix`,
-    weights and biases). Draw i is network ``fold_in(key, i)``."""
+    weights and biases). Draw i is :func:`unit_parameters` from
+    ``numpy_generator(root_seed, identity + "/draw=i")``, scaled to the variances."""
     import jax.numpy as jnp
     from jax.experimental import enable_x64
 
@@ -561,8 +603,8 @@ def network_draws(
     with enable_x64():
         x = jnp.asarray(inputs, jnp.float64)
         scales = _scales(weight_variance, bias_variance, readout_weight_variance)
-        for keys in _batched_keys(key, draws):
-            f, theta = programs["outputs_and_kernels"](program, programs["initial"](program, keys), x, scales)
+        for params in _batches(root_seed, identity, width, depth, draws):
+            f, theta = programs["outputs_and_kernels"](program, params, x, scales)
             outputs.append(np.asarray(f, np.float64))
             kernels.append(np.asarray(theta, np.float64))
     return np.concatenate(outputs)[:draws], np.concatenate(kernels)[:draws]
@@ -575,14 +617,15 @@ def trained_draws(
     weight_variance: float,
     bias_variance: float,
     readout_weight_variance: float | None,
-    key: Any,
+    root_seed: int,
+    identity: str,
     draws: int,
     inputs: np.ndarray,
     targets: np.ndarray,
     learning_rate: float,
     steps: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The networks of :func:`network_draws` (the same key: the same draws) after ``steps``
+    """The networks of :func:`network_draws` (the same identity: the same draws) after ``steps``
     steps of full-batch gradient descent at ``learning_rate`` on the loss
     1/(2S) sum_s (f(x_s) - y_s)^2 over rows 1 .. S of ``inputs`` (:func:`~finite_ntk.papers.seed001.training.mse_loss`):
     (f^T on every row (draws, n), Theta_T on the training rows (draws, S, S)); NaN rows where
@@ -598,10 +641,10 @@ def trained_draws(
         y = jnp.asarray(np.asarray(targets, np.float64)[:, None])
         scales = _scales(weight_variance, bias_variance, readout_weight_variance)
         ones = tuple(jnp.asarray(1.0, jnp.float64) for _ in range(3))
-        for keys in _batched_keys(key, draws):
+        for params in _batches(root_seed, identity, width, depth, draws):
             trained = programs["descend"](
                 program,
-                programs["initial"](program, keys),
+                params,
                 scales,
                 x[1:],
                 y,
@@ -621,11 +664,18 @@ def trained_draws(
 def ntk_regression(kernels: np.ndarray, initial: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Eq. (10) at the test point (row/column 0) per draw: (f^inf(x), sum_s v_s) with
     v = Theta(x, X) Theta(X)^-1 solved in float64; ``kernels`` (..., S + 1, S + 1),
-    ``initial`` f^0 (..., S + 1), ``targets`` Y (S,)."""
+    ``initial`` f^0 (..., S + 1), ``targets`` Y (S,). NaN for a draw whose Theta(X) is singular
+    to float64 (smallest eigenvalue at most :data:`SINGULAR` of the largest: e.g. a narrow ReLU
+    network whose hidden units are all inactive on the points)."""
     kernel = np.asarray(kernels, np.float64)
     f0 = np.asarray(initial, np.float64)
-    scale = kernel[..., :1, :1]  # scale-free: solve the kernel over its (0, 0) entry
-    v = np.linalg.solve(kernel[..., 1:, 1:] / scale, kernel[..., 1:, 0:1] / scale)[..., 0]
+    train = kernel[..., 1:, 1:]
+    eigenvalues = np.linalg.eigvalsh(train)
+    singular = ~(eigenvalues[..., 0] > SINGULAR * eigenvalues[..., -1])
+    scale = np.where(singular, 1.0, eigenvalues[..., -1])[..., None, None]  # scale-free: over lambda_max
+    system = np.where(singular[..., None, None], np.eye(train.shape[-1]), train / scale)
+    v = np.linalg.solve(system, kernel[..., 1:, 0:1] / scale)[..., 0]
+    v[singular] = np.nan
     residual = np.asarray(targets, np.float64) - f0[..., 1:]
     return f0[..., 0] + np.sum(v * residual, axis=-1), v.sum(axis=-1)
 
@@ -652,7 +702,9 @@ def linearised_descent(
     """The network linearised at initialisation (constant NTK Theta_0) after ``steps`` steps
     of gradient descent at ``learning_rate`` on 1/(2S) sum_s (f(x_s) - y_s)^2:
     f^T(x) = f^0(x) - Theta(x, X) g(Theta(X)) (f^0(X) - Y) (:func:`descent_factor`), and the
-    training loss after those steps, ||(I - lr Theta(X)/S)^T r_0||^2 / (2S): ((...,), (...,))."""
+    training loss after those steps, ||(I - lr Theta(X)/S)^T r_0||^2 / (2S): ((...,), (...,)).
+    NaN for a draw where lr lambda_max(Theta(X)) / S > 2: gradient descent on the linearised
+    network diverges there (the network itself may still converge, by catapulting)."""
     kernel = np.asarray(kernels, np.float64)
     f0 = np.asarray(initial, np.float64)
     samples = kernel.shape[-1] - 1
@@ -665,7 +717,8 @@ def linearised_descent(
     prediction = f0[..., 0] - np.sum(kernel[..., 0, 1:] * moved, axis=-1)
     decay = (1.0 - learning_rate * eigenvalues / samples) ** steps
     loss = np.sum((decay * coefficients) ** 2, axis=-1) / (2.0 * samples)
-    return prediction, loss
+    unstable = learning_rate * eigenvalues[..., -1] / samples > 2.0
+    return np.where(unstable, np.nan, prediction), np.where(unstable, np.nan, loss)
 
 
 def reference_outputs(initial: np.ndarray, theta_1: float, theta_2: float, targets: np.ndarray) -> np.ndarray:
@@ -748,6 +801,7 @@ def theorem3_dataset(config: Mapping[str, Any], progress: Progress = _quiet) -> 
     weight_sum = np.empty_like(regression)
     reference = np.empty_like(regression)
     condition = np.empty_like(regression)
+    top_ratio = np.empty_like(regression)
     c_depths = s.training_depths
     shape_c = (len(net), n_ph, len(c_depths), s.training_replicates)
     trained = np.full(shape_c, np.nan)
@@ -764,7 +818,7 @@ def theorem3_dataset(config: Mapping[str, Any], progress: Progress = _quiet) -> 
             x = regression_inputs(S, s.input_length, s.input_covariance, width)
             for p, phase in enumerate(PHASES):
                 for j, L in enumerate(s.depths):
-                    key = cell_key(s.root_seed, activation, phase, width, L)
+                    identity = cell_identity(activation, phase, width, L)
                     f0, theta = network_draws(
                         activation,
                         width,
@@ -772,7 +826,8 @@ def theorem3_dataset(config: Mapping[str, Any], progress: Progress = _quiet) -> 
                         weights[a, p],
                         s.bias_variance,
                         s.readout_weight_variance,
-                        key,
+                        s.root_seed,
+                        identity,
                         s.replicates,
                         x,
                     )
@@ -783,10 +838,11 @@ def theorem3_dataset(config: Mapping[str, Any], progress: Progress = _quiet) -> 
                     eig = np.linalg.eigvalsh(theta[:, 1:, 1:])
                     with np.errstate(divide="ignore", invalid="ignore"):
                         condition[i, p, m, j] = eig[:, -1] / eig[:, 0]
+                    top_theory = t1 + (S - 1) * t2 if t2 >= 0 else t1 - t2
+                    top_ratio[i, p, m, j] = eig[:, -1] / top_theory
                     if width == mc and L in c_depths:
                         k = c_depths.index(L)
-                        top = t1 + (S - 1) * t2 if t2 >= 0 else t1 - t2
-                        lr = s.stability * S / top
+                        lr = s.stability * S / top_theory
                         learning_rate[i, p, k] = lr
                         R = s.training_replicates
                         fT, thetaT = trained_draws(
@@ -796,7 +852,8 @@ def theorem3_dataset(config: Mapping[str, Any], progress: Progress = _quiet) -> 
                             weights[a, p],
                             s.bias_variance,
                             s.readout_weight_variance,
-                            key,
+                            s.root_seed,
+                            identity,
                             R,
                             x,
                             targets,
@@ -900,6 +957,11 @@ def theorem3_dataset(config: Mapping[str, Any], progress: Progress = _quiet) -> 
         condition,
         {"long_name": "condition number of the empirical Theta(X)"},
     )
+    ds["top_eigenvalue_ratio"] = (
+        dims_b + ("draw",),
+        top_ratio,
+        {"long_name": "lambda_max of the empirical Theta(X) over lambda_max of the mean-field Theta*_M(X)"},
+    )
     dims_c = ("network_activation", "phase", "training_depth", "training_draw")
     ds["trained_output"] = (dims_c, trained, {"long_name": "(c): f(x) after gradient descent"})
     ds["linearised_output"] = (dims_c, linearised, {"long_name": "f(x) of the linearised network after the same steps"})
@@ -974,6 +1036,11 @@ def with_reductions(ds: xr.Dataset) -> xr.Dataset:
             tuple(np.sqrt(np.clip(v, 0.0, None)) for v in (m, lo, hi)),
             f"({name}): relative RMS distance to the theory's output",
         )
+    out["linearised_unstable"] = (
+        dims_c,
+        np.sum(~np.isfinite(ds["linearised_output"].values), axis=-1),
+        {"long_name": "(c): networks whose linearisation diverges at the cell's lr (lr lambda_max / S > 2)"},
+    )
     out["diverged"] = (
         dims_c,
         np.sum(~np.isfinite(ds["trained_output"].values), axis=-1),
@@ -1006,6 +1073,7 @@ def theorem3_latex(ds: xr.Dataset) -> str:
         macro("SeedOneThmReplicates", str(int(ds.attrs["replicates"]))),
         macro("SeedOneThmTrainingWidth", str(int(ds.attrs["training_width"]))),
         macro("SeedOneThmTrainingDepths", values(ds["training_depth"].values)),
+        macro("SeedOneThmTrainingDeepest", str(int(ds["training_depth"].max()))),
         macro("SeedOneThmTrainingReplicates", str(int(ds.attrs["training_replicates"]))),
         macro("SeedOneThmTrainingSteps", str(int(ds.attrs["training_steps"]))),
         macro("SeedOneThmStability", latex_plain(float(ds.attrs["stability"]))),
@@ -1019,16 +1087,34 @@ def theorem3_latex(ds: xr.Dataset) -> str:
     lines.append(macro("SeedOneThmGaussianMaxZ", latex_number(float(z.max()), 2)))
     direct = np.abs(ds["variance_direct"] - ds["variance"]) / ds["q"]
     lines.append(macro("SeedOneThmDirectGap", latex_number(float(direct.max()), 2)))
-    # Lemma 1 on the (b) draws: the largest |z| of the sample variance against Q.
+    # Lemma 1 on the (b) draws: the sample Var f0(x) over Q, pooled over the cells, and the
+    # share of cells within two standard errors.
     q = ds["q"].sel(activation=ds["network_activation"], depth=ds["network_depth"])
     se1 = (ds["lemma1_variance_hi"] - ds["lemma1_variance_lo"]) / (2 * Z_95)
-    lines.append(
-        macro("SeedOneThmLemmaOneMaxZ", latex_number(float(np.abs((ds["lemma1_variance"] - q) / se1).max()), 2))
-    )
-    # Distances at the deepest depth, narrowest width, chaotic phase, per network activation.
+    z1 = np.abs((ds["lemma1_variance"] - q) / se1).values
+    lines.append(macro("SeedOneThmLemmaOneRatio", latex_number(float((ds["lemma1_variance"] / q).mean()))))
+    lines.append(macro("SeedOneThmLemmaOneWithin", f"{100 * float(np.mean(z1 < 2)):.0f}\\%"))
+    lines.append(macro("SeedOneThmLemmaOneCells", str(z1.size)))
+    tau = (ds["learning_rate"] * float(ds.attrs["training_steps"])).values
+    lines.append(macro("SeedOneThmTauLow", latex_number(float(np.nanmin(tau)), 2)))
+    lines.append(macro("SeedOneThmTauHigh", latex_number(float(np.nanmax(tau)), 2)))
+    names = {"tanh": "Tanh", "relu": "Relu", "erf": "Erf"}
+    deepest_theory = int(ds["depth"].max())
+    for a in ds["activation"].values:
+        if str(a) in names:
+            cell = ds.sel(activation=a, phase="chaotic", depth=deepest_theory)
+            lines.append(
+                macro(f"SeedOneThm{names[str(a)]}ChaoticProportion", latex_number(float(cell["variance"] / cell["q"])))
+            )
+    # Per network activation and phase, at the narrowest width and the deepest depth of (b):
+    # the RMS distance from the theory's output and the variance over the theorem's; (c) at the
+    # deepest training depth: the median relative NTK change.
     deepest, narrowest = int(ds["network_depth"].max()), int(ds["width"].min())
+    deepest_training = int(ds["training_depth"].max())
+    lines.append(macro("SeedOneThmNarrowestWidth", str(narrowest)))
+    lines.append(macro("SeedOneThmDeepest", str(deepest)))
     for a in ds["network_activation"].values:
-        name = {"tanh": "Tanh", "relu": "Relu", "erf": "Erf"}.get(str(a), "")
+        name = names.get(str(a), "")
         if not name:
             continue
         for phase in PHASES:
@@ -1040,17 +1126,23 @@ def theorem3_latex(ds: xr.Dataset) -> str:
                 ds["variance_width"].sel(activation=a, phase=phase, width=narrowest, depth=deepest)
             )
             lines.append(macro(f"SeedOneThm{name}{phase.capitalize()}RatioB", latex_number(ratio)))
+            change = ds["ntk_change"].sel(network_activation=a, phase=phase, training_depth=deepest_training)
+            lines.append(
+                macro(f"SeedOneThm{name}{phase.capitalize()}NtkChange", latex_number(float(np.nanmedian(change)), 2))
+            )
     return "\n".join(lines) + "\n"
 
 
 __all__ = [
-    "BATCH",
+    "BATCH_VALUES",
+    "batch_size",
+    "cell_identity",
+    "unit_parameters",
     "EXPERIMENT",
     "PHASES",
     "THEOREM3_FIELDS",
     "Theorem3Settings",
     "Theory",
-    "cell_key",
     "check_theorem3_config",
     "descent_factor",
     "direct_variance",

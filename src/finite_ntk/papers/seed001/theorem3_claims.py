@@ -146,7 +146,8 @@ def distance_grows(activation: str) -> Callable[[Claim, Any], Outcome]:
 
 def trained_distance_grows(activation: str) -> Callable[[Claim, Any], Outcome]:
     """Claim 17, trained networks: the (c) distance at the deepest training depth over that
-    at the shallowest; agrees when the deeper's interval lies above the shallower's."""
+    at the shallowest; agrees when the deeper's interval lies above the shallower's, differs
+    when the ratio is at most 1, n/a when it is above 1 but the intervals overlap."""
     measure = "(c) distance at the deepest training depth over that at the shallowest, chaotic phase"
 
     def check(claim: Claim, inputs: Any) -> Outcome:
@@ -161,8 +162,15 @@ def trained_distance_grows(activation: str) -> Callable[[Claim, Any], Outcome]:
         if not (np.isfinite(d_deep) and np.isfinite(d_shallow)) or d_shallow == 0:
             return Outcome(measure, note="no finite (c) distance at the shallowest or deepest training depth")
         above = float(deep["distance_c_lo"]) > float(shallow["distance_c_hi"])
-        note = f"L = {int(depths[-1])}: {d_deep:.3g}, L = {int(depths[0])}: {d_shallow:.3g}"
-        return Outcome(measure, d_deep / d_shallow, verdict=verdict_of(above), note=note)
+        ratio = d_deep / d_shallow
+        note = (
+            f"L = {int(depths[-1])}: {d_deep:.3g} [{float(deep['distance_c_lo']):.3g}, {float(deep['distance_c_hi']):.3g}], "
+            f"L = {int(depths[0])}: {d_shallow:.3g} [{float(shallow['distance_c_lo']):.3g}, "
+            f"{float(shallow['distance_c_hi']):.3g}]"
+        )
+        if ratio > 1.0 and not above:
+            return Outcome(measure, ratio, note=note + ": larger at depth, but the 95 % intervals overlap")
+        return Outcome(measure, ratio, verdict=verdict_of(above), note=note)
 
     return check
 
@@ -188,8 +196,8 @@ THEOREM3_CLAIMS: tuple[Claim, ...] = (
         Claim(
             key=f"seed001.15.{a}",
             subject=f"Seed 001, {a}: Theorem 3's output variance in the chaotic phase against q^L",
-            quote="the data-independent variance Var(f^{t=∞}(x)) ∝ q̄^L is high and proportional to the variance of "
-            "outputs of a randomly initialized network",
+            quote="the data-independent variance [of f^{t=∞}(x)] is high and proportional to the variance of outputs "
+            "of a randomly initialized network",
             source=_SOURCE,
             stated=None,
             rule=f"agrees when Var f∞/q^L ≥ {RULES['proportional_variance']:g} at the deepest theory depth",
@@ -201,8 +209,8 @@ THEOREM3_CLAIMS: tuple[Claim, ...] = (
         Claim(
             key=f"seed001.16.{a}",
             subject=f"Seed 001, {a}: Theorem 3's output variance on the border against the chaotic phase",
-            quote="at EOC q̄^L is smaller than in the chaotic phase ... networks initialized close to EOC generalize "
-            "better than networks in the chaotic phase",
+            quote="at EOC [the output variance q^L] is smaller than in the chaotic phase ... networks initialized "
+            "close to EOC generalize better than networks in the chaotic phase",
             source=_SOURCE,
             stated=None,
             rule="agrees when Var f∞ on the border is below the chaotic phase's at every theory depth",
@@ -234,7 +242,10 @@ THEOREM3_CLAIMS: tuple[Claim, ...] = (
                 "networks, therefore the expression for the output function after training (10) does not hold",
                 source="Seed 001, Sec. 5",
                 stated=None,
-                rule="(c): agrees when the deepest training depth's 95 % interval lies above the shallowest's",
+                rule=(
+                    "(c): agrees when the deepest training depth's 95 % interval lies above the shallowest's; "
+                    "differs when the distance is not larger there; n/a when larger within overlapping intervals"
+                ),
                 check=trained_distance_grows(a),
             ),
         )
