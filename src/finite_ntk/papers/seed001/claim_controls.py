@@ -29,19 +29,23 @@ capped at the replicate count (saturated above half of it), and the planted cove
 interval under log-normality, as the claims read them
 (:func:`finite_ntk.coverage.select_ratio_estimate`). Each negative control
 (:data:`NEGATIVE`) changes only the knob its statement is about: the ordered phase's rate
-(claims 1, 9), the direction of the depth trend (2, 10) or of the width trend (3, 11), the
-border's rate (4), the chaotic rate (5), the power of M (6), how the transition's sharpness
-follows M (7), how the Monte-Carlo border follows sigma_b^2 (8), the loss of deep chaotic
-networks (12: they stop training as soon as the ordered ones), the sign of the steps' trend
-with the change (13). Every world's training file also holds a diverged run and one stopped at
+(claims 1, 9), the direction of the depth trend (2, 10) or of the width trend (3, 11, 18), the
+border's rate (4, 23), the chaotic rate (5, 24; 6's exponential: none), the power of M (6),
+how the transition's sharpness follows M (7: a band planted at fixed L/M,
+:func:`_plant_sharpening`, read by claim 7's controls alone), how the Monte-Carlo border
+follows sigma_b^2 (8), the band's growth with sigma_b^2 (19), the kappas' knobs (20-22:
+:func:`kappa_stats`), the loss of deep chaotic networks (12: they stop training as soon as
+the ordered ones), the sign of the steps' trend with the change (13), how early a chaotic
+kernel moves (25). Every world's training file also holds a diverged run and one stopped at
 the stability edge (:data:`UNFINISHED_RUNS`) that the training claims must leave out;
 :data:`NOT_AVAILABLE_WORLDS` holds worlds on which claims 12 and 13 must say *n/a* (no network
 trains; no run stops early).
 :data:`NOT_ESTIMABLE_WORLDS` holds worlds on which a claim can only say *not estimable*: heavy tails (``heavy_above``: the
 normality test of log K rejects and the plain ratio's interval reaches past its trusted
 limit) in exactly the cells that would decide, beyond the claim's threshold of a negative
-world (claims 1, 4, 5) or beyond the first class threshold of the paper's world (7, 8). Both
-builders write the variables,
+world (claims 1, 4, 5) or beyond the first class threshold of the paper's world (7, 8), read
+with a coverage table that trusts no lower bound of R (with one, the lower bounds decide
+claims 1, 4, 5: tests/test_seed001_heavy_tails.py). The builders write the variables,
 dimensions, coordinates and attributes of the workflow's files
 (:mod:`~finite_ntk.papers.seed001.reduction`, :mod:`~finite_ntk.papers.seed001.training_grid`)
 on a small grid.

@@ -5,21 +5,29 @@ NTK Theory?"), checked against the regenerated data.
 ``"seed001.<claim number>.<part>"`` (rows 13-25 of the claims table before keys carried
 their paper: old number minus 12). The paper states no number we check; each statement is
 a measured quantity against a threshold of :data:`THRESHOLDS` or against the config's
-std/mean classes (``seed001.relative_std_thresholds``). The measures are computed by
-:mod:`finite_ntk.papers.seed001.report` from ``phase_stats.nc`` and ``training_stats.nc``
-(``data/<run>/seed001/``, read by :func:`load_claim_inputs` into
+std/mean classes (``seed001.relative_std_thresholds``). Where the threshold is this
+project's reading, the claim is read at every width (:func:`_across_widths`: the row differs
+when a width does, and its note shows where the verdict flips). The measures are computed by
+:mod:`finite_ntk.papers.seed001.report` from ``phase_stats.nc``, ``training_stats.nc`` and
+``kappa.nc`` (``data/<run>/seed001/``, read by :func:`load_claim_inputs` into
 :class:`~finite_ntk.papers.seed001.report.Seed001Data`):
 
-- at initialisation (claims 1-8, Section 3, Figures 1, 2, 7): std/mean
-  :math:`= \\sqrt{R - 1}` of :math:`K(x, x)` in the ordered phase, on the border and for
-  shallow networks against the std/mean classes, the trends of :math:`R` with depth and
-  width, the collapse of Figure 2 against :math:`L/M`, the sharpening of the transition
-  with width, and the Monte-Carlo transition against :math:`\\sigma_b^2` (Figure 7);
-- in training (claims 9-13, Section 4, Figures 3, 4, 8-11): the relative NTK change at the
-  end of training (the runs that reached the training time or stopped early by the paper's
-  rule) against phase, depth and width, the depth from which ordered and chaotic networks
-  stop training (once shallow ones train), and the step count of the runs that stopped early
-  against the change.
+- at initialisation (claims 1-8 and 18-19, Section 3, Appendix C, Figures 1, 2, 7): std/mean
+  :math:`= \\sqrt{R - 1}` of :math:`K(x, x)` in the ordered phase (both halves: small, and
+  not growing with depth), on the border and for shallow networks against the std/mean
+  classes, the trends of :math:`R` with depth and width in both phases, the collapse of
+  Figure 2 against :math:`L/M` and the slope of :math:`\\ln R` in it, the band between the
+  classes against width at fixed :math:`L/M` and against :math:`\\sigma_b^2`, and the
+  Monte-Carlo transition against :math:`\\sigma_b^2` (Figure 7);
+- in training (claims 9-13 and 23-25, Section 4, Figures 3, 4, 8-11): the relative NTK change
+  at the end of training (the runs that reached the training time or stopped early by the
+  paper's rule) against phase, depth and width, near the border, for shallow chaotic networks
+  and how early it comes, the depth from which ordered and chaotic networks stop training
+  (once shallow ones train), and the step count of the runs that stopped early against the
+  change;
+- Lemma 2's kappas (claims 20-22, Figures 5, 6): the conditioning of the infinite-width NTK
+  by phase and against depth, and the spread of kappa_2 over the inputs' covariance;
+- Section 5's Theorem 3 (claims 14-17): :mod:`finite_ntk.papers.seed001.theorem3_claims`.
 
 Which R a map claim reads (claims 1-8). K(x, x) is heavy-tailed: the plain ratio of the
 replicates under-estimates R where R is large, and its bootstrap interval under-covers there.
@@ -30,8 +38,10 @@ Each cell's R is its selected estimate (:func:`finite_ntk.papers.seed001.report.
 run's N, the log-normal plug-in R_log where log K passes the normality test, none elsewhere.
 Where a claim's measure needs cells with none, its row says *not estimable* and counts them,
 unless the estimable cells decide whatever R the others have (a largest value already above
-its threshold; a ranking or a transition that every possible class of theirs leaves on one
-side of the rule). The trends (claims 2, 3) and the collapse (6) read each line over its
+its threshold; a band or a transition that every possible place of theirs leaves on one
+side of the rule). A cell without an estimate keeps a lower bound of R where the coverage
+table trusts one (``lower_bound``: the plain interval's lower end): it can show that a cell
+is above a threshold, never below. The trends (claims 2, 3) and the collapse (6) read each line over its
 estimable cells, as they read the unsaturated ones before. Without a coverage table the rows
 say n/a.
 
