@@ -26,7 +26,7 @@ from finite_ntk.config import config_value
 
 
 class Source(NamedTuple):
-    """A kind of data product a figure reads. ``files`` are patterns relative to the run's
+    """A kind of data product a figure (or a report table) reads. ``files`` are patterns relative to the run's
     data directory (``data/<run>/``), used by the figure diff; the workflow resolves the
     exact files of a run from its config (``workflow/rules/common.smk``). ``comparison``:
     how the figure diff compares them across machines (:mod:`finite_ntk.comparison`: the

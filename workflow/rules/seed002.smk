@@ -52,11 +52,10 @@ SEED002_FILES = {
             "seed002_eigenvalues",
             "seed002_depth_rate",
             "seed002_illustrations",
+            "seed002_digits_table",
         )
     },
     "seed002_lazy": declared_files("seed002_lazy", width=SEED002["lazy_features"]["widths"]),
-    # Table 2's data: no figure reads it (the report's table does).
-    "seed002_digits_table": [f"{SEED002_DIR}/digits_table.nc"],
 }
 SEED002_TARGETS = [path for paths in SEED002_FILES.values() for path in paths]
 
@@ -209,7 +208,7 @@ SEED002_REPORT = rules.seed002_report_tables.output[0]
 register_paper(
     "seed002",
     targets=SEED002_TARGETS + [SEED002_REPORT],
-    sources={name: files for name, files in SEED002_FILES.items() if name != "seed002_digits_table"},
+    sources=SEED002_FILES,
     claim_inputs={
         "convergence": SEED002_FILES["seed002_convergence_synthetic"] + SEED002_FILES["seed002_convergence_digits"],
         "projection": SEED002_FILES["seed002_projection"],
