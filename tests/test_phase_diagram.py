@@ -195,6 +195,7 @@ def test_claim_measures_on_synthetic_maps():
     assert summary.empirical_transition(cells.sel(width=50), 0.3) == 3.0
 
 
+@pytest.mark.slow  # samples several cells (about 6 s)
 def test_sample_job_contract_and_cell_independence():
     """A small job: dimensions, attributes, run precision; a cell's draws depend on the cell
     alone (the same with other sigma_w^2 in the job)."""

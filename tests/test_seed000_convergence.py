@@ -136,6 +136,7 @@ def test_dataset_dims_coords_and_attributes(small):
     assert np.all(np.isnan(theory.sel(activation=others).values))
 
 
+@pytest.mark.slow  # a second, dense draw set (about 9 s)
 def test_relu_log_normal_ratio_agrees_with_an_independent_dense_draw_set(config):
     """ReLU, width 8, depth 2 (beta = 0.25): R_log of 20,000 matrix-free draws (this
     experiment) against R_log of 20,000 draws of the dense sampler (full weight matrices,

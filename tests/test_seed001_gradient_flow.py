@@ -77,6 +77,7 @@ def test_flow_matches_literal_gradient_descent_at_tau_01(activation: str, weight
     assert loss_error < 0.02 and change_error < 0.02, (loss_error, change_error)
 
 
+@pytest.mark.slow  # trains to tau = 1; the tau = 0.01 comparisons stay in the quick loop
 def test_flow_takes_fewer_gradient_steps_than_literal_descent(data) -> None:
     """To tau = 1 (1e5 literal steps) the integrator takes its 100 literal steps and a few
     hundred exponential ones at most, and records the paper-equivalent step count."""

@@ -192,6 +192,7 @@ def _evaluate(world: controls.World) -> dict:
     return results
 
 
+@pytest.mark.slow  # every map claim on planted data (about 7 s); test_estimable_cells_decide_despite_unknown_ones stays
 def test_map_claims_agree_and_differ_with_every_cell_estimable():
     """The paper's world and each negative one (log K Gaussian everywhere): every cell has an
     estimate, plain where small and R_log where large, and no note of cells left out."""

@@ -243,6 +243,7 @@ def test_claims_and_figures_read_the_data(tiny):
     assert "SeedOneThmSamples" in t3.theorem3_latex(tiny)
 
 
+@pytest.mark.slow  # trains networks (about 9 s); the dataset tests stay in the quick loop
 def test_wide_trained_networks_follow_their_linearisation():
     """(c) against the linearised network: at width 512 and depth 2 the NTK barely moves, so
     gradient descent ends where the network linearised at initialisation does (the second way
