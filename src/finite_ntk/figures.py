@@ -26,9 +26,10 @@ from finite_ntk.config import config_value
 
 
 class Source(NamedTuple):
-    """A kind of data product a figure (or a report table) reads. ``files`` are patterns relative to the run's
-    data directory (``data/<run>/``), used by the figure diff; the workflow resolves the
-    exact files of a run from its config (``workflow/rules/common.smk``). ``comparison``:
+    """A kind of data product a figure (or a report table) reads. ``files`` are patterns
+    relative to the run's data directory (``data/<run>/``), used by the figure diff; the
+    workflow resolves the exact files of a run from its config
+    (``workflow/rules/common.smk``). ``comparison``:
     how the figure diff compares them across machines (:mod:`finite_ntk.comparison`: the
     precision they were computed in, per-variable tolerances, round-off envelopes)."""
 
