@@ -449,13 +449,9 @@ def digits_text(attrs: Mapping[str, object]) -> tuple[str, str]:
     )
 
 
-def math_number(value: float) -> str:
-    """:func:`latex_number` for use inside math mode (its ``$`` signs dropped)."""
-    return math_number_digits(value, 3)
-
-
-def math_number_digits(value: float, digits: int) -> str:
-    """:func:`latex_number` with ``digits`` significant digits, for math mode."""
+def math_number(value: float, digits: int = 3) -> str:
+    """:func:`latex_number` (``digits`` significant digits) for use inside math mode (its
+    ``$`` signs dropped)."""
     return latex_number(value, digits).replace("$", "")
 
 
@@ -570,7 +566,7 @@ def seed002_latex(
         *stabilisation_macros(stable),
         macro(
             "SeedTwoRateGaps",
-            ", ".join(math_number_digits(g, 1) if g < 1e-3 else f"{g:g}" for g in depth_rate["one_minus_rho0"].values),
+            ", ".join(math_number(g, 1) if g < 1e-3 else f"{g:g}" for g in depth_rate["one_minus_rho0"].values),
         ),  # in math mode
         macro("SeedTwoRateMaxDepth", latex_number(float(depth_rate["depth"].max()))),
         macro("SeedTwoRateDecades", ", ".join(f"{lo:,}--{hi:,}".replace(",", "{,}") for lo, hi in rate.decades)),
@@ -652,7 +648,6 @@ __all__ = [
     "KernelLimit",
     "kernel_limit",
     "math_number",
-    "math_number_digits",
     "slope_interval",
     "scaled_depths_text",
     "stabilisation_macros",
