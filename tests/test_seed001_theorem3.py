@@ -272,3 +272,16 @@ def test_singular_kernels_give_nan_not_an_error():
     f0 = np.zeros((2, 4))
     out, weights = t3.ntk_regression(kernel, f0, t3.regression_targets(3))
     assert np.isnan(out[0]) and np.isnan(weights[0]) and np.isfinite(out[1])
+
+
+def test_trained_distance_claim_is_not_available_within_overlapping_intervals():
+    """Claim 17 (c): a distance larger at depth but inside the shallow one's interval (+-5 %)
+    decides nothing (n/a); beyond it agrees, not larger differs."""
+    from finite_ntk.claims import AGREES, DIFFERS, NOT_AVAILABLE
+    from finite_ntk.papers.seed001.theorem3_claims import THEOREM3_CLAIMS, planted_networks
+
+    (claim,) = [c for c in THEOREM3_CLAIMS if c.key == "seed001.17.relu.trained"]
+    for trained, verdict in (((0.5, 0.52), NOT_AVAILABLE), ((0.5, 0.6), AGREES), ((0.5, 0.5), DIFFERS)):
+        result = claim.evaluate(planted_networks(lambda r: 3.0 * r, trained))
+        assert result.verdict == verdict, (trained, result.verdict, result.note)
+    assert "overlap" in claim.evaluate(planted_networks(lambda r: 3.0 * r, (0.5, 0.52))).note
